@@ -1,0 +1,70 @@
+/* The actor's process: hello, sleep, setuid, crash (a real SIGKILL), exit. */
+#include "commands.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROTOCOL_VERSION 1
+
+static void cmd_hello(const struct args *a, struct reply *r)
+{
+	(void)a;
+	reply_result(r, 0, 0);
+	reply_int(r, "version", PROTOCOL_VERSION);
+	reply_int(r, "pid", getpid());
+	reply_int(r, "uid", getuid());
+	reply_int(r, "euid", geteuid());
+}
+
+static void cmd_sleep(const struct args *a, struct reply *r)
+{
+	long ms;
+	if (parse_long(a->argv[1], 0, 600000, &ms))
+		FAIL(r, "bad duration '%s' (milliseconds, up to 600000)", a->argv[1]);
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	reply_result(r, 0, 0);
+}
+
+/* Sockets keep the uid they were created with: this changes the process, not them. */
+static void cmd_setuid(const struct args *a, struct reply *r)
+{
+	long uid;
+	if (parse_long(a->argv[1], 0, 2147483647L, &uid))
+		FAIL(r, "bad uid '%s'", a->argv[1]);
+	int ret = setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid);
+	reply_result(r, ret, errno);
+	reply_int(r, "uid", getuid());
+}
+
+/* No reply: the process dies as kill -9 would kill it, with every socket it holds. */
+static void cmd_crash(const struct args *a, struct reply *r)
+{
+	(void)a;
+	(void)r;
+	kill(getpid(), SIGKILL);
+	_exit(137); /* not reached */
+}
+
+static void cmd_exit(const struct args *a, struct reply *r)
+{
+	long code = 0;
+	if (a->argc == 2 && parse_long(a->argv[1], 0, 255, &code))
+		FAIL(r, "bad exit code '%s'", a->argv[1]);
+	reply_result(r, 0, 0);
+	reply_end(r);
+	exit((int)code);
+}
+
+const struct command process_commands[] = {
+	{ "hello", 0, 0, "hello", cmd_hello },
+	{ "sleep", 1, 1, "sleep MILLISECONDS", cmd_sleep },
+	{ "setuid", 1, 1, "setuid UID", cmd_setuid },
+	{ "crash", 0, 0, "crash", cmd_crash },
+	{ "exit", 0, 1, "exit [CODE]", cmd_exit },
+	{ NULL, 0, 0, NULL, NULL },
+};

@@ -1,0 +1,32 @@
+/* The probe's commands: each file registers a table of them, main.c dispatches by name. */
+#ifndef PROBE_COMMANDS_H
+#define PROBE_COMMANDS_H
+
+#include "args.h"
+#include "reply.h"
+#include "sockets.h"
+
+struct command {
+	const char *name;
+	int min_args, max_args; /* words after the command's name */
+	const char *usage;
+	void (*run)(const struct args *a, struct reply *r);
+};
+
+/* Each table ends with an entry whose name is NULL. */
+extern const struct command socket_commands[];
+extern const struct command stream_commands[];
+extern const struct command dgram_commands[];
+extern const struct command process_commands[];
+
+/* A reply that says the command was not understood; nothing was called. */
+void command_error(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reply with a command error and leave the handler. */
+#define FAIL(r, ...) do { command_error((r), __VA_ARGS__); return; } while (0)
+/* The socket named by argv[i], or NULL after replying with an error. */
+struct probe_socket *socket_arg(const struct args *a, int i, struct reply *r);
+
+/* Milliseconds on the monotonic clock. */
+long now_ms(void);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * The reuselab probe: one actor's process. It reads one command per line on stdin, makes exactly the
+ * syscalls the command names, and answers each with one JSON object per line on stdout:
+ *
+ *   bind s 0.0.0.0 8080   ->  {"seq":3,"cmd":"bind","ret":-1,"errno":"EADDRINUSE"}
+ *   frobnicate            ->  {"seq":4,"cmd":"frobnicate","error":"unknown command 'frobnicate'"}
+ *
+ * "error" means the command was not understood and nothing was called; "ret"/"errno" are the
+ * kernel's answer. `probe hold` only keeps a network namespace alive for actors that join it.
+ */
+#include "commands.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LINE_MAX_LEN 1024
+
+static const struct command *const tables[] = {
+	socket_commands, stream_commands, dgram_commands, process_commands,
+};
+
+void command_error(struct reply *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply_str(r, "error", msg);
+}
+
+struct probe_socket *socket_arg(const struct args *a, int i, struct reply *r)
+{
+	struct probe_socket *s = sockets_find(a->argv[i]);
+	if (!s)
+		command_error(r, "no socket named '%s'", a->argv[i]);
+	return s;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct command *c = tables[t]; c->name; c++)
+			if (!strcmp(c->name, name))
+				return c;
+	return NULL;
+}
+
+static void execute(char *line, unsigned long seq)
+{
+	struct reply r;
+	struct args a;
+	if (args_split(line, &a) < 0) {
+		reply_begin(&r, seq, "");
+		command_error(&r, "too many words (at most %d)", ARGS_MAX);
+		return reply_end(&r);
+	}
+	if (a.argc == 0 || a.argv[0][0] == '#')
+		return; /* blank lines and comments get no answer */
+	const struct command *c = find_command(a.argv[0]);
+	reply_begin(&r, seq, c ? c->name : a.argv[0]);
+	if (!c)
+		command_error(&r, "unknown command '%s'", a.argv[0]);
+	else if (a.argc - 1 < c->min_args || a.argc - 1 > c->max_args)
+		command_error(&r, "usage: %s", c->usage);
+	else
+		c->run(&a, &r);
+	reply_end(&r);
+}
+
+/* Reads one line from stdin into line (without its newline). Returns its length, -1 at EOF, or -2 for
+ * a line longer than LINE_MAX_LEN (read to its end and dropped). A NUL byte is kept as a byte that
+ * no command accepts, so the line is refused rather than cut short. */
+static int read_line(char *line)
+{
+	int ch, len = 0, too_long = 0;
+	while ((ch = getchar()) != EOF && ch != '\n') {
+		if (len == LINE_MAX_LEN) {
+			too_long = 1;
+			continue;
+		}
+		line[len++] = ch ? (char)ch : '\x01';
+	}
+	if (ch == EOF && len == 0 && !too_long)
+		return -1;
+	line[len] = '\0';
+	if (too_long)
+		return -2;
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	return len;
+}
+
+static int serve(void)
+{
+	static char line[LINE_MAX_LEN + 1];
+	unsigned long seq = 0;
+	for (;;) {
+		int len = read_line(line);
+		if (len == -1)
+			return 0;
+		if (len == -2) {
+			struct reply r;
+			reply_begin(&r, ++seq, "");
+			command_error(&r, "line longer than %d bytes", LINE_MAX_LEN);
+			reply_end(&r);
+			continue;
+		}
+		execute(line, ++seq);
+	}
+}
+
+static volatile sig_atomic_t child_pid;
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static void leave(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+/* As PID 1 of a container the probe cannot be killed from inside its own pid namespace, so it forks:
+ * the child does the work (and can crash for real), the parent waits and exits with its status. */
+static int run_as_init(int (*body)(void))
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return body();
+	if (pid == 0)
+		return body();
+	child_pid = pid;
+	signal(SIGTERM, forward);
+	signal(SIGINT, forward);
+	for (;;) {
+		int status;
+		pid_t w = waitpid(-1, &status, 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return 1;
+		if (w == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+}
+
+static int hold(void)
+{
+	signal(SIGTERM, leave);
+	signal(SIGINT, leave);
+	for (;;)
+		pause();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (argc == 2 && !strcmp(argv[1], "hold"))
+		return getpid() == 1 ? run_as_init(hold) : hold();
+	if (argc != 1) {
+		fprintf(stderr, "usage: probe          (commands on stdin, JSON lines on stdout)\n"
+				"       probe hold     (keep this network namespace alive)\n");
+		return 2;
+	}
+	return getpid() == 1 ? run_as_init(serve) : serve();
+}

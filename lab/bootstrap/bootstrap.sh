@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Makes sure the two things reuselab needs from the machine are there: a Docker engine that answers,
+# and a C toolchain that links the probe statically. Idempotent and quiet when all is well.
+#
+#   bash lab/bootstrap/bootstrap.sh            both
+#   bash lab/bootstrap/bootstrap.sh toolchain  only the C toolchain (the netns backend needs no engine)
+#
+# Where an engine already answers (DOCKER_HOST, or /var/run/docker.sock) it is used as it is. Otherwise,
+# as root on Debian, Debian's docker.io is installed and dockerd started in the background. Anything
+# else stops with exit code 2 and a message that says exactly what to install.
+set -euo pipefail
+
+readonly SOCKET_WAIT_SECONDS=${REUSELAB_ENGINE_WAIT:-60}
+readonly DOCKERD_LOG=/var/log/reuselab-dockerd.log
+
+say() { printf 'reuselab bootstrap: %s\n' "$*" >&2; }
+die() { say "$*"; exit 2; }
+
+can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_install() {
+  say "installing $* with apt-get (once per machine)"
+  export DEBIAN_FRONTEND=noninteractive
+  # Debian's own sources only: never add other suites here, it would upgrade the host.
+  apt-get update -qq >/dev/null || say "apt-get update failed; trying the install with the lists there are"
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+engine_answers() {
+  if command -v docker >/dev/null 2>&1; then
+    timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 && return 0
+  fi
+  # No client on PATH: ask the socket itself.
+  [ -S /var/run/docker.sock ] && command -v curl >/dev/null 2>&1 &&
+    timeout 10 curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1
+}
+
+start_dockerd() {
+  say "starting dockerd in the background (log: $DOCKERD_LOG)"
+  # setsid: the daemon must outlive the npm script that started it.
+  setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 < /dev/null &
+  local waited=0
+  until engine_answers; do
+    if [ "$waited" -ge "$SOCKET_WAIT_SECONDS" ]; then
+      tail -n 20 "$DOCKERD_LOG" >&2 || true
+      die "dockerd did not answer on /var/run/docker.sock after ${SOCKET_WAIT_SECONDS}s (its log is above)"
+    fi
+    sleep 1; waited=$((waited + 1))
+  done
+}
+
+ensure_engine() {
+  engine_answers && return 0
+  if [ -n "${DOCKER_HOST:-}" ]; then
+    die "DOCKER_HOST=$DOCKER_HOST is set but no Docker engine answers there. Start that engine, or unset DOCKER_HOST to let reuselab start a local one."
+  fi
+  if ! command -v dockerd >/dev/null 2>&1; then
+    can_install || die "no Docker engine answers and dockerd is not installed. Install a Docker engine (Debian: 'apt-get install docker.io') and start it, or run this as root on Debian to let reuselab do it."
+    apt_install docker.io
+  fi
+  if pgrep -x dockerd >/dev/null 2>&1; then
+    say "dockerd is running but does not answer yet; waiting"
+    local waited=0
+    until engine_answers; do
+      [ "$waited" -ge "$SOCKET_WAIT_SECONDS" ] && die "dockerd runs but /var/run/docker.sock did not answer after ${SOCKET_WAIT_SECONDS}s; see 'docker info' and $DOCKERD_LOG"
+      sleep 1; waited=$((waited + 1))
+    done
+    return 0
+  fi
+  [ "$(id -u)" = 0 ] || die "no Docker engine answers and only root can start dockerd. Start it (e.g. 'sudo systemctl start docker') and retry."
+  start_dockerd
+}
+
+static_link_works() {
+  local dir; dir=$(mktemp -d)
+  printf 'int main(void){return 0;}\n' >"$dir/t.c"
+  local ok=1
+  gcc -static -o "$dir/t" "$dir/t.c" >/dev/null 2>&1 && "$dir/t" && ok=0
+  rm -rf "$dir"
+  return $ok
+}
+
+ensure_toolchain() {
+  command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && static_link_works && return 0
+  can_install || die "the probe needs gcc, make and a static C library (Debian: 'apt-get install gcc make libc6-dev'); install them and retry."
+  apt_install gcc make libc6-dev
+  static_link_works || die "gcc is installed but cannot link statically; install libc6-dev ('apt-get install libc6-dev')"
+}
+
+case "${1:-all}" in
+  all) ensure_toolchain; ensure_engine ;;
+  engine) ensure_engine ;;
+  toolchain) ensure_toolchain ;;
+  *) die "unknown part '$1' (expected: all, engine or toolchain)" ;;
+esac
