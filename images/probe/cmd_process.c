@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,9 @@ static void cmd_hello(const struct args *a, struct reply *r)
 	reply_int(r, "pid", getpid());
 	reply_int(r, "uid", getuid());
 	reply_int(r, "euid", geteuid());
+	struct utsname u;
+	if (uname(&u) == 0)
+		reply_str(r, "release", u.release);
 }
 
 static void cmd_sleep(const struct args *a, struct reply *r)

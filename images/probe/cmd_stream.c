@@ -91,7 +91,7 @@ static const char *tcp_state_name(unsigned st)
 	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "UNKNOWN";
 }
 
-/* Counts this netns's TCP sockets whose local port is PORT, by state, from /proc/net/tcp{,6}. */
+/* Counts this netns's TCP sockets with PORT at either end, by state, from /proc/net/tcp{,6}. */
 static void cmd_tcpstates(const struct args *a, struct reply *r)
 {
 	unsigned short port;
@@ -107,10 +107,9 @@ static void cmd_tcpstates(const struct args *a, struct reply *r)
 		char line[512];
 		if (!fgets(line, sizeof(line), fp)) { fclose(fp); continue; } /* header */
 		while (fgets(line, sizeof(line), fp)) {
-			char local[64];
-			unsigned lport, st;
-			if (sscanf(line, " %*d: %63[0-9A-Fa-f]:%x %*s %x", local, &lport, &st) == 3 &&
-			    lport == port && st < 16)
+			unsigned lport, rport, st;
+			if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x", &lport, &rport, &st) == 3 &&
+			    (lport == port || rport == port) && st < 16)
 				counts[st]++;
 		}
 		fclose(fp);

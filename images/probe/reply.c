@@ -50,6 +50,8 @@ void reply_begin(struct reply *r, unsigned long seq, const char *cmd)
 {
 	r->len = 0;
 	r->overflow = 0;
+	r->seq = seq;
+	snprintf(r->cmd, sizeof(r->cmd), "%s", cmd);
 	puts_raw(r, "{");
 	reply_int(r, "seq", (long long)seq);
 	reply_str(r, "cmd", cmd);
@@ -81,8 +83,10 @@ void reply_close(struct reply *r) { puts_raw(r, "}"); }
 void reply_end(struct reply *r)
 {
 	if (r->overflow) { /* never emit broken JSON */
-		r->len = 0;
-		puts_raw(r, "{\"error\":\"reply too long\"");
+		char cmd[sizeof(r->cmd)];
+		memcpy(cmd, r->cmd, sizeof(cmd));
+		reply_begin(r, r->seq, cmd);
+		reply_str(r, "error", "reply too long");
 	}
 	r->buf[r->len++] = '}';
 	r->buf[r->len++] = '\n';

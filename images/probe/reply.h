@@ -10,6 +10,8 @@ struct reply {
 	char buf[REPLY_MAX];
 	size_t len;
 	int overflow;
+	unsigned long seq;
+	char cmd[32];
 };
 
 void reply_begin(struct reply *r, unsigned long seq, const char *cmd);

@@ -1,0 +1,47 @@
+/** The validated case: what the YAML file means, with every piece keeping its source line. */
+import type { Expectation } from "../verdict/expectation";
+import type { Step } from "../steps/step";
+
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+export interface Actor {
+  name: string;
+  uid: number;
+  /** The name of the network namespace the actor lives in: its own name unless it shares a peer's. */
+  netns: string;
+  source: SourceRef;
+}
+
+/** One step of a case, after variant substitution: who does it, what, and what the kernel should say. */
+export interface CaseStep {
+  actor: string;
+  /** The call as written (variables not yet resolved), e.g. "bind udp $victim:5353 reuseaddr". */
+  text: string;
+  step: Step;
+  expect: Expectation;
+  source: SourceRef;
+}
+
+/** One variant of a case: its own actors and steps (variant parameters are already substituted). */
+export interface CaseVariant {
+  name: string;
+  actors: Actor[];
+  steps: CaseStep[];
+}
+
+export interface Case {
+  /** Path-derived id, e.g. "hijack/udp-specific-address-steals-unicast". */
+  id: string;
+  file: string;
+  title: string;
+  /** The kernel rule the case checks, in words, and where it lives in the kernel or its man pages. */
+  rule: string;
+  source: string;
+  tags: string[];
+  /** Set when the case is known to fail: a failure is then xfail, a pass xpass. */
+  xfail?: string;
+  variants: CaseVariant[];
+}

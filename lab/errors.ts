@@ -1,0 +1,30 @@
+/** Every error the lab raises on purpose has a stable code; the CLI maps codes to exit statuses. */
+export type LabErrorCode =
+  | "REUSELAB_BAD_CASES" // case files that do not validate: exit 2
+  | "REUSELAB_NO_CASES" // nothing to run: exit 2
+  | "REUSELAB_BAD_ARGS" // command line: exit 2
+  | "REUSELAB_NO_ENGINE" // no Docker engine and none could be started: exit 2
+  | "REUSELAB_PROBE_BUILD" // the probe or its image could not be built: exit 2
+  | "REUSELAB_PROBE_PROTOCOL" // the probe answered something that is not its protocol
+  | "REUSELAB_ACTOR_EXITED" // a command was sent to an actor whose process is gone
+  | "REUSELAB_TIMEOUT"; // the probe did not answer in time
+
+export class LabError extends Error {
+  constructor(
+    readonly code: LabErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "LabError";
+  }
+}
+
+/** Errors that mean "the input or the machine is wrong", not "the kernel disagreed". */
+export function isEnvironmentError(e: unknown): e is LabError {
+  return (
+    e instanceof LabError &&
+    ["REUSELAB_BAD_CASES", "REUSELAB_NO_CASES", "REUSELAB_BAD_ARGS", "REUSELAB_NO_ENGINE", "REUSELAB_PROBE_BUILD"].includes(
+      e.code,
+    )
+  );
+}

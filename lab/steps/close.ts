@@ -1,0 +1,28 @@
+/** close [NAME]: closes the socket and every connection it accepted. */
+import { callChain } from "./calls";
+import { noMoreWords } from "./grammar";
+import { registerStep } from "./registry";
+
+export interface CloseStep {
+  kind: "close";
+  sock: string;
+}
+
+const usage = "close [NAME]";
+
+export const closeStep = registerStep<CloseStep>({
+  verb: "close",
+  usage,
+  expects: ["ok", "errno"],
+  defaultExpectation: () => ({ kind: "ok" }),
+  parse(words, ctx) {
+    const name = words.shift();
+    noMoreWords(words, usage);
+    const s = ctx.sockets.use(ctx.actor, name);
+    ctx.sockets.close(ctx.actor, s.name);
+    return { kind: "close", sock: s.name };
+  },
+  async perform(step, actor) {
+    return (await callChain(actor, [["close", step.sock]])).observation;
+  },
+});

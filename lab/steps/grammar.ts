@@ -1,0 +1,111 @@
+/**
+ * The words of a step ("bind udp $victim:5353 reuseaddr as s2"): shared pieces of the step grammar.
+ * Each step kind's parser takes what it needs and leaves a StepSyntaxError with a fix for the rest.
+ */
+import { isIPv4, isIPv6 } from "node:net";
+import { suggestion } from "../case/problems";
+
+export class StepSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Proto = "tcp" | "udp";
+export type Family = 4 | 6;
+
+/** An address as a case writes it: a literal, or "$actor", the address of that actor's netns in the lab. */
+export type Host = { kind: "literal"; address: string; family: Family } | { kind: "actor"; actor: string };
+
+export interface Endpoint {
+  host: Host;
+  port: number;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,30}$/;
+
+export function parseProto(word: string | undefined): Proto {
+  if (word === "tcp" || word === "udp") return word;
+  throw new StepSyntaxError(`expected tcp or udp, found '${word ?? "nothing"}'`);
+}
+
+export function isProto(word: string | undefined): word is Proto {
+  return word === "tcp" || word === "udp";
+}
+
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new StepSyntaxError(`port '${text}' is out of range`, "a port is a whole number from 0 to 65535");
+  }
+  return port;
+}
+
+/** "0.0.0.0:8080", "[::1]:8080", "$victim:5353". Actor names are checked against the case's actors. */
+export function parseEndpoint(word: string, actors: ReadonlySet<string>): Endpoint {
+  const m = /^(\[[^\]]*\]|[^:]*):([^:]*)$/.exec(word);
+  if (!m) {
+    throw new StepSyntaxError(`'${word}' is not an ADDRESS:PORT`, "write e.g. 0.0.0.0:8080, [::]:8080 or $victim:8080");
+  }
+  const [, rawHost, rawPort] = m as unknown as [string, string, string];
+  return { host: parseHost(rawHost, actors), port: parsePort(rawPort) };
+}
+
+export function parseHost(raw: string, actors: ReadonlySet<string>): Host {
+  if (raw.startsWith("$")) {
+    const actor = raw.slice(1);
+    if (!actors.has(actor)) {
+      throw new StepSyntaxError(`unknown actor '${actor}' in address '${raw}'`, suggestion(actor, [...actors], "actors"));
+    }
+    return { kind: "actor", actor };
+  }
+  if (raw.startsWith("[") && raw.endsWith("]")) {
+    const v6 = raw.slice(1, -1);
+    if (!isIPv6(v6)) throw new StepSyntaxError(`'${v6}' is not an IPv6 address`);
+    return { kind: "literal", address: v6, family: 6 };
+  }
+  if (isIPv4(raw)) return { kind: "literal", address: raw, family: 4 };
+  if (isIPv6(raw)) throw new StepSyntaxError(`IPv6 address '${raw}' needs brackets`, `write [${raw}]:PORT`);
+  throw new StepSyntaxError(`'${raw}' is not an IPv4 address, [IPv6] address or $actor`);
+}
+
+export function familyOf(host: Host): Family {
+  return host.kind === "literal" ? host.family : 4;
+}
+
+export function checkName(name: string | undefined, what: string): string {
+  if (!name || !NAME.test(name)) {
+    throw new StepSyntaxError(`'${name ?? ""}' is not a valid ${what} name`, "use a letter, then letters, digits, - or _ (at most 31)");
+  }
+  return name;
+}
+
+/** Removes "KEY VALUE" (e.g. "as s2", "within 500") from words and returns VALUE. */
+export function takeKeyword(words: string[], key: string): string | undefined {
+  const i = words.indexOf(key);
+  if (i < 0) return undefined;
+  const value = words[i + 1];
+  if (value === undefined) throw new StepSyntaxError(`'${key}' needs a value after it`);
+  words.splice(i, 2);
+  return value;
+}
+
+export function parseCount(text: string, what: string, max = 1_000_000): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > max) {
+    throw new StepSyntaxError(`${what} '${text}' is not a whole number from 0 to ${max}`);
+  }
+  return n;
+}
+
+export function takeMilliseconds(words: string[], key: string): number | undefined {
+  const v = takeKeyword(words, key);
+  return v === undefined ? undefined : parseCount(v.replace(/ms$/, ""), `'${key}' duration`, 600_000);
+}
+
+export function noMoreWords(words: readonly string[], usage: string): void {
+  if (words.length) throw new StepSyntaxError(`unexpected '${words.join(" ")}'`, `usage: ${usage}`);
+}

@@ -1,0 +1,42 @@
+/**
+ * recv [within MS] [on NAME] => N: counts the datagrams that reached the socket.
+ *
+ * Waits (bounded by MS, 2000 by default) until N have come, then takes whatever else is queued, so a
+ * surplus shows. Expecting 0, it waits a short grace (100 ms) for a datagram that should not come:
+ * put the steps that expect datagrams first, and a 0 is judged after they have arrived.
+ */
+import { callChain, numberField } from "./calls";
+import { noMoreWords, StepSyntaxError, takeKeyword, takeMilliseconds } from "./grammar";
+import { registerStep } from "./registry";
+
+export interface RecvStep {
+  kind: "recv";
+  sock: string;
+  timeoutMs?: number;
+}
+
+const usage = "recv [within MS] [on NAME] => COUNT";
+const DEFAULT_WAIT_MS = 2000;
+const ZERO_GRACE_MS = 100;
+
+export const recvStep = registerStep<RecvStep>({
+  verb: "recv",
+  usage,
+  expects: ["count", "errno"],
+  defaultExpectation: () => undefined,
+  parse(words, ctx) {
+    const on = takeKeyword(words, "on");
+    const timeoutMs = takeMilliseconds(words, "within");
+    noMoreWords(words, usage);
+    const s = ctx.sockets.use(ctx.actor, on);
+    if (s.proto !== "udp") throw new StepSyntaxError(`recv counts datagrams; ${ctx.actor}'s '${s.name}' is TCP`, "use accept for TCP connections");
+    return { kind: "recv", sock: s.name, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  },
+  async perform(step, actor, expect) {
+    const want = expect.kind === "count" ? expect.value : 0;
+    const [min, wait] = want === 0 ? [1, step.timeoutMs ?? ZERO_GRACE_MS] : [want, step.timeoutMs ?? DEFAULT_WAIT_MS];
+    const { observation, last } = await callChain(actor, [["recv", step.sock, String(min), String(wait)]], wait + 5000);
+    const received = numberField(last, "received");
+    return received === undefined ? observation : { ...observation, count: received };
+  },
+});

@@ -1,0 +1,27 @@
+/** setsockopt OPTION[=VALUE]… [on NAME]: e.g. "setsockopt reuseport", "setsockopt rcvbuf=4096". */
+import { callChain } from "./calls";
+import { StepSyntaxError, takeKeyword } from "./grammar";
+import { registerStep } from "./registry";
+import { parseOption, type SockOpt } from "./socket-options";
+
+export interface SetsockoptStep {
+  kind: "setsockopt";
+  sock: string;
+  options: SockOpt[];
+}
+
+export const setsockoptStep = registerStep<SetsockoptStep>({
+  verb: "setsockopt",
+  usage: "setsockopt OPTION[=VALUE]… [on NAME]",
+  expects: ["ok", "errno"],
+  defaultExpectation: () => ({ kind: "ok" }),
+  parse(words, ctx) {
+    const on = takeKeyword(words, "on");
+    if (!words.length) throw new StepSyntaxError("setsockopt needs an option", "e.g. setsockopt reuseport");
+    const options = words.splice(0).map(parseOption);
+    return { kind: "setsockopt", sock: ctx.sockets.use(ctx.actor, on).name, options };
+  },
+  async perform(step, actor) {
+    return (await callChain(actor, step.options.map((o) => ["setsockopt", step.sock, o.name, o.value]))).observation;
+  },
+});

@@ -1,0 +1,33 @@
+/** Every kind of step, as one discriminated union on `kind`. Each is defined in its own file. */
+import type { AcceptStep } from "./accept";
+import type { BindStep } from "./bind";
+import type { CloseStep } from "./close";
+import type { ConnectStep } from "./connect";
+import type { CrashStep } from "./crash";
+import type { JoinStep } from "./join";
+import type { ListenStep } from "./listen";
+import type { RecvStep } from "./recv";
+import type { SendStep } from "./send";
+import type { SetsockoptStep } from "./setsockopt";
+import type { SetuidStep } from "./setuid";
+import type { ShutdownStep } from "./shutdown";
+import type { SleepStep } from "./sleep";
+import type { SocketStep } from "./socket";
+import type { TcpStatesStep } from "./tcp-states";
+
+export type Step =
+  | AcceptStep
+  | BindStep
+  | CloseStep
+  | ConnectStep
+  | CrashStep
+  | JoinStep
+  | ListenStep
+  | RecvStep
+  | SendStep
+  | SetsockoptStep
+  | SetuidStep
+  | ShutdownStep
+  | SleepStep
+  | SocketStep
+  | TcpStatesStep;

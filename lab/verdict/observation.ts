@@ -1,0 +1,31 @@
+/** What the kernel answered to one step, as the probe reported it. */
+export interface Observation {
+  /** The return value of the step's deciding call; null when the step made none (or could not run). */
+  ret: number | null;
+  /** The symbolic errno of the deciding call, null when it succeeded. */
+  errno: string | null;
+  /** Datagrams received, connections accepted, datagrams sent. */
+  count?: number;
+  /** TCP sockets on a port, by state. */
+  states?: Record<string, number>;
+  /** How the actor's process ended (crash). */
+  exit?: { code: number | null; signal: string | null };
+  /** Every probe call the step made, with the kernel's answer: "bind s 0.0.0.0 8080 = -1 EADDRINUSE". */
+  trace: string[];
+  /** The step could not be performed at all (the actor is gone, the probe did not answer). */
+  error?: string;
+}
+
+export function describeObservation(o: Observation): string {
+  if (o.error) return `error: ${o.error}`;
+  if (o.exit) return o.exit.signal ? `killed by ${o.exit.signal}` : `exited with code ${o.exit.code}`;
+  if (o.errno) return `-1 ${o.errno}`;
+  if (o.states) {
+    const words = Object.entries(o.states)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([s, n]) => Array<string>(n).fill(s));
+    return words.length ? words.join(" ") : "none";
+  }
+  if (o.count !== undefined) return String(o.count);
+  return o.ret === null ? "nothing" : `ok (ret ${o.ret})`;
+}
