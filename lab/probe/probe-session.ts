@@ -70,6 +70,11 @@ export class ProbeSession {
     });
   }
 
+  /** Ends the probe's stdin: the probe reads EOF and exits. */
+  close(): void {
+    this.input.end();
+  }
+
   /** Sends a command that gets no answer (crash, exit). */
   fire(words: readonly string[]): void {
     if (this.ended) return;

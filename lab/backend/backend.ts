@@ -1,0 +1,44 @@
+/**
+ * One interface, several runtimes: a case never knows which one runs it. A backend prepares once
+ * (images, engine, leftovers of killed runs), then starts one lab per run: the run's actors, each a
+ * probe process with its uid and network namespace.
+ */
+import type { ActorRuntime } from "../steps/actor-runtime";
+
+export interface KernelInfo {
+  /** The kernel's id in run ids and the matrix: "host", "5.10", … */
+  id: string;
+  /** Its release string, as uname -r prints it. */
+  release: string;
+}
+
+export interface ActorSpec {
+  name: string;
+  uid: number;
+  /** Actors with the same netns share one network namespace. */
+  netns: string;
+}
+
+export interface LabSpec {
+  /** The run's id (case.variant@kernel): names and labels the lab's objects. */
+  runId: string;
+  actors: readonly ActorSpec[];
+}
+
+export interface StartedLab extends AsyncDisposable {
+  actor(name: string): ActorRuntime;
+}
+
+export interface PrepareReport {
+  kernels: KernelInfo[];
+  /** Objects a killed earlier run left behind, removed before this one started. */
+  leftoversRemoved: { containers: number; networks: number };
+}
+
+export interface Backend extends AsyncDisposable {
+  readonly name: string;
+  prepare(): Promise<PrepareReport>;
+  start(spec: LabSpec, kernel: KernelInfo): Promise<StartedLab>;
+  /** Removes everything this backend made, now (Ctrl-C). Safe to call more than once. */
+  abort(): Promise<void>;
+}

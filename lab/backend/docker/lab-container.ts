@@ -1,0 +1,53 @@
+import "./testcontainers-env";
+import type Docker from "dockerode";
+import { PassThrough, type Duplex } from "node:stream";
+import { GenericContainer } from "testcontainers";
+import { ProbeSession } from "../../probe/probe-session";
+
+/**
+ * A container of the lab: the probe image, locked down. No capabilities (a case that needs one must
+ * say so), no new privileges, a read-only root, and bounded pids and memory.
+ */
+export class LabContainer extends GenericContainer {
+  constructor(image: string, labels: Record<string, string>) {
+    super(image);
+    this.withLabels(labels).withDroppedCapabilities("ALL").withSecurityOpt("no-new-privileges").withStartupTimeout(30_000);
+    this.hostConfig.ReadonlyRootfs = true;
+    this.hostConfig.PidsLimit = 16;
+    this.hostConfig.Memory = 64 * 1024 * 1024;
+  }
+}
+
+/**
+ * An actor's container: the probe reading commands on stdin. Its stdin and stdout are attached right
+ * after the container is created, before it starts, so no line is lost.
+ */
+export class ProbeContainer extends LabContainer {
+  session?: ProbeSession;
+
+  constructor(
+    private readonly docker: Docker,
+    image: string,
+    labels: Record<string, string>,
+    private readonly label: string,
+  ) {
+    super(image, labels);
+    Object.assign(this.createOpts, { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
+  }
+
+  protected override async containerCreated(containerId: string): Promise<void> {
+    const stream = await this.docker.getContainer(containerId).attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    const out = new PassThrough();
+    const err = new PassThrough();
+    this.docker.modem.demuxStream(stream, out, err);
+    stream.on("end", () => {
+      out.end();
+      err.end();
+    });
+    stream.on("close", () => {
+      out.end();
+      err.end();
+    });
+    this.session = new ProbeSession(this.label, stream as unknown as Duplex, out, err);
+  }
+}

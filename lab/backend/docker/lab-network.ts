@@ -1,0 +1,57 @@
+/**
+ * A lab network: a bridge with an explicit subnet and no IP masquerading, so containers reach each
+ * other (multicast included) but nothing is translated out of the host. --internal is not used: its
+ * isolation rules drop multicast between containers.
+ */
+import type Docker from "dockerode";
+
+const POOL_PREFIX = "10.213"; // 256 /24 networks: 10.213.0.0/24 … 10.213.255.0/24
+const claimed = new Set<string>();
+
+export interface LabNetwork {
+  id: string;
+  name: string;
+  subnet: string;
+  remove(): Promise<void>;
+}
+
+export async function createLabNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<LabNetwork> {
+  const used = new Set<string>(claimed);
+  for (const n of await docker.listNetworks()) {
+    for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(c.Subnet);
+  }
+  const start = Math.floor(Math.random() * 256);
+  let lastError: unknown;
+  for (let i = 0; i < 256; i++) {
+    const subnet = `${POOL_PREFIX}.${(start + i) % 256}.0/24`;
+    if (used.has(subnet)) continue;
+    claimed.add(subnet);
+    try {
+      const net = await docker.createNetwork({
+        Name: name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Labels: labels,
+        IPAM: { Driver: "default", Config: [{ Subnet: subnet }] },
+        Options: {
+          "com.docker.network.bridge.enable_ip_masquerade": "false",
+          "com.docker.network.bridge.enable_icc": "true",
+        },
+      });
+      return {
+        id: net.id,
+        name,
+        subnet,
+        remove: async () => {
+          claimed.delete(subnet);
+          await net.remove().catch(() => undefined);
+        },
+      };
+    } catch (e) {
+      claimed.delete(subnet);
+      lastError = e;
+      if (!/overlap|conflict|in use/i.test(String((e as Error).message))) throw e;
+    }
+  }
+  throw new Error(`no free /24 in ${POOL_PREFIX}.0.0/16 for a lab network (${String(lastError)})`);
+}

@@ -1,0 +1,76 @@
+/**
+ * The probe image: the top-level Dockerfile (FROM scratch + the static probe), built locally and
+ * tagged by the hash of what goes into it, so a stale image can never pass for a fresh one. A failed
+ * build fails loudly: every message of the build stream is checked, and the tag must then name the
+ * image the build produced (testcontainers' fromDockerfile reports success for a broken build onto
+ * an existing tag, testcontainers-node issue #89).
+ */
+import type Docker from "dockerode";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { LabError } from "../../errors";
+
+export const REPO_ROOT = resolve(__dirname, "../../..");
+export const PROBE_BINARY = join(REPO_ROOT, "images/probe/build/probe");
+
+/** Compiles the probe (make is a no-op when it is up to date). */
+export function buildProbeBinary(): string {
+  const r = spawnSync("make", ["-s", "-C", join(REPO_ROOT, "images/probe")], { encoding: "utf8" });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim();
+    throw new LabError("REUSELAB_PROBE_BUILD", `building the probe failed (make -C images/probe): ${why}\nThe probe needs gcc, make and a static libc: run 'bash lab/bootstrap/bootstrap.sh toolchain'.`);
+  }
+  return PROBE_BINARY;
+}
+
+export async function ensureProbeImage(docker: Docker): Promise<string> {
+  buildProbeBinary();
+  const hash = createHash("sha256")
+    .update(readFileSync(join(REPO_ROOT, "Dockerfile")))
+    .update(readFileSync(PROBE_BINARY))
+    .digest("hex")
+    .slice(0, 16);
+  const tag = `reuselab-probe:${hash}`;
+  if (await imageExists(docker, tag)) return tag;
+
+  let events: BuildEvent[];
+  try {
+    const stream = await docker.buildImage(
+      { context: REPO_ROOT, src: ["Dockerfile", "images/probe/build/probe"] },
+      { t: tag, labels: { "reuselab.probe": hash }, rm: true, forcerm: true, pull: false },
+    );
+    events = await new Promise<BuildEvent[]>((done, fail) =>
+      docker.modem.followProgress(stream, (err: Error | null, out: BuildEvent[]) => (err ? fail(err) : done(out))),
+    );
+  } catch (e) {
+    throw new LabError("REUSELAB_PROBE_BUILD", `docker build of the probe image failed: ${(e as Error).message}`);
+  }
+  const failed = events.find((e) => e.error || e.errorDetail);
+  if (failed) {
+    throw new LabError("REUSELAB_PROBE_BUILD", `docker build of the probe image failed: ${failed.error ?? failed.errorDetail?.message}`);
+  }
+  const built = events.map((e) => e.aux?.ID).filter(Boolean).pop();
+  const inspected = await docker.getImage(tag).inspect().catch(() => undefined);
+  if (!inspected || (built && inspected.Id !== built)) {
+    throw new LabError("REUSELAB_PROBE_BUILD", `docker build reported success but ${tag} is ${inspected ? `image ${inspected.Id}, not the built ${built}` : "missing"}`);
+  }
+  return tag;
+}
+
+interface BuildEvent {
+  stream?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}

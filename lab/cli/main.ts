@@ -1,0 +1,125 @@
+/**
+ * reuselab [run] [--cases DIR]… [--filter TEXT]… [--json FILE] [--jobs N]
+ *
+ * Loads and validates every case before anything starts, prepares the backend (engine, probe image,
+ * leftovers of killed runs), runs, reports. Exit 0 when every run passed, 1 when one failed, 2 on
+ * bad input or environment, 130 when interrupted.
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DockerBackend } from "../backend/docker/docker-backend";
+import { ensureMachine } from "../bootstrap/ensure";
+import { loadCases } from "../case/load-cases";
+import { LabError } from "../errors";
+import { EventBus } from "../events/events";
+import { plan } from "../plan/plan";
+import { ConsoleReporter } from "../report/console-reporter";
+import { JsonReporter } from "../report/json-reporter";
+import { runAll } from "../run/runner";
+import { isBad } from "../verdict/outcome";
+import { EXIT } from "./exit-codes";
+
+const DEFAULT_CASES = resolve(__dirname, "../../cases");
+
+const HELP = `reuselab: runs SO_REUSEADDR / SO_REUSEPORT cases on a real kernel and judges what it does
+
+usage: npm run lab -- [run] [options]
+
+options:
+  --cases PATH     a case folder or file (repeatable; default: the catalogue in cases/)
+  --filter TEXT    only runs whose id (case.variant@kernel) contains TEXT (repeatable)
+  --json FILE      write the results (schema 1) to FILE
+  --jobs N         runs at once (default 2)
+  --backend NAME   docker (the default, and for now the only one)
+  -h, --help       this text
+
+exit status: 0 all passed, 1 a run failed, 2 bad input or environment, 130 interrupted
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        cases: { type: "string", multiple: true },
+        filter: { type: "string", multiple: true },
+        json: { type: "string" },
+        jobs: { type: "string", default: "2" },
+        backend: { type: "string", default: "docker" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`reuselab: ${(e as Error).message}\n\n${HELP}`);
+    return EXIT.badInput;
+  }
+  if (args.values.help) {
+    process.stdout.write(HELP);
+    return EXIT.passed;
+  }
+  const [command = "run", ...extra] = args.positionals;
+  const jobs = Number(args.values.jobs);
+  const problems = [
+    command !== "run" ? `unknown command '${command}' (known: run)` : "",
+    extra.length ? `unexpected '${extra.join(" ")}'` : "",
+    !Number.isInteger(jobs) || jobs < 1 || jobs > 32 ? `--jobs ${args.values.jobs} is not a whole number from 1 to 32` : "",
+    args.values.backend !== "docker" ? `unknown backend '${args.values.backend}' (known: docker)` : "",
+  ].filter(Boolean);
+  if (problems.length) {
+    process.stderr.write(problems.map((p) => `reuselab: ${p}\n`).join("") + "run 'npm run lab -- --help' for the options\n");
+    return EXIT.badInput;
+  }
+
+  try {
+    const cases = loadCases(args.values.cases ?? [DEFAULT_CASES]);
+    ensureMachine();
+    return await runCases(cases, args.values.filter ?? [], jobs, args.values.json);
+  } catch (e) {
+    if (e instanceof LabError) {
+      process.stderr.write(`reuselab: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+}
+
+async function runCases(cases: ReturnType<typeof loadCases>, filter: string[], jobs: number, json?: string): Promise<number> {
+  const backend = new DockerBackend();
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) return;
+    process.stderr.write("\nreuselab: interrupted; removing the lab's containers and networks\n");
+    controller.abort();
+    void backend.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const prepared = await backend.prepare();
+    const runs = plan(cases, prepared.kernels, filter);
+    if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", `no run matches --filter ${filter.join(", ")}`);
+    const bus = new EventBus().add(new ConsoleReporter());
+    if (json) bus.add(new JsonReporter(json));
+    bus.emit({ type: "session-started", backend: backend.name, kernels: prepared.kernels, runs, leftoversRemoved: prepared.leftoversRemoved });
+    const results = await runAll(runs, backend, bus, prepared.kernels, { jobs, signal: controller.signal });
+    await bus.close();
+    if (controller.signal.aborted) return EXIT.interrupted;
+    return results.some(isBad) ? EXIT.failed : EXIT.passed;
+  } finally {
+    await backend[Symbol.asyncDispose]();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`reuselab: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(EXIT.badInput);
+    },
+  );
+}

@@ -1,0 +1,40 @@
+/** The engine speaks only in these events; reporters listen and format. */
+import type { KernelInfo } from "../backend/backend";
+import type { PlannedRun } from "../plan/plan";
+import type { RunResult, StepResult } from "../verdict/outcome";
+
+export type LabEvent =
+  | {
+      type: "session-started";
+      backend: string;
+      kernels: KernelInfo[];
+      runs: readonly PlannedRun[];
+      leftoversRemoved: { containers: number; networks: number };
+    }
+  | { type: "run-started"; run: PlannedRun }
+  | { type: "step-finished"; run: PlannedRun; step: StepResult }
+  | { type: "run-finished"; run: PlannedRun; result: RunResult }
+  | { type: "session-finished"; kernels: KernelInfo[]; results: RunResult[]; durationMs: number; interrupted: boolean };
+
+export interface Reporter {
+  onEvent(event: LabEvent): void;
+  /** Called once after the last event: a reporter that writes files finishes them here. */
+  close?(): Promise<void>;
+}
+
+export class EventBus {
+  private readonly reporters: Reporter[] = [];
+
+  add(reporter: Reporter): this {
+    this.reporters.push(reporter);
+    return this;
+  }
+
+  emit(event: LabEvent): void {
+    for (const r of this.reporters) r.onEvent(event);
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.reporters) await r.close?.();
+  }
+}

@@ -1,0 +1,71 @@
+/** The console: one line per run with its verdict, the evidence of each failure, and a summary. */
+import type { LabEvent, Reporter } from "../events/events";
+import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
+
+export interface ConsoleOptions {
+  write?: (text: string) => void;
+  color?: boolean;
+}
+
+const LABEL: Record<Outcome, string> = { passed: "PASS ", failed: "FAIL ", skipped: "SKIP ", xfail: "XFAIL", xpass: "XPASS" };
+const COLOR: Record<Outcome, number> = { passed: 32, failed: 31, skipped: 33, xfail: 36, xpass: 35 };
+
+export function wantsColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+}
+
+export class ConsoleReporter implements Reporter {
+  private readonly write: (text: string) => void;
+  private readonly color: boolean;
+
+  constructor(opts: ConsoleOptions = {}) {
+    this.write = opts.write ?? ((t) => process.stdout.write(t));
+    this.color = opts.color ?? wantsColor(process.stdout);
+  }
+
+  onEvent(e: LabEvent): void {
+    switch (e.type) {
+      case "session-started": {
+        const kernels = e.kernels.map((k) => `${k.id} (${k.release})`).join(", ");
+        this.write(`reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"} on the ${e.backend} backend, kernel ${kernels}\n`);
+        const { containers, networks } = e.leftoversRemoved;
+        if (containers || networks) this.write(`reuselab: removed ${containers} container(s) and ${networks} network(s) left by a killed earlier run\n`);
+        return;
+      }
+      case "run-finished":
+        return this.write(this.runLine(e.result));
+      case "session-finished":
+        return this.write(this.summary(e.results, e.durationMs, e.interrupted));
+      default:
+        return;
+    }
+  }
+
+  private paint(code: number, text: string): string {
+    return this.color ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+
+  private runLine(r: RunResult): string {
+    const head = `  ${this.paint(COLOR[r.outcome], LABEL[r.outcome])} ${r.id}  ${this.paint(2, `${r.durationMs} ms`)}\n`;
+    switch (r.outcome) {
+      case "failed":
+        return head + r.failures.map((f) => `        ${formatFailure(f)}\n`).join("");
+      case "xfail":
+        return head + `        known failure: ${r.reason}\n`;
+      case "xpass":
+        return head + `        expected to fail (${r.reason}) but passed: update the case\n`;
+      case "skipped":
+        return head + `        ${r.reason}\n`;
+      case "passed":
+        return head;
+    }
+  }
+
+  private summary(results: RunResult[], ms: number, interrupted: boolean): string {
+    const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
+    const parts = [`${count("passed")} passed`, `${count("failed")} failed`];
+    for (const o of ["skipped", "xfail", "xpass"] as const) if (count(o)) parts.push(`${count(o)} ${o}`);
+    const tail = interrupted ? " (interrupted)" : "";
+    return `${results.length} run${results.length === 1 ? "" : "s"}: ${parts.join(", ")} in ${(ms / 1000).toFixed(1)} s${tail}\n`;
+  }
+}

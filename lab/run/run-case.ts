@@ -1,0 +1,42 @@
+/** Runs one planned run: starts its lab, sends each step to its actor, judges each answer. */
+import type { Backend } from "../backend/backend";
+import { errorText } from "../steps/calls";
+import { stepKind } from "../steps";
+import type { EventBus } from "../events/events";
+import type { PlannedRun } from "../plan/plan";
+import { describeExpectation } from "../verdict/expectation";
+import { judge } from "../verdict/judge";
+import type { Failure, RunResult, StepResult } from "../verdict/outcome";
+
+export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, signal?: AbortSignal): Promise<RunResult> {
+  const started = Date.now();
+  const base = { id: run.id, case: run.case.id, variant: run.variant.name, kernel: run.kernel.id };
+  bus.emit({ type: "run-started", run });
+  const steps: StepResult[] = [];
+  const failures: Failure[] = [];
+  try {
+    await using lab = await backend.start({ runId: run.id, actors: run.variant.actors }, run.kernel);
+    for (const s of run.variant.steps) {
+      if (signal?.aborted) throw new Error("interrupted");
+      const kind = stepKind(s.step.kind)!;
+      const observed = await kind.perform(s.step, lab.actor(s.actor), s.expect);
+      const verdict = judge(s.expect, observed);
+      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(s.expect), observed, ok: verdict.ok };
+      steps.push(result);
+      bus.emit({ type: "step-finished", run, step: result });
+      if (!verdict.ok) failures.push({ file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, message: verdict.message });
+    }
+  } catch (e) {
+    failures.push({ file: run.case.file, line: 1, message: `the lab failed: ${errorText(e)}` });
+  }
+  const durationMs = Date.now() - started;
+  const result = outcomeOf(run, { ...base, durationMs, steps }, failures);
+  bus.emit({ type: "run-finished", run, result });
+  return result;
+}
+
+function outcomeOf(run: PlannedRun, base: Omit<RunResult, "outcome">, failures: Failure[]): RunResult {
+  const xfail = run.case.xfail;
+  if (xfail !== undefined) return failures.length ? { ...base, outcome: "xfail", reason: xfail, failures } : { ...base, outcome: "xpass", reason: xfail };
+  return failures.length ? { ...base, outcome: "failed", failures } : { ...base, outcome: "passed" };
+}

@@ -1,0 +1,28 @@
+import type { Backend, KernelInfo } from "../backend/backend";
+import type { EventBus } from "../events/events";
+import type { PlannedRun } from "../plan/plan";
+import type { RunResult } from "../verdict/outcome";
+import { runCase } from "./run-case";
+
+export interface RunOptions {
+  /** Runs in flight at once; each has its own namespaces and network, so they cannot interfere. */
+  jobs: number;
+  signal?: AbortSignal;
+}
+
+/** Runs every planned run with bounded parallelism; results come back in plan order. */
+export async function runAll(runs: readonly PlannedRun[], backend: Backend, bus: EventBus, kernels: KernelInfo[], opts: RunOptions): Promise<RunResult[]> {
+  const started = Date.now();
+  const results: RunResult[] = new Array(runs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < runs.length && !opts.signal?.aborted) {
+      const i = next++;
+      results[i] = await runCase(runs[i]!, backend, bus, opts.signal);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, runs.length)) }, worker));
+  const done = results.filter(Boolean);
+  bus.emit({ type: "session-finished", kernels, results: done, durationMs: Date.now() - started, interrupted: opts.signal?.aborted ?? false });
+  return done;
+}
