@@ -23,16 +23,23 @@ apt_install() {
   export DEBIAN_FRONTEND=noninteractive
   # Debian's own sources only: never add other suites here, it would upgrade the host.
   apt-get update -qq >/dev/null || say "apt-get update failed; trying the install with the lists there are"
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2> >(grep -v '^debconf: ' >&2)
 }
 
 engine_answers() {
-  if command -v docker >/dev/null 2>&1; then
-    timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 && return 0
+  if command -v docker >/dev/null 2>&1; then # the client honours DOCKER_HOST
+    timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+    return
   fi
-  # No client on PATH: ask the socket itself.
-  [ -S /var/run/docker.sock ] && command -v curl >/dev/null 2>&1 &&
-    timeout 10 curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1
+  # No client on PATH: ask the socket itself (the one DOCKER_HOST names, if it names one).
+  local sock=/var/run/docker.sock
+  case "${DOCKER_HOST:-}" in
+    "") ;;
+    unix://*) sock=${DOCKER_HOST#unix://} ;;
+    *) command -v curl >/dev/null 2>&1 && timeout 10 curl -sf "http://${DOCKER_HOST#tcp://}/_ping" >/dev/null 2>&1; return ;;
+  esac
+  [ -S "$sock" ] && command -v curl >/dev/null 2>&1 &&
+    timeout 10 curl -sf --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1
 }
 
 start_dockerd() {
@@ -58,6 +65,7 @@ ensure_engine() {
     can_install || die "no Docker engine answers and dockerd is not installed. Install a Docker engine (Debian: 'apt-get install docker.io') and start it, or run this as root on Debian to let reuselab do it."
     apt_install docker.io
   fi
+  engine_answers && return 0 # the package may have started the daemon itself
   if pgrep -x dockerd >/dev/null 2>&1; then
     say "dockerd is running but does not answer yet; waiting"
     local waited=0

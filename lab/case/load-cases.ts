@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { LabError } from "../errors";
 import type { Case } from "./case";
 import { caseIdFor, loadCase } from "./load-case";
@@ -8,19 +8,32 @@ import { CaseProblemsError, type Problem } from "./problems";
 /** Files in a case folder that are not cases. */
 const NOT_CASES = new Set(["claims.yaml"]);
 
-/** Every *.yaml under each folder (or the file itself), sorted, as [file, id relative to its folder]. */
+/**
+ * A case's id is its path, without .yaml, below the nearest enclosing folder named "cases" (or below
+ * the folder given, when none encloses it): "--cases cases/hijack" and "--cases cases" give the same
+ * ids, so results stay comparable however a run was narrowed.
+ */
+function idRoot(path: string, isFile: boolean): string {
+  for (let dir = isFile ? dirname(path) : path; dir !== dirname(dir); dir = dirname(dir)) {
+    if (basename(dir) === "cases") return dir;
+  }
+  return isFile ? dirname(path) : path;
+}
+
+/** Every *.yaml under each folder (or the file itself), sorted, as [file, id]. */
 export function findCaseFiles(paths: readonly string[]): [string, string][] {
   const out: [string, string][] = [];
   for (const p of paths) {
-    const root = resolve(p);
+    const given = resolve(p);
     let st;
     try {
-      st = statSync(root);
+      st = statSync(given);
     } catch {
       throw new LabError("REUSELAB_NO_CASES", `no such case file or folder: ${p}`);
     }
+    const root = idRoot(given, st.isFile());
     if (st.isFile()) {
-      out.push([root, caseIdFor(relative(join(root, ".."), root))]);
+      out.push([given, caseIdFor(relative(root, given))]);
       continue;
     }
     const walk = (dir: string) => {
@@ -30,7 +43,7 @@ export function findCaseFiles(paths: readonly string[]): [string, string][] {
         else if (/\.ya?ml$/.test(entry.name) && !NOT_CASES.has(entry.name)) out.push([full, caseIdFor(relative(root, full))]);
       }
     };
-    walk(root);
+    walk(given);
   }
   return out;
 }

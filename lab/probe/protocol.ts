@@ -14,11 +14,12 @@ export interface ProbeReply {
   [field: string]: unknown;
 }
 
-const WORD = /^[^\s]+$/;
+// eslint-disable-next-line no-control-regex
+const WORD = /^[^\s\x00-\x1f\x7f]+$/;
 
 export function encodeCommand(words: readonly string[]): string {
   for (const w of words) {
-    if (!WORD.test(w)) throw new LabError("REUSELAB_PROBE_PROTOCOL", `probe command word ${JSON.stringify(w)} is empty or has whitespace`);
+    if (!WORD.test(w)) throw new LabError("REUSELAB_PROBE_PROTOCOL", `probe command word ${JSON.stringify(w)} is empty or has whitespace or control characters`);
   }
   return `${words.join(" ")}\n`;
 }

@@ -1,0 +1,114 @@
+// The real static probe, run as a child process on the host's loopback (no container needed).
+import test, { type ExecutionContext } from "ava";
+import { spawn } from "node:child_process";
+import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
+import { ProbeSession } from "../../lab/probe/probe-session";
+
+function startProbe(t: ExecutionContext) {
+  const child = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "pipe"] });
+  t.teardown(() => child.kill("SIGKILL"));
+  const session = new ProbeSession("probe", child.stdin, child.stdout, child.stderr);
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  return { child, session, exited };
+}
+
+test("hello reports the protocol version, uid and kernel release", async (t) => {
+  const { session, child } = startProbe(t);
+  const hello = await session.call(["hello"]);
+  t.like(hello, { ret: 0, errno: null, version: 1, uid: process.getuid!() });
+  t.regex(String(hello.release), /^\d+\.\d+/);
+  child.stdin.end();
+});
+
+test("malformed commands get an error object and the probe goes on", async (t) => {
+  const { session, child, exited } = startProbe(t);
+  const refusals = [
+    [["frobnicate"], /unknown command 'frobnicate'/],
+    [["bind", "s1"], /usage: bind NAME ADDRESS PORT/],
+    [["bind", "nope", "1.2.3.4", "80"], /no socket named 'nope'/],
+    [["socket", "s1", "sctp", "4"], /unknown protocol 'sctp'/],
+    [["recv", "x", "1"], /usage/],
+    [["sleep", "-1"], /bad duration/],
+    [["sleep", "99999999999999999999"], /bad duration/],
+    [["a", "b", "c", "d", "e", "f", "g", "h", "i"], /too many words/],
+    [["x".repeat(5000)], /line longer than 1024 bytes/],
+  ] as const;
+  for (const [words, message] of refusals) {
+    const r = await session.call(words);
+    t.regex(String(r.error), message, words.join(" ").slice(0, 40));
+    t.is(r.ret, undefined, "a refused command makes no call");
+  }
+  await session.call(["socket", "s1", "udp", "4"]);
+  t.like(await session.call(["socket", "s1", "udp", "4"]), { error: "socket 's1' exists; close it first" });
+  t.regex(String((await session.call(["bind", "s1", "999.1.1.1", "80"])).error), /bad IPv4 address/);
+  t.like(await session.call(["setsockopt", "s1", "v6only", "1"]), { error: "option 'v6only' is not for IPv4 sockets" });
+  child.stdin.end();
+  t.deepEqual(await exited, { code: 0, signal: null }, "it exits cleanly at EOF, not by crashing");
+});
+
+/** Writes raw bytes to a probe's stdin, closes it, and returns every line it answered and how it ended. */
+function rawExchange(input: Buffer): Promise<{ lines: string[]; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.on("exit", (code) => resolve({ lines: out.split("\n").filter(Boolean), code }));
+    child.stdin.end(input);
+  });
+}
+
+test("raw garbage (NUL bytes, CRLF, binary, no final newline) gets one JSON answer per line", async (t) => {
+  const input = Buffer.concat([
+    Buffer.from("hello\r\n"),
+    Buffer.from("bind\u0000 s1 1.2.3.4 80\n"),
+    Buffer.from([0xff, 0xfe, 0x80, 0x0a]),
+    Buffer.from("\n# a comment gets no answer\n"),
+    Buffer.from("socket s1 udp 4\nsetsockopt s1 rcvbuf 12x\n"),
+    Buffer.from("close s1"),
+  ]);
+  const { lines, code } = await rawExchange(input);
+  t.is(code, 0);
+  const replies = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.deepEqual(replies.map((r) => r.seq), [1, 2, 3, 6, 7, 8]);
+  t.like(replies[0], { cmd: "hello", ret: 0 });
+  t.regex(String(replies[1]!.error), /unknown command/);
+  t.regex(String(replies[2]!.error), /unknown command/);
+  t.like(replies[3], { cmd: "socket", ret: 3 });
+  t.like(replies[4], { error: "option 'rcvbuf' takes one integer" });
+  t.like(replies[5], { cmd: "close", ret: 0 });
+});
+
+test("the kernel's answers: bind conflicts, datagram counts, connections, TCP states", async (t) => {
+  const { session, child } = startProbe(t);
+  await session.call(["socket", "a", "udp", "4"]);
+  t.like(await session.call(["bind", "a", "127.0.0.1", "0"]), { ret: 0, errno: null });
+  const port = String((await session.call(["getsockname", "a"])).port);
+  await session.call(["socket", "b", "udp", "4"]);
+  t.like(await session.call(["bind", "b", "127.0.0.1", port]), { ret: -1, errno: "EADDRINUSE" });
+  t.like(await session.call(["send", "b", "127.0.0.1", port, "7"]), { ret: 0, sent: 7 });
+  t.like(await session.call(["recv", "a", "7", "2000"]), { received: 7, total: 7 });
+  t.like(await session.call(["recv", "a", "1", "50"]), { received: 0, total: 7 });
+  t.like(await session.call(["sendvary", "4", "127.0.0.1", port, "5"]), { sent: 5 });
+  t.like(await session.call(["recv", "a", "5", "2000"]), { received: 5, total: 12 });
+
+  await session.call(["socket", "l", "tcp", "4"]);
+  await session.call(["bind", "l", "127.0.0.1", "0"]);
+  const tcpPort = String((await session.call(["getsockname", "l"])).port);
+  t.like(await session.call(["listen", "l"]), { ret: 0 });
+  await session.call(["socket", "c", "tcp", "4"]);
+  t.like(await session.call(["connect", "c", "127.0.0.1", tcpPort, "1000"]), { ret: 0 });
+  t.like(await session.call(["accept", "l", "1", "1000"]), { accepted: 1, held: 1 });
+  t.like(await session.call(["tcpstates", tcpPort]), { states: { LISTEN: 1, ESTABLISHED: 2 } });
+  t.like(await session.call(["accept", "l", "1", "50"]), { accepted: 0 }, "no second connection within 50 ms");
+  await session.call(["socket", "r", "tcp", "4"]);
+  t.like(await session.call(["connect", "r", "127.0.0.1", port, "1000"]), { ret: -1, errno: "ECONNREFUSED" });
+  child.stdin.end();
+});
+
+test("crash is a real SIGKILL of the probe's process", async (t) => {
+  const { session, exited } = startProbe(t);
+  await session.call(["hello"]);
+  session.fire(["crash"]);
+  t.deepEqual(await exited, { code: null, signal: "SIGKILL" });
+  await t.throwsAsync(session.call(["hello"]), { code: "REUSELAB_ACTOR_EXITED" });
+});
