@@ -114,7 +114,16 @@ async function runCases(cases: ReturnType<typeof loadCases>, filter: string[], j
   }
 }
 
+/** A reader that goes away (| head) ends the output, not the run: the lab still cleans up and exits. */
+function ignoreClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
+}
+
 if (require.main === module) {
+  ignoreClosedOutput(process.stdout);
+  ignoreClosedOutput(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

@@ -1,5 +1,6 @@
 /** The console: one line per run with its verdict, the evidence of each failure, and a summary. */
 import type { LabEvent, Reporter } from "../events/events";
+import { describeObservation } from "../verdict/observation";
 import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
 
 export interface ConsoleOptions {
@@ -12,6 +13,14 @@ const COLOR: Record<Outcome, number> = { passed: 32, failed: 31, skipped: 33, xf
 
 export function wantsColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+}
+
+/** The observations that carry a run's point: errnos, counts received or accepted, TCP states, kills. */
+function evidence(r: RunResult): string {
+  return r.steps
+    .filter((s) => s.expected !== "ok" && !s.call.startsWith("send ") && !s.observed.error)
+    .map((s) => `${s.actor} ${s.call.split(" ")[0]} ${describeObservation(s.observed).replace(/^-1 /, "")}`)
+    .join(" · ");
 }
 
 export class ConsoleReporter implements Reporter {
@@ -47,6 +56,8 @@ export class ConsoleReporter implements Reporter {
 
   private runLine(r: RunResult): string {
     const head = `  ${this.paint(COLOR[r.outcome], LABEL[r.outcome])} ${r.id}  ${this.paint(2, `${r.durationMs} ms`)}\n`;
+    const seen = evidence(r);
+    const withEvidence = seen ? `${head}        ${this.paint(2, seen)}\n` : head;
     switch (r.outcome) {
       case "failed":
         return head + r.failures.map((f) => `        ${formatFailure(f)}\n`).join("");
@@ -57,7 +68,7 @@ export class ConsoleReporter implements Reporter {
       case "skipped":
         return head + `        ${r.reason}\n`;
       case "passed":
-        return head;
+        return withEvidence;
     }
   }
 

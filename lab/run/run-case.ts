@@ -14,12 +14,15 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
   bus.emit({ type: "run-started", run });
   const steps: StepResult[] = [];
   const failures: Failure[] = [];
+  // Once interrupted, the lab is being torn down under the run: what it answers then is not the kernel's verdict.
+  let interrupted = false;
   try {
     await using lab = await backend.start({ runId: run.id, actors: run.variant.actors }, run.kernel);
     for (const s of run.variant.steps) {
-      if (signal?.aborted) throw new Error("interrupted");
+      if ((interrupted = signal?.aborted ?? false)) break;
       const kind = stepKind(s.step.kind)!;
       const observed = await kind.perform(s.step, lab.actor(s.actor), s.expect);
+      if ((interrupted = signal?.aborted ?? false)) break;
       const verdict = judge(s.expect, observed);
       const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(s.expect), observed, ok: verdict.ok };
       steps.push(result);
@@ -27,10 +30,13 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
       if (!verdict.ok) failures.push({ file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, message: verdict.message });
     }
   } catch (e) {
-    failures.push({ file: run.case.file, line: 1, message: `the lab failed: ${errorText(e)}` });
+    interrupted ||= signal?.aborted ?? false;
+    if (!interrupted) failures.push({ file: run.case.file, line: 1, message: `the lab failed: ${errorText(e)}` });
   }
   const durationMs = Date.now() - started;
-  const result = outcomeOf(run, { ...base, durationMs, steps }, failures);
+  const result: RunResult = interrupted
+    ? { ...base, durationMs, steps, outcome: "skipped", reason: "interrupted before it finished" }
+    : outcomeOf(run, { ...base, durationMs, steps }, failures);
   bus.emit({ type: "run-finished", run, result });
   return result;
 }

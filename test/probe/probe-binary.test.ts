@@ -52,7 +52,7 @@ function rawExchange(input: Buffer): Promise<{ lines: string[]; code: number | n
     const child = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "inherit"] });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.on("exit", (code) => resolve({ lines: out.split("\n").filter(Boolean), code }));
+    child.on("close", (code) => resolve({ lines: out.split("\n").filter(Boolean), code }));
     child.stdin.end(input);
   });
 }

@@ -1,17 +1,18 @@
 import type Docker from "dockerode";
 import { hostname } from "node:os";
-import { HOST_LABEL, PID_LABEL, RUN_LABEL } from "./labels";
+import { HOST_LABEL, PID_LABEL, RUN_LABEL, START_LABEL } from "./labels";
+import { runnerAlive } from "./runner-process";
 
 export interface Removed {
   containers: number;
   networks: number;
 }
 
-/** Force-removes every container, then every network, that matches the label filter. */
-export async function removeLabelled(docker: Docker, label: string): Promise<Removed> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+/** Force-removes every container, then every network, that carries all the labels ("key=value"). */
+export async function removeLabelled(docker: Docker, ...labels: string[]): Promise<Removed> {
+  const containers = await docker.listContainers({ all: true, filters: { label: labels } });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(ignoreGone)));
-  const networks = await docker.listNetworks({ filters: { label: [label] } });
+  const networks = await docker.listNetworks({ filters: { label: labels } });
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreGone)));
   return { containers: containers.length, networks: networks.length };
 }
@@ -25,7 +26,7 @@ export async function removeLeftovers(docker: Docker): Promise<Removed> {
   const dead = (labels: Record<string, string> | undefined) => {
     if (!labels || labels[HOST_LABEL] !== here) return false;
     const pid = Number(labels[PID_LABEL]);
-    return !Number.isInteger(pid) || pid <= 0 || !processAlive(pid);
+    return !Number.isInteger(pid) || pid <= 0 || !runnerAlive(pid, labels[START_LABEL]);
   };
   const sessions = new Set<string>();
   for (const c of await docker.listContainers({ all: true, filters: { label: [RUN_LABEL] } })) {
@@ -41,15 +42,6 @@ export async function removeLeftovers(docker: Docker): Promise<Removed> {
     total.networks += r.networks;
   }
   return total;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function ignoreGone(e: { statusCode?: number }): void {

@@ -16,7 +16,7 @@ import { removeLabelled, removeLeftovers } from "./cleanup";
 import { connectEngine } from "./engine";
 import { LabContainer, ProbeContainer } from "./lab-container";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
-import { CASE_LABEL, labLabels, newSession, RUN_LABEL } from "./labels";
+import { LAB_LABEL, labLabels, newSession, RUN_LABEL } from "./labels";
 import { ensureProbeImage } from "./probe-image";
 
 export class DockerBackend implements Backend {
@@ -66,6 +66,7 @@ class DockerLab implements StartedLab {
   private markDisposed!: () => void;
   readonly disposed = new Promise<void>((r) => (this.markDisposed = r));
   private disposing?: Promise<void>;
+  private readonly id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(
     private readonly docker: Docker,
@@ -76,11 +77,11 @@ class DockerLab implements StartedLab {
   ) {}
 
   private labels(): Record<string, string> {
-    return labLabels(this.session, this.spec.runId);
+    return labLabels(this.session, { runId: this.spec.runId, id: this.id });
   }
 
   async start(): Promise<void> {
-    const name = `${this.session}-${slug(this.spec.runId)}`.slice(0, 60) + `-${Math.random().toString(36).slice(2, 6)}`;
+    const name = `${this.session}-${slug(this.spec.runId)}`.slice(0, 50) + `-${this.id}`;
     this.network = await createLabNetwork(this.docker, name, this.labels());
     const namespaces = [...new Set(this.spec.actors.map((a) => a.netns))];
     const holders = await Promise.all(
@@ -130,8 +131,9 @@ class DockerLab implements StartedLab {
   [Symbol.asyncDispose](): Promise<void> {
     this.disposing ??= (async () => {
       for (const a of this.actors.values()) a.close();
-      // Containers that were created but whose start() failed are not in this.containers: find them by label.
-      await removeLabelled(this.docker, `${CASE_LABEL}=${this.spec.runId}`).catch(() => undefined);
+      // Containers that were created but whose start() failed are not in this.containers: find them by
+      // this lab's own label (another lab may be running the same case right now).
+      await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`, `${LAB_LABEL}=${this.id}`).catch(() => undefined);
       await Promise.all(this.containers.map((id) => this.docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
       await this.network?.remove();
       this.markDisposed();

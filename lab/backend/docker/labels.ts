@@ -1,17 +1,24 @@
 import { hostname } from "node:os";
+import { selfIdentity } from "./runner-process";
 
 /** Every Docker object of the lab carries these, so that it can always be found and removed. */
 export const RUN_LABEL = "reuselab.run";
 export const PID_LABEL = "reuselab.pid";
 export const HOST_LABEL = "reuselab.host";
 export const CASE_LABEL = "reuselab.case";
+export const START_LABEL = "reuselab.pidstart";
+/** Unique per lab (one run of one case), even when the same run id runs twice at once. */
+export const LAB_LABEL = "reuselab.lab";
 
-export function labLabels(session: string, runId?: string): Record<string, string> {
+const self = selfIdentity();
+
+export function labLabels(session: string, lab?: { runId: string; id: string }): Record<string, string> {
   return {
     [RUN_LABEL]: session,
-    [PID_LABEL]: String(process.pid),
+    [PID_LABEL]: String(self.pid),
+    [START_LABEL]: self.start,
     [HOST_LABEL]: hostname(),
-    ...(runId ? { [CASE_LABEL]: runId } : {}),
+    ...(lab ? { [CASE_LABEL]: lab.runId, [LAB_LABEL]: lab.id } : {}),
   };
 }
 

@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Identifies the lab's runner process so a later run can tell whether it is still alive: its pid, and
+ * its start time (so that a reused pid is not taken for it). A zombie counts as dead.
+ */
+export function selfIdentity(): { pid: number; start: string } {
+  return { pid: process.pid, start: procStat(process.pid)?.start ?? "" };
+}
+
+export function runnerAlive(pid: number, start: string | undefined): boolean {
+  const stat = procStat(pid);
+  if (stat) return stat.state !== "Z" && (!start || stat.start === start);
+  try {
+    process.kill(pid, 0); // no /proc (not Linux): the best that can be known
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** State and start time (in clock ticks since boot) from /proc/PID/stat; undefined if there is no such process. */
+function procStat(pid: number): { state: string; start: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { state: fields[0] ?? "", start: fields[19] ?? "" };
+}

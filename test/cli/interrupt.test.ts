@@ -1,0 +1,49 @@
+// No leaks when the runner is interrupted (SIGINT) or killed (SIGKILL) in the middle of a run.
+import test from "ava";
+import { spawn, spawnSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { labelled } from "../e2e/helpers";
+
+function startLab(args: string[]) {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { env: { ...process.env, NO_COLOR: "1" } });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+  // "close", not "exit": exit can come before the last of its output has been read.
+  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  return { child, exited, output: () => out };
+}
+
+/** Waits until the runner `pid` has its lab's containers up (both actors and their holders). */
+async function waitForContainers(lab: ReturnType<typeof startLab>, want: number): Promise<void> {
+  const pid = lab.child.pid!;
+  for (let i = 0; i < 300; i++) {
+    if (labelled(`reuselab.pid=${pid}`).containers >= want) return;
+    await sleep(100);
+  }
+  throw new Error(`runner ${pid} never had ${want} containers up; it printed:\n${lab.output()}`);
+}
+
+test("Ctrl-C in the middle of a run: exit 130, the run is skipped, nothing is left", async (t) => {
+  const lab = startLab(["--cases", "test/fixtures/slow"]);
+  await waitForContainers(lab, 4);
+  lab.child.kill("SIGINT");
+  t.is(await lab.exited, 130);
+  t.regex(lab.output(), /interrupted; removing the lab's containers and networks/);
+  t.regex(lab.output(), /SKIP {2}long-sleep\.default@host/);
+  t.deepEqual(labelled(`reuselab.pid=${lab.child.pid}`), { containers: 0, networks: 0 });
+});
+
+test("SIGKILL of the runner: the next run removes what it left, and says so", async (t) => {
+  const lab = startLab(["--cases", "test/fixtures/slow"]);
+  const pid = lab.child.pid!;
+  await waitForContainers(lab, 4);
+  lab.child.kill("SIGKILL");
+  await lab.exited;
+  const left = labelled(`reuselab.pid=${pid}`);
+  t.true(left.containers >= 4 && left.networks === 1, JSON.stringify(left));
+  const next = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--cases", "cases/uid-rule"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  t.is(next.status, 0, next.stderr);
+  t.regex(next.stdout, /removed \d+ container\(s\) and \d+ network\(s\) left by a killed earlier run/);
+  t.deepEqual(labelled(`reuselab.pid=${pid}`), { containers: 0, networks: 0 });
+});
