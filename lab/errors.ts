@@ -18,13 +18,3 @@ export class LabError extends Error {
     this.name = "LabError";
   }
 }
-
-/** Errors that mean "the input or the machine is wrong", not "the kernel disagreed". */
-export function isEnvironmentError(e: unknown): e is LabError {
-  return (
-    e instanceof LabError &&
-    ["REUSELAB_BAD_CASES", "REUSELAB_NO_CASES", "REUSELAB_BAD_ARGS", "REUSELAB_NO_ENGINE", "REUSELAB_PROBE_BUILD"].includes(
-      e.code,
-    )
-  );
-}

@@ -2,9 +2,7 @@
  * Reading one case file into a Case: every problem is collected with its line, none stops the reading
  * early, so one run of the loader reports all of them.
  */
-import { basename } from "node:path";
 import type { Node, Pair, YAMLMap } from "yaml";
-import "../steps";
 import { stepKind, stepVerbs } from "../steps";
 import { StepSyntaxError } from "../steps/grammar";
 import { SocketTracker } from "../steps/socket-tracker";
@@ -213,5 +211,5 @@ function readSteps(y: YamlFile, items: Node[], actors: Actor[], params: VariantP
 }
 
 export function caseIdFor(relativePath: string): string {
-  return relativePath.replace(/\\/g, "/").replace(/\.ya?ml$/, "") || basename(relativePath);
+  return relativePath.replace(/\\/g, "/").replace(/\.ya?ml$/, "");
 }

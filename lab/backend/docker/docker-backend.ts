@@ -5,8 +5,7 @@
  * that crashes in it.
  */
 import type Docker from "dockerode";
-import { release } from "node:os";
-import { constants } from "node:os";
+import { constants, release } from "node:os";
 import type { StartedTestContainer } from "testcontainers";
 import { LabError } from "../../errors";
 import type { ActorRuntime, ExitInfo } from "../../steps/actor-runtime";
