@@ -67,7 +67,8 @@ static void cmd_sendvary(const struct args *a, struct reply *r)
 }
 
 /* Counts datagrams: waits (up to TIMEOUT_MS) until at least MIN have come since this call began,
- * then takes whatever else is already queued. */
+ * then takes whatever else is queued; with QUIET_MS, goes on taking them until none has come for
+ * that long (still bounded by TIMEOUT_MS). */
 static void cmd_recv(const struct args *a, struct reply *r)
 {
 	struct probe_socket *s = socket_arg(a, 1, r);
@@ -77,25 +78,31 @@ static void cmd_recv(const struct args *a, struct reply *r)
 		FAIL(r, "bad count '%s'", a->argv[2]);
 	if (parse_long(a->argv[3], 0, 600000, &timeout))
 		FAIL(r, "bad timeout '%s' (milliseconds)", a->argv[3]);
+	long quiet = 0;
+	if (a->argc == 5 && parse_long(a->argv[4], 0, 600000, &quiet))
+		FAIL(r, "bad quiet period '%s' (milliseconds)", a->argv[4]);
 
 	static char buf[65536];
-	long got = 0, deadline = now_ms() + timeout;
+	long got = 0, deadline = now_ms() + timeout, last = now_ms();
 	int err = 0;
 	for (;;) {
 		ssize_t n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n >= 0) {
 			got++;
+			last = now_ms();
 			continue;
 		}
 		if (errno != EAGAIN && errno != EINTR) {
 			err = errno;
 			break;
 		}
-		long left = deadline - now_ms();
-		if (got >= min || left <= 0)
+		long now = now_ms(), left = deadline - now;
+		long wait = got < min ? left : last + quiet - now; /* once MIN came, only the quiet period */
+		if (wait > left) wait = left;
+		if (wait <= 0)
 			break;
 		struct pollfd p = { .fd = s->fd, .events = POLLIN };
-		poll(&p, 1, (int)left);
+		poll(&p, 1, (int)wait);
 	}
 	s->received += got;
 	reply_result(r, err && !got ? -1 : got, err);
@@ -106,6 +113,6 @@ static void cmd_recv(const struct args *a, struct reply *r)
 const struct command dgram_commands[] = {
 	{ "send", 4, 4, "send NAME ADDRESS PORT COUNT", cmd_send },
 	{ "sendvary", 4, 4, "sendvary 4|6 ADDRESS PORT COUNT", cmd_sendvary },
-	{ "recv", 3, 3, "recv NAME MIN TIMEOUT_MS", cmd_recv },
+	{ "recv", 3, 4, "recv NAME MIN TIMEOUT_MS [QUIET_MS]", cmd_recv },
 	{ NULL, 0, 0, NULL, NULL },
 };

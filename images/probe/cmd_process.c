@@ -2,7 +2,10 @@
 #include "commands.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -45,6 +48,37 @@ static void cmd_setuid(const struct args *a, struct reply *r)
 	reply_int(r, "uid", getuid());
 }
 
+/* Reads a sysctl of this network namespace: "sysctl net.ipv4.tcp_fin_timeout". */
+static void cmd_sysctl(const struct args *a, struct reply *r)
+{
+	char path[256];
+	const char *name = a->argv[1];
+	if (strlen(name) > 200 || strstr(name, "..") || strchr(name, '/'))
+		FAIL(r, "bad sysctl name '%s' (dotted, like net.ipv4.tcp_fin_timeout)", name);
+	int n = snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	for (char *p = path + 10; p < path + n; p++)
+		if (*p == '.') *p = '/';
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		reply_result(r, -1, errno);
+		return;
+	}
+	char value[256];
+	ssize_t got = read(fd, value, sizeof(value) - 1);
+	int err = errno;
+	close(fd);
+	if (got < 0) {
+		reply_result(r, -1, err);
+		return;
+	}
+	while (got > 0 && (value[got - 1] == '\n' || value[got - 1] == ' '))
+		got--;
+	value[got] = '\0';
+	long v;
+	reply_result(r, parse_long(value, 0, 2147483647L, &v) == 0 ? v : 0, 0);
+	reply_str(r, "value", value);
+}
+
 /* No reply: the process dies as kill -9 would kill it, with every socket it holds. */
 static void cmd_crash(const struct args *a, struct reply *r)
 {
@@ -68,6 +102,7 @@ const struct command process_commands[] = {
 	{ "hello", 0, 0, "hello", cmd_hello },
 	{ "sleep", 1, 1, "sleep MILLISECONDS", cmd_sleep },
 	{ "setuid", 1, 1, "setuid UID", cmd_setuid },
+	{ "sysctl", 1, 1, "sysctl NAME", cmd_sysctl },
 	{ "crash", 0, 0, "crash", cmd_crash },
 	{ "exit", 0, 1, "exit [CODE]", cmd_exit },
 	{ NULL, 0, 0, NULL, NULL },

@@ -63,8 +63,8 @@ static void cmd_accept(const struct args *a, struct reply *r)
 	while (got < want) {
 		long left = deadline - now_ms();
 		struct pollfd p = { .fd = s->fd, .events = POLLIN };
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			break;
+		if (poll(&p, 1, left > 0 ? (int)left : 0) <= 0)
+			break; /* nothing queued, and no time left to wait for more */
 		int fd = accept(s->fd, NULL, NULL);
 		if (fd < 0) {
 			err = errno;
@@ -98,6 +98,8 @@ static void cmd_tcpstates(const struct args *a, struct reply *r)
 	if (parse_port(a->argv[1], &port))
 		FAIL(r, "bad port '%s'", a->argv[1]);
 	unsigned counts[16] = { 0 };
+	long timer_ms[16]; /* the longest time left on a timer, by state; -1: no timer seen */
+	for (int i = 0; i < 16; i++) timer_ms[i] = -1;
 	const char *files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
 	int opened = 0;
 	for (int f = 0; f < 2; f++) {
@@ -107,10 +109,15 @@ static void cmd_tcpstates(const struct args *a, struct reply *r)
 		char line[512];
 		if (!fgets(line, sizeof(line), fp)) { fclose(fp); continue; } /* header */
 		while (fgets(line, sizeof(line), fp)) {
-			unsigned lport, rport, st;
-			if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x", &lport, &rport, &st) == 3 &&
-			    (lport == port || rport == port) && st < 16)
-				counts[st]++;
+			unsigned lport, rport, st, tr;
+			unsigned long when;
+			int n = sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x %*x:%*x %x:%lx", &lport, &rport, &st, &tr, &when);
+			if (n < 3 || (lport != port && rport != port) || st >= 16)
+				continue;
+			counts[st]++;
+			/* "tr:tm->when": timer kind, and clock ticks (USER_HZ) until it fires; 0: no timer */
+			long ms = n == 5 && tr != 0 ? (long)when * (1000 / sysconf(_SC_CLK_TCK)) : -1;
+			if (ms > timer_ms[st]) timer_ms[st] = ms;
 		}
 		fclose(fp);
 	}
@@ -125,11 +132,85 @@ static void cmd_tcpstates(const struct args *a, struct reply *r)
 	for (unsigned i = 0; i < 16; i++)
 		if (counts[i]) reply_int(r, tcp_state_name(i), counts[i]);
 	reply_close(r);
+	reply_open(r, "timers_ms");
+	for (unsigned i = 0; i < 16; i++)
+		if (timer_ms[i] >= 0) reply_int(r, tcp_state_name(i), timer_ms[i]);
+	reply_close(r);
+}
+
+/* COUNT connections to one address, each from its own socket (so its own source port), kept under
+ * NAME until it is closed. Answers how many connected and, for the others, the first errno. */
+static void cmd_connectn(const struct args *a, struct reply *r)
+{
+	long count, timeout;
+	int family = !strcmp(a->argv[3], "4") ? AF_INET : !strcmp(a->argv[3], "6") ? AF_INET6 : 0;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (parse_long(a->argv[2], 1, ACCEPTED_MAX, &count))
+		FAIL(r, "bad count '%s' (1 to %d)", a->argv[2], ACCEPTED_MAX);
+	if (!family)
+		FAIL(r, "unknown family '%s' (4 or 6)", a->argv[3]);
+	if (parse_sockaddr(family, a->argv[4], a->argv[5], &ss, &len))
+		FAIL(r, "bad address or port '%s %s'", a->argv[4], a->argv[5]);
+	if (parse_long(a->argv[6], 0, 600000, &timeout))
+		FAIL(r, "bad timeout '%s' (milliseconds)", a->argv[6]);
+	const char *why;
+	struct probe_socket *g = sockets_add(a->argv[1], -1, family, SOCK_STREAM, &why);
+	if (!g)
+		FAIL(r, "%s", why);
+	long ok = 0, failed = 0;
+	int first_err = 0;
+	for (long i = 0; i < count; i++) {
+		int fd = socket(family, SOCK_STREAM, 0), err = 0;
+		if (fd < 0) {
+			err = errno;
+		} else {
+			fcntl(fd, F_SETFL, O_NONBLOCK);
+			if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+				err = errno;
+				if (err == EINPROGRESS) {
+					struct pollfd p = { .fd = fd, .events = POLLOUT };
+					socklen_t l = sizeof(err);
+					err = poll(&p, 1, (int)timeout) == 0 ? ETIMEDOUT : 0;
+					if (!err)
+						getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
+				}
+			}
+			fcntl(fd, F_SETFL, 0);
+		}
+		if (!err && sockets_keep_accepted(g, fd) == 0) {
+			ok++;
+			continue;
+		}
+		if (!err) err = EMFILE;
+		if (fd >= 0) close(fd);
+		if (!first_err) first_err = err;
+		failed++;
+	}
+	reply_result(r, ok == 0 && failed ? -1 : ok, first_err);
+	reply_int(r, "connected", ok);
+	reply_int(r, "failed", failed);
+	if (failed) reply_str(r, "first_errno", errno_name(first_err));
+}
+
+/* Closes the connections a listener accepted, and keeps the listener. */
+static void cmd_closeaccepted(const struct args *a, struct reply *r)
+{
+	struct probe_socket *s = socket_arg(a, 1, r);
+	if (!s) return;
+	int n = s->n_accepted;
+	for (int i = 0; i < n; i++)
+		close(s->accepted[i]);
+	s->n_accepted = 0;
+	reply_result(r, n, 0);
+	reply_int(r, "closed", n);
 }
 
 const struct command stream_commands[] = {
 	{ "connect", 3, 4, "connect NAME ADDRESS PORT [TIMEOUT_MS]", cmd_connect },
 	{ "accept", 2, 3, "accept NAME COUNT [TIMEOUT_MS]", cmd_accept },
 	{ "tcpstates", 1, 1, "tcpstates PORT", cmd_tcpstates },
+	{ "connectn", 6, 6, "connectn NAME COUNT 4|6 ADDRESS PORT TIMEOUT_MS", cmd_connectn },
+	{ "closeaccepted", 1, 1, "closeaccepted NAME", cmd_closeaccepted },
 	{ NULL, 0, 0, NULL, NULL },
 };

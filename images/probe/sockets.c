@@ -45,7 +45,8 @@ void sockets_remove(struct probe_socket *s)
 	for (int i = 0; i < s->n_accepted; i++)
 		close(s->accepted[i]);
 	free(s->accepted);
-	close(s->fd);
+	if (s->fd >= 0) /* a group of connections (connectn) has no socket of its own */
+		close(s->fd);
 	used[s - table] = 0;
 }
 

@@ -17,12 +17,21 @@ export interface ActorSpec {
   uid: number;
   /** Actors with the same netns share one network namespace. */
   netns: string;
+  /** Capabilities the actor keeps; all others are dropped. */
+  caps: readonly string[];
+}
+
+export interface NetnsSpec {
+  name: string;
+  /** net.* sysctls set in the namespace before any actor starts. */
+  sysctls: Readonly<Record<string, string>>;
 }
 
 export interface LabSpec {
   /** The run's id (case.variant@kernel): names and labels the lab's objects. */
   runId: string;
   actors: readonly ActorSpec[];
+  namespaces: readonly NetnsSpec[];
 }
 
 export interface StartedLab extends AsyncDisposable {

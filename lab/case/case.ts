@@ -12,24 +12,57 @@ export interface Actor {
   uid: number;
   /** The name of the network namespace the actor lives in: its own name unless it shares a peer's. */
   netns: string;
+  /** Capabilities the actor's process keeps (every other one is dropped), e.g. SETUID. */
+  caps: string[];
+  source: SourceRef;
+}
+
+/** A network namespace of a case, named after the actor that owns it, with its sysctls. */
+export interface Netns {
+  name: string;
+  sysctls: Record<string, string>;
+}
+
+export type ClaimRelation = "confirms" | "refutes" | "partly";
+
+/** A case (or one of its variants) saying what it shows about a claim of the seed guide. */
+export interface ClaimRef {
+  id: string;
+  relation: ClaimRelation;
   source: SourceRef;
 }
 
 /** One step of a case, after variant substitution: who does it, what, and what the kernel should say. */
-export interface CaseStep {
+export interface ActorStep {
   actor: string;
   /** The call as written (variables not yet resolved), e.g. "bind udp $victim:5353 reuseaddr". */
   text: string;
   step: Step;
   expect: Expectation;
   source: SourceRef;
+  members?: undefined;
 }
+
+/** A counting step (recv, accept) given to a group of actors: judged on their counts together. */
+export interface GroupStep {
+  /** The group's name. */
+  actor: string;
+  text: string;
+  members: { actor: string; step: Step }[];
+  expect: Expectation;
+  source: SourceRef;
+}
+
+export type CaseStep = ActorStep | GroupStep;
 
 /** One variant of a case: its own actors and steps (variant parameters are already substituted). */
 export interface CaseVariant {
   name: string;
   actors: Actor[];
+  namespaces: Netns[];
   steps: CaseStep[];
+  /** The case's claims and this variant's own. */
+  claims: ClaimRef[];
 }
 
 export interface Case {

@@ -1,13 +1,14 @@
 /** Reading what follows "=>" in a step. */
 import { constants } from "node:os";
 import { StepSyntaxError } from "../steps/grammar";
-import { TCP_STATES, type Expectation, type ExpectationKind } from "../verdict/expectation";
+import { exactly, TCP_STATES, type Expectation, type ExpectationKind, type Range } from "../verdict/expectation";
 import { suggestion } from "./problems";
 
 const ERRNO_NAMES = Object.keys(constants.errno);
+const HINT = "write ok, an errno (EADDRINUSE), a count (20) or range (25..75), killed, or TCP states (FIN_WAIT2, none)";
 
 export function parseExpectation(text: string, allowed: readonly ExpectationKind[]): Expectation {
-  const e = read(text.trim());
+  const e = allowed.includes("group") ? readGroup(text.trim()) : read(text.trim());
   if (!allowed.includes(e.kind)) {
     throw new StepSyntaxError(`this step cannot expect ${describeKind(e.kind)}`, `it expects ${allowed.map(describeKind).join(" or ")}`);
   }
@@ -15,10 +16,10 @@ export function parseExpectation(text: string, allowed: readonly ExpectationKind
 }
 
 function read(text: string): Expectation {
-  if (text === "") throw new StepSyntaxError("nothing after '=>'", "write ok, an errno such as EADDRINUSE, a count, or TCP states");
+  if (text === "") throw new StepSyntaxError("nothing after '=>'", HINT);
   if (text === "ok") return { kind: "ok" };
   if (text === "killed") return { kind: "killed" };
-  if (/^\d+$/.test(text)) return { kind: "count", value: Number(text) };
+  if (/^\d/.test(text)) return { kind: "count", range: parseRange(text) };
   if (/^E[A-Z0-9]+$/.test(text)) {
     if (!ERRNO_NAMES.includes(text)) throw new StepSyntaxError(`unknown errno '${text}'`, suggestion(text, ERRNO_NAMES, "errnos"));
     return { kind: "errno", name: text };
@@ -27,11 +28,36 @@ function read(text: string): Expectation {
   const states: Record<string, number> = {};
   for (const word of text.split(/\s+/)) {
     if (!(TCP_STATES as readonly string[]).includes(word)) {
-      throw new StepSyntaxError(`'${word}' is not an expectation`, `write ok, an errno (EADDRINUSE), a count (20), killed, or TCP states (${suggestion(word, [...TCP_STATES], "states")})`);
+      throw new StepSyntaxError(`'${word}' is not an expectation`, `${HINT}; ${suggestion(word, [...TCP_STATES], "states")}`);
     }
     states[word] = (states[word] ?? 0) + 1;
   }
   return { kind: "states", states };
+}
+
+/** "total 200, each 30..70, fair" or "one 50" (an errno is also allowed: every member's call failed so). */
+function readGroup(text: string): Expectation {
+  if (/^E[A-Z0-9]+$/.test(text)) return read(text);
+  const e: Extract<Expectation, { kind: "group" }> = { kind: "group" };
+  for (const clause of text.split(",").map((c) => c.trim())) {
+    const [word, value, ...rest] = clause.split(/\s+/);
+    if (rest.length) throw new StepSyntaxError(`'${clause}' is not one clause`, "separate clauses with commas: total 200, each 30..70, fair");
+    if (word === "total" && value) e.total = parseRange(value);
+    else if (word === "each" && value) e.each = parseRange(value);
+    else if (word === "one" && value && /^\d+$/.test(value)) e.one = Number(value);
+    else if (word === "fair" && value === undefined) e.fair = true;
+    else throw new StepSyntaxError(`'${clause}' is not a group expectation`, "a group expects clauses: total N|A..B, each N|A..B, one N, fair");
+  }
+  if (e.one !== undefined && (e.each || e.total)) throw new StepSyntaxError("'one N' says every other member got 0; it does not combine with each or total");
+  return e;
+}
+
+export function parseRange(text: string): Range {
+  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(text);
+  if (!m) throw new StepSyntaxError(`'${text}' is not a count or a range`, "write a whole number (20) or a range (25..75)");
+  const r = m[2] === undefined ? exactly(Number(m[1])) : { min: Number(m[1]), max: Number(m[2]) };
+  if (r.min > r.max) throw new StepSyntaxError(`range '${text}' is empty`, `write ${r.max}..${r.min}`);
+  return r;
 }
 
 function describeKind(kind: ExpectationKind): string {
@@ -46,5 +72,7 @@ function describeKind(kind: ExpectationKind): string {
       return "TCP states";
     case "killed":
       return "killed";
+    case "group":
+      return "group clauses (total, each, one, fair)";
   }
 }

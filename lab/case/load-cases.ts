@@ -2,11 +2,22 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { LabError } from "../errors";
 import type { Case } from "./case";
-import { caseIdFor, loadCase } from "./load-case";
-import { CaseProblemsError, type Problem } from "./problems";
+import { loadClaims, type Claim } from "./claims";
+import { loadCase } from "./load-case";
+import { CaseProblemsError, suggestion, type Problem } from "./problems";
+
+/** Cases, and the claims they speak about (from claims.yaml at the root of each case folder). */
+export interface Catalogue {
+  cases: Case[];
+  claims: Claim[];
+}
+
+export function caseIdFor(relativePath: string): string {
+  return relativePath.replace(/\\/g, "/").replace(/\.ya?ml$/, "");
+}
 
 /** Files in a case folder that are not cases. */
-const NOT_CASES = new Set(["claims.yaml"]);
+const CLAIMS_FILE = "claims.yaml";
 
 /**
  * A case's id is its path, without .yaml, below the nearest enclosing folder named "cases" (or below
@@ -20,9 +31,14 @@ function idRoot(path: string, isFile: boolean): string {
   return isFile ? dirname(path) : path;
 }
 
-/** Every *.yaml under each folder (or the file itself), sorted, as [file, id]. */
-export function findCaseFiles(paths: readonly string[]): [string, string][] {
-  const out: [string, string][] = [];
+interface Found {
+  files: [string, string][];
+  roots: Set<string>;
+}
+
+/** Every *.yaml under each folder (or the file itself), sorted, as [file, id], and their id roots. */
+export function findCaseFiles(paths: readonly string[]): Found {
+  const found: Found = { files: [], roots: new Set() };
   for (const p of paths) {
     const given = resolve(p);
     let st;
@@ -32,38 +48,59 @@ export function findCaseFiles(paths: readonly string[]): [string, string][] {
       throw new LabError("REUSELAB_NO_CASES", `no such case file or folder: ${p}`);
     }
     const root = idRoot(given, st.isFile());
+    found.roots.add(root);
     if (st.isFile()) {
-      out.push([given, caseIdFor(relative(root, given))]);
+      found.files.push([given, caseIdFor(relative(root, given))]);
       continue;
     }
     const walk = (dir: string) => {
       for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (/\.ya?ml$/.test(entry.name) && !NOT_CASES.has(entry.name)) out.push([full, caseIdFor(relative(root, full))]);
+        else if (/\.ya?ml$/.test(entry.name) && entry.name !== CLAIMS_FILE) found.files.push([full, caseIdFor(relative(root, full))]);
       }
     };
     walk(given);
   }
-  return out;
+  return found;
 }
 
-/** Loads and validates every case; throws one CaseProblemsError listing every problem of every file. */
-export function loadCases(paths: readonly string[]): Case[] {
-  const files = findCaseFiles(paths);
+/** Loads and validates every case and claim; throws one CaseProblemsError listing every problem of every file. */
+export function loadCatalogue(paths: readonly string[]): Catalogue {
+  const { files, roots } = findCaseFiles(paths);
   if (files.length === 0) throw new LabError("REUSELAB_NO_CASES", `no case files (*.yaml) in ${paths.join(", ")}`);
   const problems: Problem[] = [];
+  const claims: Claim[] = [];
+  for (const root of roots) {
+    const loaded = loadClaims(show(join(root, CLAIMS_FILE)));
+    problems.push(...loaded.problems);
+    claims.push(...loaded.claims);
+  }
+  const claimIds = claims.map((c) => c.id);
   const cases: Case[] = [];
   const ids = new Map<string, string>();
   for (const [file, id] of files) {
-    const shown = relative(process.cwd(), file) || file;
-    const { case: c, problems: p } = loadCase(shown, id);
+    const { case: c, problems: p } = loadCase(show(file), id);
     problems.push(...p);
     const other = ids.get(id);
-    if (other) problems.push({ file: shown, line: 1, message: `case id '${id}' is also the id of ${other}`, fix: "rename one of the files" });
-    ids.set(id, shown);
-    if (c) cases.push(c);
+    if (other) problems.push({ file: show(file), line: 1, message: `case id '${id}' is also the id of ${other}`, fix: "rename one of the files" });
+    ids.set(id, show(file));
+    if (!c) continue;
+    cases.push(c);
+    const refs = new Map(c.variants.flatMap((v) => v.claims).map((r) => [`${r.source.line}:${r.id}`, r]));
+    for (const r of refs.values()) {
+      if (!claimIds.includes(r.id)) problems.push({ ...r.source, message: `unknown claim '${r.id}'`, fix: claimIds.length ? suggestion(r.id, claimIds, "claims") : `no ${CLAIMS_FILE} declares claims beside these cases` });
+    }
   }
   if (problems.length) throw new CaseProblemsError(problems);
-  return cases;
+  return { cases, claims };
+}
+
+/** Loads and validates every case (claims included); throws CaseProblemsError listing every problem. */
+export function loadCases(paths: readonly string[]): Case[] {
+  return loadCatalogue(paths).cases;
+}
+
+function show(file: string): string {
+  return relative(process.cwd(), file) || file;
 }

@@ -55,4 +55,8 @@ function isScalarKey(node: unknown): node is Pair<Node> {
   return typeof node === "object" && node !== null && "key" in node && isScalar((node as Pair).key);
 }
 
+export function keyText(pair: Pair): string {
+  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+}
+
 export { isMap, isScalar, isSeq };

@@ -9,10 +9,10 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DockerBackend } from "../backend/docker/docker-backend";
 import { ensureMachine } from "../bootstrap/ensure";
-import { loadCases } from "../case/load-cases";
+import { loadCatalogue, type Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
 import { EventBus } from "../events/events";
-import { plan } from "../plan/plan";
+import { plan, type Selection } from "../plan/plan";
 import { ConsoleReporter } from "../report/console-reporter";
 import { JsonReporter } from "../report/json-reporter";
 import { runAll } from "../run/runner";
@@ -28,6 +28,8 @@ usage: npm run lab -- [run] [options]
 options:
   --cases PATH     a case folder or file (repeatable; default: the catalogue in cases/)
   --filter TEXT    only runs whose id (case.variant@kernel) contains TEXT (repeatable)
+  --tag TAG        only cases tagged TAG (repeatable; --tag slow runs the slow ones)
+  --slow           also run the cases tagged slow (they wait out real timers, e.g. TIME_WAIT)
   --json FILE      write the results (schema 1) to FILE
   --jobs N         runs at once (default 2)
   --backend NAME   docker (the default, and for now the only one)
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         cases: { type: "string", multiple: true },
         filter: { type: "string", multiple: true },
+        tag: { type: "string", multiple: true },
+        slow: { type: "boolean", default: false },
         json: { type: "string" },
         jobs: { type: "string", default: "2" },
         backend: { type: "string", default: "docker" },
@@ -73,9 +77,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    const cases = loadCases(args.values.cases ?? [DEFAULT_CASES]);
+    const catalogue = loadCatalogue(args.values.cases ?? [DEFAULT_CASES]);
     ensureMachine();
-    return await runCases(cases, args.values.filter ?? [], jobs, args.values.json);
+    const selection = { filter: args.values.filter ?? [], tags: args.values.tag ?? [], slow: args.values.slow };
+    return await runCases(catalogue, selection, jobs, args.values.json);
   } catch (e) {
     if (e instanceof LabError) {
       process.stderr.write(`reuselab: ${e.message}\n`);
@@ -85,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runCases(cases: ReturnType<typeof loadCases>, filter: string[], jobs: number, json?: string): Promise<number> {
+async function runCases(catalogue: Catalogue, selection: Selection, jobs: number, json?: string): Promise<number> {
   const backend = new DockerBackend();
   const controller = new AbortController();
   const onSignal = () => {
@@ -98,12 +103,12 @@ async function runCases(cases: ReturnType<typeof loadCases>, filter: string[], j
   process.on("SIGTERM", onSignal);
   try {
     const prepared = await backend.prepare();
-    const runs = plan(cases, prepared.kernels, filter);
-    if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", `no run matches --filter ${filter.join(", ")}`);
+    const runs = plan(catalogue.cases, prepared.kernels, selection);
+    if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
     const bus = new EventBus().add(new ConsoleReporter());
     if (json) bus.add(new JsonReporter(json));
     bus.emit({ type: "session-started", backend: backend.name, kernels: prepared.kernels, runs, leftoversRemoved: prepared.leftoversRemoved });
-    const results = await runAll(runs, backend, bus, prepared.kernels, { jobs, signal: controller.signal });
+    const results = await runAll(runs, backend, bus, prepared.kernels, { jobs, signal: controller.signal, claims: catalogue.claims });
     await bus.close();
     if (controller.signal.aborted) return EXIT.interrupted;
     return results.some(isBad) ? EXIT.failed : EXIT.passed;

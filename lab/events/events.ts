@@ -1,6 +1,8 @@
 /** The engine speaks only in these events; reporters listen and format. */
 import type { KernelInfo } from "../backend/backend";
 import type { PlannedRun } from "../plan/plan";
+import type { Claim } from "../case/claims";
+import type { ClaimAudit } from "../verdict/claims-audit";
 import type { RunResult, StepResult } from "../verdict/outcome";
 
 export type LabEvent =
@@ -14,7 +16,16 @@ export type LabEvent =
   | { type: "run-started"; run: PlannedRun }
   | { type: "step-finished"; run: PlannedRun; step: StepResult }
   | { type: "run-finished"; run: PlannedRun; result: RunResult }
-  | { type: "session-finished"; kernels: KernelInfo[]; results: RunResult[]; durationMs: number; interrupted: boolean };
+  | {
+      type: "session-finished";
+      kernels: KernelInfo[];
+      results: RunResult[];
+      /** The seed guide's claims and the audit of them, per kernel. */
+      claims: readonly Claim[];
+      audit: ClaimAudit[];
+      durationMs: number;
+      interrupted: boolean;
+    };
 
 export interface Reporter {
   onEvent(event: LabEvent): void;

@@ -13,10 +13,23 @@ export function runId(caseId: string, variant: string, kernel: string): string {
   return `${caseId}.${variant}@${kernel}`;
 }
 
-/** Variants × kernels, in case order; `filter` keeps the runs whose id contains any of its words. */
-export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], filter: readonly string[] = []): PlannedRun[] {
+export interface Selection {
+  /** Keep the runs whose id contains any of these. */
+  filter?: readonly string[];
+  /** Keep the cases that carry any of these tags. */
+  tags?: readonly string[];
+  /** Cases tagged "slow" (those that wait out real timers) run only when asked for. */
+  slow?: boolean;
+}
+
+export const SLOW_TAG = "slow";
+
+/** Variants × kernels, in case order, of the selected cases. */
+export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], { filter = [], tags = [], slow = false }: Selection = {}): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (const c of cases) {
+    if (tags.length && !tags.some((t) => c.tags.includes(t))) continue;
+    if (c.tags.includes(SLOW_TAG) && !slow && !tags.includes(SLOW_TAG)) continue;
     for (const variant of c.variants) {
       for (const kernel of kernels) {
         const id = runId(c.id, variant.name, kernel.id);

@@ -1,5 +1,7 @@
 /** The console: one line per run with its verdict, the evidence of each failure, and a summary. */
 import type { LabEvent, Reporter } from "../events/events";
+import type { KernelInfo } from "../backend/backend";
+import type { ClaimAudit, ClaimVerdict } from "../verdict/claims-audit";
 import { describeObservation } from "../verdict/observation";
 import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
 
@@ -8,6 +10,8 @@ export interface ConsoleOptions {
   color?: boolean;
 }
 
+const VERDICTS: ClaimVerdict[] = ["refuted", "partly", "confirmed", "untested"];
+const VERDICT_COLOR: Record<ClaimVerdict, number> = { refuted: 31, partly: 33, confirmed: 32, untested: 2 };
 const LABEL: Record<Outcome, string> = { passed: "PASS ", failed: "FAIL ", skipped: "SKIP ", xfail: "XFAIL", xpass: "XPASS" };
 const COLOR: Record<Outcome, number> = { passed: 32, failed: 31, skipped: 33, xfail: 36, xpass: 35 };
 
@@ -44,7 +48,9 @@ export class ConsoleReporter implements Reporter {
       case "run-finished":
         return this.write(this.runLine(e.result));
       case "session-finished":
-        return this.write(this.summary(e.results, e.durationMs, e.interrupted));
+        this.write(this.summary(e.results, e.durationMs, e.interrupted));
+        if (e.audit.length) this.write(this.audit(e.audit, e.kernels));
+        return;
       default:
         return;
     }
@@ -70,6 +76,23 @@ export class ConsoleReporter implements Reporter {
       case "passed":
         return withEvidence;
     }
+  }
+
+  private audit(audit: readonly ClaimAudit[], kernels: readonly KernelInfo[]): string {
+    const ids = kernels.map((k) => k.id);
+    const count = (v: ClaimVerdict) => audit.filter((a) => ids.some((k) => a.verdicts[k] === v)).length;
+    const head = `claims audit, ${audit.length} claims of the seed guide on ${ids.join(", ")}: ${VERDICTS.map((v) => `${count(v)} ${v}`).join(", ")}\n`;
+    const rank = (a: ClaimAudit) => Math.min(...ids.map((k) => VERDICTS.indexOf(a.verdicts[k]!)));
+    const width = Math.max(...audit.map((a) => a.id.length));
+    const lines = [...audit]
+      .sort((a, b) => rank(a) - rank(b))
+      .map((a) => {
+        const verdicts = ids.map((k) => (ids.length > 1 ? `${k}:` : "") + a.verdicts[k]!.toUpperCase().padEnd(9)).join(" ");
+        const painted = this.paint(VERDICT_COLOR[VERDICTS[rank(a)]!], verdicts);
+        const shown = a.evidence[0] ? `${a.evidence[0]}${a.evidence.length > 1 ? ` (+${a.evidence.length - 1})` : ""}` : "no passing case names it";
+        return `  ${painted} ${a.id.padEnd(width)}  ${this.paint(2, shown)}\n`;
+      });
+    return head + lines.join("");
   }
 
   private summary(results: RunResult[], ms: number, interrupted: boolean): string {

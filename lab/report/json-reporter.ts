@@ -1,18 +1,21 @@
 /**
  * --json FILE: the results contract that CI and users parse (schema 1; extend it, never break it).
  * { schema, kernels: [{id, release}], runs: [{id, case, variant, kernel, outcome, durationMs, steps,
- *   failures? | reason?}] }
+ *   failures? | reason?}], claims: [{id, verdicts: {kernel: verdict}, evidence: [run id], relations,
+ *   quote, section, seedLine}] }
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { KernelInfo } from "../backend/backend";
 import type { LabEvent, Reporter } from "../events/events";
+import type { ClaimAudit } from "../verdict/claims-audit";
 import type { RunResult } from "../verdict/outcome";
 
 export interface ResultsFile {
   schema: 1;
   kernels: KernelInfo[];
   runs: RunResult[];
+  claims: (ClaimAudit & { quote: string; section: string; seedLine: number })[];
 }
 
 export class JsonReporter implements Reporter {
@@ -21,7 +24,14 @@ export class JsonReporter implements Reporter {
   constructor(private readonly file: string) {}
 
   onEvent(e: LabEvent): void {
-    if (e.type === "session-finished") this.results = { schema: 1, kernels: e.kernels, runs: e.results };
+    if (e.type !== "session-finished") return;
+    const claim = new Map(e.claims.map((c) => [c.id, c]));
+    this.results = {
+      schema: 1,
+      kernels: e.kernels,
+      runs: e.results,
+      claims: e.audit.map((a) => ({ ...a, quote: claim.get(a.id)!.quote, section: claim.get(a.id)!.section, seedLine: claim.get(a.id)!.line })),
+    };
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
 import { describeExpectation } from "../verdict/expectation";
 import { judge } from "../verdict/judge";
+import { performGroup } from "./group-step";
 import type { Failure, RunResult, StepResult } from "../verdict/outcome";
 
 export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, signal?: AbortSignal): Promise<RunResult> {
@@ -17,11 +18,10 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
   // Once interrupted, the lab is being torn down under the run: what it answers then is not the kernel's verdict.
   let interrupted = false;
   try {
-    await using lab = await backend.start({ runId: run.id, actors: run.variant.actors }, run.kernel);
+    await using lab = await backend.start({ runId: run.id, actors: run.variant.actors, namespaces: run.variant.namespaces }, run.kernel);
     for (const s of run.variant.steps) {
       if ((interrupted = signal?.aborted ?? false)) break;
-      const kind = stepKind(s.step.kind)!;
-      const observed = await kind.perform(s.step, lab.actor(s.actor), s.expect);
+      const observed = s.members ? await performGroup(s, lab) : await stepKind(s.step.kind)!.perform(s.step, lab.actor(s.actor), s.expect);
       if ((interrupted = signal?.aborted ?? false)) break;
       const verdict = judge(s.expect, observed);
       const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(s.expect), observed, ok: verdict.ok };

@@ -1,6 +1,8 @@
 import type { Backend, KernelInfo } from "../backend/backend";
 import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
+import type { Claim } from "../case/claims";
+import { auditClaims } from "../verdict/claims-audit";
 import type { RunResult } from "../verdict/outcome";
 import { runCase } from "./run-case";
 
@@ -8,6 +10,8 @@ export interface RunOptions {
   /** Runs in flight at once; each has its own namespaces and network, so they cannot interfere. */
   jobs: number;
   signal?: AbortSignal;
+  /** The claims to audit from the results. */
+  claims?: readonly Claim[];
 }
 
 /** Runs every planned run with bounded parallelism; results come back in plan order. */
@@ -23,6 +27,8 @@ export async function runAll(runs: readonly PlannedRun[], backend: Backend, bus:
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, runs.length)) }, worker));
   const done = results.filter(Boolean);
-  bus.emit({ type: "session-finished", kernels, results: done, durationMs: Date.now() - started, interrupted: opts.signal?.aborted ?? false });
+  const claims = opts.claims ?? [];
+  const audit = auditClaims(claims, runs, done, kernels);
+  bus.emit({ type: "session-finished", kernels, results: done, claims, audit, durationMs: Date.now() - started, interrupted: opts.signal?.aborted ?? false });
   return done;
 }

@@ -2,6 +2,7 @@
 import { callChain, numberField } from "./calls";
 import { noMoreWords, parseCount, takeKeyword, takeMilliseconds } from "./grammar";
 import { registerStep } from "./registry";
+import { exactly } from "../verdict/expectation";
 
 export interface AcceptStep {
   kind: "accept";
@@ -16,7 +17,7 @@ export const acceptStep = registerStep<AcceptStep>({
   verb: "accept",
   usage,
   expects: ["count", "errno"],
-  defaultExpectation: (step) => ({ kind: "count", value: step.count }),
+  defaultExpectation: (step) => ({ kind: "count", range: exactly(step.count) }),
   parse(words, ctx) {
     const on = takeKeyword(words, "on");
     const timeoutMs = takeMilliseconds(words, "within") ?? 2000;

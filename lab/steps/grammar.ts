@@ -17,8 +17,11 @@ export class StepSyntaxError extends Error {
 export type Proto = "tcp" | "udp";
 export type Family = 4 | 6;
 
-/** An address as a case writes it: a literal, or "$actor", the address of that actor's netns in the lab. */
-export type Host = { kind: "literal"; address: string; family: Family } | { kind: "actor"; actor: string };
+/**
+ * An address as a case writes it: a literal, or "$actor" / "[$actor]", the IPv4 / IPv6 address of that
+ * actor's network namespace on the lab network.
+ */
+export type Host = { kind: "literal"; address: string; family: Family } | { kind: "actor"; actor: string; family: Family };
 
 export interface Endpoint {
   host: Host;
@@ -48,19 +51,21 @@ export function parsePort(text: string): number {
 export function parseEndpoint(word: string, actors: ReadonlySet<string>): Endpoint {
   const m = /^(\[[^\]]*\]|[^:]*):([^:]*)$/.exec(word);
   if (!m) {
-    throw new StepSyntaxError(`'${word}' is not an ADDRESS:PORT`, "write e.g. 0.0.0.0:8080, [::]:8080 or $victim:8080");
+    throw new StepSyntaxError(`'${word}' is not an ADDRESS:PORT`, "write e.g. 0.0.0.0:8080, [::]:8080, $victim:8080 or [$victim]:8080");
   }
   const [, rawHost, rawPort] = m as unknown as [string, string, string];
   return { host: parseHost(rawHost, actors), port: parsePort(rawPort) };
 }
 
 export function parseHost(raw: string, actors: ReadonlySet<string>): Host {
-  if (raw.startsWith("$")) {
-    const actor = raw.slice(1);
+  const named = /^(\[)?\$([^\]]*)(\])?$/.exec(raw);
+  if (named) {
+    const [, open, actor = "", close] = named;
+    if (Boolean(open) !== Boolean(close)) throw new StepSyntaxError(`'${raw}' has an unmatched bracket`, "write $actor for IPv4, [$actor] for IPv6");
     if (!actors.has(actor)) {
       throw new StepSyntaxError(`unknown actor '${actor}' in address '${raw}'`, suggestion(actor, [...actors], "actors"));
     }
-    return { kind: "actor", actor };
+    return { kind: "actor", actor, family: open ? 6 : 4 };
   }
   if (raw.startsWith("[") && raw.endsWith("]")) {
     const v6 = raw.slice(1, -1);
@@ -73,7 +78,7 @@ export function parseHost(raw: string, actors: ReadonlySet<string>): Host {
 }
 
 export function familyOf(host: Host): Family {
-  return host.kind === "literal" ? host.family : 4;
+  return host.family;
 }
 
 export function checkName(name: string | undefined, what: string): string {

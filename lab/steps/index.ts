@@ -2,7 +2,9 @@
 import "./accept";
 import "./bind";
 import "./close";
+import "./close-accepted";
 import "./connect";
+import "./connect-many";
 import "./crash";
 import "./join";
 import "./listen";
@@ -13,6 +15,8 @@ import "./setuid";
 import "./shutdown";
 import "./sleep";
 import "./socket";
+import "./sysctl";
 import "./tcp-states";
+import "./tcp-timer";
 
 export { stepKind, stepVerbs } from "./registry";

@@ -1,9 +1,9 @@
 /**
- * recv [within MS] [on NAME] => N: counts the datagrams that reached the socket.
+ * recv [within MS] [on NAME] => N | A..B: counts the datagrams that reached the socket.
  *
- * Waits (bounded by MS, 2000 by default) until N have come, then takes whatever else is queued, so a
- * surplus shows. Expecting 0, it waits a short grace (100 ms) for a datagram that should not come:
- * put the steps that expect datagrams first, and a 0 is judged after they have arrived.
+ * Waits (bounded by MS, 2000 by default) until N (or A) have come, then goes on taking them until none
+ * has come for a quiet period, so a surplus shows. Expecting 0, it waits a short grace for a datagram
+ * that should not come: put the steps that expect datagrams first, and a 0 is judged after they came.
  */
 import { callChain, numberField } from "./calls";
 import { noMoreWords, StepSyntaxError, takeKeyword, takeMilliseconds } from "./grammar";
@@ -18,6 +18,7 @@ export interface RecvStep {
 const usage = "recv [within MS] [on NAME] => COUNT";
 const DEFAULT_WAIT_MS = 2000;
 const ZERO_GRACE_MS = 100;
+const QUIET_MS = 50;
 
 export const recvStep = registerStep<RecvStep>({
   verb: "recv",
@@ -33,9 +34,9 @@ export const recvStep = registerStep<RecvStep>({
     return { kind: "recv", sock: s.name, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
   },
   async perform(step, actor, expect) {
-    const want = expect.kind === "count" ? expect.value : 0;
+    const want = expect.kind === "count" ? expect.range.min : 0;
     const [min, wait] = want === 0 ? [1, step.timeoutMs ?? ZERO_GRACE_MS] : [want, step.timeoutMs ?? DEFAULT_WAIT_MS];
-    const { observation, last } = await callChain(actor, [["recv", step.sock, String(min), String(wait)]], wait + 5000);
+    const { observation, last } = await callChain(actor, [["recv", step.sock, String(min), String(wait), String(QUIET_MS)]], wait + 5000);
     const received = numberField(last, "received");
     return received === undefined ? observation : { ...observation, count: received };
   },

@@ -5,6 +5,7 @@
 import { callChain, numberField } from "./calls";
 import { familyOf, noMoreWords, parseCount, parseEndpoint, StepSyntaxError, takeKeyword, type Endpoint, type Family } from "./grammar";
 import { registerStep } from "./registry";
+import { exactly } from "../verdict/expectation";
 
 export interface SendStep {
   kind: "send";
@@ -21,7 +22,7 @@ export const sendStep = registerStep<SendStep>({
   verb: "send",
   usage,
   expects: ["ok", "count", "errno"],
-  defaultExpectation: (step) => ({ kind: "count", value: step.count }),
+  defaultExpectation: (step) => ({ kind: "count", range: exactly(step.count) }),
   parse(words, ctx) {
     const on = takeKeyword(words, "on");
     const varying = words.includes("varying-port");

@@ -2,7 +2,9 @@
 import type { AcceptStep } from "./accept";
 import type { BindStep } from "./bind";
 import type { CloseStep } from "./close";
+import type { CloseAcceptedStep } from "./close-accepted";
 import type { ConnectStep } from "./connect";
+import type { ConnectManyStep } from "./connect-many";
 import type { CrashStep } from "./crash";
 import type { JoinStep } from "./join";
 import type { ListenStep } from "./listen";
@@ -13,13 +15,17 @@ import type { SetuidStep } from "./setuid";
 import type { ShutdownStep } from "./shutdown";
 import type { SleepStep } from "./sleep";
 import type { SocketStep } from "./socket";
+import type { SysctlStep } from "./sysctl";
 import type { TcpStatesStep } from "./tcp-states";
+import type { TcpTimerStep } from "./tcp-timer";
 
 export type Step =
   | AcceptStep
   | BindStep
   | CloseStep
+  | CloseAcceptedStep
   | ConnectStep
+  | ConnectManyStep
   | CrashStep
   | JoinStep
   | ListenStep
@@ -30,4 +36,6 @@ export type Step =
   | ShutdownStep
   | SleepStep
   | SocketStep
-  | TcpStatesStep;
+  | SysctlStep
+  | TcpStatesStep
+  | TcpTimerStep;

@@ -3,16 +3,27 @@
  *
  *   => ok               the call succeeded
  *   => EADDRINUSE       it failed with that errno
- *   => 20               a count: datagrams received, connections accepted
+ *   => 20, => 25..75    a count (datagrams received, connections accepted…), exact or a range
  *   => FIN_WAIT2        the TCP states of the sockets on a port ("none" for no socket)
  *   => killed           the actor's process died of SIGKILL
+ *
+ * and, for a step given to a group of actors (recv, accept), clauses on the members' counts:
+ *
+ *   => total 200, each 30..70, fair     the sum; every member's count; a chi-square test of evenness
+ *   => one 50                           exactly one member got 50, every other none
  */
+export interface Range {
+  min: number;
+  max: number;
+}
+
 export type Expectation =
   | { kind: "ok" }
   | { kind: "errno"; name: string }
-  | { kind: "count"; value: number }
+  | { kind: "count"; range: Range }
   | { kind: "states"; states: Record<string, number> }
-  | { kind: "killed" };
+  | { kind: "killed" }
+  | { kind: "group"; total?: Range; each?: Range; one?: number; fair?: true };
 
 export type ExpectationKind = Expectation["kind"];
 
@@ -31,6 +42,18 @@ export const TCP_STATES = [
   "NEW_SYN_RECV",
 ] as const;
 
+export function exactly(n: number): Range {
+  return { min: n, max: n };
+}
+
+export function inRange(n: number, r: Range): boolean {
+  return n >= r.min && n <= r.max;
+}
+
+export function describeRange(r: Range): string {
+  return r.min === r.max ? String(r.min) : `${r.min}..${r.max}`;
+}
+
 export function describeExpectation(e: Expectation): string {
   switch (e.kind) {
     case "ok":
@@ -38,11 +61,20 @@ export function describeExpectation(e: Expectation): string {
     case "errno":
       return e.name;
     case "count":
-      return String(e.value);
+      return describeRange(e.range);
     case "killed":
       return "killed";
     case "states":
       return describeStates(e.states);
+    case "group":
+      return [
+        e.total && `total ${describeRange(e.total)}`,
+        e.each && `each ${describeRange(e.each)}`,
+        e.one !== undefined && `one ${e.one}`,
+        e.fair && "fair",
+      ]
+        .filter(Boolean)
+        .join(", ");
   }
 }
 

@@ -1,4 +1,4 @@
-import { describeExpectation, type Expectation } from "./expectation";
+import { describeExpectation, inRange, type Expectation } from "./expectation";
 import { describeObservation, type Observation } from "./observation";
 
 export type Judgement = { ok: true } | { ok: false; message: string };
@@ -16,12 +16,23 @@ function matches(expect: Expectation, seen: Observation): boolean {
     case "errno":
       return seen.errno === expect.name;
     case "count":
-      return seen.errno === null && seen.count === expect.value;
+      return seen.errno === null && seen.count !== undefined && inRange(seen.count, expect.range);
     case "killed":
       return seen.exit?.signal === "SIGKILL";
     case "states":
       return seen.errno === null && seen.states !== undefined && sameCounts(expect.states, seen.states);
+    case "group":
+      return seen.errno === null && seen.counts !== undefined && groupMatches(expect, Object.values(seen.counts), seen);
   }
+}
+
+function groupMatches(e: Extract<Expectation, { kind: "group" }>, counts: number[], seen: Observation): boolean {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (e.total && !inRange(total, e.total)) return false;
+  if (e.each && !counts.every((c) => inRange(c, e.each!))) return false;
+  if (e.one !== undefined && !(counts.filter((c) => c === e.one).length === 1 && counts.filter((c) => c !== 0).length === 1)) return false;
+  if (e.fair && !seen.fairness?.fair) return false;
+  return true;
 }
 
 function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {

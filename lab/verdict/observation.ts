@@ -1,11 +1,16 @@
+import type { Fairness } from "./fairness";
+
 /** What the kernel answered to one step, as the probe reported it. */
 export interface Observation {
   /** The return value of the step's deciding call; null when the step made none (or could not run). */
   ret: number | null;
   /** The symbolic errno of the deciding call, null when it succeeded. */
   errno: string | null;
-  /** Datagrams received, connections accepted, datagrams sent. */
+  /** Datagrams received, connections accepted or made, datagrams sent, a timer in ms, a sysctl's value. */
   count?: number;
+  /** A group step: each member's count (count is then their sum), and how evenly they are spread. */
+  counts?: Record<string, number>;
+  fairness?: Fairness;
   /** TCP sockets on a port, by state. */
   states?: Record<string, number>;
   /** How the actor's process ended (crash). */
@@ -20,6 +25,11 @@ export function describeObservation(o: Observation): string {
   if (o.error) return `error: ${o.error}`;
   if (o.exit) return o.exit.signal ? `killed by ${o.exit.signal}` : `exited with code ${o.exit.code}`;
   if (o.errno) return `-1 ${o.errno}`;
+  if (o.counts) {
+    const each = Object.values(o.counts).join("/");
+    const f = o.fairness ? `, max deviation ${o.fairness.maxDeviationPct}%, chi-square ${o.fairness.chiSquare} (${o.fairness.fair ? "fair" : `unfair, > ${o.fairness.critical}`})` : "";
+    return `${each} (total ${o.count ?? 0}${f})`;
+  }
   if (o.states) {
     const words = Object.entries(o.states)
       .sort(([a], [b]) => a.localeCompare(b))

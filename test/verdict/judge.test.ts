@@ -15,10 +15,10 @@ test("ok and errno expectations", (t) => {
 
 test("counts must be exact: a surplus fails as a shortfall does", (t) => {
   const got = (n: number): Observation => ({ ret: n, errno: null, count: n, trace: [] });
-  t.true(judge({ kind: "count", value: 20 }, got(20)).ok);
-  t.deepEqual(judge({ kind: "count", value: 20 }, got(19)), { ok: false, message: "expected 20 but got 19" });
-  t.false(judge({ kind: "count", value: 0 }, got(1)).ok);
-  t.false(judge({ kind: "count", value: 0 }, { ...inuse, count: 0 }).ok, "an errno is not a count of 0");
+  t.true(judge({ kind: "count", range: { min: 20, max: 20 } }, got(20)).ok);
+  t.deepEqual(judge({ kind: "count", range: { min: 20, max: 20 } }, got(19)), { ok: false, message: "expected 20 but got 19" });
+  t.false(judge({ kind: "count", range: { min: 0, max: 0 } }, got(1)).ok);
+  t.false(judge({ kind: "count", range: { min: 0, max: 0 } }, { ...inuse, count: 0 }).ok, "an errno is not a count of 0");
 });
 
 test("TCP states compare as multisets", (t) => {
@@ -32,7 +32,7 @@ test("killed needs a SIGKILL; an error never passes", (t) => {
   t.true(judge({ kind: "killed" }, { ret: null, errno: null, exit: { code: 137, signal: "SIGKILL" }, trace: [] }).ok);
   t.false(judge({ kind: "killed" }, { ret: null, errno: null, exit: { code: 0, signal: null }, trace: [] }).ok);
   const broken: Observation = { ret: null, errno: null, trace: [], error: "the probe exited" };
-  for (const e of [{ kind: "ok" }, { kind: "count", value: 0 }, { kind: "states", states: {} }] as const) {
+  for (const e of [{ kind: "ok" }, { kind: "count", range: { min: 0, max: 0 } }, { kind: "states", states: {} }] as const) {
     t.deepEqual(judge(e, broken), { ok: false, message: `expected ${e.kind === "ok" ? "ok" : e.kind === "count" ? "0" : "none"} but got error: the probe exited` });
   }
 });

@@ -18,6 +18,13 @@ import { createLabNetwork, type LabNetwork } from "./lab-network";
 import { LAB_LABEL, labLabels, newSession, RUN_LABEL } from "./labels";
 import { ensureProbeImage } from "./probe-image";
 
+/** Docker turns IPv6 off inside containers on this engine; the lab's namespaces have it, loopback included. */
+const IPV6_ON = {
+  "net.ipv6.conf.all.disable_ipv6": "0",
+  "net.ipv6.conf.default.disable_ipv6": "0",
+  "net.ipv6.conf.lo.disable_ipv6": "0",
+};
+
 export class DockerBackend implements Backend {
   readonly name = "docker";
   readonly session = newSession();
@@ -60,7 +67,8 @@ export class DockerBackend implements Backend {
 class DockerLab implements StartedLab {
   private network?: LabNetwork;
   private readonly containers: string[] = [];
-  private readonly addresses = new Map<string, string>();
+  /** Each namespace's addresses on the lab network: [IPv4, IPv6]. */
+  private readonly addresses = new Map<string, [string, string]>();
   private readonly actors = new Map<string, DockerActor>();
   private markDisposed!: () => void;
   readonly disposed = new Promise<void>((r) => (this.markDisposed = r));
@@ -82,20 +90,23 @@ class DockerLab implements StartedLab {
   async start(): Promise<void> {
     const name = `${this.session}-${slug(this.spec.runId)}`.slice(0, 50) + `-${this.id}`;
     this.network = await createLabNetwork(this.docker, name, this.labels());
-    const namespaces = [...new Set(this.spec.actors.map((a) => a.netns))];
     const holders = await Promise.all(
-      namespaces.map(async (ns) => {
-        const c = new LabContainer(this.image, this.labels()).withCommand(["hold"]).withNetworkMode(this.network!.name);
+      this.spec.namespaces.map(async (ns) => {
+        const c = new LabContainer(this.image, this.labels()).withCommand(["hold"]).withNetworkMode(this.network!.name).withSysctls({ ...IPV6_ON, ...ns.sysctls });
         const started = await this.track(c.start());
-        this.addresses.set(ns, started.getIpAddress(this.network!.name));
-        return [ns, started.getId()] as const;
+        const net = (await this.docker.getContainer(started.getId()).inspect()).NetworkSettings.Networks[this.network!.name];
+        this.addresses.set(ns.name, [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""]);
+        return [ns.name, started.getId()] as const;
       }),
     );
     const holderOf = new Map(holders);
     await Promise.all(
       this.spec.actors.map(async (a) => {
         const label = `${a.name} (${this.spec.runId})`;
-        const c = new ProbeContainer(this.docker, this.image, this.labels(), label).withUser(String(a.uid)).withNetworkMode(`container:${holderOf.get(a.netns)}`);
+        const c = new ProbeContainer(this.docker, this.image, this.labels(), label)
+          .withUser(String(a.uid))
+          .withNetworkMode(`container:${holderOf.get(a.netns)}`)
+          .withAddedCapabilities(...a.caps);
         const started = await this.track(c.start());
         const actor = new DockerActor(a.name, this.docker.getContainer(started.getId()), c.session!, (h) => this.resolve(h));
         const hello = await c.session!.call(["hello"]);
@@ -122,8 +133,8 @@ class DockerLab implements StartedLab {
   private resolve(host: Host): string {
     if (host.kind === "literal") return host.address;
     const ns = this.spec.actors.find((a) => a.name === host.actor)?.netns;
-    const address = ns && this.addresses.get(ns);
-    if (!address) throw new Error(`no address for actor '${host.actor}'`);
+    const address = ns && this.addresses.get(ns)?.[host.family === 6 ? 1 : 0];
+    if (!address) throw new Error(`no IPv${host.family} address for actor '${host.actor}'`);
     return address;
   }
 

@@ -16,6 +16,12 @@ export class LabContainer extends GenericContainer {
     this.hostConfig.PidsLimit = 16;
     this.hostConfig.Memory = 64 * 1024 * 1024;
   }
+
+  /** Namespaced (net.*) sysctls, set when the container's network namespace is made. */
+  withSysctls(sysctls: Record<string, string>): this {
+    this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, ...sysctls };
+    return this;
+  }
 }
 
 /**

@@ -1,17 +1,19 @@
 /**
- * A lab network: a bridge with an explicit subnet and no IP masquerading, so containers reach each
- * other (multicast included) but nothing is translated out of the host. --internal is not used: its
- * isolation rules drop multicast between containers.
+ * A lab network: a bridge with explicit IPv4 and IPv6 subnets and no IP masquerading, so containers
+ * reach each other (multicast included) but nothing is translated out of the host. --internal is not
+ * used: its isolation rules drop multicast between containers.
  */
 import type Docker from "dockerode";
 
 const POOL_PREFIX = "10.213"; // 256 /24 networks: 10.213.0.0/24 … 10.213.255.0/24
+const POOL6_PREFIX = "fd00:213"; // with each, a unique-local /64: fd00:213:N::/64
 const claimed = new Set<string>();
 
 export interface LabNetwork {
   id: string;
   name: string;
   subnet: string;
+  subnet6: string;
   remove(): Promise<void>;
 }
 
@@ -23,8 +25,10 @@ export async function createLabNetwork(docker: Docker, name: string, labels: Rec
   const start = Math.floor(Math.random() * 256);
   let lastError: unknown;
   for (let i = 0; i < 256; i++) {
-    const subnet = `${POOL_PREFIX}.${(start + i) % 256}.0/24`;
-    if (used.has(subnet)) continue;
+    const n = (start + i) % 256;
+    const subnet = `${POOL_PREFIX}.${n}.0/24`;
+    const subnet6 = `${POOL6_PREFIX}:${n.toString(16)}::/64`;
+    if (used.has(subnet) || used.has(subnet6)) continue;
     claimed.add(subnet);
     try {
       const net = await docker.createNetwork({
@@ -32,7 +36,8 @@ export async function createLabNetwork(docker: Docker, name: string, labels: Rec
         Driver: "bridge",
         CheckDuplicate: true,
         Labels: labels,
-        IPAM: { Driver: "default", Config: [{ Subnet: subnet }] },
+        EnableIPv6: true,
+        IPAM: { Driver: "default", Config: [{ Subnet: subnet }, { Subnet: subnet6 }] },
         Options: {
           "com.docker.network.bridge.enable_ip_masquerade": "false",
           "com.docker.network.bridge.enable_icc": "true",
@@ -42,6 +47,7 @@ export async function createLabNetwork(docker: Docker, name: string, labels: Rec
         id: net.id,
         name,
         subnet,
+        subnet6,
         remove: async () => {
           claimed.delete(subnet);
           await net.remove().catch(() => undefined);

@@ -1,0 +1,110 @@
+/** The `actors:` of a case: uids, shared namespaces, sysctls of a namespace, kept capabilities. */
+import type { Node, Pair, YAMLMap } from "yaml";
+import type { Actor, Netns } from "./case";
+import { suggestion, type Problem } from "./problems";
+import { substitute, type VariantParams } from "./variants";
+import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
+
+const ACTOR_KEYS = ["uid", "netns", "sysctls", "caps"];
+/** Capabilities a case may give back to an actor (all others are dropped). */
+export const CAPS = ["setuid", "setgid", "net_bind_service", "net_admin", "net_raw"];
+const NAME = /^[a-z][a-z0-9-]*$/;
+const SYSCTL = /^net\.[a-z0-9_.-]+$/;
+const MAX_UID = 2 ** 31 - 2;
+
+type Report = (p: Problem) => void;
+
+export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, report: Report): { actors: Actor[]; namespaces: Netns[] } {
+  const declared = node.items.map(keyText);
+  const actors: Actor[] = [];
+  const sysctlsOf = new Map<string, { values: Record<string, string>; node: Node | Pair }>();
+  for (const pair of node.items) {
+    const name = keyText(pair);
+    const at = (message: string, fix?: string, n: Node | Pair = pair) => report({ file: y.file, line: y.lineOf(n), message, ...(fix ? { fix } : {}) });
+    if (!NAME.test(name)) at(`actor name '${name}' is not lower-case letters, digits and -`);
+    if (!isMap(pair.value)) {
+      at(`actor '${name}' needs { uid: N } (and netns: PEER to share a peer's network namespace)`);
+      continue;
+    }
+    const spec = pair.value;
+    for (const p of spec.items) {
+      const k = keyText(p);
+      if (!ACTOR_KEYS.includes(k)) at(`unknown actor key '${k}'`, suggestion(k, ACTOR_KEYS, "actor keys"), p);
+    }
+    const text = (key: string) => substitute(String(spec.get(key) ?? ""), params).text;
+
+    const uidNode = spec.get("uid", true) as Node | undefined;
+    const uid = Number(text("uid"));
+    if (uidNode === undefined) at(`actor '${name}' has no uid`, "add uid: 1000 (the uid its process runs as)");
+    else if (!/^\d+$/.test(text("uid")) || uid > MAX_UID) at(`uid '${text("uid")}' of actor '${name}' is not a whole number from 0 to ${MAX_UID}`, undefined, uidNode);
+
+    let netns = name;
+    const netnsNode = spec.get("netns", true) as Node | undefined;
+    if (netnsNode !== undefined) {
+      if (!declared.includes(text("netns"))) at(`actor '${name}' shares the netns of unknown actor '${text("netns")}'`, suggestion(text("netns"), declared, "actors"), netnsNode);
+      else netns = text("netns");
+    }
+
+    const caps: string[] = [];
+    const capsNode = spec.get("caps", true) as Node | undefined;
+    if (capsNode !== undefined) {
+      if (!isSeq(capsNode)) at("'caps' is a list, e.g. caps: [setuid]", undefined, capsNode);
+      else
+        for (const item of capsNode.items) {
+          const cap = substitute(String(isScalar(item) ? item.value : ""), params).text.toLowerCase();
+          if (!CAPS.includes(cap)) at(`capability '${cap}' cannot be given to an actor`, suggestion(cap, CAPS, "capabilities"), item as Node);
+          else caps.push(cap.toUpperCase());
+        }
+    }
+
+    const sysNode = spec.get("sysctls", true) as Node | undefined;
+    if (sysNode !== undefined) {
+      const values: Record<string, string> = {};
+      if (!isMap(sysNode)) at("'sysctls' maps a sysctl to its value, e.g. sysctls: { net.ipv4.tcp_migrate_req: 1 }", undefined, sysNode);
+      else
+        for (const p of sysNode.items) {
+          const key = keyText(p);
+          if (!SYSCTL.test(key)) at(`'${key}' is not a network-namespace sysctl`, "only net.* sysctls belong to a namespace", p);
+          else values[key] = substitute(String(isScalar(p.value) ? p.value.value : ""), params).text;
+        }
+      sysctlsOf.set(name, { values, node: sysNode });
+    }
+    actors.push({ name, uid, netns, caps, source: { file: y.file, line: y.lineOf(pair) } });
+  }
+  resolveSharing(actors, report);
+  return { actors, namespaces: namespaces(y, actors, sysctlsOf, report) };
+}
+
+/** Sharing is transitive: a peer of a peer lives in the same namespace. */
+function resolveSharing(actors: Actor[], report: Report): void {
+  const byName = new Map(actors.map((a) => [a.name, { ...a }]));
+  for (const a of actors) {
+    const path = new Set<string>();
+    let cur = byName.get(a.name)!;
+    while (cur.netns !== cur.name && !path.has(cur.name)) {
+      path.add(cur.name);
+      cur = byName.get(cur.netns) ?? cur;
+    }
+    if (path.has(cur.name) && cur.netns !== cur.name) {
+      report({ file: a.source.file, line: a.source.line, message: `actor '${a.name}' shares a netns in a loop (${[...path].join(" -> ")})`, fix: "one actor of the group must have its own netns" });
+    }
+    a.netns = cur.name;
+  }
+}
+
+/** Each namespace with the sysctls its actors set; two actors setting one sysctl differently is an error. */
+function namespaces(y: YamlFile, actors: Actor[], sysctlsOf: Map<string, { values: Record<string, string>; node: Node | Pair }>, report: Report): Netns[] {
+  const out = new Map<string, Netns>();
+  for (const a of actors) {
+    const ns = out.get(a.netns) ?? { name: a.netns, sysctls: {} };
+    out.set(a.netns, ns);
+    const mine = sysctlsOf.get(a.name);
+    for (const [k, v] of Object.entries(mine?.values ?? {})) {
+      if (ns.sysctls[k] !== undefined && ns.sysctls[k] !== v) {
+        report({ file: y.file, line: y.lineOf(mine!.node), message: `sysctl ${k} of netns '${a.netns}' is set to both ${ns.sysctls[k]} and ${v}`, fix: "set it once, on one actor of the namespace" });
+      }
+      ns.sysctls[k] = v;
+    }
+  }
+  return [...out.values()];
+}

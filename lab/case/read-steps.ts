@@ -1,0 +1,85 @@
+/** The `steps:` of a case: "- actor: call => expectation", or "- group: recv|accept => clauses". */
+import type { Node } from "yaml";
+import { stepKind, stepVerbs } from "../steps";
+import { StepSyntaxError } from "../steps/grammar";
+import { SocketTracker } from "../steps/socket-tracker";
+import type { Step } from "../steps/step";
+import type { Actor, CaseStep } from "./case";
+import { parseExpectation } from "./expectation-syntax";
+import { suggestion, type Problem } from "./problems";
+import { substitute, type VariantParams } from "./variants";
+import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
+
+/** The calls a group can make: the counting ones, judged on the members' counts together. */
+const GROUP_VERBS = ["recv", "accept"];
+
+export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: Map<string, string[]>, params: VariantParams, report: (p: Problem) => void): CaseStep[] {
+  const names = new Set(actors.map((a) => a.name));
+  const sockets = new SocketTracker();
+  const steps: CaseStep[] = [];
+  for (const item of items) {
+    const line = y.lineOf(item);
+    const at = (message: string, fix?: string) => report({ file: y.file, line, message, ...(fix ? { fix } : {}) });
+    if (!isMap(item) || item.items.length !== 1 || !isScalar(item.items[0]!.value)) {
+      at("a step is one line: '- actor: call => expectation'", "e.g. - victim: bind tcp 0.0.0.0:8080 reuseaddr => ok");
+      continue;
+    }
+    const who = keyText(item.items[0]!);
+    const { text, unknown } = substitute(String((item.items[0]!.value as { value: unknown }).value ?? ""), params);
+    for (const u of unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    const members = groups.get(who);
+    if (!names.has(who) && !members) {
+      at(`unknown actor '${who}'`, suggestion(who, [...names, ...groups.keys()], "actors and groups"));
+      continue;
+    }
+    const [call = "", ...rest] = text.split("=>");
+    if (rest.length > 1) {
+      at("a step has at most one '=>'");
+      continue;
+    }
+    const words = call.trim().split(/\s+/).filter(Boolean);
+    const verb = words.shift() ?? "";
+    const kind = stepKind(verb);
+    if (!kind) {
+      at(`unknown call '${verb}'`, suggestion(verb, stepVerbs(), "calls"));
+      continue;
+    }
+    const source = { file: y.file, line };
+    try {
+      if (members) {
+        if (!GROUP_VERBS.includes(verb)) throw new StepSyntaxError(`a group can only ${GROUP_VERBS.join(" or ")}, not ${verb}`, "give the step to each actor instead");
+        const parsed: { actor: string; step: Step }[] = members.map((actor) => ({ actor, step: kind.parse([...words], { actor, actors: names, sockets }) }));
+        if (!rest.length) throw new StepSyntaxError(`a group's ${verb} needs an expectation`, "e.g. => total 200, each 30..70, fair");
+        steps.push({ actor: who, text: call.trim(), members: parsed, expect: parseExpectation(rest[0]!, ["group", "errno"]), source });
+        continue;
+      }
+      const step = kind.parse(words, { actor: who, actors: names, sockets });
+      const expect = rest.length ? parseExpectation(rest[0]!, kind.expects) : kind.defaultExpectation(step);
+      if (!expect) throw new StepSyntaxError(`'${verb}' needs an expectation`, `write '=> …' (usage: ${kind.usage})`);
+      steps.push({ actor: who, text: call.trim(), step, expect, source });
+    } catch (e) {
+      if (!(e instanceof StepSyntaxError)) throw e;
+      at(`${verb}: ${e.message}`, e.fix);
+    }
+  }
+  return steps;
+}
+
+/** `groups: { workers: [w1, w2, w3] }`: names for sets of actors that a counting step is given to. */
+export function readGroups(y: YamlFile, node: Node | undefined, actors: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  if (node === undefined) return groups;
+  if (!isMap(node)) {
+    y.problem(node, "'groups' maps a group's name to a list of actors", "e.g. groups: { workers: [w1, w2, w3] }");
+    return groups;
+  }
+  for (const pair of node.items) {
+    const name = keyText(pair);
+    const members = isSeq(pair.value) ? pair.value.items.map((i) => String(isScalar(i) ? i.value : "")) : [];
+    if (actors.includes(name)) y.problem(pair, `group '${name}' has the name of an actor`);
+    if (members.length < 2) y.problem(pair, `group '${name}' needs a list of at least two actors`);
+    for (const m of members) if (!actors.includes(m)) y.problem(pair, `group '${name}' names unknown actor '${m}'`, suggestion(m, [...actors], "actors"));
+    groups.set(name, members);
+  }
+  return groups;
+}

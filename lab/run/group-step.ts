@@ -1,0 +1,66 @@
+/**
+ * A counting step given to a group (recv, accept): every member drains its socket in rounds until the
+ * group has the total the expectation names (so every datagram sent is accounted for, not guessed),
+ * or, when it names none, until nothing new has come for a quiet period. Bounded by a timeout.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { StartedLab } from "../backend/backend";
+import type { GroupStep } from "../case/case";
+import { errorText, numberField } from "../steps/calls";
+import type { Step } from "../steps/step";
+import type { Expectation } from "../verdict/expectation";
+import { fairness } from "../verdict/fairness";
+import type { Observation } from "../verdict/observation";
+
+const ROUND_MS = 10;
+const QUIET_MS = 150;
+const DEFAULT_TIMEOUT_MS = 3000;
+
+export async function performGroup(step: GroupStep, lab: StartedLab): Promise<Observation> {
+  const counts: Record<string, number> = Object.fromEntries(step.members.map((m) => [m.actor, 0]));
+  const target = knownTotal(step.expect, step.members.length);
+  const first = step.members[0]!.step;
+  const deadline = Date.now() + (("timeoutMs" in first && first.timeoutMs) || DEFAULT_TIMEOUT_MS);
+  let lastArrival = Date.now();
+  let errno: string | null = null;
+  try {
+    for (;;) {
+      for (const m of step.members) {
+        const reply = await lab.actor(m.actor).call(drainCall(m.step));
+        if (reply.error !== undefined) return { ret: null, errno: null, trace: [], error: `${m.actor}: the probe refused: ${reply.error}` };
+        if ((reply.ret ?? 0) < 0) errno = reply.errno ?? null;
+        const got = numberField(reply, m.step.kind === "recv" ? "received" : "accepted") ?? 0;
+        if (got > 0) lastArrival = Date.now();
+        counts[m.actor]! += got;
+      }
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      const now = Date.now();
+      if (errno || now >= deadline) break;
+      if (target !== undefined ? total >= target && now - lastArrival >= ROUND_MS * 2 : now - lastArrival >= QUIET_MS) break;
+      await sleep(ROUND_MS);
+    }
+  } catch (e) {
+    return { ret: null, errno: null, trace: [], error: errorText(e) };
+  }
+  const values = Object.values(counts);
+  const total = values.reduce((a, b) => a + b, 0);
+  const trace = step.members.map((m) => `${m.actor}: ${drainCall(m.step).slice(0, 2).join(" ")} … = ${counts[m.actor]}`);
+  const f = fairness(values);
+  return { ret: errno ? -1 : total, errno, count: total, counts, ...(f ? { fairness: f } : {}), trace };
+}
+
+/** One non-blocking round on one member: take everything queued now. */
+function drainCall(step: Step): string[] {
+  if (step.kind === "recv") return ["recv", step.sock, "0", "0"];
+  if (step.kind === "accept") return ["accept", step.sock, "4096", "0"];
+  throw new Error(`a group cannot do '${step.kind}'`);
+}
+
+/** The total the group must reach, when the expectation pins one down. */
+function knownTotal(e: Expectation, members: number): number | undefined {
+  if (e.kind !== "group") return undefined;
+  if (e.one !== undefined) return e.one;
+  if (e.total) return e.total.min;
+  if (e.each && e.each.min === e.each.max) return e.each.min * members;
+  return undefined;
+}
