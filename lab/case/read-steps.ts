@@ -29,7 +29,7 @@ export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: M
     for (const u of unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
     const members = groups.get(who);
     if (!names.has(who) && !members) {
-      at(`unknown actor '${who}'`, suggestion(who, [...names, ...groups.keys()], "actors and groups"));
+      at(`unknown actor '${who}'`, suggestion(who, [...names, ...groups.keys()], groups.size ? "actors and groups" : "actors"));
       continue;
     }
     const [call = "", ...rest] = text.split("=>");
