@@ -193,6 +193,19 @@ static void cmd_connectn(const struct args *a, struct reply *r)
 	if (failed) reply_str(r, "first_errno", errno_name(first_err));
 }
 
+/* Closes a listener and keeps the connections it accepted (they stay under its name). */
+static void cmd_closelistener(const struct args *a, struct reply *r)
+{
+	struct probe_socket *s = socket_arg(a, 1, r);
+	if (!s) return;
+	if (s->fd < 0)
+		FAIL(r, "'%s' has no socket of its own to close", a->argv[1]);
+	int ret = close(s->fd);
+	s->fd = -1;
+	reply_result(r, ret, errno);
+	reply_int(r, "kept", s->n_accepted);
+}
+
 /* Closes the connections a listener accepted, and keeps the listener. */
 static void cmd_closeaccepted(const struct args *a, struct reply *r)
 {
@@ -212,5 +225,6 @@ const struct command stream_commands[] = {
 	{ "tcpstates", 1, 1, "tcpstates PORT", cmd_tcpstates },
 	{ "connectn", 6, 6, "connectn NAME COUNT 4|6 ADDRESS PORT TIMEOUT_MS", cmd_connectn },
 	{ "closeaccepted", 1, 1, "closeaccepted NAME", cmd_closeaccepted },
+	{ "closelistener", 1, 1, "closelistener NAME", cmd_closelistener },
 	{ NULL, 0, 0, NULL, NULL },
 };

@@ -20,19 +20,25 @@ function read(text: string): Expectation {
   if (text === "ok") return { kind: "ok" };
   if (text === "killed") return { kind: "killed" };
   if (/^\d/.test(text)) return { kind: "count", range: parseRange(text) };
+  // "ESTABLISHED*8" stands for eight ESTABLISHED.
+  const words = text.split(/\s+/).flatMap((w) => {
+    const m = /^([A-Z_0-9]+)\*(\d+)$/.exec(w);
+    return m ? Array<string>(Number(m[2])).fill(m[1]!) : [w];
+  });
+  if (words.length && words.every((w) => (TCP_STATES as readonly string[]).includes(w))) return { kind: "states", states: countStates(words) };
   if (/^E[A-Z0-9]+$/.test(text)) {
     if (!ERRNO_NAMES.includes(text)) throw new StepSyntaxError(`unknown errno '${text}'`, suggestion(text, ERRNO_NAMES, "errnos"));
     return { kind: "errno", name: text };
   }
   if (text === "none") return { kind: "states", states: {} };
+  const wrong = words.find((w) => !(TCP_STATES as readonly string[]).includes(w))!;
+  throw new StepSyntaxError(`'${wrong}' is not an expectation`, `${HINT}; ${suggestion(wrong, [...TCP_STATES], "states")}`);
+}
+
+function countStates(words: string[]): Record<string, number> {
   const states: Record<string, number> = {};
-  for (const word of text.split(/\s+/)) {
-    if (!(TCP_STATES as readonly string[]).includes(word)) {
-      throw new StepSyntaxError(`'${word}' is not an expectation`, `${HINT}; ${suggestion(word, [...TCP_STATES], "states")}`);
-    }
-    states[word] = (states[word] ?? 0) + 1;
-  }
-  return { kind: "states", states };
+  for (const w of words) states[w] = (states[w] ?? 0) + 1;
+  return states;
 }
 
 /** "total 200, each 30..70, fair" or "one 50" (an errno is also allowed: every member's call failed so). */

@@ -41,8 +41,10 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
   const variants = readVariants(y, root);
   const rawActors = root.get("actors", true);
   const rawSteps = root.get("steps", true);
-  if (!isMap(rawActors) || rawActors.items.length === 0) y.problem(rawActors ?? root, "a case needs 'actors': a mapping of actor name to { uid, netns }");
-  if (!isSeq(rawSteps) || rawSteps.items.length === 0) y.problem(rawSteps ?? root, "a case needs 'steps': a list of '- actor: call => expectation'");
+  // After a YAML error the document may end early: its missing parts are that error's doing, not new problems.
+  const intact = !y.doc.errors.length;
+  if (intact && (!isMap(rawActors) || rawActors.items.length === 0)) y.problem(rawActors ?? root, "a case needs 'actors': a mapping of actor name to { uid, netns }");
+  if (intact && (!isSeq(rawSteps) || rawSteps.items.length === 0)) y.problem(rawSteps ?? root, "a case needs 'steps': a list of '- actor: call => expectation'");
   const groups = readGroups(y, root.get("groups", true) as Node | undefined, isMap(rawActors) ? rawActors.items.map(keyText) : []);
 
   const built: CaseVariant[] = [];
@@ -70,7 +72,7 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
 function requiredText(y: YamlFile, root: YAMLMap, key: string, what: string): string {
   const v = root.get(key);
   if (typeof v === "string" && v.trim()) return v.trim();
-  y.problem((root.get(key, true) as Node) ?? root, `missing '${key}'`, `add ${key}: ${what}`);
+  if (!y.doc.errors.length) y.problem((root.get(key, true) as Node) ?? root, `missing '${key}'`, `add ${key}: ${what}`);
   return "";
 }
 

@@ -51,5 +51,7 @@ function editDistance(a: string, b: string): number {
 
 export function suggestion(word: string, known: readonly string[], what: string): string {
   const near = didYouMean(word, known);
-  return near ? `did you mean '${near}'?` : `known ${what}: ${known.join(", ")}`;
+  if (near) return `did you mean '${near}'?`;
+  const shown = known.slice(0, 16).join(", ");
+  return `known ${what}: ${shown}${known.length > 16 ? `, … (${known.length} in all)` : ""}`;
 }

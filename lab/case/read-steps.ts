@@ -24,9 +24,14 @@ export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: M
       at("a step is one line: '- actor: call => expectation'", "e.g. - victim: bind tcp 0.0.0.0:8080 reuseaddr => ok");
       continue;
     }
-    const who = keyText(item.items[0]!);
-    const { text, unknown } = substitute(String((item.items[0]!.value as { value: unknown }).value ?? ""), params);
+    const key = substitute(keyText(item.items[0]!), params);
+    const who = key.text;
+    for (const u of key.unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    const raw = String((item.items[0]!.value as { value: unknown }).value ?? "");
+    const { text, unknown } = substitute(raw, params);
     for (const u of unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    // A step that is only a parameter, empty in this variant, is left out of it: "- server: '{drop}'".
+    if (text === "" && /^\{[^}]+\}$/.test(raw.trim()) && !unknown.length) continue;
     const members = groups.get(who);
     if (!names.has(who) && !members) {
       at(`unknown actor '${who}'`, suggestion(who, [...names, ...groups.keys()], groups.size ? "actors and groups" : "actors"));

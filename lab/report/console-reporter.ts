@@ -23,7 +23,7 @@ export function wantsColor(stream: NodeJS.WriteStream): boolean {
 function evidence(r: RunResult): string {
   return r.steps
     .filter((s) => s.expected !== "ok" && !s.call.startsWith("send ") && !s.observed.error)
-    .map((s) => `${s.actor} ${s.call.split(" ")[0]} ${describeObservation(s.observed).replace(/^-1 /, "")}`)
+    .map((s) => `${s.actor} ${s.call.split(" ")[0]} ${describeObservation(s.observed, /\bfair\b/.test(s.expected)).replace(/^-1 /, "")}`)
     .join(" · ");
 }
 

@@ -3,6 +3,7 @@ import "./accept";
 import "./bind";
 import "./close";
 import "./close-accepted";
+import "./close-listener";
 import "./connect";
 import "./connect-many";
 import "./crash";

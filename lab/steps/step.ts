@@ -3,6 +3,7 @@ import type { AcceptStep } from "./accept";
 import type { BindStep } from "./bind";
 import type { CloseStep } from "./close";
 import type { CloseAcceptedStep } from "./close-accepted";
+import type { CloseListenerStep } from "./close-listener";
 import type { ConnectStep } from "./connect";
 import type { ConnectManyStep } from "./connect-many";
 import type { CrashStep } from "./crash";
@@ -24,6 +25,7 @@ export type Step =
   | BindStep
   | CloseStep
   | CloseAcceptedStep
+  | CloseListenerStep
   | ConnectStep
   | ConnectManyStep
   | CrashStep

@@ -78,9 +78,11 @@ export function describeExpectation(e: Expectation): string {
   }
 }
 
+/** "FIN_WAIT2 TIME_WAIT", "ESTABLISHED*8", "none". */
 export function describeStates(states: Record<string, number>): string {
   const words = Object.entries(states)
+    .filter(([, n]) => n > 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .flatMap(([s, n]) => Array<string>(n).fill(s));
+    .map(([s, n]) => (n > 2 ? `${s}*${n}` : Array<string>(n).fill(s).join(" ")));
   return words.length ? words.join(" ") : "none";
 }

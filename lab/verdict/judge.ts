@@ -6,7 +6,8 @@ export type Judgement = { ok: true } | { ok: false; message: string };
 /** Compares what a step expected with what the kernel did. Pure: no I/O, no formatting of output. */
 export function judge(expect: Expectation, seen: Observation): Judgement {
   if (!seen.error && matches(expect, seen)) return { ok: true };
-  return { ok: false, message: `expected ${describeExpectation(expect)} but got ${describeObservation(seen)}` };
+  const withFairness = expect.kind === "group" && expect.fair === true;
+  return { ok: false, message: `expected ${describeExpectation(expect)} but got ${describeObservation(seen, withFairness)}` };
 }
 
 function matches(expect: Expectation, seen: Observation): boolean {

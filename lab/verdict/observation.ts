@@ -1,3 +1,4 @@
+import { describeStates } from "./expectation";
 import type { Fairness } from "./fairness";
 
 /** What the kernel answered to one step, as the probe reported it. */
@@ -21,21 +22,17 @@ export interface Observation {
   error?: string;
 }
 
-export function describeObservation(o: Observation): string {
+/** The observation in words; a group's fairness figures are shown when `withFairness` (the step asked for "fair"). */
+export function describeObservation(o: Observation, withFairness = false): string {
   if (o.error) return `error: ${o.error}`;
   if (o.exit) return o.exit.signal ? `killed by ${o.exit.signal}` : `exited with code ${o.exit.code}`;
   if (o.errno) return `-1 ${o.errno}`;
   if (o.counts) {
     const each = Object.values(o.counts).join("/");
-    const f = o.fairness ? `, max deviation ${o.fairness.maxDeviationPct}%, chi-square ${o.fairness.chiSquare} (${o.fairness.fair ? "fair" : `unfair, > ${o.fairness.critical}`})` : "";
+    const f = o.fairness && withFairness ? `, max deviation ${o.fairness.maxDeviationPct}%, chi-square ${o.fairness.chiSquare}, p=${o.fairness.pValue}${o.fairness.fair ? "" : " (uneven)"}` : "";
     return `${each} (total ${o.count ?? 0}${f})`;
   }
-  if (o.states) {
-    const words = Object.entries(o.states)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .flatMap(([s, n]) => Array<string>(n).fill(s));
-    return words.length ? words.join(" ") : "none";
-  }
+  if (o.states) return describeStates(o.states);
   if (o.count !== undefined) return String(o.count);
   return o.ret === null ? "nothing" : `ok (ret ${o.ret})`;
 }
