@@ -83,16 +83,20 @@ export class ConsoleReporter implements Reporter {
     const count = (v: ClaimVerdict) => audit.filter((a) => ids.some((k) => a.verdicts[k] === v)).length;
     const head = `claims audit, ${audit.length} claims of the seed guide on ${ids.join(", ")}: ${VERDICTS.map((v) => `${count(v)} ${v}`).join(", ")}\n`;
     const rank = (a: ClaimAudit) => Math.min(...ids.map((k) => VERDICTS.indexOf(a.verdicts[k]!)));
-    const width = Math.max(...audit.map((a) => a.id.length));
-    const lines = [...audit]
+    const width = Math.max(0, ...audit.map((a) => a.id.length));
+    const judged = audit.filter((a) => ids.some((k) => a.verdicts[k] !== "untested"));
+    const untested = audit.filter((a) => !judged.includes(a)).map((a) => a.id);
+    const named = untested.length <= 8 ? `: ${untested.join(", ")}` : " (the JSON results list them)";
+    const tail = untested.length ? `  ${this.paint(2, `${untested.length} untested: no passing run of this selection names them${named}`)}\n` : "";
+    const lines = [...judged]
       .sort((a, b) => rank(a) - rank(b))
       .map((a) => {
         const verdicts = ids.map((k) => (ids.length > 1 ? `${k}:` : "") + a.verdicts[k]!.toUpperCase().padEnd(9)).join(" ");
         const painted = this.paint(VERDICT_COLOR[VERDICTS[rank(a)]!], verdicts);
-        const shown = a.evidence[0] ? `${a.evidence[0]}${a.evidence.length > 1 ? ` (+${a.evidence.length - 1})` : ""}` : "no passing case names it";
+        const shown = `${a.evidence[0]}${a.evidence.length > 1 ? ` (+${a.evidence.length - 1})` : ""}`;
         return `  ${painted} ${a.id.padEnd(width)}  ${this.paint(2, shown)}\n`;
       });
-    return head + lines.join("");
+    return head + lines.join("") + tail;
   }
 
   private summary(results: RunResult[], ms: number, interrupted: boolean): string {

@@ -41,14 +41,14 @@ test("bad case files: every problem with file:line, exit 2, before any engine is
 });
 
 test("no engine where DOCKER_HOST points: exit 2 with what to do", (t) => {
-  const r = lab(["--cases", "cases/uid-rule"], { DOCKER_HOST: "unix:///nonexistent/reuselab.sock" });
+  const r = lab(["--cases", "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml"], { DOCKER_HOST: "unix:///nonexistent/reuselab.sock" });
   t.is(r.code, 2);
   t.regex(r.err, /DOCKER_HOST=unix:\/\/\/nonexistent\/reuselab\.sock is set but no Docker engine answers there/);
 });
 
 test("--json writes the schema-1 results with observed errnos; exit 0 when all pass", (t) => {
   const file = join(mkdtempSync(join(tmpdir(), "reuselab-")), "r.json");
-  const r = lab(["--cases", "cases/uid-rule", "--json", file]);
+  const r = lab(["--cases", "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml", "--json", file]);
   t.is(r.code, 0, r.err);
   t.regex(r.out, /PASS {2}uid-rule\/tcp-reuseport-needs-same-uid\.other-uid@host/);
   t.regex(r.out, /2 runs: 2 passed, 0 failed in \d+\.\d s/);
@@ -64,6 +64,12 @@ test("--json writes the schema-1 results with observed errnos; exit 0 when all p
   t.like(bind, { file: "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml", actor: "second", call: "bind tcp 0.0.0.0:8080 reuseport", expected: "EADDRINUSE" });
   t.true(Number.isInteger(bind.line));
   t.like(bind.observed, { ret: -1, errno: "EADDRINUSE" });
+  // The claims audit: every claim of cases/claims.yaml, judged from this selection's passing runs.
+  const enforced = json.claims.find((c: { id: string }) => c.id === "reuseport-kernel-enforces-uid");
+  t.like(enforced, { verdicts: { host: "confirmed" }, evidence: ["uid-rule/tcp-reuseport-needs-same-uid.other-uid@host"], section: "Security Considerations > Protection Mechanisms" });
+  t.regex(enforced.quote, /Kernel enforces UID matching/);
+  t.is(json.claims.find((c: { id: string }) => c.id === "udp-reuseaddr-random-delivery").verdicts.host, "untested", "no run of this selection names it");
+  t.regex(r.out, /claims audit, \d+ claims of the seed guide on host: 0 refuted, 0 partly, [12] confirmed, \d+ untested/);
 });
 
 test("a case the kernel contradicts fails with its evidence, exit 1, and leaves nothing behind", (t) => {

@@ -1,0 +1,102 @@
+// Groups, sysctls, capabilities, claims, variant-keyed steps and steps a variant leaves out.
+import test from "ava";
+import { loadCase } from "../../lab/case/load-case";
+
+const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
+
+const load = (yaml: string) => loadCase("x.yaml", "x", head + yaml);
+const messages = (yaml: string) => load(yaml).problems.map((p) => `${p.line}: ${p.message}`);
+
+test("groups: a counting step given to a group becomes one step per member, judged together", (t) => {
+  const { case: c, problems } = load(`actors:
+  w1: { uid: 1000 }
+  w2: { uid: 1000, netns: w1 }
+groups:
+  workers: [w1, w2]
+steps:
+  - w1: bind udp 0.0.0.0:5000 reuseport
+  - w2: bind udp 0.0.0.0:5000 reuseport
+  - workers: recv => total 10, each 2..8
+`);
+  t.deepEqual(problems, []);
+  const step = c!.variants[0]!.steps[2]!;
+  t.is(step.actor, "workers");
+  t.deepEqual(step.members?.map((m) => [m.actor, m.step.kind]), [["w1", "recv"], ["w2", "recv"]]);
+  t.deepEqual(step.expect, { kind: "group", total: { min: 10, max: 10 }, each: { min: 2, max: 8 } });
+});
+
+test("group mistakes: unknown member, a call a group cannot make, a missing expectation", (t) => {
+  const p = messages(`actors:
+  w1: { uid: 1000 }
+  w2: { uid: 1000 }
+groups:
+  workers: [w1, w3]
+  pair: [w1, w2]
+steps:
+  - w1: bind udp 0.0.0.0:5000
+  - w2: bind udp 0.0.0.0:5000
+  - pair: listen
+  - pair: recv
+`);
+  t.true(p.some((m) => /^9: group 'workers' names unknown actor 'w3'/.test(m)), p.join("\n"));
+  t.true(p.some((m) => /^14: listen: a group can only recv or accept, not listen/.test(m)), p.join("\n"));
+  t.true(p.some((m) => /^15: recv: a group's recv needs an expectation/.test(m)), p.join("\n"));
+});
+
+test("sysctls belong to the namespace, capabilities to the actor", (t) => {
+  const { case: c, problems } = load(`actors:
+  a: { uid: 0, caps: [setuid, net_admin], sysctls: { net.ipv4.tcp_migrate_req: 1 } }
+  b: { uid: 1000, netns: a, sysctls: { net.ipv4.tcp_fin_timeout: 5 } }
+steps:
+  - a: sleep 1
+`);
+  t.deepEqual(problems, []);
+  const v = c!.variants[0]!;
+  t.deepEqual(v.actors.map((x) => [x.name, x.caps]), [["a", ["SETUID", "NET_ADMIN"]], ["b", []]]);
+  t.deepEqual(v.namespaces, [{ name: "a", sysctls: { "net.ipv4.tcp_migrate_req": "1", "net.ipv4.tcp_fin_timeout": "5" } }]);
+});
+
+test("bad sysctls and capabilities, and one sysctl set two ways in a namespace", (t) => {
+  const p = messages(`actors:
+  a: { uid: 0, caps: [sys_admin], sysctls: { kernel.pid_max: 5, net.ipv4.tcp_fin_timeout: 5 } }
+  b: { uid: 1000, netns: a, sysctls: { net.ipv4.tcp_fin_timeout: 9 } }
+steps:
+  - a: sleep 1
+`).join("\n");
+  t.regex(p, /capability 'sys_admin' cannot be given to an actor/);
+  t.regex(p, /'kernel.pid_max' is not a network-namespace sysctl/);
+  t.regex(p, /sysctl net.ipv4.tcp_fin_timeout of netns 'a' is set to both 5 and 9/);
+});
+
+test("claims at case and variant level; a variant parameter in a step's key; an empty parameter step is left out", (t) => {
+  const { case: c, problems } = load(`claims: { refutes: [c1] }
+variants:
+  ab: { first: a, second: b, extra: "", claims: { confirms: [c2] } }
+  ba: { first: b, second: a, extra: "sleep 5" }
+actors:
+  a: { uid: 1000 }
+  b: { uid: 1001, netns: a }
+steps:
+  - "{first}": bind udp 0.0.0.0:5000 reuseaddr
+  - "{second}": bind udp 0.0.0.0:5000 reuseaddr
+  - a: "{extra}"
+`);
+  t.deepEqual(problems, []);
+  const [ab, ba] = c!.variants;
+  t.deepEqual(ab!.claims.map((r) => [r.id, r.relation]), [["c1", "refutes"], ["c2", "confirms"]]);
+  t.deepEqual(ba!.claims.map((r) => r.id), ["c1"]);
+  t.deepEqual(ab!.steps.map((s) => s.actor), ["a", "b"], "the empty {extra} step is not in ab");
+  t.deepEqual(ba!.steps.map((s) => `${s.actor}: ${s.text}`), ["b: bind udp 0.0.0.0:5000 reuseaddr", "a: bind udp 0.0.0.0:5000 reuseaddr", "a: sleep 5"]);
+});
+
+test("[$actor] is an actor's IPv6 address; a socket made for it is IPv6", (t) => {
+  const { case: c, problems } = load(`actors:
+  s: { uid: 1000 }
+  c: { uid: 1000 }
+steps:
+  - c: connect tcp [$s]:80 => ECONNREFUSED
+`);
+  t.deepEqual(problems, []);
+  t.like(c!.variants[0]!.steps[0], { step: { kind: "connect", create: { proto: "tcp", family: 6 }, endpoint: { host: { kind: "actor", actor: "s", family: 6 } } } });
+  t.regex(messages("actors:\n  s: { uid: 1 }\nsteps:\n  - s: bind tcp [$s:80\n").join(), /is not an ADDRESS:PORT|unmatched bracket/);
+});

@@ -1,0 +1,39 @@
+import test from "ava";
+import type { Case, ClaimRef } from "../../lab/case/case";
+import type { Claim } from "../../lab/case/claims";
+import type { PlannedRun } from "../../lab/plan/plan";
+import { auditClaims } from "../../lab/verdict/claims-audit";
+import type { RunResult } from "../../lab/verdict/outcome";
+
+const claim = (id: string): Claim => ({ id, topic: "t", section: "s", line: 1, quote: "q", file: "claims.yaml", declaredAt: 1 });
+const ref = (id: string, relation: ClaimRef["relation"]): ClaimRef => ({ id, relation, source: { file: "x", line: 1 } });
+const host = { id: "host", release: "6.18" };
+
+function run(id: string, claims: ClaimRef[]): PlannedRun {
+  return { id, case: {} as Case, variant: { name: "v", actors: [], namespaces: [], steps: [], claims }, kernel: host };
+}
+function result(id: string, outcome: "passed" | "failed"): RunResult {
+  const base = { id, case: "c", variant: "v", kernel: "host", durationMs: 1, steps: [] };
+  return outcome === "passed" ? { ...base, outcome } : { ...base, outcome, failures: [{ file: "x", line: 1, message: "m" }] };
+}
+
+test("verdicts come from passing runs only: confirmed, refuted, partly (mixed or partly), untested", (t) => {
+  const runs = [
+    run("a@host", [ref("c-confirm", "confirms"), ref("c-mixed", "confirms")]),
+    run("b@host", [ref("c-refute", "refutes"), ref("c-mixed", "refutes"), ref("c-partly", "partly")]),
+    run("c@host", [ref("c-failed-only", "refutes")]),
+  ];
+  const results = [result("a@host", "passed"), result("b@host", "passed"), result("c@host", "failed")];
+  const audit = auditClaims(["c-confirm", "c-refute", "c-mixed", "c-partly", "c-failed-only", "c-unnamed"].map(claim), runs, results, [host]);
+  t.deepEqual(
+    audit.map((a) => [a.id, a.verdicts.host, a.evidence]),
+    [
+      ["c-confirm", "confirmed", ["a@host"]],
+      ["c-refute", "refuted", ["b@host"]],
+      ["c-mixed", "partly", ["a@host", "b@host"]],
+      ["c-partly", "partly", ["b@host"]],
+      ["c-failed-only", "untested", []],
+      ["c-unnamed", "untested", []],
+    ],
+  );
+});
