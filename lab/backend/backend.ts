@@ -40,8 +40,8 @@ export interface StartedLab extends AsyncDisposable {
 
 export interface PrepareReport {
   kernels: KernelInfo[];
-  /** Objects a killed earlier run left behind, removed before this one started. */
-  leftoversRemoved: { containers: number; networks: number };
+  /** Objects a killed earlier run left behind, removed before this one started, by kind. */
+  leftoversRemoved: Record<string, number>;
 }
 
 export interface Backend extends AsyncDisposable {

@@ -4,6 +4,7 @@
 #
 #   bash lab/bootstrap/bootstrap.sh            both
 #   bash lab/bootstrap/bootstrap.sh toolchain  only the C toolchain (the netns backend needs no engine)
+#   bash lab/bootstrap/bootstrap.sh vm         what the vm backend needs: QEMU, cpio, kmod (not part of 'all')
 #
 # Where an engine already answers (DOCKER_HOST, or /var/run/docker.sock) it is used as it is. Otherwise,
 # as root on Debian, Debian's docker.io is installed and dockerd started in the background. Anything
@@ -95,9 +96,28 @@ ensure_toolchain() {
   static_link_works || die "gcc is installed but cannot link statically; install libc6-dev ('apt-get install libc6-dev')"
 }
 
+# The vm backend boots Debian kernels under QEMU: apt-get/dpkg-deb fetch and unpack them (verified with
+# Debian's keyring), kmod's modinfo reads module dependencies and its insmod goes into the initramfs,
+# cpio packs the initramfs. Each is looked up by the command the scripts in images/ call.
+ensure_vm() {
+  local missing=() pair cmd pkg
+  local PATH=$PATH:/usr/sbin:/sbin # insmod and modinfo live in sbin, which a non-root PATH may lack
+  for pair in qemu-system-x86_64:qemu-system-x86 cpio:cpio insmod:kmod modinfo:kmod \
+              xz:xz-utils zstd:zstd gzip:gzip dpkg-deb:dpkg apt-get:apt; do
+    cmd=${pair%%:*} pkg=${pair#*:}
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  can_install || die "the vm backend needs these Debian packages: ${missing[*]} (install them, e.g. 'apt-get install ${missing[*]}', and retry)"
+  apt_install "${missing[@]}"
+}
+
 case "${1:-all}" in
   all) ensure_toolchain; ensure_engine ;;
   engine) ensure_engine ;;
   toolchain) ensure_toolchain ;;
-  *) die "unknown part '$1' (expected: all, engine or toolchain)" ;;
+  vm) ensure_vm ;;
+  *) die "unknown part '$1' (expected: all, engine, toolchain or vm)" ;;
 esac

@@ -10,6 +10,7 @@ const ACTOR_KEYS = ["uid", "netns", "sysctls", "caps"];
 export const CAPS = ["setuid", "setgid", "net_bind_service", "net_admin", "net_raw"];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SYSCTL = /^net\.[a-z0-9_.-]+$/;
+const SYSCTL_VALUE = /^[A-Za-z0-9_.:-]+( [A-Za-z0-9_.:-]+)*$/;
 const MAX_UID = 2 ** 31 - 2;
 
 type Report = (p: Problem) => void;
@@ -64,8 +65,10 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
       else
         for (const p of sysNode.items) {
           const key = keyText(p);
+          const value = substitute(String(isScalar(p.value) ? p.value.value : ""), params).text;
           if (!SYSCTL.test(key)) at(`'${key}' is not a network-namespace sysctl`, "only net.* sysctls belong to a namespace", p);
-          else values[key] = substitute(String(isScalar(p.value) ? p.value.value : ""), params).text;
+          else if (!SYSCTL_VALUE.test(value)) at(`'${value}' is not a sysctl value`, "write numbers or words separated by spaces", p);
+          else values[key] = value;
         }
       sysctlsOf.set(name, { values, node: sysNode });
     }

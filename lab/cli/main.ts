@@ -7,7 +7,9 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { Backend } from "../backend/backend";
 import { DockerBackend } from "../backend/docker/docker-backend";
+import { NetnsBackend } from "../backend/netns/netns-backend";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue, type Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
@@ -20,6 +22,7 @@ import { isBad } from "../verdict/outcome";
 import { EXIT } from "./exit-codes";
 
 const DEFAULT_CASES = resolve(__dirname, "../../cases");
+const BACKENDS = ["docker", "netns"] as const;
 
 const HELP = `reuselab: runs SO_REUSEADDR / SO_REUSEPORT cases on a real kernel and judges what it does
 
@@ -32,7 +35,8 @@ options:
   --slow           also run the cases tagged slow (they wait out real timers, e.g. TIME_WAIT)
   --json FILE      write the results (schema 1) to FILE
   --jobs N         runs at once (default 2)
-  --backend NAME   docker (the default, and for now the only one)
+  --backend NAME   docker (the default: one container per actor) or netns (probe processes in
+                   network namespaces, no container engine; root only)
   -h, --help       this text
 
 exit status: 0 all passed, 1 a run failed, 2 bad input or environment, 130 interrupted
@@ -69,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     command !== "run" ? `unknown command '${command}' (known: run)` : "",
     extra.length ? `unexpected '${extra.join(" ")}'` : "",
     !Number.isInteger(jobs) || jobs < 1 || jobs > 32 ? `--jobs ${args.values.jobs} is not a whole number from 1 to 32` : "",
-    args.values.backend !== "docker" ? `unknown backend '${args.values.backend}' (known: docker)` : "",
+    !(BACKENDS as readonly string[]).includes(args.values.backend!) ? `unknown backend '${args.values.backend}' (known: ${BACKENDS.join(", ")})` : "",
   ].filter(Boolean);
   if (problems.length) {
     process.stderr.write(problems.map((p) => `reuselab: ${p}\n`).join("") + "run 'npm run lab -- --help' for the options\n");
@@ -78,9 +82,10 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     const catalogue = loadCatalogue(args.values.cases ?? [DEFAULT_CASES]);
-    ensureMachine();
+    const backendName = args.values.backend as (typeof BACKENDS)[number];
+    ensureMachine(backendName === "docker" ? "all" : "toolchain");
     const selection = { filter: args.values.filter ?? [], tags: args.values.tag ?? [], slow: args.values.slow };
-    return await runCases(catalogue, selection, jobs, args.values.json);
+    return await runCases(backendName === "docker" ? new DockerBackend() : new NetnsBackend(), catalogue, selection, jobs, args.values.json);
   } catch (e) {
     if (e instanceof LabError) {
       process.stderr.write(`reuselab: ${e.message}\n`);
@@ -90,8 +95,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runCases(catalogue: Catalogue, selection: Selection, jobs: number, json?: string): Promise<number> {
-  const backend = new DockerBackend();
+async function runCases(backend: Backend, catalogue: Catalogue, selection: Selection, jobs: number, json?: string): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) return;

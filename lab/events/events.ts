@@ -11,7 +11,7 @@ export type LabEvent =
       backend: string;
       kernels: KernelInfo[];
       runs: readonly PlannedRun[];
-      leftoversRemoved: { containers: number; networks: number };
+      leftoversRemoved: Record<string, number>;
     }
   | { type: "run-started"; run: PlannedRun }
   | { type: "step-finished"; run: PlannedRun; step: StepResult }

@@ -41,8 +41,8 @@ export class ConsoleReporter implements Reporter {
       case "session-started": {
         const kernels = e.kernels.map((k) => `${k.id} (${k.release})`).join(", ");
         this.write(`reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"} on the ${e.backend} backend, kernel ${kernels}\n`);
-        const { containers, networks } = e.leftoversRemoved;
-        if (containers || networks) this.write(`reuselab: removed ${containers} container(s) and ${networks} network(s) left by a killed earlier run\n`);
+        const removed = Object.entries(e.leftoversRemoved).map(([what, n]) => `${n} ${what}`);
+        if (removed.length) this.write(`reuselab: removed ${removed.join(" and ")} left by a killed earlier run\n`);
         return;
       }
       case "run-finished":

@@ -34,8 +34,9 @@ export class DockerBackend implements Backend {
 
   async prepare(): Promise<PrepareReport> {
     this.docker = await connectEngine();
-    const leftoversRemoved = await removeLeftovers(this.docker);
+    const { containers, networks } = await removeLeftovers(this.docker);
     this.image = await ensureProbeImage(this.docker);
+    const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));
     return { kernels: [{ id: "host", release: release() }], leftoversRemoved };
   }
 

@@ -1,0 +1,34 @@
+/** The netns backend's commands on this machine: child processes, probes on pipes. */
+import { spawn } from "node:child_process";
+import { constants, release } from "node:os";
+import { ProbeSession } from "../../probe/probe-session";
+import type { ExitInfo } from "../../steps/actor-runtime";
+import { exitFromStatus } from "../probe-actor";
+import { probeCommand, shellLine, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "./netns-host";
+
+export class LocalHost implements NetnsHost {
+  readonly release = release();
+
+  constructor(private readonly probe: string) {}
+
+  run(commands: readonly (readonly string[])[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("sh", ["-c", shellLine(commands)], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`netns setup failed (exit ${code}): ${out.trim().slice(-500)}`))));
+    });
+  }
+
+  async spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {
+    const [cmd, ...args] = probeCommand(s, this.probe);
+    const child = spawn(cmd!, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const exited = new Promise<ExitInfo>((resolve) =>
+      child.on("exit", (code, signal) => resolve(signal ? { code: null, signal } : exitFromStatus(code ?? 0, constants.signals))),
+    );
+    child.on("error", () => undefined); // surfaces as the session's ACTOR_EXITED
+    return { session: new ProbeSession(s.label, child.stdin, child.stdout, child.stderr), exited, kill: () => child.kill("SIGKILL") };
+  }
+}

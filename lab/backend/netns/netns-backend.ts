@@ -1,0 +1,79 @@
+/**
+ * The netns backend: actors are probe processes in network namespaces under their case's uids, with
+ * no container engine. Root only. Every namespace is named "rl-<runner pid>-<lab>-…", so those of
+ * a killed run are found and removed by the next one.
+ */
+import { execFileSync } from "node:child_process";
+import { LabError } from "../../errors";
+import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
+import { buildProbeBinary } from "../docker/probe-image";
+import { runnerAlive } from "../docker/runner-process";
+import { LocalHost } from "./local-host";
+import { NetnsLab } from "./netns-lab";
+
+const PREFIX = /^rl-(\d+)-/;
+const TOOLS = ["ip", "nsenter", "setpriv", "sh"];
+
+export class NetnsBackend implements Backend {
+  readonly name = "netns";
+  private host?: LocalHost;
+  private labs = 0;
+  private readonly live = new Set<NetnsLab>();
+
+  async prepare(): Promise<PrepareReport> {
+    if (process.getuid?.() !== 0) {
+      throw new LabError("REUSELAB_NO_ENGINE", "the netns backend needs root: it makes network namespaces and runs actors as other uids. Run as root, or use --backend docker.");
+    }
+    const missing = TOOLS.filter((t) => !onPath(t));
+    if (missing.length) throw new LabError("REUSELAB_NO_ENGINE", `the netns backend needs ${missing.join(", ")} (Debian: apt-get install iproute2 util-linux)`);
+    this.host = new LocalHost(buildProbeBinary());
+    const removed = removeLeftoverNamespaces();
+    return { kernels: [{ id: "host", release: this.host.release }], leftoversRemoved: removed ? { "network namespaces": removed } : {} };
+  }
+
+  async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
+    if (!this.host) throw new Error("NetnsBackend.start() before prepare()");
+    const lab: NetnsLab = new NetnsLab(this.host, spec, `rl-${process.pid}-${++this.labs}`, () => this.live.delete(lab));
+    this.live.add(lab);
+    try {
+      await lab.start();
+    } catch (e) {
+      await lab[Symbol.asyncDispose]();
+      throw e;
+    }
+    return lab;
+  }
+
+  async abort(): Promise<void> {
+    await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.abort();
+  }
+}
+
+/** Deletes the namespaces of earlier runs whose runner is gone; returns how many. */
+function removeLeftoverNamespaces(): number {
+  let removed = 0;
+  for (const name of execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0] ?? "")) {
+    const pid = PREFIX.exec(name)?.[1];
+    if (!pid || runnerAlive(Number(pid), undefined)) continue;
+    try {
+      execFileSync("ip", ["netns", "del", name], { stdio: "ignore" });
+      removed++;
+    } catch {
+      // already gone
+    }
+  }
+  return removed;
+}
+
+function onPath(tool: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Where the netns backend's commands run: this machine (local-host.ts) or a guest kernel under QEMU
+ * (the vm backend). The lab logic (netns-lab.ts) is the same for both.
+ */
+import type { ProbeSession } from "../../probe/probe-session";
+import type { ExitInfo } from "../../steps/actor-runtime";
+
+export interface ProbeProcess {
+  session: ProbeSession;
+  /** Resolves when the probe's process has ended. */
+  exited: Promise<ExitInfo>;
+  kill(): void;
+}
+
+export interface ProbeSpawn {
+  /** The network namespace (a name under /run/netns) the probe runs in. */
+  netns: string;
+  uid: number;
+  /** Capabilities kept in the bounding set, lower case (setuid, net_admin…). */
+  caps: readonly string[];
+  /** For messages: the actor and its run. */
+  label: string;
+}
+
+export interface NetnsHost {
+  /** The kernel the commands run on (uname -r). */
+  readonly release: string;
+  /** Runs the commands in order, stopping at the first that fails (which throws, with its output). */
+  run(commands: readonly (readonly string[])[]): Promise<string>;
+  spawnProbe(spawn: ProbeSpawn): Promise<ProbeProcess>;
+}
+
+/** A command as one shell word list, quoted for sh/bash. */
+export function shellLine(commands: readonly (readonly string[])[]): string {
+  return commands.map((argv) => argv.map(shellQuote).join(" ")).join(" && ");
+}
+
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_\-.,:/=@%+]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that puts the probe in its namespace, as its uid, with only its capabilities. */
+export function probeCommand(spawn: ProbeSpawn, probe: string): string[] {
+  const bounding = ["-all", ...spawn.caps.map((c) => `+${c.toLowerCase()}`)].join(",");
+  return [
+    "nsenter",
+    `--net=/run/netns/${spawn.netns}`,
+    "--",
+    "setpriv",
+    `--reuid=${spawn.uid}`,
+    `--regid=${spawn.uid}`,
+    "--clear-groups",
+    `--bounding-set=${bounding}`,
+    "--",
+    probe,
+  ];
+}

@@ -1,0 +1,104 @@
+/**
+ * One lab in network namespaces: each namespace of the case is a netns with a veth to a bridge that
+ * lives in a "switch" namespace of its own, so labs share no wire and no address plan clash; nothing
+ * is added to the root namespace. Namespaces get IPv4 and IPv6 addresses, a route for multicast and
+ * no default route: there is no way out of the lab.
+ */
+import type { Host } from "../../steps/grammar";
+import type { ActorRuntime } from "../../steps/actor-runtime";
+import type { LabSpec, StartedLab } from "../backend";
+import { ProbeActor } from "../probe-actor";
+import { shellQuote, type NetnsHost, type ProbeProcess } from "./netns-host";
+
+const SUBNET4 = "10.214.0";
+const SUBNET6 = "fd00:214::";
+
+export class NetnsLab implements StartedLab {
+  private readonly names = new Map<string, string>();
+  private readonly addresses = new Map<string, [string, string]>();
+  private readonly probes: ProbeProcess[] = [];
+  private readonly actors = new Map<string, ProbeActor>();
+  private readonly switchNs: string;
+  private disposing?: Promise<void>;
+
+  /** `prefix` names every namespace of the lab, so leftovers can be found (netns-backend.ts). */
+  constructor(
+    private readonly host: NetnsHost,
+    private readonly spec: LabSpec,
+    prefix: string,
+    private readonly onDisposed: () => void = () => undefined,
+  ) {
+    this.switchNs = `${prefix}-sw`;
+    spec.namespaces.forEach((ns, i) => {
+      this.names.set(ns.name, `${prefix}-${i}`);
+      this.addresses.set(ns.name, [`${SUBNET4}.${i + 2}`, `${SUBNET6}${(i + 2).toString(16)}`]);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.host.run(this.setupCommands());
+    await Promise.all(
+      this.spec.actors.map(async (a) => {
+        const label = `${a.name} (${this.spec.runId})`;
+        const p = await this.host.spawnProbe({ netns: this.names.get(a.netns)!, uid: a.uid, caps: a.caps, label });
+        this.probes.push(p);
+        this.actors.set(a.name, new ProbeActor(a.name, p.session, () => p.exited, (h) => this.resolve(h)));
+        const hello = await p.session.call(["hello"]);
+        if (hello.uid !== a.uid) throw new Error(`${label} runs as uid ${String(hello.uid)}, not ${a.uid}`);
+      }),
+    );
+  }
+
+  private setupCommands(): string[][] {
+    const sw = this.switchNs;
+    const cmds: string[][] = [
+      ["ip", "netns", "add", sw],
+      ["ip", "-n", sw, "link", "add", "br0", "type", "bridge"],
+      ["ip", "-n", sw, "link", "set", "br0", "up"],
+    ];
+    this.spec.namespaces.forEach((ns, i) => {
+      const name = this.names.get(ns.name)!;
+      const [v4, v6] = this.addresses.get(ns.name)!;
+      const port = `p${i}`;
+      cmds.push(
+        ["ip", "netns", "add", name],
+        ["ip", "-n", name, "link", "set", "lo", "up"],
+        ["ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", name],
+        ["ip", "-n", sw, "link", "set", port, "master", "br0", "up"],
+        ["ip", "-n", name, "addr", "add", `${v4}/24`, "dev", "eth0"],
+        ["ip", "-n", name, "addr", "add", `${v6}/64`, "dev", "eth0", "nodad"],
+        ["ip", "-n", name, "link", "set", "eth0", "up"],
+        // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
+        ["ip", "-n", name, "route", "add", "224.0.0.0/4", "dev", "eth0"],
+        // /proc/sys/net shows the namespace of the process that opens it: write it from inside.
+        ...Object.entries(ns.sysctls).map(([k, v]) => ["nsenter", `--net=/run/netns/${name}`, "--", "sh", "-c", `echo ${shellQuote(v)} > /proc/sys/${k.replace(/\./g, "/")}`]),
+      );
+    });
+    return cmds;
+  }
+
+  actor(name: string): ActorRuntime {
+    const a = this.actors.get(name);
+    if (!a) throw new Error(`no actor '${name}' in this lab`);
+    return a;
+  }
+
+  private resolve(host: Host): string {
+    if (host.kind === "literal") return host.address;
+    const ns = this.spec.actors.find((a) => a.name === host.actor)?.netns;
+    const address = ns && this.addresses.get(ns)?.[host.family === 6 ? 1 : 0];
+    if (!address) throw new Error(`no IPv${host.family} address for actor '${host.actor}'`);
+    return address;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.disposing ??= (async () => {
+      for (const p of this.probes) p.kill();
+      await Promise.all(this.probes.map((p) => p.exited.catch(() => undefined)));
+      const all = [this.switchNs, ...this.names.values()];
+      await this.host.run([["sh", "-c", all.map((n) => `ip netns del ${n} 2>/dev/null`).join("; ") + "; true"]]).catch(() => undefined);
+      this.onDisposed();
+    })();
+    return this.disposing;
+  }
+}
