@@ -1,5 +1,6 @@
 /** The validated case: what the YAML file means, with every piece keeping its source line. */
 import type { Expectation } from "../verdict/expectation";
+import type { KernelSelector } from "./kernel-selector";
 import type { Step } from "../steps/step";
 
 export interface SourceRef {
@@ -32,6 +33,18 @@ export interface ClaimRef {
   source: SourceRef;
 }
 
+/** Where kernels differ: on the kernels the selector picks, the step expects this instead. */
+export interface KernelExpectation {
+  selector: KernelSelector;
+  expect: Expectation;
+}
+
+/** A case (or variant) that needs a kernel feature: on other kernels its runs are skipped, with the reason. */
+export interface Requirement {
+  kernel: KernelSelector;
+  because: string;
+}
+
 /** One step of a case, after variant substitution: who does it, what, and what the kernel should say. */
 export interface ActorStep {
   actor: string;
@@ -39,6 +52,8 @@ export interface ActorStep {
   text: string;
   step: Step;
   expect: Expectation;
+  /** Per-kernel expectations, the first match wins; `expect` holds for every other kernel. */
+  byKernel: KernelExpectation[];
   source: SourceRef;
   members?: undefined;
 }
@@ -50,6 +65,7 @@ export interface GroupStep {
   text: string;
   members: { actor: string; step: Step }[];
   expect: Expectation;
+  byKernel: KernelExpectation[];
   source: SourceRef;
 }
 
@@ -63,6 +79,8 @@ export interface CaseVariant {
   steps: CaseStep[];
   /** The case's claims and this variant's own. */
   claims: ClaimRef[];
+  /** The case's requirements and this variant's own. */
+  requires: Requirement[];
 }
 
 export interface Case {

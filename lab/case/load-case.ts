@@ -3,15 +3,16 @@
  * early, so one run of the loader reports all of them.
  */
 import type { Node, YAMLMap } from "yaml";
-import type { Case, CaseVariant, ClaimRef } from "./case";
+import type { Case, CaseVariant, ClaimRef, Requirement } from "./case";
 import { suggestion, type Problem } from "./problems";
 import { readActors } from "./read-actors";
 import { readClaimRefs } from "./read-claim-refs";
+import { readRequires } from "./read-requires";
 import { readGroups, readSteps } from "./read-steps";
 import type { VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "./yaml-file";
 
-const TOP_KEYS = ["schemaVersion", "title", "rule", "source", "tags", "claims", "xfail", "variants", "actors", "groups", "steps"];
+const TOP_KEYS = ["schemaVersion", "title", "rule", "source", "tags", "claims", "requires", "xfail", "variants", "actors", "groups", "steps"];
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface LoadedCase {
@@ -37,6 +38,7 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
   const xfail = root.get("xfail");
   if (xfail !== undefined && typeof xfail !== "string") y.problem(root.get("xfail", true) as Node, "xfail is the reason the case is known to fail, as text");
   const caseClaims = readClaimRefs(y, root.get("claims", true) as Node | undefined);
+  const caseRequires = readRequires(y, root.get("requires", true) as Node | undefined);
 
   const variants = readVariants(y, root);
   const rawActors = root.get("actors", true);
@@ -59,7 +61,7 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
   for (const v of variants) {
     const { actors, namespaces } = isMap(rawActors) ? readActors(y, rawActors, v.params, report) : { actors: [], namespaces: [] };
     const steps = isSeq(rawSteps) ? readSteps(y, rawSteps.items as Node[], actors, groups, v.params, report) : [];
-    built.push({ name: v.name, actors, namespaces, steps, claims: [...caseClaims, ...v.claims] });
+    built.push({ name: v.name, actors, namespaces, steps, claims: [...caseClaims, ...v.claims], requires: [...caseRequires, ...v.requires] });
   }
 
   if (y.problems.length) return { case: null, problems: y.problems };
@@ -90,15 +92,16 @@ interface RawVariant {
   name: string;
   params: VariantParams;
   claims: ClaimRef[];
+  requires: Requirement[];
 }
 
 /** `variants: { name: { param: value, …, claims: {…} } }`; none declared means one variant, "default". */
 function readVariants(y: YamlFile, root: YAMLMap): RawVariant[] {
   const node = root.get("variants", true);
-  if (node === undefined) return [{ name: "default", params: {}, claims: [] }];
+  if (node === undefined) return [{ name: "default", params: {}, claims: [], requires: [] }];
   if (!isMap(node) || node.items.length === 0) {
     y.problem(node as Node, "'variants' maps each variant's name to its parameters", "e.g. variants: { v4: { any: 0.0.0.0 }, v6: { any: '[::]' } }");
-    return [{ name: "default", params: {}, claims: [] }];
+    return [{ name: "default", params: {}, claims: [], requires: [] }];
   }
   const out: RawVariant[] = [];
   for (const pair of node.items) {
@@ -106,11 +109,16 @@ function readVariants(y: YamlFile, root: YAMLMap): RawVariant[] {
     if (!NAME.test(name)) y.problem(pair, `variant name '${name}' is not lower-case letters, digits and -`);
     const params: VariantParams = {};
     let claims: ClaimRef[] = [];
+    let requires: Requirement[] = [];
     if (isMap(pair.value)) {
       for (const p of pair.value.items) {
         const key = keyText(p);
         if (key === "claims") {
           claims = readClaimRefs(y, p.value as Node);
+          continue;
+        }
+        if (key === "requires") {
+          requires = readRequires(y, p.value as Node);
           continue;
         }
         const v = isScalar(p.value) ? p.value.value : undefined;
@@ -123,7 +131,7 @@ function readVariants(y: YamlFile, root: YAMLMap): RawVariant[] {
     } else if (!(isScalar(pair.value) && pair.value.value === null) && pair.value !== null) {
       y.problem(pair, `variant '${name}' needs a mapping of parameters (or nothing)`);
     }
-    out.push({ name, params, claims });
+    out.push({ name, params, claims, requires });
   }
   return out;
 }

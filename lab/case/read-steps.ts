@@ -1,11 +1,13 @@
 /** The `steps:` of a case: "- actor: call => expectation", or "- group: recv|accept => clauses". */
-import type { Node } from "yaml";
+import type { Node, Pair } from "yaml";
 import { stepKind, stepVerbs } from "../steps";
 import { StepSyntaxError } from "../steps/grammar";
 import { SocketTracker } from "../steps/socket-tracker";
 import type { Step } from "../steps/step";
-import type { Actor, CaseStep } from "./case";
+import type { ExpectationKind } from "../verdict/expectation";
+import type { Actor, CaseStep, KernelExpectation } from "./case";
 import { parseExpectation } from "./expectation-syntax";
+import { parseKernelSelector } from "./kernel-selector";
 import { suggestion, type Problem } from "./problems";
 import { substitute, type VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
@@ -20,10 +22,12 @@ export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: M
   for (const item of items) {
     const line = y.lineOf(item);
     const at = (message: string, fix?: string) => report({ file: y.file, line, message, ...(fix ? { fix } : {}) });
-    if (!isMap(item) || item.items.length !== 1 || !isScalar(item.items[0]!.value)) {
+    if (!isMap(item) || !isScalar(item.items[0]?.value)) {
       at("a step is one line: '- actor: call => expectation'", "e.g. - victim: bind tcp 0.0.0.0:8080 reuseaddr => ok");
       continue;
     }
+    const extra = item.items.slice(1);
+    for (const p of extra) if (keyText(p) !== "kernels") at(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
     const key = substitute(keyText(item.items[0]!), params);
     const who = key.text;
     for (const u of key.unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
@@ -55,19 +59,47 @@ export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: M
         if (!GROUP_VERBS.includes(verb)) throw new StepSyntaxError(`a group can only ${GROUP_VERBS.join(" or ")}, not ${verb}`, "give the step to each actor instead");
         const parsed: { actor: string; step: Step }[] = members.map((actor) => ({ actor, step: kind.parse([...words], { actor, actors: names, sockets }) }));
         if (!rest.length) throw new StepSyntaxError(`a group's ${verb} needs an expectation`, "e.g. => total 200, each 30..70, fair");
-        steps.push({ actor: who, text: call.trim(), members: parsed, expect: parseExpectation(rest[0]!, ["group", "errno"]), source });
+        const allowed = ["group", "errno"] as const;
+        steps.push({ actor: who, text: call.trim(), members: parsed, expect: parseExpectation(rest[0]!, allowed), byKernel: readByKernel(y, extra, allowed, params, report), source });
         continue;
       }
       const step = kind.parse(words, { actor: who, actors: names, sockets });
       const expect = rest.length ? parseExpectation(rest[0]!, kind.expects) : kind.defaultExpectation(step);
       if (!expect) throw new StepSyntaxError(`'${verb}' needs an expectation`, `write '=> …' (usage: ${kind.usage})`);
-      steps.push({ actor: who, text: call.trim(), step, expect, source });
+      steps.push({ actor: who, text: call.trim(), step, expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
       at(`${verb}: ${e.message}`, e.fix);
     }
   }
   return steps;
+}
+
+/** `kernels: { "<5.14": 0, "6.1": EADDRINUSE }` beside a step: what it expects on those kernels instead. */
+function readByKernel(y: YamlFile, extra: Pair[], allowed: readonly ExpectationKind[], params: VariantParams, report: (p: Problem) => void): KernelExpectation[] {
+  const node = extra.find((p) => keyText(p) === "kernels")?.value;
+  if (node === undefined) return [];
+  const at = (n: Node | Pair, message: string, fix?: string) => report({ file: y.file, line: y.lineOf(n), message, ...(fix ? { fix } : {}) });
+  if (!isMap(node)) {
+    at(node as Node, "'kernels' maps a kernel selector to what the step expects there", 'e.g. kernels: { "<5.14": 0 }');
+    return [];
+  }
+  const out: KernelExpectation[] = [];
+  for (const p of node.items) {
+    const selector = parseKernelSelector(keyText(p));
+    if (!selector) {
+      at(p, `'${keyText(p)}' is not a kernel selector`, "write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)");
+      continue;
+    }
+    try {
+      const text = substitute(String(isScalar(p.value) ? p.value.value : ""), params).text;
+      out.push({ selector, expect: parseExpectation(text, allowed) });
+    } catch (e) {
+      if (!(e instanceof StepSyntaxError)) throw e;
+      at(p, `kernels: ${e.message}`, e.fix);
+    }
+  }
+  return out;
 }
 
 /** `groups: { workers: [w1, w2, w3] }`: names for sets of actors that a counting step is given to. */

@@ -1,15 +1,13 @@
 /**
- * reuselab [run] [--cases DIR]… [--filter TEXT]… [--json FILE] [--jobs N]
+ * reuselab [run|matrix] [--cases DIR]… [--filter TEXT]… [--kernels K,…] [--json FILE] [--jobs N]
  *
- * Loads and validates every case before anything starts, prepares the backend (engine, probe image,
- * leftovers of killed runs), runs, reports. Exit 0 when every run passed, 1 when one failed, 2 on
- * bad input or environment, 130 when interrupted.
+ * Loads and validates every case before anything starts, prepares a backend per kernel (engine,
+ * probe image, guest kernels, leftovers of killed runs), runs, reports. Exit 0 when every run
+ * passed, 1 when one failed, 2 on bad input or environment, 130 when interrupted.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Backend } from "../backend/backend";
-import { DockerBackend } from "../backend/docker/docker-backend";
-import { NetnsBackend } from "../backend/netns/netns-backend";
+import { kernelIds } from "../backend/vm/kernel-images";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue, type Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
@@ -19,24 +17,29 @@ import { ConsoleReporter } from "../report/console-reporter";
 import { JsonReporter } from "../report/json-reporter";
 import { runAll } from "../run/runner";
 import { isBad } from "../verdict/outcome";
+import { HOST_BACKENDS, KernelBackends, type HostBackend } from "./backends";
 import { EXIT } from "./exit-codes";
 
 const DEFAULT_CASES = resolve(__dirname, "../../cases");
-const BACKENDS = ["docker", "netns"] as const;
 
-const HELP = `reuselab: runs SO_REUSEADDR / SO_REUSEPORT cases on a real kernel and judges what it does
+const HELP = `reuselab: runs SO_REUSEADDR / SO_REUSEPORT cases on real kernels and judges what they do
 
-usage: npm run lab -- [run] [options]
+usage: npm run lab -- [run|matrix] [options]
+
+  run              the catalogue on this machine's kernel (the default)
+  matrix           the catalogue on this machine's kernel and on every guest kernel image
+                   (images/kernels/kernels.yaml), side by side
 
 options:
   --cases PATH     a case folder or file (repeatable; default: the catalogue in cases/)
   --filter TEXT    only runs whose id (case.variant@kernel) contains TEXT (repeatable)
   --tag TAG        only cases tagged TAG (repeatable; --tag slow runs the slow ones)
   --slow           also run the cases tagged slow (they wait out real timers, e.g. TIME_WAIT)
+  --kernels LIST   the kernels to run on, e.g. host,5.10,6.1,6.12 (guests boot under QEMU)
   --json FILE      write the results (schema 1) to FILE
-  --jobs N         runs at once (default 2)
-  --backend NAME   docker (the default: one container per actor) or netns (probe processes in
-                   network namespaces, no container engine; root only)
+  --jobs N         runs at once on each kernel (default 2)
+  --backend NAME   for the host's kernel: docker (the default: one container per actor) or netns
+                   (probe processes in network namespaces, no container engine; root only)
   -h, --help       this text
 
 exit status: 0 all passed, 1 a run failed, 2 bad input or environment, 130 interrupted
@@ -53,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
         filter: { type: "string", multiple: true },
         tag: { type: "string", multiple: true },
         slow: { type: "boolean", default: false },
+        kernels: { type: "string" },
         json: { type: "string" },
         jobs: { type: "string", default: "2" },
         backend: { type: "string", default: "docker" },
@@ -70,10 +74,10 @@ export async function main(argv: string[]): Promise<number> {
   const [command = "run", ...extra] = args.positionals;
   const jobs = Number(args.values.jobs);
   const problems = [
-    command !== "run" ? `unknown command '${command}' (known: run)` : "",
+    command !== "run" && command !== "matrix" ? `unknown command '${command}' (known: run, matrix)` : "",
     extra.length ? `unexpected '${extra.join(" ")}'` : "",
     !Number.isInteger(jobs) || jobs < 1 || jobs > 32 ? `--jobs ${args.values.jobs} is not a whole number from 1 to 32` : "",
-    !(BACKENDS as readonly string[]).includes(args.values.backend!) ? `unknown backend '${args.values.backend}' (known: ${BACKENDS.join(", ")})` : "",
+    !(HOST_BACKENDS as readonly string[]).includes(args.values.backend!) ? `unknown backend '${args.values.backend}' (known: ${HOST_BACKENDS.join(", ")})` : "",
   ].filter(Boolean);
   if (problems.length) {
     process.stderr.write(problems.map((p) => `reuselab: ${p}\n`).join("") + "run 'npm run lab -- --help' for the options\n");
@@ -82,10 +86,12 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     const catalogue = loadCatalogue(args.values.cases ?? [DEFAULT_CASES]);
-    const backendName = args.values.backend as (typeof BACKENDS)[number];
-    ensureMachine(backendName === "docker" ? "all" : "toolchain");
+    const kernels = args.values.kernels?.split(",").map((k) => k.trim()).filter(Boolean) ?? (command === "matrix" ? ["host", ...kernelIds()] : ["host"]);
+    await using backends = new KernelBackends(kernels, args.values.backend as HostBackend);
+    ensureMachine(backends.needsEngine ? "all" : "toolchain");
+    if (backends.needsVm) ensureMachine("vm");
     const selection = { filter: args.values.filter ?? [], tags: args.values.tag ?? [], slow: args.values.slow };
-    return await runCases(backendName === "docker" ? new DockerBackend() : new NetnsBackend(), catalogue, selection, jobs, args.values.json);
+    return await runCases(backends, catalogue, selection, jobs, args.values.json);
   } catch (e) {
     if (e instanceof LabError) {
       process.stderr.write(`reuselab: ${e.message}\n`);
@@ -95,29 +101,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runCases(backend: Backend, catalogue: Catalogue, selection: Selection, jobs: number, json?: string): Promise<number> {
+async function runCases(backends: KernelBackends, catalogue: Catalogue, selection: Selection, jobs: number, json?: string): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) return;
-    process.stderr.write("\nreuselab: interrupted; removing the lab's containers and networks\n");
+    process.stderr.write("\nreuselab: interrupted; removing the lab's containers, namespaces and guests\n");
     controller.abort();
-    void backend.abort();
+    void backends.abort();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const prepared = await backend.prepare();
+    const prepared = await backends.prepare();
     const runs = plan(catalogue.cases, prepared.kernels, selection);
     if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
     const bus = new EventBus().add(new ConsoleReporter());
     if (json) bus.add(new JsonReporter(json));
-    bus.emit({ type: "session-started", backend: backend.name, kernels: prepared.kernels, runs, leftoversRemoved: prepared.leftoversRemoved });
-    const results = await runAll(runs, backend, bus, prepared.kernels, { jobs, signal: controller.signal, claims: catalogue.claims });
+    bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved: prepared.leftoversRemoved });
+    const results = await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs, signal: controller.signal, claims: catalogue.claims });
     await bus.close();
     if (controller.signal.aborted) return EXIT.interrupted;
     return results.some(isBad) ? EXIT.failed : EXIT.passed;
   } finally {
-    await backend[Symbol.asyncDispose]();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

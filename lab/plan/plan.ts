@@ -1,5 +1,7 @@
 import type { KernelInfo } from "../backend/backend";
-import type { Case, CaseVariant } from "../case/case";
+import type { Case, CaseStep, CaseVariant } from "../case/case";
+import { describeSelector, matchesKernel } from "../case/kernel-selector";
+import type { Expectation } from "../verdict/expectation";
 
 /** One cell of the matrix: a variant of a case on a kernel. Its id is stable across runs. */
 export interface PlannedRun {
@@ -7,6 +9,13 @@ export interface PlannedRun {
   case: Case;
   variant: CaseVariant;
   kernel: KernelInfo;
+  /** Set when the kernel lacks what the case requires: the run is reported as skipped, with this. */
+  skip?: string;
+}
+
+/** What a step expects on this kernel: its first matching per-kernel expectation, else its own. */
+export function expectationFor(step: CaseStep, kernel: KernelInfo): Expectation {
+  return step.byKernel.find((k) => matchesKernel(k.selector, kernel))?.expect ?? step.expect;
 }
 
 export function runId(caseId: string, variant: string, kernel: string): string {
@@ -33,7 +42,10 @@ export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], { f
     for (const variant of c.variants) {
       for (const kernel of kernels) {
         const id = runId(c.id, variant.name, kernel.id);
-        if (filter.length === 0 || filter.some((f) => id.includes(f))) runs.push({ id, case: c, variant, kernel });
+        if (filter.length && !filter.some((f) => id.includes(f))) continue;
+        const unmet = variant.requires.find((r) => !matchesKernel(r.kernel, kernel));
+        const skip = unmet && `needs a kernel ${describeSelector(unmet.kernel)} (this is ${kernel.release}): ${unmet.because}`;
+        runs.push({ id, case: c, variant, kernel, ...(skip ? { skip } : {}) });
       }
     }
   }

@@ -2,6 +2,7 @@
 import type { LabEvent, Reporter } from "../events/events";
 import type { KernelInfo } from "../backend/backend";
 import type { ClaimAudit, ClaimVerdict } from "../verdict/claims-audit";
+import { buildMatrix, CELL } from "./matrix";
 import { describeObservation } from "../verdict/observation";
 import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
 
@@ -30,6 +31,7 @@ function evidence(r: RunResult): string {
 export class ConsoleReporter implements Reporter {
   private readonly write: (text: string) => void;
   private readonly color: boolean;
+  private kernels = 1;
 
   constructor(opts: ConsoleOptions = {}) {
     this.write = opts.write ?? ((t) => process.stdout.write(t));
@@ -39,6 +41,7 @@ export class ConsoleReporter implements Reporter {
   onEvent(e: LabEvent): void {
     switch (e.type) {
       case "session-started": {
+        this.kernels = e.kernels.length;
         const kernels = e.kernels.map((k) => `${k.id} (${k.release})`).join(", ");
         this.write(`reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"} on the ${e.backend} backend, kernel ${kernels}\n`);
         const removed = Object.entries(e.leftoversRemoved).map(([what, n]) => `${n} ${what}`);
@@ -46,8 +49,11 @@ export class ConsoleReporter implements Reporter {
         return;
       }
       case "run-finished":
+        // Across several kernels, only what did not pass gets a line of its own; the matrix shows the rest.
+        if (this.kernels > 1 && e.result.outcome === "passed") return;
         return this.write(this.runLine(e.result));
       case "session-finished":
+        if (e.kernels.length > 1) this.write(this.matrix(e.results, e.kernels));
         this.write(this.summary(e.results, e.durationMs, e.interrupted));
         if (e.audit.length) this.write(this.audit(e.audit, e.kernels));
         return;
@@ -76,6 +82,23 @@ export class ConsoleReporter implements Reporter {
       case "passed":
         return withEvidence;
     }
+  }
+
+  private matrix(results: readonly RunResult[], kernels: readonly KernelInfo[]): string {
+    const rows = buildMatrix(results, kernels);
+    const width = Math.max(10, ...rows.map((r) => r.id.length));
+    const head = `${"case.variant".padEnd(width)}  ${kernels.map((k) => k.id.padEnd(6)).join(" ")}\n`;
+    const lines = rows.map((r) => {
+      const cells = kernels.map((k) => {
+        const c = r.cells[k.id];
+        return c ? this.paint(COLOR[c.outcome], CELL[c.outcome].padEnd(6)) : "".padEnd(6);
+      });
+      const mark = r.differs ? this.paint(33, "  <- kernels differ") : "";
+      const notes = r.notes.map((n) => `      ${this.paint(2, n)}\n`).join("");
+      return `${r.id.padEnd(width)}  ${cells.join(" ")}${mark}\n${notes}`;
+    });
+    const differing = rows.filter((r) => r.differs).length;
+    return `\n${head}${lines.join("")}kernels differ on ${differing} of ${rows.length} case variants\n\n`;
   }
 
   private audit(audit: readonly ClaimAudit[], kernels: readonly KernelInfo[]): string {

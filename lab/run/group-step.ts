@@ -16,9 +16,9 @@ const ROUND_MS = 10;
 const QUIET_MS = 150;
 const DEFAULT_TIMEOUT_MS = 3000;
 
-export async function performGroup(step: GroupStep, lab: StartedLab): Promise<Observation> {
+export async function performGroup(step: GroupStep, expect: Expectation, lab: StartedLab): Promise<Observation> {
   const counts: Record<string, number> = Object.fromEntries(step.members.map((m) => [m.actor, 0]));
-  const target = knownTotal(step.expect, step.members.length);
+  const target = knownTotal(expect, step.members.length);
   const first = step.members[0]!.step;
   const deadline = Date.now() + (("timeoutMs" in first && first.timeoutMs) || DEFAULT_TIMEOUT_MS);
   let lastArrival = Date.now();

@@ -3,7 +3,7 @@ import type { Backend } from "../backend/backend";
 import { errorText } from "../steps/calls";
 import { stepKind } from "../steps";
 import type { EventBus } from "../events/events";
-import type { PlannedRun } from "../plan/plan";
+import { expectationFor, type PlannedRun } from "../plan/plan";
 import { describeExpectation } from "../verdict/expectation";
 import { judge } from "../verdict/judge";
 import { performGroup } from "./group-step";
@@ -13,6 +13,11 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
   const started = Date.now();
   const base = { id: run.id, case: run.case.id, variant: run.variant.name, kernel: run.kernel.id };
   bus.emit({ type: "run-started", run });
+  if (run.skip !== undefined) {
+    const result: RunResult = { ...base, durationMs: 0, steps: [], outcome: "skipped", reason: run.skip };
+    bus.emit({ type: "run-finished", run, result });
+    return result;
+  }
   const steps: StepResult[] = [];
   const failures: Failure[] = [];
   // Once interrupted, the lab is being torn down under the run: what it answers then is not the kernel's verdict.
@@ -21,10 +26,11 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
     await using lab = await backend.start({ runId: run.id, actors: run.variant.actors, namespaces: run.variant.namespaces }, run.kernel);
     for (const s of run.variant.steps) {
       if ((interrupted = signal?.aborted ?? false)) break;
-      const observed = s.members ? await performGroup(s, lab) : await stepKind(s.step.kind)!.perform(s.step, lab.actor(s.actor), s.expect);
+      const expect = expectationFor(s, run.kernel);
+      const observed = s.members ? await performGroup(s, expect, lab) : await stepKind(s.step.kind)!.perform(s.step, lab.actor(s.actor), expect);
       if ((interrupted = signal?.aborted ?? false)) break;
-      const verdict = judge(s.expect, observed);
-      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(s.expect), observed, ok: verdict.ok };
+      const verdict = judge(expect, observed);
+      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(expect), observed, ok: verdict.ok };
       steps.push(result);
       bus.emit({ type: "step-finished", run, step: result });
       if (!verdict.ok) failures.push({ file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, message: verdict.message });

@@ -1,31 +1,38 @@
 import type { Backend, KernelInfo } from "../backend/backend";
+import type { Claim } from "../case/claims";
 import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
-import type { Claim } from "../case/claims";
 import { auditClaims } from "../verdict/claims-audit";
 import type { RunResult } from "../verdict/outcome";
 import { runCase } from "./run-case";
 
 export interface RunOptions {
-  /** Runs in flight at once; each has its own namespaces and network, so they cannot interfere. */
+  /** Runs in flight at once on each kernel; each has its own namespaces and network, so they cannot interfere. */
   jobs: number;
   signal?: AbortSignal;
   /** The claims to audit from the results. */
   claims?: readonly Claim[];
 }
 
-/** Runs every planned run with bounded parallelism; results come back in plan order. */
-export async function runAll(runs: readonly PlannedRun[], backend: Backend, bus: EventBus, kernels: KernelInfo[], opts: RunOptions): Promise<RunResult[]> {
+/**
+ * Runs every planned run on its kernel's backend: kernels side by side, each with at most `jobs` runs
+ * at once. Results come back in plan order.
+ */
+export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: string) => Backend, bus: EventBus, kernels: KernelInfo[], opts: RunOptions): Promise<RunResult[]> {
   const started = Date.now();
   const results: RunResult[] = new Array(runs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < runs.length && !opts.signal?.aborted) {
-      const i = next++;
-      results[i] = await runCase(runs[i]!, backend, bus, opts.signal);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, runs.length)) }, worker));
+  const pools = kernels.map(async (k) => {
+    const mine = runs.map((r, i) => [r, i] as const).filter(([r]) => r.kernel.id === k.id);
+    let next = 0;
+    const worker = async () => {
+      while (next < mine.length && !opts.signal?.aborted) {
+        const [run, i] = mine[next++]!;
+        results[i] = await runCase(run, backendFor(k.id), bus, opts.signal);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, mine.length)) }, worker));
+  });
+  await Promise.all(pools);
   const done = results.filter(Boolean);
   const claims = opts.claims ?? [];
   const audit = auditClaims(claims, runs, done, kernels);

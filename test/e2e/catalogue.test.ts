@@ -3,6 +3,7 @@
 // "passed", and on the claims audit built from it.
 import test from "ava";
 import { DockerBackend } from "../../lab/backend/docker/docker-backend";
+import { NetnsBackend } from "../../lab/backend/netns/netns-backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { EventBus, type LabEvent } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
@@ -12,6 +13,7 @@ import type { RunResult } from "../../lab/verdict/outcome";
 import { labelled, step } from "./helpers";
 
 let results: RunResult[] = [];
+let netnsResults: RunResult[] = [];
 let audit: ClaimAudit[] = [];
 const events: LabEvent[] = [];
 let session = "";
@@ -23,9 +25,13 @@ test.before(async () => {
   const catalogue = loadCatalogue(["cases"]);
   const runs = plan(catalogue.cases, prepared.kernels);
   const bus = new EventBus().add({ onEvent: (e) => events.push(e) });
-  results = await runAll(runs, backend, bus, prepared.kernels, { jobs: 2, claims: catalogue.claims });
+  results = await runAll(runs, () => backend, bus, prepared.kernels, { jobs: 2, claims: catalogue.claims });
   const finished = events.at(-1);
   if (finished?.type === "session-finished") audit = finished.audit;
+  // The same catalogue on the netns backend (no containers): the measuring stick for docker.
+  await using netns = new NetnsBackend();
+  const kernels = (await netns.prepare()).kernels;
+  netnsResults = await runAll(plan(catalogue.cases, kernels), () => netns, new EventBus(), kernels, { jobs: 2 });
 });
 
 const run = (id: string) => results.find((r) => r.id === id);
@@ -125,6 +131,15 @@ test("events: one run-started and one run-finished per run, step events in file 
   t.is(events.filter((e) => e.type === "run-finished").length, results.length);
   const lines = events.flatMap((e) => (e.type === "step-finished" && e.run.id.startsWith("multicast/fan-out") ? [e.step.line] : []));
   t.deepEqual(lines, [...lines].sort((a, b) => a - b));
+});
+
+test("the netns backend gives the docker backend's verdicts, run by run and step by step", (t) => {
+  t.is(netnsResults.length, results.length);
+  for (const r of results) {
+    const n = netnsResults.find((x) => x.id === r.id);
+    t.is(n?.outcome, r.outcome, r.id);
+    t.deepEqual(n?.steps.map((s) => [s.line, s.expected, s.ok]), r.steps.map((s) => [s.line, s.expected, s.ok]), r.id);
+  }
 });
 
 test("nothing of the session is left in Docker", (t) => {

@@ -9,7 +9,7 @@ const c = (id: string, tags: string[]): Case => ({
   rule: "",
   source: "",
   tags,
-  variants: ["v4", "v6"].map((name) => ({ name, actors: [], namespaces: [], steps: [], claims: [] })),
+  variants: ["v4", "v6"].map((name) => ({ name, actors: [], namespaces: [], steps: [], claims: [], requires: [] })),
 });
 const cases = [c("tcp/a", ["tcp"]), c("udp/b", ["udp"]), c("timewait/slow", ["tcp", "slow"])];
 const kernels = [{ id: "host", release: "x" }];

@@ -10,7 +10,7 @@ const ref = (id: string, relation: ClaimRef["relation"]): ClaimRef => ({ id, rel
 const host = { id: "host", release: "6.18" };
 
 function run(id: string, claims: ClaimRef[]): PlannedRun {
-  return { id, case: {} as Case, variant: { name: "v", actors: [], namespaces: [], steps: [], claims }, kernel: host };
+  return { id, case: {} as Case, variant: { name: "v", actors: [], namespaces: [], steps: [], claims, requires: [] }, kernel: host };
 }
 function result(id: string, outcome: "passed" | "failed"): RunResult {
   const base = { id, case: "c", variant: "v", kernel: "host", durationMs: 1, steps: [] };

@@ -1,0 +1,87 @@
+/**
+ * The netns backend's commands inside a guest kernel: each command list goes to the guest agent as one
+ * request; each probe gets a virtio-serial port of its own, whose socket the host keeps connected from
+ * boot on (the guest drops host data on a port it has not opened, so the agent reports a probe only
+ * once its port is open).
+ */
+import type { Socket } from "node:net";
+import { constants } from "node:os";
+import { PassThrough, Writable } from "node:stream";
+import { LabError } from "../../errors";
+import { ProbeSession } from "../../probe/probe-session";
+import type { ExitInfo } from "../../steps/actor-runtime";
+import { shellLine, shellQuote, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "../netns/netns-host";
+import { exitFromStatus } from "../probe-actor";
+import type { GuestControl } from "./guest-control";
+
+/** How long a port rests after its probe ended, so late bytes of that probe cannot reach the next one. */
+const PORT_REST_MS = 300;
+
+interface Port {
+  name: string;
+  socket: Socket;
+  /** Where the port's bytes go now: the current probe's stdout, or nowhere. */
+  sink?: PassThrough;
+  freeSince: number;
+}
+
+export class GuestHost implements NetnsHost {
+  private readonly ports: Port[];
+
+  constructor(
+    readonly release: string,
+    private readonly control: GuestControl,
+    sockets: Map<string, Socket>,
+  ) {
+    this.ports = [...sockets].map(([name, socket]) => {
+      const port: Port = { name, socket, freeSince: 0 };
+      socket.on("data", (d: Buffer) => port.sink?.write(d));
+      return port;
+    });
+  }
+
+  async run(commands: readonly (readonly string[])[]): Promise<string> {
+    const r = await this.control.request(shellLine(commands));
+    if (r.status !== 0) throw new Error(`netns setup in the guest failed (exit ${r.status}): ${r.output.trim().slice(-500)}`);
+    return r.output;
+  }
+
+  async spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {
+    const port = this.takePort(s.label);
+    const stdout = new PassThrough();
+    port.sink = stdout;
+    const exited = new Promise<ExitInfo>((resolve) =>
+      this.control.onExit(port.name, (status) => {
+        stdout.end();
+        port.sink = undefined;
+        port.freeSince = Date.now();
+        resolve(status < 0 ? { code: null, signal: null } : exitFromStatus(status, constants.signals));
+      }),
+    );
+    const caps = s.caps.length ? s.caps.map((c) => c.toLowerCase()).join(",") : "-";
+    const r = await this.control.request(["spawn", port.name, s.netns, String(s.uid), caps].map(shellQuote).join(" "));
+    if (r.status !== 0 || r.pid === undefined) {
+      port.sink = undefined;
+      port.freeSince = Date.now();
+      throw new LabError("REUSELAB_ACTOR_EXITED", `${s.label}: the guest could not start the probe (exit ${r.status}): ${r.output}`);
+    }
+    // The port's socket outlives this probe: the session may write to it but never end it.
+    const stdin = new Writable({ write: (chunk, _enc, done) => (port.socket.write(chunk), done()) });
+    const pid = r.pid;
+    return {
+      session: new ProbeSession(s.label, stdin, stdout),
+      exited,
+      kill: () => void this.control.request(`kill -9 ${pid} 2>/dev/null; true`).catch(() => undefined),
+    };
+  }
+
+  /** The port that has rested longest. */
+  private takePort(label: string): Port {
+    const now = Date.now();
+    const free = this.ports.filter((p) => !p.sink && now - p.freeSince >= PORT_REST_MS).sort((a, b) => a.freeSince - b.freeSince);
+    const port = free[0];
+    if (!port) throw new LabError("REUSELAB_ACTOR_EXITED", `${label}: every probe port of the guest is busy (${this.ports.length}); lower --jobs`);
+    port.sink = new PassThrough(); // reserved until spawnProbe sets the real one
+    return port;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * A guest kernel under QEMU: software emulation (TCG) unless KVM really works, no network device at
+ * all, a console log, and virtio-serial ports on unix sockets: reuselab.ctl for the agent, and
+ * reuselab.p0… for probes. Each VM lives in a directory named after the runner's pid, so one a killed
+ * run left behind is found and stopped by the next (removeLeftoverVms).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { LabError } from "../../errors";
+import { runnerAlive } from "../docker/runner-process";
+import { GuestControl } from "./guest-control";
+import { GuestHost } from "./guest-host";
+import type { KernelImage } from "./kernel-images";
+
+const PROBE_PORTS = 30;
+const BOOT_TIMEOUT_MS = Number(process.env.REUSELAB_BOOT_TIMEOUT_MS ?? 120_000);
+const DIR_PREFIX = "reuselab-vm-";
+
+export class GuestVm implements AsyncDisposable {
+  private constructor(
+    readonly image: KernelImage,
+    readonly host: GuestHost,
+    readonly bootMs: number,
+    private readonly qemu: ChildProcess,
+    private readonly dir: string,
+    private readonly sockets: Socket[],
+  ) {}
+
+  static async boot(image: KernelImage, accel: "kvm" | "tcg", timeoutMs = BOOT_TIMEOUT_MS): Promise<GuestVm> {
+    const started = Date.now();
+    const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
+    const ports = Array.from({ length: PROBE_PORTS }, (_, i) => `reuselab.p${i}`);
+    const chardev = (id: string, name: string) => ["-chardev", `socket,id=${id},path=${join(dir, `${id}.sock`)},server=on,wait=off`, "-device", `virtserialport,chardev=${id},name=${name}`];
+    const args = [
+      "-kernel", image.kernel,
+      "-initrd", image.initramfs,
+      "-append", "console=ttyS0 mitigations=off quiet panic=-1 loglevel=3",
+      "-accel", accel, "-cpu", "max", "-m", "512", "-smp", "1",
+      "-display", "none", "-serial", `file:${join(dir, "console.log")}`, "-monitor", "none",
+      "-nic", "none", "-no-reboot", "-pidfile", join(dir, "qemu.pid"),
+      "-device", `virtio-serial-pci,max_ports=${PROBE_PORTS + 1}`,
+      ...chardev("ctl", "reuselab.ctl"),
+      ...ports.flatMap((name, i) => chardev(`p${i}`, name)),
+    ];
+    const qemu = spawn("qemu-system-x86_64", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    let kvmBroken!: () => void;
+    const brokenKvm = new Promise<void>((r) => (kvmBroken = r));
+    qemu.stderr!.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+      if (/KVM internal error|failed to initialize kvm/i.test(stderr)) kvmBroken();
+    });
+    const ended = new Promise<number | null>((r) => qemu.on("exit", (code) => r(code)));
+    const fail = (why: string): never => {
+      qemu.kill("SIGKILL");
+      const console = tail(join(dir, "console.log"));
+      rmSync(dir, { recursive: true, force: true });
+      throw new LabError("REUSELAB_NO_ENGINE", `guest kernel ${image.id} (${image.release}): ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`);
+    };
+
+    const sockets: Socket[] = [];
+    try {
+      const ctl = await connectWhenThere(join(dir, "ctl.sock"), ended, timeoutMs);
+      sockets.push(ctl);
+      const portSockets = new Map<string, Socket>();
+      for (const [i, name] of ports.entries()) {
+        const s = await connectWhenThere(join(dir, `p${i}.sock`), ended, timeoutMs);
+        sockets.push(s);
+        portSockets.set(name, s);
+      }
+      const control = new GuestControl(ctl, `guest ${image.id}`);
+      const release = await Promise.race([
+        control.ready,
+        ended.then((code) => fail(`QEMU exited (status ${code}) before the guest agent was ready`)),
+        brokenKvm.then(() => fail("KVM does not work on this machine")),
+        sleep(timeoutMs).then(() => fail(`the guest agent was not ready after ${timeoutMs} ms (${accel})`)),
+      ]);
+      return new GuestVm({ ...image, release }, new GuestHost(release, control, portSockets), Date.now() - started, qemu, dir, sockets);
+    } catch (e) {
+      for (const s of sockets) s.destroy();
+      if (e instanceof LabError) throw e;
+      return fail((e as Error).message);
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    const gone = new Promise((r) => this.qemu.once("exit", r));
+    this.qemu.kill("SIGKILL");
+    await Promise.race([gone, sleep(5000)]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Stops the VMs of earlier runs whose runner is gone; returns how many. */
+export function removeLeftoverVms(): number {
+  let removed = 0;
+  for (const name of readdirSync(tmpdir())) {
+    const runner = new RegExp(`^${DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (!runner || runnerAlive(Number(runner), undefined)) continue;
+    const dir = join(tmpdir(), name);
+    const pid = Number(readIfThere(join(dir, "qemu.pid")));
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<Socket> {
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void ended.then(() => (gone = true));
+  while (!existsSync(path)) {
+    if (gone) throw new Error("QEMU exited before it opened its sockets");
+    if (Date.now() > deadline) throw new Error(`QEMU did not create ${path} in time`);
+    await sleep(20);
+  }
+  return new Promise((resolve, reject) => {
+    const s = connect(path);
+    s.once("connect", () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+function readIfThere(path: string): string {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
+function tail(path: string): string {
+  return readIfThere(path).split("\n").slice(-15).join("\n");
+}

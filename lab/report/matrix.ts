@@ -1,0 +1,50 @@
+/**
+ * The case × kernel matrix: one row per case variant, one cell per kernel. A row "differs" when the
+ * kernels do not all behave alike: different outcomes, or steps that expect something else on some
+ * kernel (a per-kernel expectation), or a run skipped on some kernel for a missing feature.
+ */
+import type { KernelInfo } from "../backend/backend";
+import type { Outcome, RunResult } from "../verdict/outcome";
+
+export interface MatrixRow {
+  /** case.variant */
+  id: string;
+  cells: Record<string, RunResult | undefined>;
+  differs: boolean;
+  /** Why the row differs, per kernel, in words. */
+  notes: string[];
+}
+
+export function buildMatrix(results: readonly RunResult[], kernels: readonly KernelInfo[]): MatrixRow[] {
+  const rows = new Map<string, MatrixRow>();
+  for (const r of results) {
+    const id = `${r.case}.${r.variant}`;
+    const row = rows.get(id) ?? { id, cells: {}, differs: false, notes: [] };
+    row.cells[r.kernel] = r;
+    rows.set(id, row);
+  }
+  for (const row of rows.values()) {
+    const present = kernels.map((k) => row.cells[k.id]).filter((c): c is RunResult => c !== undefined);
+    const outcomes = new Set(present.map((c) => c.outcome));
+    const expectations = new Set(present.filter((c) => c.outcome !== "skipped").map((c) => c.steps.map((s) => s.expected).join("|")));
+    row.differs = outcomes.size > 1 || expectations.size > 1;
+    if (!row.differs) continue;
+    for (const c of present) {
+      if (c.outcome === "skipped") row.notes.push(`${c.kernel}: skipped, ${c.reason}`);
+      else if (c.outcome === "failed") row.notes.push(`${c.kernel}: failed, ${c.failures[0]?.message ?? ""}`);
+    }
+    if (expectations.size > 1) {
+      const first = present.find((c) => c.outcome !== "skipped");
+      for (const c of present) {
+        if (c === first || c.outcome === "skipped") continue;
+        c.steps.forEach((s, i) => {
+          const other = first?.steps[i];
+          if (other && other.expected !== s.expected) row.notes.push(`line ${s.line}: ${first!.kernel} ${other.expected}, ${c.kernel} ${s.expected}`);
+        });
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+export const CELL: Record<Outcome, string> = { passed: "pass", failed: "FAIL", skipped: "skip", xfail: "xfail", xpass: "XPASS" };

@@ -1,0 +1,72 @@
+import test from "ava";
+import { matchesKernel, parseKernelSelector, releaseVersion } from "../../lab/case/kernel-selector";
+import { loadCase } from "../../lab/case/load-case";
+import { expectationFor, plan } from "../../lab/plan/plan";
+
+const k = (id: string, release: string) => ({ id, release });
+const sel = (t: string) => parseKernelSelector(t)!;
+
+test("selectors: kernel ids and version comparisons on as many numbers as they give", (t) => {
+  t.deepEqual(releaseVersion("6.12.57+deb13-cloud-amd64"), [6, 12, 57]);
+  t.deepEqual(releaseVersion("5.10.0-35-cloud-amd64"), [5, 10, 0]);
+  const v510 = k("5.10", "5.10.0-35-cloud-amd64");
+  const host = k("host", "6.18.44-fc-v657");
+  t.true(matchesKernel(sel("<5.14"), v510));
+  t.false(matchesKernel(sel("<5.14"), host));
+  t.true(matchesKernel(sel(">=6.1"), host));
+  t.true(matchesKernel(sel("=5.10"), v510), "5.10.0 is 5.10 on two numbers");
+  t.false(matchesKernel(sel("=5.10.1"), v510));
+  t.true(matchesKernel(sel("host"), host));
+  t.false(matchesKernel(sel("5.10"), host));
+  for (const bad of ["5", "~5.10", "<=5", "linux", ">= 6.1"]) t.is(parseKernelSelector(bad), undefined, bad);
+});
+
+const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
+
+test("a step's per-kernel expectations, and a variant that requires a kernel, apply per run", (t) => {
+  const { case: c, problems } = loadCase(
+    "x.yaml",
+    "x",
+    `${head}variants:
+  plain: {}
+  migrate: { requires: { kernel: ">=5.14", because: "tcp_migrate_req came in 5.14" } }
+actors:
+  a: { uid: 1000 }
+steps:
+  - a: bind tcp 0.0.0.0:80 => ok
+    kernels: { "<6.1": EADDRINUSE, "6.12": EACCES }
+`,
+  );
+  t.deepEqual(problems, []);
+  const step = c!.variants[0]!.steps[0]!;
+  t.deepEqual(expectationFor(step, k("host", "6.18.4")), { kind: "ok" });
+  t.deepEqual(expectationFor(step, k("5.10", "5.10.0-35-cloud-amd64")), { kind: "errno", name: "EADDRINUSE" });
+  t.deepEqual(expectationFor(step, k("6.12", "6.12.57+deb13")), { kind: "errno", name: "EACCES" });
+  const runs = plan([c!], [k("host", "6.18.4"), k("5.10", "5.10.0-35-cloud-amd64")]);
+  t.deepEqual(runs.map((r) => [r.id, r.skip]), [
+    ["x.plain@host", undefined],
+    ["x.plain@5.10", undefined],
+    ["x.migrate@host", undefined],
+    ["x.migrate@5.10", "needs a kernel >=5.14 (this is 5.10.0-35-cloud-amd64): tcp_migrate_req came in 5.14"],
+  ]);
+});
+
+test("bad selectors, expectations and requirements are reported with their lines", (t) => {
+  const { problems } = loadCase(
+    "x.yaml",
+    "x",
+    `${head}requires: { kernel: "~5", because: "x" }
+actors:
+  a: { uid: 1000 }
+steps:
+  - a: bind tcp 0.0.0.0:80 => ok
+    kernels: { "5": ok, "<6.1": 20 }
+    why: nothing
+`,
+  );
+  const text = problems.map((p) => `${p.line}: ${p.message}`).join("\n");
+  t.regex(text, /5: '~5' is not a kernel selector/);
+  t.regex(text, /10: '5' is not a kernel selector/);
+  t.regex(text, /10: kernels: this step cannot expect a count/);
+  t.regex(text, /9: unknown step key 'why'/);
+});
