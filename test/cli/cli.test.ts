@@ -17,7 +17,7 @@ function lab(args: string[], env: NodeJS.ProcessEnv = {}) {
 test("--help prints the usage and exits 0; an unknown option exits 2", (t) => {
   const help = lab(["--help"]);
   t.is(help.code, 0);
-  t.regex(help.out, /usage: npm run lab -- \[run\] \[options\]/);
+  t.regex(help.out, /usage: npm run lab -- \[run\|matrix\] \[options\]/);
   t.regex(help.out, /--cases PATH/);
   const bad = lab(["--bogus"]);
   t.is(bad.code, 2);
@@ -25,6 +25,9 @@ test("--help prints the usage and exits 0; an unknown option exits 2", (t) => {
   const jobs = lab(["--jobs", "0"]);
   t.is(jobs.code, 2);
   t.regex(jobs.err, /--jobs 0 is not a whole number from 1 to 32/);
+  const kernel = lab(["--kernels", "host,4.19"]);
+  t.is(kernel.code, 2);
+  t.regex(kernel.err, /unknown kernel 4\.19: the kernels are host, 5\.10, 6\.1, 6\.12/);
 });
 
 test("bad case files: every problem with file:line, exit 2, before any engine is touched", (t) => {

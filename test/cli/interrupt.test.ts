@@ -29,7 +29,7 @@ test("Ctrl-C in the middle of a run: exit 130, the run is skipped, nothing is le
   await waitForContainers(lab, 4);
   lab.child.kill("SIGINT");
   t.is(await lab.exited, 130);
-  t.regex(lab.output(), /interrupted; removing the lab's containers and networks/);
+  t.regex(lab.output(), /interrupted; removing the lab's containers, namespaces and guests/);
   t.regex(lab.output(), /SKIP {2}long-sleep\.default@host/);
   t.deepEqual(labelled(`reuselab.pid=${lab.child.pid}`), { containers: 0, networks: 0 });
 });
