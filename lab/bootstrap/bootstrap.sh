@@ -4,7 +4,7 @@
 #
 #   bash lab/bootstrap/bootstrap.sh            both
 #   bash lab/bootstrap/bootstrap.sh toolchain  only the C toolchain (the netns backend needs no engine)
-#   bash lab/bootstrap/bootstrap.sh vm         what the vm backend needs: QEMU, cpio, kmod (not part of 'all')
+#   bash lab/bootstrap/bootstrap.sh vm         what the vm backend needs: QEMU, kmod... (not part of 'all')
 #
 # Where an engine already answers (DOCKER_HOST, or /var/run/docker.sock) it is used as it is. Otherwise,
 # as root on Debian, Debian's docker.io is installed and dockerd started in the background. Anything
@@ -96,14 +96,17 @@ ensure_toolchain() {
   static_link_works || die "gcc is installed but cannot link statically; install libc6-dev ('apt-get install libc6-dev')"
 }
 
-# The vm backend boots Debian kernels under QEMU: apt-get/dpkg-deb fetch and unpack them (verified with
-# Debian's keyring), kmod's modinfo reads module dependencies and its insmod goes into the initramfs,
-# cpio packs the initramfs. Each is looked up by the command the scripts in images/ call.
+# The vm backend boots Debian kernels under QEMU (images/kernels, images/guest): apt-get and dpkg-deb
+# fetch and unpack them (verified with Debian's keyring); kmod's modinfo and depmod index the modules
+# and its modprobe goes into the initramfs; xz/zstd/lz4 unpack modules and kernels; python3 writes the
+# cpio archive; ip, nsenter, setpriv and sysctl are copied into the guest. Each is looked up by the
+# command those scripts call. The guest also runs the static probe, hence the toolchain.
 ensure_vm() {
   local missing=() pair cmd pkg
-  local PATH=$PATH:/usr/sbin:/sbin # insmod and modinfo live in sbin, which a non-root PATH may lack
-  for pair in qemu-system-x86_64:qemu-system-x86 cpio:cpio insmod:kmod modinfo:kmod \
-              xz:xz-utils zstd:zstd gzip:gzip dpkg-deb:dpkg apt-get:apt; do
+  local PATH=$PATH:/usr/sbin:/sbin # modprobe and depmod live in sbin, which a non-root PATH may lack
+  for pair in qemu-system-x86_64:qemu-system-x86 modprobe:kmod depmod:kmod modinfo:kmod \
+              xz:xz-utils zstd:zstd lz4:lz4 python3:python3 dpkg-deb:dpkg apt-get:apt \
+              ip:iproute2 nsenter:util-linux setpriv:util-linux sysctl:procps; do
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
   done
@@ -118,6 +121,6 @@ case "${1:-all}" in
   all) ensure_toolchain; ensure_engine ;;
   engine) ensure_engine ;;
   toolchain) ensure_toolchain ;;
-  vm) ensure_vm ;;
+  vm) ensure_toolchain; ensure_vm ;;
   *) die "unknown part '$1' (expected: all, engine, toolchain or vm)" ;;
 esac

@@ -30,6 +30,8 @@ export type ClaimRelation = "confirms" | "refutes" | "partly";
 export interface ClaimRef {
   id: string;
   relation: ClaimRelation;
+  /** Set when the relation holds only on these kernels (it then replaces the general one there). */
+  kernel?: KernelSelector;
   source: SourceRef;
 }
 

@@ -103,8 +103,9 @@ export class ConsoleReporter implements Reporter {
 
   private audit(audit: readonly ClaimAudit[], kernels: readonly KernelInfo[]): string {
     const ids = kernels.map((k) => k.id);
-    const count = (v: ClaimVerdict) => audit.filter((a) => ids.some((k) => a.verdicts[k] === v)).length;
-    const head = `claims audit, ${audit.length} claims of the seed guide on ${ids.join(", ")}: ${VERDICTS.map((v) => `${count(v)} ${v}`).join(", ")}\n`;
+    const counts = (k: string) => VERDICTS.map((v) => `${audit.filter((a) => a.verdicts[k] === v).length} ${v}`).join(", ");
+    const perKernel = ids.length === 1 ? `on ${ids[0]}: ${counts(ids[0]!)}` : ids.map((k) => `\n  on ${k}: ${counts(k)}`).join("");
+    const head = `claims audit, ${audit.length} claims of the seed guide ${perKernel}\n`;
     const rank = (a: ClaimAudit) => Math.min(...ids.map((k) => VERDICTS.indexOf(a.verdicts[k]!)));
     const width = Math.max(0, ...audit.map((a) => a.id.length));
     const judged = audit.filter((a) => ids.some((k) => a.verdicts[k] !== "untested"));

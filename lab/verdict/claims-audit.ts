@@ -8,7 +8,8 @@
  *   anything else (mixed, or partly)  ->  partly
  */
 import type { KernelInfo } from "../backend/backend";
-import type { ClaimRelation } from "../case/case";
+import type { ClaimRef, ClaimRelation } from "../case/case";
+import { matchesKernel } from "../case/kernel-selector";
 import type { Claim } from "../case/claims";
 import type { PlannedRun } from "../plan/plan";
 import type { RunResult } from "./outcome";
@@ -30,7 +31,7 @@ export function auditClaims(claims: readonly Claim[], runs: readonly PlannedRun[
     const relations: Record<string, ClaimRelation> = {};
     for (const run of runs) {
       if (!passed.has(run.id)) continue;
-      for (const ref of run.variant.claims) if (ref.id === claim.id) relations[run.id] = combine(relations[run.id], ref.relation);
+      for (const ref of refsOn(run, claim.id)) relations[run.id] = combine(relations[run.id], ref.relation);
     }
     const verdicts: Record<string, ClaimVerdict> = {};
     for (const k of kernels) {
@@ -39,6 +40,13 @@ export function auditClaims(claims: readonly Claim[], runs: readonly PlannedRun[
     }
     return { id: claim.id, verdicts, evidence: Object.keys(relations), relations };
   });
+}
+
+/** A run's references to a claim: the ones for its kernel where there are such, else the general ones. */
+function refsOn(run: PlannedRun, id: string): ClaimRef[] {
+  const mine = run.variant.claims.filter((r) => r.id === id);
+  const forKernel = mine.filter((r) => r.kernel && matchesKernel(r.kernel, run.kernel));
+  return forKernel.length ? forKernel : mine.filter((r) => !r.kernel);
 }
 
 function combine(a: ClaimRelation | undefined, b: ClaimRelation): ClaimRelation {

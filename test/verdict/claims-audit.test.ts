@@ -37,3 +37,13 @@ test("verdicts come from passing runs only: confirmed, refuted, partly (mixed or
     ],
   );
 });
+
+test("a claim reference for some kernels replaces the general one on them", (t) => {
+  const v510 = { id: "5.10", release: "5.10.0-32-cloud-amd64" };
+  const general = ref("c", "partly");
+  const old: ClaimRef = { ...ref("c", "refutes"), kernel: { kind: "version", op: "<", version: [5, 14] } };
+  const runs = [{ ...run("m@host", [general, old]) }, { ...run("m@5.10", [general, old]), kernel: v510 }];
+  const audit = auditClaims([claim("c")], runs, [result("m@host", "passed"), result("m@5.10", "passed")], [host, v510]);
+  t.deepEqual(audit[0]!.verdicts, { host: "partly", "5.10": "refuted" });
+  t.deepEqual(audit[0]!.relations, { "m@host": "partly", "m@5.10": "refutes" });
+});

@@ -2,11 +2,11 @@
  * The vm backend: the netns backend's labs inside a guest kernel booted under QEMU, one guest per
  * kernel image, driven from here (images/guest/PROTOCOL.md). A case does not know which backend runs it.
  */
-import { accessSync, constants } from "node:fs";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { NetnsLab } from "../netns/netns-lab";
 import { GuestVm, removeLeftoverVms } from "./guest-vm";
-import { ensureKernelImage, type KernelImage } from "./kernel-images";
+import { kernelIds } from "./kernel-images";
+import { LabError } from "../../errors";
 
 export class VmBackend implements Backend {
   readonly name = "vm";
@@ -22,9 +22,9 @@ export class VmBackend implements Backend {
   }
 
   async prepare(): Promise<PrepareReport> {
+    if (!kernelIds().includes(this.kernelId)) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel '${this.kernelId}' (images/kernels/kernels.yaml has ${kernelIds().join(", ")})`);
     const removed = removeLeftoverVms();
-    const image = ensureKernelImage(this.kernelId);
-    this.vm = await bootWithBestAccel(image);
+    this.vm = await GuestVm.boot(this.kernelId);
     return { kernels: [{ id: this.kernelId, release: this.vm.image.release }], leftoversRemoved: removed ? { "guest VMs": removed } : {} };
   }
 
@@ -48,35 +48,5 @@ export class VmBackend implements Backend {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.abort();
     await this.vm?.[Symbol.asyncDispose]();
-  }
-}
-
-/** Whether KVM works here, once known: /dev/kvm can open and still fail at run time ("KVM internal error"). */
-let kvmVerdict: Promise<boolean> | undefined;
-const KVM_TRIAL_MS = 20_000;
-
-/** KVM where it works, software emulation (TCG) otherwise; the first guest finds out for the others. */
-async function bootWithBestAccel(image: KernelImage): Promise<GuestVm> {
-  if (!kvmVerdict) {
-    if (!kvmOpens()) kvmVerdict = Promise.resolve(false);
-    else {
-      const trial = GuestVm.boot(image, "kvm", KVM_TRIAL_MS);
-      kvmVerdict = trial.then(
-        () => true,
-        () => false,
-      );
-      if (await kvmVerdict) return trial;
-    }
-  }
-  return GuestVm.boot(image, (await kvmVerdict) ? "kvm" : "tcg");
-}
-
-function kvmOpens(): boolean {
-  if (process.env.REUSELAB_KVM === "0") return false;
-  try {
-    accessSync("/dev/kvm", constants.R_OK | constants.W_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Boots one reuselab guest in the foreground; it runs until the host closes the control socket (the
+# guest then powers off) or QEMU is killed.
+#
+#   images/guest/boot.sh [--print] KERNEL_ID SOCKDIR [NPORTS]
+#
+# SOCKDIR receives ctl.sock (the agent's control port, virtserialport "reuselab.ctl"), p0.sock ..
+# p<NPORTS-1>.sock (ports "reuselab.p0".. for probes; NPORTS defaults to 16) and console.log (ttyS0).
+# QEMU listens on the sockets without waiting for them; see PROTOCOL.md for when to connect. The guest
+# has no network device at all: nothing in it can reach outside.
+#
+# --print prints QEMU's command line, one argument per line, instead of running it (after fetching the
+# kernel and building the initramfs), for a host that starts QEMU itself.
+#
+# REUSELAB_ACCEL=kvm|tcg forces the accelerator; by default KVM is used when /dev/kvm can run a guest
+# (checked once per host kernel, remembered in the cache), else TCG. REUSELAB_BOOT=bzimage boots the
+# bzImage instead of the kernel's ELF vmlinux (PVH entry, the default); REUSELAB_APPEND adds to the
+# kernel command line.
+set -euo pipefail
+
+readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly REPO=$(cd "$HERE/../.." && pwd)
+readonly CACHE=${REUSELAB_CACHE:-$REPO/.cache}
+
+say() { printf 'boot: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+PRINT=false
+if [ "${1:-}" = --print ]; then PRINT=true; shift; fi
+[ $# -ge 2 ] && [ $# -le 3 ] || die "usage: $0 [--print] KERNEL_ID SOCKDIR [NPORTS]"
+readonly ID=$1 SOCKDIR=$2 NPORTS=${3:-16}
+[[ $NPORTS =~ ^[0-9]+$ ]] && [ "$NPORTS" -le 200 ] || die "NPORTS must be a number up to 200, not '$NPORTS'"
+command -v qemu-system-x86_64 >/dev/null ||
+  die "qemu-system-x86_64 is missing; run 'bash lab/bootstrap/bootstrap.sh vm' (Debian: apt-get install qemu-system-x86)"
+
+KDIR=$("$REPO/images/kernels/fetch-kernel.sh" "$ID")
+INITRD=$("$HERE/build-initramfs.sh" "$ID")
+mkdir -p "$SOCKDIR"
+
+# KVM only if it really runs a guest: on some hosts /dev/kvm is there but QEMU fails at once ("failed
+# to set MSR", "KVM internal error"). The answer is the same for every guest of this host kernel.
+kvm_works() {
+  [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+  local mark=$CACHE/kvm.$(uname -r)
+  if [ ! -f "$mark" ]; then
+    mkdir -p "$CACHE"
+    # With no root file system the kernel panics at once, and panic=-1 with -no-reboot ends QEMU with
+    # status 0. A failing KVM ends with an error status, or in the timeout.
+    if timeout 20 qemu-system-x86_64 -accel kvm -cpu host -m 128 -nodefaults -display none -no-reboot \
+         -kernel "$KDIR/vmlinuz" -append "panic=-1 quiet" -serial none >/dev/null 2>&1; then
+      echo yes >"$mark"
+    else
+      echo no >"$mark"
+    fi
+  fi
+  [ "$(cat "$mark")" = yes ]
+}
+
+# TCG: cx16=off because QEMU 7.2's emulated CMPXCHG16B corrupts 6.12's SLUB (about one boot in three
+# dies with a slab oops in kmem_cache_alloc or list_add); without the instruction the kernel falls back
+# to a lock and boots every time. Nothing socket-related depends on it.
+TCG=(-accel tcg -cpu max,cx16=off)
+case "${REUSELAB_ACCEL:-auto}" in
+  kvm) ACCEL=(-accel kvm -cpu host) ;;
+  tcg) ACCEL=("${TCG[@]}") ;;
+  auto) if kvm_works; then ACCEL=(-accel kvm -cpu host); else ACCEL=("${TCG[@]}"); fi ;;
+  *) die "REUSELAB_ACCEL must be kvm, tcg or auto, not '$REUSELAB_ACCEL'" ;;
+esac
+
+# The ELF vmlinux boots through its PVH entry point, skipping the bzImage's decompression (0.2 s for
+# LZ4 kernels, 0.7 s for 6.12's zstd under TCG). It is extracted once; if that fails, the bzImage it is.
+KERNEL=$KDIR/vmlinuz
+case "${REUSELAB_BOOT:-pvh}" in
+  pvh)
+    if [ -s "$KDIR/vmlinux" ] || python3 "$HERE/extract-vmlinux.py" "$KDIR/vmlinuz" "$KDIR/vmlinux"; then
+      KERNEL=$KDIR/vmlinux
+    else
+      say "booting the bzImage: no vmlinux could be extracted from it (see above)"
+    fi ;;
+  bzimage) ;;
+  *) die "REUSELAB_BOOT must be pvh or bzimage, not '$REUSELAB_BOOT'" ;;
+esac
+
+# One virtio-serial-pci device per 30 ports, each with QEMU's default of 31 (port 0 is kept for a
+# console): with max_ports above 31 the guest never saw the host connect to reuselab.ctl (QEMU 7.2,
+# 30 probe ports), and with 66 it took 18 s to boot. The guest finds ports by name, not by place.
+# The host must connect to the probe ports' sockets only after READY (see PROTOCOL.md).
+PORTS=(-device virtio-serial-pci,id=vs0
+  -chardev "socket,id=ctl,path=$SOCKDIR/ctl.sock,server=on,wait=off"
+  -device "virtserialport,bus=vs0.0,chardev=ctl,name=reuselab.ctl")
+for ((i = 0; i < NPORTS; i++)); do
+  bus=$(((i + 1) / 30)) # the control port is the first of bus 0
+  if [ $(((i + 1) % 30)) -eq 0 ]; then PORTS+=(-device "virtio-serial-pci,id=vs$bus"); fi
+  PORTS+=(-chardev "socket,id=p$i,path=$SOCKDIR/p$i.sock,server=on,wait=off"
+    -device "virtserialport,bus=vs$bus.0,chardev=p$i,name=reuselab.p$i")
+done
+
+# -nodefaults: no VGA, no default NIC, no monitor on stdio (what -nographic would add); the guest gets
+# exactly the devices listed. -nic none says it once more: no network device, by construction.
+# cryptomgr.notests skips the kernel's crypto self-tests at boot (0.2 s under TCG): they test the
+# crypto code, which no case is about.
+QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -machine pc -m 512 -smp 1
+  -nodefaults -no-user-config -display none -nic none -no-reboot
+  -kernel "$KERNEL" -initrd "$INITRD"
+  -append "console=ttyS0 mitigations=off quiet panic=-1 cryptomgr.notests${REUSELAB_APPEND:+ $REUSELAB_APPEND}"
+  -serial "file:$SOCKDIR/console.log"
+  "${PORTS[@]}")
+
+if $PRINT; then printf '%s\n' "${QEMU[@]}"; exit 0; fi
+exec "${QEMU[@]}"

@@ -1,0 +1,65 @@
+/**
+ * npm run bench:matrix [-- --kernels host,5.10,6.1,6.12] [--backend netns] [--jobs N]
+ *
+ * Times the kernel matrix, once: each guest's boot (QEMU start to the agent's READY), the catalogue on
+ * each kernel (session start to that kernel's last run), and the whole matrix's wall time. Prints a
+ * table; it is a measurement, not a test: it never fails on a slow figure.
+ */
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { VmBackend } from "../backend/vm/vm-backend";
+import { kernelIds } from "../backend/vm/kernel-images";
+import { ensureMachine } from "../bootstrap/ensure";
+import { loadCatalogue } from "../case/load-cases";
+import { KernelBackends, type HostBackend } from "../cli/backends";
+import { EventBus } from "../events/events";
+import { plan } from "../plan/plan";
+import { runAll } from "../run/runner";
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { kernels: { type: "string" }, backend: { type: "string", default: "netns" }, jobs: { type: "string", default: "2" } } });
+  const kernels = values.kernels?.split(",") ?? ["host", ...kernelIds()];
+  const wall = Date.now();
+  await using backends = new KernelBackends(kernels, values.backend as HostBackend);
+  ensureMachine(backends.needsEngine ? "all" : "toolchain");
+  if (backends.needsVm) ensureMachine("vm");
+  const prepared = await backends.prepare();
+  const preparedAt = Date.now();
+  const catalogue = loadCatalogue(["cases"]);
+  const runs = plan(catalogue.cases, prepared.kernels);
+  const lastRun = new Map<string, number>();
+  const outcomes = new Map<string, Record<string, number>>();
+  const bus = new EventBus().add({
+    onEvent: (e) => {
+      if (e.type !== "run-finished") return;
+      lastRun.set(e.run.kernel.id, Date.now());
+      const o = outcomes.get(e.run.kernel.id) ?? {};
+      o[e.result.outcome] = (o[e.result.outcome] ?? 0) + 1;
+      outcomes.set(e.run.kernel.id, o);
+    },
+  });
+  await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: Number(values.jobs), claims: catalogue.claims });
+  const done = Date.now();
+
+  const rows = prepared.kernels.map((k) => {
+    const b = backends.backend(k.id);
+    const boot = b instanceof VmBackend && b.bootMs !== undefined ? `${(b.bootMs / 1000).toFixed(1)} s` : "-";
+    const catalogueTime = `${(((lastRun.get(k.id) ?? preparedAt) - preparedAt) / 1000).toFixed(1)} s`;
+    const counts = Object.entries(outcomes.get(k.id) ?? {}).map(([o, n]) => `${n} ${o}`).join(", ");
+    return [k.id, k.release, b.name, boot, catalogueTime, counts];
+  });
+  const header = ["kernel", "release", "backend", "boot", "catalogue", "runs"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  process.stdout.write(`${line(header)}\n${rows.map(line).join("\n")}\n`);
+  process.stdout.write(`prepare (downloads, images, boots): ${((preparedAt - wall) / 1000).toFixed(1)} s; runs: ${((done - preparedAt) / 1000).toFixed(1)} s; whole matrix: ${((done - wall) / 1000).toFixed(1)} s on ${cpus().length} cores\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(2);
+  },
+);
