@@ -22,14 +22,19 @@ export class GuestControl {
   readonly ready: Promise<string>;
   private markReady!: (release: string) => void;
 
+  /** `whyClosed` says what the guest printed last, for when the channel closes unexpectedly. */
   constructor(
     private readonly socket: Socket,
     private readonly label: string,
+    whyClosed: () => string = () => "",
   ) {
     this.ready = new Promise((r) => (this.markReady = r));
     socket.setEncoding("utf8");
     socket.on("data", (d: string) => this.take(d));
-    const closed = () => this.fail(new LabError("REUSELAB_ACTOR_EXITED", `${label}: the guest's control channel closed`));
+    const closed = () => {
+      const why = whyClosed();
+      this.fail(new LabError("REUSELAB_ACTOR_EXITED", `${label}: the guest's control channel closed${why ? `; its console ended with:\n${why}` : ""}`));
+    };
     socket.on("close", closed);
     socket.on("error", closed);
   }

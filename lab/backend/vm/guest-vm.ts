@@ -6,7 +6,7 @@
  * next (removeLeftoverVms); a guest also powers itself off when its control socket closes.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,7 +69,7 @@ export class GuestVm implements AsyncDisposable {
     try {
       const ctl = await connectWhenThere(join(dir, "ctl.sock"), ended, timeoutMs);
       sockets.push(ctl);
-      const control = new GuestControl(ctl, `guest ${image.id}`);
+      const control = new GuestControl(ctl, `guest ${image.id}`, () => keepConsole(image.id, join(dir, "console.log")));
       const release = await Promise.race([
         control.ready,
         ended.then((code) => fail(`QEMU exited (status ${code}) before the guest agent was ready`)),
@@ -98,7 +98,8 @@ export class GuestVm implements AsyncDisposable {
     const gone = new Promise((r) => this.qemu.once("exit", r));
     this.qemu.kill("SIGKILL");
     await Promise.race([gone, sleep(5000)]);
-    rmSync(this.dir, { recursive: true, force: true });
+    // REUSELAB_KEEP_VM=1 keeps the directory (console.log, sockets) to look into a guest afterwards.
+    if (process.env.REUSELAB_KEEP_VM !== "1") rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -145,6 +146,19 @@ function readIfThere(path: string): string {
   } catch {
     return "";
   }
+}
+
+/** Copies a guest's console log out of its directory (which goes with the VM); says where, and how it ends. */
+function keepConsole(id: string, path: string): string {
+  const logs = join(cacheDir(), "logs");
+  mkdirSync(logs, { recursive: true });
+  const kept = join(logs, `guest-${id}-${new Date().toISOString().replace(/[:.]/g, "-")}.log`);
+  try {
+    copyFileSync(path, kept);
+  } catch {
+    return "";
+  }
+  return `${tail(path) || "(nothing)"}\n(the whole console: ${kept})`;
 }
 
 function tail(path: string): string {

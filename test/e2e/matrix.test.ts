@@ -1,0 +1,76 @@
+// The kernel matrix: the default catalogue in every guest kernel of images/kernels/kernels.yaml,
+// booted under QEMU. Fails if a guest cannot boot, returns no results, or a kernel does not do what
+// the catalogue (with its per-kernel expectations) says.
+import test from "ava";
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { kernelIds } from "../../lab/backend/vm/kernel-images";
+import { VmBackend } from "../../lab/backend/vm/vm-backend";
+import { loadCatalogue } from "../../lab/case/load-cases";
+import { KernelBackends } from "../../lab/cli/backends";
+import { EventBus } from "../../lab/events/events";
+import { plan } from "../../lab/plan/plan";
+import { runAll } from "../../lab/run/runner";
+import type { ClaimAudit } from "../../lab/verdict/claims-audit";
+import type { RunResult } from "../../lab/verdict/outcome";
+import { step } from "./helpers";
+
+const ids = kernelIds();
+let results: RunResult[] = [];
+let kernels: { id: string; release: string }[] = [];
+let boots: Record<string, number | undefined> = {};
+let audit: ClaimAudit[] = [];
+
+test.before(async () => {
+  await using backends = new KernelBackends(ids, "netns");
+  kernels = (await backends.prepare()).kernels;
+  boots = Object.fromEntries(ids.map((k) => [k, (backends.backend(k) as VmBackend).bootMs]));
+  const catalogue = loadCatalogue(["cases"]);
+  const bus = new EventBus().add({ onEvent: (e) => e.type === "session-finished" && (audit = e.audit) });
+  results = await runAll(plan(catalogue.cases, kernels), (k) => backends.backend(k), bus, kernels, { jobs: 2, claims: catalogue.claims });
+});
+
+const run = (id: string) => results.find((r) => r.id === id);
+
+test("every guest kernel booted and said which it is", (t) => {
+  t.deepEqual(kernels.map((k) => k.id), ids);
+  t.true(ids.length >= 3);
+  for (const k of kernels) {
+    t.true(k.release.startsWith(`${k.id}.`), `${k.id}: ${k.release}`);
+    t.true((boots[k.id] ?? 0) > 0, `${k.id} boot time`);
+  }
+});
+
+test("each kernel returned a result for every run of the catalogue, and every run passed", (t) => {
+  for (const k of ids) {
+    const mine = results.filter((r) => r.kernel === k);
+    t.true(mine.length >= 60, `${k}: ${mine.length} runs`);
+    const bad = mine.filter((r) => r.outcome !== "passed").map((r) => `${r.id}: ${JSON.stringify(r.outcome === "failed" ? r.failures : r.outcome)}`);
+    t.deepEqual(bad, [], `${k}`);
+    t.true(mine.every((r) => r.steps.length > 0), `${k}: every run made its steps`);
+  }
+});
+
+test("where kernels differ, each does what its per-kernel expectation says: tcp_migrate_req before and after 5.14", (t) => {
+  for (const k of kernels) {
+    const r = run(`rolling-restart/close-listener-with-queued-connections.migrate-on@${k.id}`);
+    const old = Number(k.release.split(".")[0]) === 5 && Number(k.release.split(".")[1]) < 14;
+    t.deepEqual(step(t, r, "client", "tcp-states").observed.states, old ? {} : { ESTABLISHED: 8 }, k.id);
+    t.is(step(t, r, "new", "accept").observed.count, old ? 0 : 8, k.id);
+  }
+  t.is(audit.find((a) => a.id === "rolling-restart-no-connection-drops")?.verdicts["5.10"], "refuted");
+});
+
+test("the basic rules hold on every kernel: uid rule, hijack, multicast fan-out, TIME_WAIT's 60 s", (t) => {
+  for (const k of ids) {
+    t.like(step(t, run(`uid-rule/tcp-reuseport-needs-same-uid.other-uid@${k}`), "second", "bind").observed, { errno: "EADDRINUSE" });
+    t.is(step(t, run(`hijack/udp-specific-address-steals-unicast.attacker-reuseaddr@${k}`), "attacker", "recv").observed.count, 20);
+    t.deepEqual(["r1", "r2", "r3"].map((a) => step(t, run(`multicast/fan-out-to-every-netns.default@${k}`), a, "recv").observed.count), [10, 10, 10]);
+    const left = step(t, run(`timewait/timewait-lasts-60-seconds.default@${k}`), "server", "tcp-timer").observed.count!;
+    t.true(left > 50_000 && left <= 60_000, `${k}: ${left} ms`);
+  }
+});
+
+test("no guest of this run is left behind", (t) => {
+  t.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`reuselab-vm-${process.pid}-`)), []);
+});
