@@ -81,18 +81,22 @@ case "${REUSELAB_BOOT:-pvh}" in
   *) die "REUSELAB_BOOT must be pvh or bzimage, not '$REUSELAB_BOOT'" ;;
 esac
 
-# One virtio-serial-pci device per 30 ports, each with QEMU's default of 31 (port 0 is kept for a
-# console): with max_ports above 31 the guest never saw the host connect to reuselab.ctl (QEMU 7.2,
-# 30 probe ports), and with 66 it took 18 s to boot. The guest finds ports by name, not by place.
-# The host must connect to the probe ports' sockets only after READY (see PROTOCOL.md).
-PORTS=(-device virtio-serial-pci,id=vs0
-  -chardev "socket,id=ctl,path=$SOCKDIR/ctl.sock,server=on,wait=off"
+# Ports are spread over several virtio-serial-pci devices, PER_BUS on each (the control port is the
+# first of the first). A device announces its ports, and that the host is connected to each, on a
+# control queue of 32 buffers, and QEMU drops what does not fit while the booting guest catches up:
+# with 17 ports on one device the last three never learnt that the host had connected, so their probes
+# read EOF at once. The announcements take up to ~3 buffers a port; 8 ports leave room to spare.
+# max_ports is the ports plus port 0, which QEMU keeps for a console; fewer ports, fewer virtqueues.
+PER_BUS=8
+bus() { PORTS+=(-device "virtio-serial-pci,id=vs$1,max_ports=$((PER_BUS + 1))"); }
+PORTS=()
+bus 0
+PORTS+=(-chardev "socket,id=ctl,path=$SOCKDIR/ctl.sock,server=on,wait=off"
   -device "virtserialport,bus=vs0.0,chardev=ctl,name=reuselab.ctl")
-for ((i = 0; i < NPORTS; i++)); do
-  bus=$(((i + 1) / 30)) # the control port is the first of bus 0
-  if [ $(((i + 1) % 30)) -eq 0 ]; then PORTS+=(-device "virtio-serial-pci,id=vs$bus"); fi
+for ((i = 0, n = 1; i < NPORTS; i++, n++)); do
+  if [ $((n % PER_BUS)) -eq 0 ]; then bus $((n / PER_BUS)); fi
   PORTS+=(-chardev "socket,id=p$i,path=$SOCKDIR/p$i.sock,server=on,wait=off"
-    -device "virtserialport,bus=vs$bus.0,chardev=p$i,name=reuselab.p$i")
+    -device "virtserialport,bus=vs$((n / PER_BUS)).0,chardev=p$i,name=reuselab.p$i")
 done
 
 # -nodefaults: no VGA, no default NIC, no monitor on stdio (what -nographic would add); the guest gets

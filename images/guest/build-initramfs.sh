@@ -49,7 +49,9 @@ for tool in $(list "$HERE/tools.list"); do
   add "bin/$tool" "$(readlink -f "$path")"
   # "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)":
   # each library goes where the program will look for it, as a real file.
-  while read -r lib; do LIBS[$lib]=1; done < <(ldd "$path" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p')
+  deps=$(ldd "$path" 2>&1 || true)
+  [[ $deps != *"not found"* ]] || die "$path needs a library this host lacks: $deps"
+  while read -r lib; do LIBS[$lib]=1; done < <(sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' <<<"$deps")
 done
 for lib in "${!LIBS[@]}"; do add "${lib#/}" "$(readlink -f "$lib")"; done
 
@@ -118,7 +120,6 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 depmod -b "$STAGE" "$RELEASE" || die "depmod failed for $RELEASE"
 printf '%s\n' "${ORDER[@]}" >"$STAGE/etc/modules"
-printf '%s\n' "$(cat "$KDIR/release")" >"$STAGE/etc/release"
 chmod 755 "$STAGE/init" "$STAGE/agent.sh" "$STAGE/probe"
 
 python3 "$HERE/mkcpio.py" "$STAGE" "$OUT"

@@ -13,6 +13,7 @@ start to READY and to QEMU's exit. Exit status 0 when every kernel passed.
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -193,12 +194,13 @@ def smoke(kernel, results):
         guest.stop()
         results[kernel] = (True, f"release {guest.release}: READY after {guest.ready_s:.2f}s, "
                                  f"QEMU exited after {guest.total_s:.2f}s")
+        shutil.rmtree(guest.dir, ignore_errors=True)  # a failed guest's folder stays, console.log and all
     except Exception as e:  # noqa: BLE001 - every failure becomes a report line
         if getattr(guest, "proc", None) and guest.proc.poll() is None:
             guest.proc.kill()
         console = os.path.join(guest.dir, "console.log")
         tail = open(console, errors="replace").read()[-2000:] if os.path.exists(console) else ""
-        results[kernel] = (False, f"FAILED: {e}\n  control lines: {guest.log[-10:]}\n  console: {tail}")
+        results[kernel] = (False, f"FAILED: {e}\n  in {guest.dir}\n  control lines: {guest.log[-10:]}\n  console: {tail}")
 
 
 def main(args):
