@@ -61,7 +61,9 @@ while read -r f; do
   m=${f##*/}; m=${m%%.ko*}; MODFILE[${m//-/_}]=$f
 done < <(find "$KDIR/modules/kernel" -name '*.ko*')
 ORDER=()
-builtin_module() { sed 's/-/_/g' "$KDIR/modules/modules.builtin" 2>/dev/null | grep -q "/$1\.ko$"; }
+# Not "sed | grep -q": under pipefail, grep -q leaving at the first match can kill sed with SIGPIPE and
+# fail the pipeline (it did, now and then, under load: "no module 'virtio_console'" on 6.12).
+builtin_module() { grep -q "/$1\.ko$" <(sed 's/-/_/g' "$KDIR/modules/modules.builtin" 2>/dev/null); }
 want() { # depth first, so that a module comes after everything it depends on
   local m=${1//-/_} dep
   [ -z "${LOADED[$m]:-}" ] || return 0

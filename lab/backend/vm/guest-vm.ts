@@ -48,7 +48,6 @@ export class GuestVm implements AsyncDisposable {
     }
     const [command, ...args] = printed.stdout.split("\n").filter(Boolean);
     args.push("-pidfile", join(dir, "qemu.pid"));
-    const image = { id, release: "" };
     const qemu = spawn(command!, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     let kvmBroken!: () => void;
@@ -58,27 +57,35 @@ export class GuestVm implements AsyncDisposable {
       if (/KVM internal error|failed to initialize kvm/i.test(stderr)) kvmBroken();
     });
     const ended = new Promise<number | null>((r) => qemu.on("exit", (code) => r(code)));
+    const qemuState = () => (qemu.exitCode !== null || qemu.signalCode !== null ? `QEMU had exited (${qemu.signalCode ?? `status ${qemu.exitCode}`})${stderr ? `: ${stderr.trim()}` : ""}\n` : "");
+    // The watchers below decide the boot until READY and never after: a stray boot timer once killed
+    // running guests 120 s after they booted, and QEMU's exit at dispose is not a failed boot.
+    let booted = false;
     const fail = (why: string): never => {
+      if (booted) return undefined as never;
       qemu.kill("SIGKILL");
       const console = tail(join(dir, "console.log"));
       rmSync(dir, { recursive: true, force: true });
-      throw new LabError("REUSELAB_NO_ENGINE", `guest kernel ${image.id} (${image.release}): ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`);
+      throw new LabError("REUSELAB_NO_ENGINE", `guest kernel ${id}: ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`);
     };
 
     const sockets: Socket[] = [];
+    const giveUp = new AbortController();
     try {
       const ctl = await connectWhenThere(join(dir, "ctl.sock"), ended, timeoutMs);
       sockets.push(ctl);
-      const control = new GuestControl(ctl, `guest ${image.id}`, () => keepConsole(image.id, join(dir, "console.log")));
+      const control = new GuestControl(ctl, `guest ${id}`, () => `${qemuState()}${keepConsole(id, join(dir, "console.log"))}`);
       const release = await Promise.race([
         control.ready,
         ended.then((code) => fail(`QEMU exited (status ${code}) before the guest agent was ready`)),
         brokenKvm.then(() => fail("KVM does not work on this machine; run with REUSELAB_ACCEL=tcg")),
-        sleep(timeoutMs).then(() => fail(`the guest agent was not ready after ${timeoutMs} ms`)),
+        sleep(timeoutMs, undefined, { signal: giveUp.signal }).then(() => fail(`the guest agent was not ready after ${timeoutMs} ms`)),
       ]);
-      // Only now: a probe port the host connects to before the guest's virtio_console driver has set
-      // it up never passes the host's bytes on (measured on 6.1: of 30 ports connected at boot, the
-      // first of each device worked; connected after READY, all 30 do).
+      booted = true;
+      giveUp.abort();
+      // The probe ports are connected after READY: a device announces "host connected" on a control
+      // queue of 32 buffers that overflows while the guest boots (images/guest/boot.sh); late, the news
+      // arrives once per port, to a guest that is ready for it.
       const portSockets = new Map<string, Socket>();
       for (const [i, name] of ports.entries()) {
         const s = await connectWhenThere(join(dir, `p${i}.sock`), ended, timeoutMs);
@@ -87,8 +94,10 @@ export class GuestVm implements AsyncDisposable {
       }
       return new GuestVm({ id, release }, new GuestHost(release, control, portSockets), Date.now() - started, qemu, dir, sockets);
     } catch (e) {
+      giveUp.abort();
       for (const s of sockets) s.destroy();
       if (e instanceof LabError) throw e;
+      booted = false;
       return fail((e as Error).message);
     }
   }
@@ -155,8 +164,8 @@ function keepConsole(id: string, path: string): string {
   const kept = join(logs, `guest-${id}-${new Date().toISOString().replace(/[:.]/g, "-")}.log`);
   try {
     copyFileSync(path, kept);
-  } catch {
-    return "";
+  } catch (e) {
+    return `(no console log: ${(e as Error).message})`;
   }
   return `${tail(path) || "(nothing)"}\n(the whole console: ${kept})`;
 }
