@@ -15,6 +15,7 @@ import { KernelBackends, type HostBackend } from "../cli/backends";
 import { EventBus } from "../events/events";
 import { plan } from "../plan/plan";
 import { runAll } from "../run/runner";
+import { formatFailure } from "../verdict/outcome";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { kernels: { type: "string" }, backend: { type: "string", default: "netns" }, jobs: { type: "string", default: "2" } } });
@@ -29,9 +30,11 @@ async function main(): Promise<number> {
   const runs = plan(catalogue.cases, prepared.kernels);
   const lastRun = new Map<string, number>();
   const outcomes = new Map<string, Record<string, number>>();
+  const notPassed: string[] = [];
   const bus = new EventBus().add({
     onEvent: (e) => {
       if (e.type !== "run-finished") return;
+      if (e.result.outcome !== "passed") notPassed.push(`${e.result.id}: ${e.result.outcome === "failed" ? formatFailure(e.result.failures[0]!) : e.result.outcome}`);
       lastRun.set(e.run.kernel.id, Date.now());
       const o = outcomes.get(e.run.kernel.id) ?? {};
       o[e.result.outcome] = (o[e.result.outcome] ?? 0) + 1;
@@ -53,6 +56,7 @@ async function main(): Promise<number> {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   process.stdout.write(`${line(header)}\n${rows.map(line).join("\n")}\n`);
   process.stdout.write(`prepare (downloads, images, boots): ${((preparedAt - wall) / 1000).toFixed(1)} s; runs: ${((done - preparedAt) / 1000).toFixed(1)} s; whole matrix: ${((done - wall) / 1000).toFixed(1)} s on ${cpus().length} cores\n`);
+  for (const line of notPassed) process.stdout.write(`not passed: ${line}\n`);
   return 0;
 }
 

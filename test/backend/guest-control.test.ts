@@ -8,7 +8,6 @@ import { GuestHost } from "../../lab/backend/vm/guest-host";
 /** A fake control socket: `sent` collects what the host wrote, `say` plays the agent's lines. */
 function fakeSocket() {
   const sent: string[] = [];
-  let say!: (line: string) => void;
   const sock = new Duplex({
     read() {},
     write(chunk, _enc, done) {
@@ -16,8 +15,8 @@ function fakeSocket() {
       done();
     },
   });
-  say = (line) => sock.push(`${line}\n`);
-  return { sock: sock as unknown as Socket, sent, say: (l: string) => say(l) };
+  const say = (line: string) => sock.push(`${line}\n`);
+  return { sock: sock as unknown as Socket, sent, say };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -78,4 +77,11 @@ test("spawnProbe: the request names a port, the probe's bytes flow on that port,
   say("X reuselab.p0 137");
   t.deepEqual(await probe.exited, { code: 137, signal: "SIGKILL" });
   await t.throwsAsync(probe.session.call(["hello"]), { code: "REUSELAB_ACTOR_EXITED" });
+});
+
+test("a request with a line break is refused before it reaches the guest", async (t) => {
+  const { sock, sent } = fakeSocket();
+  const control = new GuestControl(sock, "guest");
+  await t.throwsAsync(control.request("printf 'a\nb'"), { code: "REUSELAB_PROBE_PROTOCOL", message: /a request is one line/ });
+  t.deepEqual(sent, []);
 });

@@ -5,7 +5,7 @@ import test from "ava";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { kernelIds } from "../../lab/backend/vm/kernel-images";
-import { VmBackend } from "../../lab/backend/vm/vm-backend";
+import type { VmBackend } from "../../lab/backend/vm/vm-backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { KernelBackends } from "../../lab/cli/backends";
 import { EventBus } from "../../lab/events/events";

@@ -4,16 +4,16 @@ import { constants, release } from "node:os";
 import { ProbeSession } from "../../probe/probe-session";
 import type { ExitInfo } from "../../steps/actor-runtime";
 import { exitFromStatus } from "../probe-actor";
-import { probeCommand, shellLine, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "./netns-host";
+import { probeCommand, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "./netns-host";
 
 export class LocalHost implements NetnsHost {
   readonly release = release();
 
   constructor(private readonly probe: string) {}
 
-  run(commands: readonly (readonly string[])[]): Promise<string> {
+  script(line: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn("sh", ["-c", shellLine(commands)], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("bash", ["-o", "pipefail", "-c", line], { stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));

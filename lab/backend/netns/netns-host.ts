@@ -25,14 +25,23 @@ export interface ProbeSpawn {
 export interface NetnsHost {
   /** The kernel the commands run on (uname -r). */
   readonly release: string;
-  /** Runs the commands in order, stopping at the first that fails (which throws, with its output). */
-  run(commands: readonly (readonly string[])[]): Promise<string>;
+  /** Runs one shell command line (sh/bash syntax); a non-zero status throws, with its output. */
+  script(line: string): Promise<string>;
   spawnProbe(spawn: ProbeSpawn): Promise<ProbeProcess>;
 }
 
-/** A command as one shell word list, quoted for sh/bash. */
+/** Commands as one shell line that stops at the first failure. */
 export function shellLine(commands: readonly (readonly string[])[]): string {
   return commands.map((argv) => argv.map(shellQuote).join(" ")).join(" && ");
+}
+
+/**
+ * `ip` commands for one namespace (or the root one) as a single `ip -batch` process: under software
+ * emulation every program a guest starts costs ~40 ms, and a lab needs a few dozen ip commands.
+ */
+export function ipBatch(lines: readonly string[], netns?: string, force = false): string {
+  const ip = ["ip", ...(netns ? ["-n", netns] : []), ...(force ? ["-force"] : []), "-batch", "-"].map(shellQuote).join(" ");
+  return `printf '%s\\n' ${lines.map(shellQuote).join(" ")} | ${ip}`;
 }
 
 export function shellQuote(word: string): string {

@@ -8,7 +8,7 @@ import type { Host } from "../../steps/grammar";
 import type { ActorRuntime } from "../../steps/actor-runtime";
 import type { LabSpec, StartedLab } from "../backend";
 import { ProbeActor } from "../probe-actor";
-import { shellQuote, type NetnsHost, type ProbeProcess } from "./netns-host";
+import { ipBatch, shellQuote, type NetnsHost, type ProbeProcess } from "./netns-host";
 
 const SUBNET4 = "10.214.0";
 const SUBNET6 = "fd00:214::";
@@ -36,7 +36,7 @@ export class NetnsLab implements StartedLab {
   }
 
   async start(): Promise<void> {
-    await this.host.run(this.setupCommands());
+    await this.host.script(this.setupScript());
     await Promise.all(
       this.spec.actors.map(async (a) => {
         const label = `${a.name} (${this.spec.runId})`;
@@ -49,32 +49,36 @@ export class NetnsLab implements StartedLab {
     );
   }
 
-  private setupCommands(): string[][] {
+  /** The namespaces, the switch and its veths, addresses, routes and sysctls: one ip batch per namespace. */
+  private setupScript(): string {
     const sw = this.switchNs;
-    const cmds: string[][] = [
-      ["ip", "netns", "add", sw],
-      ["ip", "-n", sw, "link", "add", "br0", "type", "bridge"],
-      ["ip", "-n", sw, "link", "set", "br0", "up"],
+    const namespaces = this.spec.namespaces.map((ns, i) => ({ ns, i, name: this.names.get(ns.name)!, addr: this.addresses.get(ns.name)! }));
+    const parts = [
+      ipBatch([`netns add ${sw}`, ...namespaces.map((n) => `netns add ${n.name}`)]),
+      ipBatch([
+        "link add br0 type bridge",
+        "link set br0 up",
+        ...namespaces.flatMap((n) => [`link add p${n.i} type veth peer name eth0 netns ${n.name}`, `link set p${n.i} master br0 up`]),
+      ], sw),
+      ...namespaces.map((n) =>
+        ipBatch([
+          "link set lo up",
+          `addr add ${n.addr[0]}/24 dev eth0`,
+          `addr add ${n.addr[1]}/64 dev eth0 nodad`,
+          "link set eth0 up",
+          // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
+          "route add 224.0.0.0/4 dev eth0",
+        ], n.name),
+      ),
+      // /proc/sys/net shows the namespace of the process that opens it: write it from inside.
+      ...namespaces
+        .filter((n) => Object.keys(n.ns.sysctls).length)
+        .map((n) => {
+          const writes = Object.entries(n.ns.sysctls).map(([k, v]) => `echo ${shellQuote(v)} > /proc/sys/${k.replace(/\./g, "/")}`);
+          return ["nsenter", `--net=/run/netns/${n.name}`, "--", "sh", "-c", writes.join("; ")].map(shellQuote).join(" ");
+        }),
     ];
-    this.spec.namespaces.forEach((ns, i) => {
-      const name = this.names.get(ns.name)!;
-      const [v4, v6] = this.addresses.get(ns.name)!;
-      const port = `p${i}`;
-      cmds.push(
-        ["ip", "netns", "add", name],
-        ["ip", "-n", name, "link", "set", "lo", "up"],
-        ["ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", name],
-        ["ip", "-n", sw, "link", "set", port, "master", "br0", "up"],
-        ["ip", "-n", name, "addr", "add", `${v4}/24`, "dev", "eth0"],
-        ["ip", "-n", name, "addr", "add", `${v6}/64`, "dev", "eth0", "nodad"],
-        ["ip", "-n", name, "link", "set", "eth0", "up"],
-        // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
-        ["ip", "-n", name, "route", "add", "224.0.0.0/4", "dev", "eth0"],
-        // /proc/sys/net shows the namespace of the process that opens it: write it from inside.
-        ...Object.entries(ns.sysctls).map(([k, v]) => ["nsenter", `--net=/run/netns/${name}`, "--", "sh", "-c", `echo ${shellQuote(v)} > /proc/sys/${k.replace(/\./g, "/")}`]),
-      );
-    });
-    return cmds;
+    return parts.join(" && ");
   }
 
   actor(name: string): ActorRuntime {
@@ -96,7 +100,7 @@ export class NetnsLab implements StartedLab {
       for (const p of this.probes) p.kill();
       await Promise.all(this.probes.map((p) => p.exited.catch(() => undefined)));
       const all = [this.switchNs, ...this.names.values()];
-      await this.host.run([["sh", "-c", all.map((n) => `ip netns del ${n} 2>/dev/null`).join("; ") + "; true"]]).catch(() => undefined);
+      await this.host.script(`${ipBatch(all.map((n) => `netns del ${n}`), undefined, true)} 2>/dev/null; true`).catch(() => undefined);
       this.onDisposed();
     })();
     return this.disposing;

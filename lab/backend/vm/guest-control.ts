@@ -42,6 +42,7 @@ export class GuestControl {
   /** Runs one command line in the guest; resolves with its status and output. */
   request(line: string, timeoutMs = 30_000): Promise<{ status: number; output: string; pid?: number }> {
     if (this.closedWith) return Promise.reject(this.closedWith);
+    if (/[\r\n]/.test(line)) return Promise.reject(new LabError("REUSELAB_PROBE_PROTOCOL", `${this.label}: a request is one line, and this one has a line break: ${JSON.stringify(line.slice(0, 120))}`));
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -10,7 +10,7 @@ import { PassThrough, Writable } from "node:stream";
 import { LabError } from "../../errors";
 import { ProbeSession } from "../../probe/probe-session";
 import type { ExitInfo } from "../../steps/actor-runtime";
-import { shellLine, shellQuote, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "../netns/netns-host";
+import { shellQuote, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "../netns/netns-host";
 import { exitFromStatus } from "../probe-actor";
 import type { GuestControl } from "./guest-control";
 
@@ -40,8 +40,8 @@ export class GuestHost implements NetnsHost {
     });
   }
 
-  async run(commands: readonly (readonly string[])[]): Promise<string> {
-    const r = await this.control.request(shellLine(commands));
+  async script(line: string): Promise<string> {
+    const r = await this.control.request(`set -o pipefail; ${line}`);
     if (r.status !== 0) throw new Error(`netns setup in the guest failed (exit ${r.status}): ${r.output.trim().slice(-500)}`);
     return r.output;
   }
