@@ -1,8 +1,9 @@
-/* The actor's process: hello, sleep, setuid, crash (a real SIGKILL), exit. */
+/* The actor's process: hello, sleep, setuid, pin-cpu, sysctl, crash (a real SIGKILL), exit. */
 #include "commands.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +47,21 @@ static void cmd_setuid(const struct args *a, struct reply *r)
 	int ret = setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid);
 	reply_result(r, ret, errno);
 	reply_int(r, "uid", getuid());
+}
+
+/* Runs the process on one CPU only. What it sends over loopback or a veth is then received on that
+ * CPU too (netif_rx queues to the sender's CPU), which is what SO_INCOMING_CPU is matched against. */
+static void cmd_pin_cpu(const struct args *a, struct reply *r)
+{
+	long cpu;
+	if (parse_long(a->argv[1], 0, CPU_SETSIZE - 1, &cpu))
+		FAIL(r, "bad cpu '%s' (0 to %d)", a->argv[1], CPU_SETSIZE - 1);
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET((int)cpu, &set);
+	int ret = sched_setaffinity(0, sizeof(set), &set);
+	reply_result(r, ret, errno);
+	reply_int(r, "cpu", sched_getcpu());
 }
 
 /* Reads a sysctl of this network namespace: "sysctl net.ipv4.tcp_fin_timeout". */
@@ -102,6 +118,7 @@ const struct command process_commands[] = {
 	{ "hello", 0, 0, "hello", cmd_hello },
 	{ "sleep", 1, 1, "sleep MILLISECONDS", cmd_sleep },
 	{ "setuid", 1, 1, "setuid UID", cmd_setuid },
+	{ "pin-cpu", 1, 1, "pin-cpu CPU", cmd_pin_cpu },
 	{ "sysctl", 1, 1, "sysctl NAME", cmd_sysctl },
 	{ "crash", 0, 0, "crash", cmd_crash },
 	{ "exit", 0, 1, "exit [CODE]", cmd_exit },

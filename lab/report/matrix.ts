@@ -4,7 +4,8 @@
  * kernel (a per-kernel expectation), or a run skipped on some kernel for a missing feature.
  */
 import type { KernelInfo } from "../backend/backend";
-import type { Outcome, RunResult } from "../verdict/outcome";
+import { describeObservation } from "../verdict/observation";
+import type { Outcome, RunResult, StepResult } from "../verdict/outcome";
 
 export interface MatrixRow {
   /** case.variant */
@@ -39,12 +40,18 @@ export function buildMatrix(results: readonly RunResult[], kernels: readonly Ker
         if (c === first || c.outcome === "skipped") continue;
         c.steps.forEach((s, i) => {
           const other = first?.steps[i];
-          if (other && other.expected !== s.expected) row.notes.push(`line ${s.line}: ${first!.kernel} ${other.expected}, ${c.kernel} ${s.expected}`);
+          if (other && other.expected !== s.expected) row.notes.push(`line ${s.line}: ${first!.kernel} ${seen(other)}, ${c.kernel} ${seen(s)}`);
         });
       }
     }
   }
   return [...rows.values()];
+}
+
+/** "200" or "118 (expected 40..160)": what the kernel did, with the expectation when it was a range. */
+function seen(s: StepResult): string {
+  const got = describeObservation(s.observed);
+  return got === s.expected ? got : `${got} (expected ${s.expected})`;
 }
 
 export const CELL: Record<Outcome, string> = { passed: "pass", failed: "FAIL", skipped: "skip", xfail: "xfail", xpass: "XPASS" };

@@ -9,6 +9,7 @@ import "./connect-many";
 import "./crash";
 import "./join";
 import "./listen";
+import "./pin-cpu";
 import "./recv";
 import "./send";
 import "./setsockopt";

@@ -9,6 +9,7 @@ import type { ConnectManyStep } from "./connect-many";
 import type { CrashStep } from "./crash";
 import type { JoinStep } from "./join";
 import type { ListenStep } from "./listen";
+import type { PinCpuStep } from "./pin-cpu";
 import type { RecvStep } from "./recv";
 import type { SendStep } from "./send";
 import type { SetsockoptStep } from "./setsockopt";
@@ -31,6 +32,7 @@ export type Step =
   | CrashStep
   | JoinStep
   | ListenStep
+  | PinCpuStep
   | RecvStep
   | SendStep
   | SetsockoptStep

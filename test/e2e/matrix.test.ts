@@ -61,6 +61,15 @@ test("where kernels differ, each does what its per-kernel expectation says: tcp_
   t.is(audit.find((a) => a.id === "rolling-restart-no-connection-drops")?.verdicts["5.10"], "refuted");
 });
 
+test("where kernels differ: SO_INCOMING_CPU steers a reuseport group from 6.1 on, the hash alone decides on 5.10", (t) => {
+  for (const k of ids) {
+    const r = run(`distribution/udp-incoming-cpu-member.same-cpu@${k}`);
+    const [w1, w2] = ["w1", "w2"].map((a) => step(t, r, a, "recv").observed.count!);
+    if (k === "5.10") t.true(w1 >= 40 && w1 <= 160 && w1 + w2! === 200, `5.10: ${w1}/${w2}`);
+    else t.deepEqual([w1, w2], [200, 0], k);
+  }
+});
+
 test("the basic rules hold on every kernel: uid rule, hijack, multicast fan-out, TIME_WAIT's 60 s", (t) => {
   for (const k of ids) {
     t.like(step(t, run(`uid-rule/tcp-reuseport-needs-same-uid.other-uid@${k}`), "second", "bind").observed, { errno: "EADDRINUSE" });

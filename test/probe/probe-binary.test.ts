@@ -30,6 +30,8 @@ test("malformed commands get an error object and the probe goes on", async (t) =
     [["recv", "x", "1"], /usage/],
     [["sleep", "-1"], /bad duration/],
     [["sleep", "99999999999999999999"], /bad duration/],
+    [["pin-cpu", "-1"], /bad cpu '-1'/],
+    [["pin-cpu", "cpu0"], /bad cpu 'cpu0'/],
     [["a", "b", "c", "d", "e", "f", "g", "h", "i"], /too many words/],
     [["x".repeat(5000)], /line longer than 1024 bytes/],
   ] as const;
@@ -44,6 +46,13 @@ test("malformed commands get an error object and the probe goes on", async (t) =
   t.like(await session.call(["setsockopt", "s1", "v6only", "1"]), { error: "option 'v6only' is not for IPv4 sockets" });
   child.stdin.end();
   t.deepEqual(await exited, { code: 0, signal: null }, "it exits cleanly at EOF, not by crashing");
+});
+
+test("pin-cpu moves the process to that CPU; a CPU it may not use is EINVAL", async (t) => {
+  const { session, child } = startProbe(t);
+  t.like(await session.call(["pin-cpu", "0"]), { ret: 0, errno: null, cpu: 0 });
+  t.like(await session.call(["pin-cpu", "1000"]), { ret: -1, errno: "EINVAL" });
+  child.stdin.end();
 });
 
 /** Writes raw bytes to a probe's stdin, closes it, and returns every line it answered and how it ended. */
