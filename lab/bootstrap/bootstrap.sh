@@ -5,6 +5,9 @@
 #   bash lab/bootstrap/bootstrap.sh            both
 #   bash lab/bootstrap/bootstrap.sh toolchain  only the C toolchain (the netns backend needs no engine)
 #   bash lab/bootstrap/bootstrap.sh vm         what the vm backend needs: QEMU, kmod... (not part of 'all')
+#   bash lab/bootstrap/bootstrap.sh report     what the report tests need: chromium (headless), xmllint
+#   bash lab/bootstrap/bootstrap.sh compose    docker-compose (v1, Debian's) for the hijack demo
+#   bash lab/bootstrap/bootstrap.sh all vm     several parts, in order
 #
 # Where an engine already answers (DOCKER_HOST, or /var/run/docker.sock) it is used as it is. Otherwise,
 # as root on Debian, Debian's docker.io is installed and dockerd started in the background. Anything
@@ -102,25 +105,41 @@ ensure_toolchain() {
 # cpio archive; ip, nsenter, setpriv and sysctl are copied into the guest. Each is looked up by the
 # command those scripts call. The guest also runs the static probe, hence the toolchain.
 ensure_vm() {
-  local missing=() pair cmd pkg
+  local extra=()
+  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || extra+=(debian-archive-keyring)
+  ensure_commands "the vm backend" "${extra[*]}" qemu-system-x86_64:qemu-system-x86 modprobe:kmod depmod:kmod \
+    modinfo:kmod xz:xz-utils zstd:zstd lz4:lz4 python3:python3 dpkg-deb:dpkg apt-get:apt \
+    ip:iproute2 nsenter:util-linux setpriv:util-linux sysctl:procps
+}
+
+# ensure_commands WHO "EXTRA PACKAGES" command:package...: installs the packages of missing commands.
+ensure_commands() {
+  local who=$1 missing=() pair cmd pkg
+  read -r -a missing <<<"$2"
+  shift 2
   local PATH=$PATH:/usr/sbin:/sbin # modprobe and depmod live in sbin, which a non-root PATH may lack
-  for pair in qemu-system-x86_64:qemu-system-x86 modprobe:kmod depmod:kmod modinfo:kmod \
-              xz:xz-utils zstd:zstd lz4:lz4 python3:python3 dpkg-deb:dpkg apt-get:apt \
-              ip:iproute2 nsenter:util-linux setpriv:util-linux sysctl:procps; do
+  for pair in "$@"; do
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
   done
-  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
   [ ${#missing[@]} -eq 0 ] && return 0
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-  can_install || die "the vm backend needs these Debian packages: ${missing[*]} (install them, e.g. 'apt-get install ${missing[*]}', and retry)"
+  can_install || die "$who needs these Debian packages: ${missing[*]} (install them, e.g. 'apt-get install ${missing[*]}', and retry)"
   apt_install "${missing[@]}"
 }
 
-case "${1:-all}" in
-  all) ensure_toolchain; ensure_engine ;;
-  engine) ensure_engine ;;
-  toolchain) ensure_toolchain ;;
-  vm) ensure_toolchain; ensure_vm ;;
-  *) die "unknown part '$1' (expected: all, engine, toolchain or vm)" ;;
-esac
+ensure_part() {
+  case "$1" in
+    all) ensure_toolchain; ensure_engine ;;
+    engine) ensure_engine ;;
+    toolchain) ensure_toolchain ;;
+    vm) ensure_toolchain; ensure_vm ;;
+    report) ensure_commands "the HTML and JUnit report checks" "" chromium:chromium xmllint:libxml2-utils ;;
+    compose) ensure_engine; ensure_commands "the hijack demo" "" docker-compose:docker-compose ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, report or compose)" ;;
+  esac
+}
+
+# Several parts at once: bootstrap.sh all vm report compose
+[ $# -eq 0 ] && set -- all
+for part in "$@"; do ensure_part "$part"; done
