@@ -7,8 +7,10 @@
  *
  * "error" means the command was not understood and nothing was called; "ret"/"errno" are the
  * kernel's answer. `probe hold` only keeps a network namespace alive for actors that join it.
+ * `probe serve|ask|bound …` are the standing hijack demo's modes (demo.h), with no protocol at all.
  */
 #include "commands.h"
+#include "demo.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -162,14 +164,29 @@ static int hold(void)
 	return 0;
 }
 
+static const struct mode {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} demo_modes[] = {
+	{ "serve", demo_serve },
+	{ "ask", demo_ask },
+	{ "bound", demo_bound },
+};
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 2 && !strcmp(argv[1], "hold"))
 		return getpid() == 1 ? run_as_init(hold) : hold();
+	for (size_t i = 0; argc >= 2 && i < sizeof(demo_modes) / sizeof(demo_modes[0]); i++)
+		if (!strcmp(argv[1], demo_modes[i].name))
+			return demo_modes[i].run(argc - 2, argv + 2);
 	if (argc != 1) {
 		fprintf(stderr, "usage: probe          (commands on stdin, JSON lines on stdout)\n"
-				"       probe hold     (keep this network namespace alive)\n");
+				"       probe hold     (keep this network namespace alive)\n"
+				"       probe serve NAME ADDRESS|INTERFACE PORT [reuseaddr]   (the demo's UDP services)\n"
+				"       probe ask ADDRESS PORT COUNT [INTERVAL_MS]            (the demo's client)\n"
+				"       probe bound udp PORT MIN                              (the demo's healthcheck)\n");
 		return 2;
 	}
 	return getpid() == 1 ? run_as_init(serve) : serve();
