@@ -18,6 +18,8 @@ extern const struct command socket_commands[];
 extern const struct command stream_commands[];
 extern const struct command dgram_commands[];
 extern const struct command process_commands[];
+extern const struct command bench_tcp_commands[];
+extern const struct command bench_udp_commands[];
 
 /* A reply that says the command was not understood; nothing was called. */
 void command_error(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
