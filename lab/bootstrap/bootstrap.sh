@@ -7,7 +7,12 @@
 #   bash lab/bootstrap/bootstrap.sh vm         what the vm backend needs: QEMU, kmod... (not part of 'all')
 #   bash lab/bootstrap/bootstrap.sh report     what the report tests need: chromium (headless), xmllint
 #   bash lab/bootstrap/bootstrap.sh compose    docker-compose (v1, Debian's) for the hijack demo
+#   bash lab/bootstrap/bootstrap.sh netns      what the netns backend needs: root, ip, nsenter, setpriv
 #   bash lab/bootstrap/bootstrap.sh all vm     several parts, in order
+#   bash lab/bootstrap/bootstrap.sh --check all vm report compose netns
+#                                              installs nothing, starts nothing: prints one line per check,
+#                                              "ok|missing|warn<TAB>check<TAB>what is there, or how to fix it",
+#                                              and exits 1 when something is missing (reuselab doctor reads it)
 #
 # Where an engine already answers (DOCKER_HOST, or /var/run/docker.sock) it is used as it is. Otherwise,
 # as root on Debian, Debian's docker.io is installed and dockerd started in the background. Anything
@@ -104,42 +109,145 @@ ensure_toolchain() {
 # and its modprobe goes into the initramfs; xz/zstd/lz4 unpack modules and kernels; python3 writes the
 # cpio archive; ip, nsenter, setpriv and sysctl are copied into the guest. Each is looked up by the
 # command those scripts call. The guest also runs the static probe, hence the toolchain.
-ensure_vm() {
-  local extra=()
-  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || extra+=(debian-archive-keyring)
-  ensure_commands "the vm backend" "${extra[*]}" qemu-system-x86_64:qemu-system-x86 modprobe:kmod depmod:kmod \
-    modinfo:kmod xz:xz-utils zstd:zstd lz4:lz4 python3:python3 dpkg-deb:dpkg apt-get:apt \
-    ip:iproute2 nsenter:util-linux setpriv:util-linux sysctl:procps
+readonly VM_COMMANDS=(qemu-system-x86_64:qemu-system-x86 modprobe:kmod depmod:kmod modinfo:kmod xz:xz-utils
+  zstd:zstd lz4:lz4 python3:python3 dpkg-deb:dpkg apt-get:apt ip:iproute2 nsenter:util-linux setpriv:util-linux
+  sysctl:procps)
+readonly NETNS_COMMANDS=(ip:iproute2 nsenter:util-linux setpriv:util-linux)
+readonly REPORT_COMMANDS=(chromium:chromium xmllint:libxml2-utils)
+readonly COMPOSE_COMMANDS=(docker-compose:docker-compose)
+
+vm_extra_packages() {
+  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || printf 'debian-archive-keyring'
 }
 
-# ensure_commands WHO "EXTRA PACKAGES" command:package...: installs the packages of missing commands.
-ensure_commands() {
-  local who=$1 missing=() pair cmd pkg
-  read -r -a missing <<<"$2"
-  shift 2
+ensure_vm() {
+  ensure_commands "the vm backend" "$(vm_extra_packages)" "${VM_COMMANDS[@]}"
+}
+
+ensure_netns() {
+  [ "$(id -u)" = 0 ] || die "the netns backend needs root: it makes network namespaces and runs actors as other uids"
+  ensure_commands "the netns backend" "" "${NETNS_COMMANDS[@]}"
+}
+
+# missing_packages "EXTRA PACKAGES" command:package...: the packages of the missing commands, sorted.
+missing_packages() {
+  local missing=() pair cmd pkg
+  read -r -a missing <<<"$1"
+  shift
   local PATH=$PATH:/usr/sbin:/sbin # modprobe and depmod live in sbin, which a non-root PATH may lack
   for pair in "$@"; do
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
   done
+  [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}" | sort -u
+}
+
+# The docker backend keeps lab networks from routing out of the host with an nftables table of its own
+# (lab/backend/docker/egress-guard.ts).
+ensure_guard() {
+  ensure_commands "the docker backend's egress guard" "" nft:nftables
+}
+
+# ensure_commands WHO "EXTRA PACKAGES" command:package...: installs the packages of missing commands.
+ensure_commands() {
+  local who=$1 extra=$2 missing=()
+  shift 2
+  mapfile -t missing < <(missing_packages "$extra" "$@")
   [ ${#missing[@]} -eq 0 ] && return 0
-  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   can_install || die "$who needs these Debian packages: ${missing[*]} (install them, e.g. 'apt-get install ${missing[*]}', and retry)"
   apt_install "${missing[@]}"
 }
 
 ensure_part() {
   case "$1" in
-    all) ensure_toolchain; ensure_engine ;;
-    engine) ensure_engine ;;
+    all) ensure_toolchain; ensure_engine; ensure_guard ;;
+    engine) ensure_engine; ensure_guard ;;
     toolchain) ensure_toolchain ;;
     vm) ensure_toolchain; ensure_vm ;;
-    report) ensure_commands "the HTML and JUnit report checks" "" chromium:chromium xmllint:libxml2-utils ;;
-    compose) ensure_engine; ensure_commands "the hijack demo" "" docker-compose:docker-compose ;;
-    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, report or compose)" ;;
+    netns) ensure_toolchain; ensure_netns ;;
+    report) ensure_commands "the HTML and JUnit report checks" "" "${REPORT_COMMANDS[@]}" ;;
+    compose) ensure_engine; ensure_commands "the hijack demo" "" "${COMPOSE_COMMANDS[@]}" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report or compose)" ;;
+  esac
+}
+
+# --check: the same tests as the ensure_* functions, reported instead of acted on.
+CHECK_MISSING=0
+report() { # report ok|missing|warn CHECK TEXT
+  printf '%s\t%s\t%s\n' "$1" "$2" "$3"
+  [ "$1" != missing ] || CHECK_MISSING=1
+}
+
+check_engine() {
+  if engine_answers; then
+    local version=""
+    command -v docker >/dev/null 2>&1 && version=$(timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null || true)
+    report ok engine "Docker engine ${version:-answers} at ${DOCKER_HOST:-/var/run/docker.sock}"
+  elif [ -n "${DOCKER_HOST:-}" ]; then
+    report missing engine "nothing answers at DOCKER_HOST=$DOCKER_HOST: start that engine, or unset DOCKER_HOST"
+  elif command -v dockerd >/dev/null 2>&1; then
+    report missing engine "dockerd is installed but does not answer: start it ('systemctl start docker'), or as root run 'bash lab/bootstrap/bootstrap.sh engine'"
+  else
+    report missing engine "no Docker engine: 'apt-get install docker.io' and start it, or as root run 'bash lab/bootstrap/bootstrap.sh engine'"
+  fi
+}
+
+check_toolchain() {
+  if command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && static_link_works; then
+    report ok toolchain "$(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /'), make; links statically"
+  else
+    report missing toolchain "the probe needs gcc, make and a static libc: 'apt-get install gcc make libc6-dev' (or 'bash lab/bootstrap/bootstrap.sh toolchain' as root)"
+  fi
+}
+
+# check_commands CHECK PART "EXTRA PACKAGES" command:package...
+check_commands() {
+  local check=$1 part=$2 extra=$3 missing=()
+  shift 3
+  mapfile -t missing < <(missing_packages "$extra" "$@")
+  if [ ${#missing[@]} -eq 0 ]; then
+    report ok "$check" "$(printf '%s\n' "$@" | cut -d: -f1 | paste -sd' ')"
+  else
+    report missing "$check" "'apt-get install ${missing[*]}' (or 'bash lab/bootstrap/bootstrap.sh $part' as root)"
+  fi
+}
+
+# KVM as images/guest/boot.sh decides it: /dev/kvm that it may use, and whether a guest really ran on
+# it (boot.sh remembers that per host kernel in the cache). Without KVM the guests run under TCG.
+check_kvm() {
+  local mark=${REUSELAB_CACHE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.cache}/kvm.$(uname -r)
+  if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+    report warn kvm "no usable /dev/kvm: guests run under TCG, software emulation (several times slower)"
+  elif [ "$(cat "$mark" 2>/dev/null)" = no ]; then
+    report warn kvm "/dev/kvm is there but a guest failed on it: guests run under TCG (several times slower); delete $mark to try again"
+  elif [ "$(cat "$mark" 2>/dev/null)" = yes ]; then
+    report ok kvm "guests run under KVM"
+  else
+    report ok kvm "/dev/kvm is usable (the first guest boot tries it, and falls back to TCG if it fails)"
+  fi
+}
+
+check_part() {
+  case "$1" in
+    all) check_toolchain; check_engine ;;
+    engine) check_engine ;;
+    toolchain) check_toolchain ;;
+    vm) check_commands vm-tools vm "$(vm_extra_packages)" "${VM_COMMANDS[@]}"; check_kvm ;;
+    netns)
+      if [ "$(id -u)" = 0 ]; then report ok root "running as root"; else report missing root "the netns backend needs root: run as root, or use the docker backend"; fi
+      check_commands netns-tools netns "" "${NETNS_COMMANDS[@]}" ;;
+    report) check_commands report-tools report "" "${REPORT_COMMANDS[@]}" ;;
+    compose) check_commands compose compose "" "${COMPOSE_COMMANDS[@]}" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report or compose)" ;;
   esac
 }
 
 # Several parts at once: bootstrap.sh all vm report compose
+if [ "${1:-}" = --check ]; then
+  shift
+  [ $# -eq 0 ] && set -- all
+  for part in "$@"; do check_part "$part"; done
+  exit "$CHECK_MISSING"
+fi
 [ $# -eq 0 ] && set -- all
 for part in "$@"; do ensure_part "$part"; done

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
 // The `reuselab` command: runs the TypeScript CLI through ts-node (transpile only; `npm run typecheck` checks types).
 require("ts-node").register({ transpileOnly: true, project: require("node:path").join(__dirname, "../../tsconfig.json") });
-require("./main.ts")
-  .main(process.argv.slice(2))
-  .then((code) => process.exit(code));
+require("./main.ts").runCli();

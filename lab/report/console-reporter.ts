@@ -1,10 +1,11 @@
-/** The console: one line per run with its verdict, the evidence of each failure, and a summary. */
+/** The console: one line per run with its verdict, the evidence of each failure, the matrix, and a summary. */
 import type { LabEvent, Reporter } from "../events/events";
 import type { KernelInfo } from "../backend/backend";
 import type { ClaimAudit, ClaimVerdict } from "../verdict/claims-audit";
 import { buildMatrix, CELL } from "./matrix";
 import { describeObservation } from "../verdict/observation";
 import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
+import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "./terminal";
 
 export interface ConsoleOptions {
   write?: (text: string) => void;
@@ -12,13 +13,10 @@ export interface ConsoleOptions {
 }
 
 const VERDICTS: ClaimVerdict[] = ["refuted", "partly", "confirmed", "untested"];
-const VERDICT_COLOR: Record<ClaimVerdict, number> = { refuted: 31, partly: 33, confirmed: 32, untested: 2 };
-const LABEL: Record<Outcome, string> = { passed: "PASS ", failed: "FAIL ", skipped: "SKIP ", xfail: "XFAIL", xpass: "XPASS" };
-const COLOR: Record<Outcome, number> = { passed: 32, failed: 31, skipped: 33, xfail: 36, xpass: 35 };
-
-export function wantsColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
-}
+type Paint = keyof Pick<Colors, "red" | "yellow" | "green" | "dim" | "cyan" | "magenta">;
+const VERDICT_COLOR: Record<ClaimVerdict, Paint> = { refuted: "red", partly: "yellow", confirmed: "green", untested: "dim" };
+export const LABEL: Record<Outcome, string> = { passed: "PASS ", failed: "FAIL ", skipped: "SKIP ", xfail: "XFAIL", xpass: "XPASS" };
+export const OUTCOME_COLOR: Record<Outcome, Paint> = { passed: "green", failed: "red", skipped: "yellow", xfail: "cyan", xpass: "magenta" };
 
 /** The observations that carry a run's point: errnos, counts received or accepted, TCP states, kills. */
 function evidence(r: RunResult): string {
@@ -28,14 +26,38 @@ function evidence(r: RunResult): string {
     .join(" · ");
 }
 
+/** "3 passed, 1 failed, 2 skipped": the outcomes that occurred (passed and failed always). */
+export function countOutcomes(results: readonly RunResult[]): string {
+  const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
+  const parts = [`${count("passed")} passed`, `${count("failed")} failed`];
+  for (const o of ["skipped", "xfail", "xpass"] as const) if (count(o)) parts.push(`${count(o)} ${o}`);
+  return parts.join(", ");
+}
+
+/** The lines under a run that did not pass: each failure as file:line: actor: call: expected … but got …. */
+export function problemLines(r: RunResult): string[] {
+  switch (r.outcome) {
+    case "failed":
+      return r.failures.map(formatFailure);
+    case "xfail":
+      return [`known failure: ${r.reason}`];
+    case "xpass":
+      return [`expected to fail (${r.reason}) but passed: update the case`];
+    case "skipped":
+      return [r.reason];
+    case "passed":
+      return [];
+  }
+}
+
 export class ConsoleReporter implements Reporter {
   private readonly write: (text: string) => void;
-  private readonly color: boolean;
+  private readonly c: Colors;
   private kernels = 1;
 
   constructor(opts: ConsoleOptions = {}) {
     this.write = opts.write ?? ((t) => process.stdout.write(t));
-    this.color = opts.color ?? wantsColor(process.stdout);
+    this.c = colorsFor(opts.color ?? wantsColor(process.stdout));
   }
 
   onEvent(e: LabEvent): void {
@@ -62,43 +84,25 @@ export class ConsoleReporter implements Reporter {
     }
   }
 
-  private paint(code: number, text: string): string {
-    return this.color ? `\x1b[${code}m${text}\x1b[0m` : text;
-  }
-
   private runLine(r: RunResult): string {
-    const head = `  ${this.paint(COLOR[r.outcome], LABEL[r.outcome])} ${r.id}  ${this.paint(2, `${r.durationMs} ms`)}\n`;
-    const seen = evidence(r);
-    const withEvidence = seen ? `${head}        ${this.paint(2, seen)}\n` : head;
-    switch (r.outcome) {
-      case "failed":
-        return head + r.failures.map((f) => `        ${formatFailure(f)}\n`).join("");
-      case "xfail":
-        return head + `        known failure: ${r.reason}\n`;
-      case "xpass":
-        return head + `        expected to fail (${r.reason}) but passed: update the case\n`;
-      case "skipped":
-        return head + `        ${r.reason}\n`;
-      case "passed":
-        return withEvidence;
-    }
+    const head = `  ${this.c[OUTCOME_COLOR[r.outcome]](LABEL[r.outcome])} ${r.id}  ${this.c.dim(`${r.durationMs} ms`)}\n`;
+    const lines = r.outcome === "passed" ? [evidence(r)].filter(Boolean).map((l) => this.c.dim(l)) : problemLines(r);
+    return head + lines.map((l) => `        ${l}\n`).join("");
   }
 
   private matrix(results: readonly RunResult[], kernels: readonly KernelInfo[]): string {
     const rows = buildMatrix(results, kernels);
-    const width = Math.max(10, ...rows.map((r) => r.id.length));
-    const head = `${"case.variant".padEnd(width)}  ${kernels.map((k) => k.id.padEnd(6)).join(" ")}\n`;
-    const lines = rows.map((r) => {
+    const table = plainTable(["case.variant", ...kernels.map((k) => k.id), ""], this.c);
+    for (const r of rows) {
       const cells = kernels.map((k) => {
-        const c = r.cells[k.id];
-        return c ? this.paint(COLOR[c.outcome], CELL[c.outcome].padEnd(6)) : "".padEnd(6);
+        const cell = r.cells[k.id];
+        return cell ? this.c[OUTCOME_COLOR[cell.outcome]](CELL[cell.outcome]) : "";
       });
-      const mark = r.differs ? this.paint(33, "  <- kernels differ") : "";
-      const notes = r.notes.map((n) => `      ${this.paint(2, n)}\n`).join("");
-      return `${r.id.padEnd(width)}  ${cells.join(" ")}${mark}\n${notes}`;
-    });
+      table.push([r.id, ...cells, r.differs ? this.c.yellow("<- kernels differ") : ""]);
+      for (const n of r.notes) table.push([{ content: this.c.dim(`    ${n}`), colSpan: kernels.length + 2 }]);
+    }
     const differing = rows.filter((r) => r.differs).length;
-    return `\n${head}${lines.join("")}kernels differ on ${differing} of ${rows.length} case variants\n\n`;
+    return `\n${tableText(table)}\nkernels differ on ${differing} of ${rows.length} case variants\n\n`;
   }
 
   private audit(audit: readonly ClaimAudit[], kernels: readonly KernelInfo[]): string {
@@ -107,27 +111,21 @@ export class ConsoleReporter implements Reporter {
     const perKernel = ids.length === 1 ? `on ${ids[0]}: ${counts(ids[0]!)}` : ids.map((k) => `\n  on ${k}: ${counts(k)}`).join("");
     const head = `claims audit, ${audit.length} claims of the seed guide ${perKernel}\n`;
     const rank = (a: ClaimAudit) => Math.min(...ids.map((k) => VERDICTS.indexOf(a.verdicts[k]!)));
-    const width = Math.max(0, ...audit.map((a) => a.id.length));
     const judged = audit.filter((a) => ids.some((k) => a.verdicts[k] !== "untested"));
     const untested = audit.filter((a) => !judged.includes(a)).map((a) => a.id);
     const named = untested.length <= 8 ? `: ${untested.join(", ")}` : " (the JSON results list them)";
-    const tail = untested.length ? `  ${this.paint(2, `${untested.length} untested: no passing run of this selection names them${named}`)}\n` : "";
-    const lines = [...judged]
-      .sort((a, b) => rank(a) - rank(b))
-      .map((a) => {
-        const verdicts = ids.map((k) => (ids.length > 1 ? `${k}:` : "") + a.verdicts[k]!.toUpperCase().padEnd(9)).join(" ");
-        const painted = this.paint(VERDICT_COLOR[VERDICTS[rank(a)]!], verdicts);
-        const shown = `${a.evidence[0]}${a.evidence.length > 1 ? ` (+${a.evidence.length - 1})` : ""}`;
-        return `  ${painted} ${a.id.padEnd(width)}  ${this.paint(2, shown)}\n`;
-      });
-    return head + lines.join("") + tail;
+    const tail = untested.length ? `  ${this.c.dim(`${untested.length} untested: no passing run of this selection names them${named}`)}\n` : "";
+    const table = plainTable([], this.c);
+    for (const a of [...judged].sort((x, y) => rank(x) - rank(y))) {
+      const verdicts = ids.map((k) => (ids.length > 1 ? `${k}:` : "") + a.verdicts[k]!.toUpperCase().padEnd(9)).join(" ");
+      const shown = `${a.evidence[0]}${a.evidence.length > 1 ? ` (+${a.evidence.length - 1})` : ""}`;
+      table.push([this.c[VERDICT_COLOR[VERDICTS[rank(a)]!]](verdicts.trimEnd()), a.id, this.c.dim(shown)]);
+    }
+    return head + (judged.length ? `${tableText(table)}\n` : "") + tail;
   }
 
   private summary(results: RunResult[], ms: number, interrupted: boolean): string {
-    const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
-    const parts = [`${count("passed")} passed`, `${count("failed")} failed`];
-    for (const o of ["skipped", "xfail", "xpass"] as const) if (count(o)) parts.push(`${count(o)} ${o}`);
     const tail = interrupted ? " (interrupted)" : "";
-    return `${results.length} run${results.length === 1 ? "" : "s"}: ${parts.join(", ")} in ${(ms / 1000).toFixed(1)} s${tail}\n`;
+    return `${results.length} run${results.length === 1 ? "" : "s"}: ${countOutcomes(results)} in ${(ms / 1000).toFixed(1)} s${tail}\n`;
   }
 }

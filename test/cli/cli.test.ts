@@ -17,11 +17,11 @@ function lab(args: string[], env: NodeJS.ProcessEnv = {}) {
 test("--help prints the usage and exits 0; an unknown option exits 2", (t) => {
   const help = lab(["--help"]);
   t.is(help.code, 0);
-  t.regex(help.out, /usage: npm run lab -- \[run\|matrix\] \[options\]/);
-  t.regex(help.out, /--cases PATH/);
+  t.regex(help.out, /Usage: reuselab \[command\] \[options\]/);
+  t.regex(lab(["run", "--help"]).out, /--cases <path>/);
   const bad = lab(["--bogus"]);
   t.is(bad.code, 2);
-  t.regex(bad.err, /Unknown option '--bogus'/);
+  t.regex(bad.err, /unknown option '--bogus'/);
   const jobs = lab(["--jobs", "0"]);
   t.is(jobs.code, 2);
   t.regex(jobs.err, /--jobs 0 is not a whole number from 1 to 32/);

@@ -53,8 +53,8 @@ export class NetnsBackend implements Backend {
   }
 }
 
-/** Deletes the namespaces of earlier runs whose runner is gone; returns how many. */
-function removeLeftoverNamespaces(): number {
+/** Deletes the namespaces of earlier runs whose runner is gone; returns how many. Root only. */
+export function removeLeftoverNamespaces(): number {
   let removed = 0;
   for (const name of execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0] ?? "")) {
     const pid = PREFIX.exec(name)?.[1];

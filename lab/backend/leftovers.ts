@@ -1,0 +1,41 @@
+/**
+ * Everything killed runs left on this machine, of every backend: containers and networks labelled
+ * reuselab.run (docker), network namespaces named rl-<pid>-… (netns), guest directories
+ * reuselab-vm-<pid>-… in the temp folder with their QEMU (vm). Only objects whose runner process is
+ * gone are removed; a run still going, here or in another terminal, keeps its own.
+ */
+import { execFileSync } from "node:child_process";
+import { removeLeftovers } from "./docker/cleanup";
+import { connectEngine } from "./docker/engine";
+import { removeLeftoverNamespaces } from "./netns/netns-backend";
+import { removeLeftoverVms } from "./vm/guest-vm";
+
+export interface LeftoverReport {
+  removed: { containers: number; networks: number; "network namespaces": number; "guest VMs": number };
+  /** What could not be looked at, and why. */
+  unchecked: string[];
+}
+
+export async function removeAllLeftovers(): Promise<LeftoverReport> {
+  const report: LeftoverReport = { removed: { containers: 0, networks: 0, "network namespaces": 0, "guest VMs": 0 }, unchecked: [] };
+  try {
+    const { containers, networks } = await removeLeftovers(await connectEngine());
+    Object.assign(report.removed, { containers, networks });
+  } catch (e) {
+    report.unchecked.push(`containers and networks: ${(e as Error).message}`);
+  }
+  if (process.getuid?.() !== 0) report.unchecked.push("network namespaces: only root can list and delete them");
+  else if (!hasIp()) report.unchecked.push("network namespaces: 'ip' is not installed (Debian: iproute2), so there can be none of the lab's");
+  else report.removed["network namespaces"] = removeLeftoverNamespaces();
+  report.removed["guest VMs"] = removeLeftoverVms();
+  return report;
+}
+
+function hasIp(): boolean {
+  try {
+    execFileSync("ip", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}

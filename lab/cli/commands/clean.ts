@@ -1,0 +1,19 @@
+/** reuselab clean: removes what killed runs left (containers, networks, namespaces, guests), never a live run's. */
+import type { Command } from "commander";
+import { removeAllLeftovers } from "../../backend/leftovers";
+import { EXIT } from "../exit-codes";
+import type { ExitSink } from "../options";
+
+export function cleanCommand(parent: Command, exit: ExitSink): void {
+  parent
+    .command("clean")
+    .description("remove every object a killed or crashed run left: docker containers and networks, network namespaces, guest VMs; a run still going keeps its own")
+    .action(async () => {
+      const { removed, unchecked } = await removeAllLeftovers();
+      const counts = Object.entries(removed).map(([what, n]) => `${n} ${what}`);
+      const total = Object.values(removed).reduce((a, b) => a + b, 0);
+      process.stdout.write(`reuselab clean: ${total ? `removed ${counts.join(", ")}` : "nothing left by killed runs"}\n`);
+      for (const u of unchecked) process.stdout.write(`  not checked: ${u}\n`);
+      exit(EXIT.passed);
+    });
+}

@@ -1,0 +1,43 @@
+/**
+ * reuselab merge OUT.json IN.json…: joins the JSON results of several jobs (a CI job per kernel) into
+ * one, recomputes the claims audit over all of them, and writes the other reports from the whole.
+ */
+import type { Command } from "commander";
+import { loadCatalogue } from "../../case/load-cases";
+import { EventBus } from "../../events/events";
+import { countOutcomes } from "../../report/console-reporter";
+import { JsonReporter } from "../../report/json-reporter";
+import { auditMerged, mergeResults, readResultsFile } from "../../report/merge-results";
+import { isBad } from "../../verdict/outcome";
+import { EXIT } from "../exit-codes";
+import { fileReporters } from "../file-reporters";
+import { addCasesOption, casePaths, type ExitSink, type ReportOptions, type SelectionOptions } from "../options";
+
+export function mergeCommand(parent: Command, exit: ExitSink): void {
+  const cmd = parent
+    .command("merge")
+    .description("join the --json results of several jobs (e.g. one per kernel) into one file, with the claims audit recomputed over all their runs")
+    .argument("<out>", "the merged results (schema 1) to write")
+    .argument("<inputs...>", "results files written by 'reuselab run --json FILE'");
+  addCasesOption(cmd)
+    .option("--junit <file>", "also write a JUnit XML report of the merged results")
+    .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions) => {
+      const merged = mergeResults(inputs.map((file) => ({ file, results: readResultsFile(file) })));
+      const catalogue = loadCatalogue(casePaths(o));
+      const { audit, planned, unknown } = auditMerged(merged, catalogue);
+      for (const w of merged.warnings) process.stderr.write(`reuselab merge: ${w}\n`);
+      if (unknown.length) process.stderr.write(`reuselab merge: ${unknown.length} runs are not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`);
+      const bus = new EventBus().add(new JsonReporter(out));
+      for (const r of fileReporters({ junit: o.junit })) bus.add(r);
+      const durationMs = merged.runs.reduce((ms, r) => ms + r.durationMs, 0);
+      bus.emit({ type: "session-started", backend: "merged", kernels: merged.kernels, runs: planned, leftoversRemoved: {} });
+      bus.emit({ type: "session-finished", kernels: merged.kernels, results: merged.runs, claims: catalogue.claims, audit, durationMs, interrupted: false });
+      await bus.close();
+      const judged = audit.filter((a) => Object.values(a.verdicts).some((v) => v !== "untested")).length;
+      process.stdout.write(
+        `reuselab merge: ${inputs.length} files, ${merged.runs.length} runs on ${merged.kernels.map((k) => k.id).join(", ")} (${countOutcomes(merged.runs)}); ` +
+          `claims audit: ${judged} of ${audit.length} claims judged; wrote ${[out, o.junit].filter(Boolean).join(", ")}\n`,
+      );
+      exit(merged.runs.some(isBad) ? EXIT.failed : EXIT.passed);
+    });
+}

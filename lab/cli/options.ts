@@ -1,0 +1,75 @@
+/** The options several commands share, each defined once: same flag, same words in every --help. */
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { resolve } from "node:path";
+import type { Selection } from "../plan/plan";
+import { HOST_BACKENDS, type HostBackend } from "./backends";
+
+export const DEFAULT_CASES = resolve(__dirname, "../../cases");
+
+/** Sets the command's exit status; an action calls it once, when it is done. */
+export type ExitSink = (code: number) => void;
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+export function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${flag} ${value} is not a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+export interface SelectionOptions {
+  cases?: string[];
+  filter?: string[];
+  tag?: string[];
+  slow?: boolean;
+}
+
+export function addCasesOption(cmd: Command): Command {
+  return cmd.option("--cases <path>", "a case folder or file (repeatable; default: the catalogue in cases/)", collect);
+}
+
+export function addSelectionOptions(cmd: Command): Command {
+  return addCasesOption(cmd)
+    .option("--filter <text>", "only runs whose id (case.variant@kernel) contains TEXT (repeatable)", collect)
+    .option("--tag <tag>", "only cases tagged TAG (repeatable; --tag slow runs the slow ones)", collect);
+}
+
+export function casePaths(o: SelectionOptions): string[] {
+  return o.cases ?? [DEFAULT_CASES];
+}
+
+export function selectionOf(o: SelectionOptions): Selection {
+  return { filter: o.filter ?? [], tags: o.tag ?? [], slow: o.slow ?? false };
+}
+
+export function addKernelsOption(cmd: Command, what: string): Command {
+  return cmd.option("--kernels <list>", `${what}, e.g. host,5.10,6.1,6.12 (guests boot under QEMU)`, (v) => v.split(",").map((k) => k.trim()).filter(Boolean));
+}
+
+export function addBackendOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option("--backend <name>", "for the host's kernel: docker (a container per actor) or netns (probe processes in network namespaces; no engine, root only)")
+      .choices(HOST_BACKENDS)
+      .default("docker"),
+  );
+}
+
+export function addReportOptions(cmd: Command): Command {
+  return cmd
+    .option("--json <file>", "write the results (schema 1) to FILE")
+    .option("--junit <file>", "write a JUnit XML report to FILE (a testsuite per kernel, a testcase per run)");
+}
+
+export interface ReportOptions {
+  json?: string;
+  junit?: string;
+}
+
+export interface RunOptions extends SelectionOptions, ReportOptions {
+  kernels?: string[];
+  backend: HostBackend;
+  jobs: number;
+  repeat: number;
+}
