@@ -12,6 +12,7 @@ import type { ActorRuntime, ExitInfo } from "../../steps/actor-runtime";
 import type { Host } from "../../steps/grammar";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { removeLabelled, removeLeftovers } from "./cleanup";
+import { ensureEgressGuard } from "./egress-guard";
 import { connectEngine } from "./engine";
 import { LabContainer, ProbeContainer } from "./lab-container";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
@@ -34,6 +35,7 @@ export class DockerBackend implements Backend {
 
   async prepare(): Promise<PrepareReport> {
     this.docker = await connectEngine();
+    ensureEgressGuard();
     const { containers, networks } = await removeLeftovers(this.docker);
     this.image = await ensureProbeImage(this.docker);
     const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));

@@ -7,6 +7,8 @@ import type Docker from "dockerode";
 
 const POOL_PREFIX = "10.213"; // 256 /24 networks: 10.213.0.0/24 … 10.213.255.0/24
 const POOL6_PREFIX = "fd00:213"; // with each, a unique-local /64: fd00:213:N::/64
+/** Every lab network lies in these ranges; the egress guard keeps their traffic inside them. */
+export const LAB_RANGES = { v4: `${POOL_PREFIX}.0.0/16`, v6: `${POOL6_PREFIX}::/32` } as const;
 const claimed = new Set<string>();
 
 export interface LabNetwork {

@@ -1,0 +1,123 @@
+// Safety by construction, checked on a real lab: how the actors' containers are locked down, and that
+// a lab network has no route out of the host. The "outside" is a namespace of this test's own, reached
+// through the host's routing, so no packet of the test ever goes anywhere but the lab's own namespaces.
+import test from "ava";
+import { spawn, spawnSync } from "node:child_process";
+import { release } from "node:os";
+import Docker from "dockerode";
+import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
+import { DockerBackend } from "../../lab/backend/docker/docker-backend";
+import { ensureEgressGuard, GUARD_TABLE, nftBinary } from "../../lab/backend/docker/egress-guard";
+import { LAB_RANGES } from "../../lab/backend/docker/lab-network";
+import { ProbeSession } from "../../lab/probe/probe-session";
+
+const sh = (cmd: string) => spawnSync("bash", ["-c", cmd], { encoding: "utf8" });
+const OUTSIDE = `rl-outside-${process.pid}`;
+// 198.18.0.0/15 is for benchmarking networks (RFC 2544): nothing on this machine uses it.
+const [OUT_ADDR, HOST_ADDR] = ["198.18.213.1", "198.18.213.2"];
+
+/** A namespace beside the host, routed from it like any network the host could forward lab traffic to. */
+function makeOutside(): void {
+  const r = sh(`set -e
+    ip netns add ${OUTSIDE}
+    ip link add ${OUTSIDE.slice(0, 11)}h type veth peer name eth0 netns ${OUTSIDE}
+    ip addr add ${HOST_ADDR}/30 dev ${OUTSIDE.slice(0, 11)}h && ip link set ${OUTSIDE.slice(0, 11)}h up
+    ip -n ${OUTSIDE} addr add ${OUT_ADDR}/30 dev eth0 && ip -n ${OUTSIDE} link set eth0 up && ip -n ${OUTSIDE} link set lo up
+    ip -n ${OUTSIDE} route add default via ${HOST_ADDR}`);
+  if (r.status !== 0) throw new Error(`could not make the outside namespace: ${r.stderr}`);
+}
+
+/** A probe in the outside namespace, bound to udp OUT_ADDR:9999. */
+async function outsideListener() {
+  const child = spawn("ip", ["netns", "exec", OUTSIDE, buildProbeBinary()], { stdio: ["pipe", "pipe", "pipe"] });
+  const session = new ProbeSession("outside", child.stdin, child.stdout, child.stderr);
+  await session.call(["socket", "s", "udp", "4"]);
+  const bound = await session.call(["bind", "s", OUT_ADDR, "9999"]);
+  if (bound.ret !== 0) throw new Error(`outside bind: ${JSON.stringify(bound)}`);
+  return { session, child, received: async () => Number((await session.call(["recv", "s", "5", "700", "200"])).received ?? -1) };
+}
+
+let backend: DockerBackend;
+test.before(async () => {
+  makeOutside();
+  backend = new DockerBackend();
+  await backend.prepare();
+});
+test.after.always(async () => {
+  await backend?.[Symbol.asyncDispose]();
+  sh(`ip netns del ${OUTSIDE}; ip link del ${OUTSIDE.slice(0, 11)}h 2>/dev/null`);
+  ensureEgressGuard();
+});
+
+const spec = {
+  runId: "safety.default@host",
+  namespaces: [{ name: "a", sysctls: {} }],
+  actors: [
+    { name: "a", uid: 1000, netns: "a", caps: [] },
+    { name: "r", uid: 0, netns: "a", caps: ["NET_RAW"] },
+  ],
+};
+
+test.serial("every container: no capabilities but those a case names, read-only root, no new privileges, pids and memory bounded", async (t) => {
+  await using lab = await backend.start(spec, { id: "host", release: release() });
+  t.truthy(lab);
+  const docker = new Docker();
+  const mine = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.session}`] } });
+  t.is(mine.length, 3, "a holder for the namespace and one container per actor");
+  for (const c of mine) {
+    const h = (await docker.getContainer(c.Id).inspect()).HostConfig;
+    const user = (await docker.getContainer(c.Id).inspect()).Config.User;
+    t.deepEqual(h.CapDrop, ["ALL"], c.Id);
+    t.deepEqual(h.CapAdd ?? [], user === "0" ? ["NET_RAW"] : [], `caps of uid ${user}`);
+    t.true(h.ReadonlyRootfs, "read-only root");
+    t.deepEqual(h.SecurityOpt, ["no-new-privileges"]);
+    t.true((h.PidsLimit ?? 0) > 0 && (h.PidsLimit ?? 0) <= 64, `pids limit ${h.PidsLimit}`);
+    t.true((h.Memory ?? 0) > 0 && (h.Memory ?? 0) <= 128 * 2 ** 20, `memory ${h.Memory}`);
+    t.false(h.Privileged);
+  }
+  t.deepEqual(mine.map((c) => c.Labels["reuselab.case"]).filter((x) => x !== "safety.default@host"), []);
+
+  // The probe listens on nothing a case did not ask for. The only sockets of a fresh lab namespace are
+  // Docker's embedded DNS resolver (dockerd's, on 127.0.0.11, in every user-defined network).
+  const pid = (await docker.getContainer(mine[0]!.Id).inspect()).State.Pid;
+  const ss = sh(`nsenter -t ${pid} -n ss -Htuan`);
+  t.is(ss.status, 0, ss.stderr);
+  const sockets = ss.stdout.split("\n").filter(Boolean);
+  t.deepEqual(sockets.filter((l) => l.split(/\s+/)[4]?.startsWith("127.0.0.11:") !== true), [], "only Docker's resolver");
+
+  const net = (await docker.listNetworks({ filters: { label: [`reuselab.run=${backend.session}`] } }))[0]!;
+  t.is(net.Options?.["com.docker.network.bridge.enable_ip_masquerade"], "false");
+  t.true((net.IPAM?.Config ?? []).every((c) => c.Subnet?.startsWith("10.213.") || c.Subnet?.startsWith("fd00:213:")));
+});
+
+test.serial("a lab network has no route out: the egress guard drops what the host would forward, and only that", async (t) => {
+  const rules = sh(`${nftBinary()} list table inet ${GUARD_TABLE}`);
+  t.is(rules.status, 0, rules.stderr);
+  t.regex(rules.stdout, new RegExp(`ip saddr ${LAB_RANGES.v4.replace(/\./g, "\\.")} ip daddr != \\{ ${LAB_RANGES.v4.replace(/\./g, "\\.")}, 224\\.0\\.0\\.0/4 \\}.* drop`));
+  t.regex(rules.stdout, /ip6 saddr fd00:213::\/32 ip6 daddr != \{ fd00:213::\/32, ff00::\/8 \}.* drop/);
+
+  const outside = await outsideListener();
+  t.teardown(() => outside.child.kill("SIGKILL"));
+  await using lab = await backend.start(spec, { id: "host", release: release() });
+  const a = lab.actor("a");
+  const send = () => a.call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
+
+  // The path works: the host itself reaches the outside namespace.
+  const host = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "pipe"] });
+  t.teardown(() => host.kill("SIGKILL"));
+  await new ProbeSession("host", host.stdin, host.stdout, host.stderr).call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
+  t.is(await outside.received(), 5, "from the host (not forwarded)");
+
+  // From a lab container the same datagrams are forwarded by the host, and dropped by the guard.
+  t.like(await send(), { ret: 0, sent: 5 });
+  t.is(await outside.received(), 0, "a lab container reached a network outside the lab");
+
+  // Without the guard they would have gone out: the drop is the guard's doing, not an accident of routing.
+  t.is(sh(`${nftBinary()} delete table inet ${GUARD_TABLE}`).status, 0);
+  try {
+    await send();
+    t.is(await outside.received(), 5, "without the guard the host forwards them");
+  } finally {
+    ensureEgressGuard();
+  }
+});
