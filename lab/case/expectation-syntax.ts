@@ -5,6 +5,8 @@ import { exactly, TCP_STATES, type Expectation, type ExpectationKind, type Range
 import { suggestion } from "./problems";
 
 const ERRNO_NAMES = Object.keys(constants.errno);
+/** More sockets in one state than a case can make (connect-many makes at most 4096). */
+const MAX_STATES = 4096;
 const HINT = "write ok, an errno (EADDRINUSE), a count (20) or range (25..75), killed, or TCP states (FIN_WAIT2, none)";
 
 export function parseExpectation(text: string, allowed: readonly ExpectationKind[]): Expectation {
@@ -19,11 +21,16 @@ function read(text: string): Expectation {
   if (text === "") throw new StepSyntaxError("nothing after '=>'", HINT);
   if (text === "ok") return { kind: "ok" };
   if (text === "killed") return { kind: "killed" };
+  const backwards = /^(\d+)\*([A-Z_0-9]+)$/.exec(text);
+  if (backwards) throw new StepSyntaxError(`'${text}' puts the count first`, `write ${backwards[2]}*${backwards[1]}`);
   if (/^\d/.test(text)) return { kind: "count", range: parseRange(text) };
   // "ESTABLISHED*8" stands for eight ESTABLISHED.
   const words = text.split(/\s+/).flatMap((w) => {
     const m = /^([A-Z_0-9]+)\*(\d+)$/.exec(w);
-    return m ? Array<string>(Number(m[2])).fill(m[1]!) : [w];
+    if (!m) return [w];
+    const n = Number(m[2]);
+    if (n < 1 || n > MAX_STATES) throw new StepSyntaxError(`'${w}' is not 1 to ${MAX_STATES} sockets`, n < 1 ? "leave the state out (or expect none)" : `expect at most ${MAX_STATES} sockets in one state`);
+    return Array<string>(n).fill(m[1]!);
   });
   if (words.length && words.every((w) => (TCP_STATES as readonly string[]).includes(w))) return { kind: "states", states: countStates(words) };
   if (/^E[A-Z0-9]+$/.test(text)) {
@@ -54,7 +61,7 @@ function readGroup(text: string): Expectation {
     else if (word === "fair" && value === undefined) e.fair = true;
     else throw new StepSyntaxError(`'${clause}' is not a group expectation`, "a group expects clauses: total N|A..B, each N|A..B, one N, fair");
   }
-  if (e.one !== undefined && (e.each || e.total)) throw new StepSyntaxError("'one N' says every other member got 0; it does not combine with each or total");
+  if (e.one !== undefined && (e.each || e.total)) throw new StepSyntaxError("'one N' says every other member got 0; it does not combine with each or total", "write either 'one N' or 'total …, each …'");
   return e;
 }
 
@@ -62,6 +69,7 @@ export function parseRange(text: string): Range {
   const m = /^(\d+)(?:\.\.(\d+))?$/.exec(text);
   if (!m) throw new StepSyntaxError(`'${text}' is not a count or a range`, "write a whole number (20) or a range (25..75)");
   const r = m[2] === undefined ? exactly(Number(m[1])) : { min: Number(m[1]), max: Number(m[2]) };
+  if (!Number.isSafeInteger(r.max)) throw new StepSyntaxError(`'${text}' is too large to count`, `counts go up to ${Number.MAX_SAFE_INTEGER}`);
   if (r.min > r.max) throw new StepSyntaxError(`range '${text}' is empty`, `write ${r.max}..${r.min}`);
   return r;
 }

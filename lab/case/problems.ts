@@ -52,6 +52,7 @@ function editDistance(a: string, b: string): number {
 export function suggestion(word: string, known: readonly string[], what: string): string {
   const near = didYouMean(word, known);
   if (near) return `did you mean '${near}'?`;
+  if (!known.length) return `there are no ${what} to choose from`;
   const shown = known.slice(0, 16).join(", ");
   return `known ${what}: ${shown}${known.length > 16 ? `, … (${known.length} in all)` : ""}`;
 }

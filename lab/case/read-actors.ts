@@ -22,9 +22,9 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
   for (const pair of node.items) {
     const name = keyText(pair);
     const at = (message: string, fix?: string, n: Node | Pair = pair) => report({ file: y.file, line: y.lineOf(n), message, ...(fix ? { fix } : {}) });
-    if (!NAME.test(name)) at(`actor name '${name}' is not lower-case letters, digits and -`);
+    if (!NAME.test(name)) at(`actor name '${name}' is not lower-case letters, digits and -`, "it names a container and a namespace: write e.g. victim, worker-2");
     if (!isMap(pair.value)) {
-      at(`actor '${name}' needs { uid: N } (and netns: PEER to share a peer's network namespace)`);
+      at(`actor '${name}' needs { uid: N }`, `write ${name}: { uid: 1000 } (add netns: PEER to share a peer's network namespace)`);
       continue;
     }
     const spec = pair.value;
@@ -37,7 +37,7 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
     const uidNode = spec.get("uid", true) as Node | undefined;
     const uid = Number(text("uid"));
     if (uidNode === undefined) at(`actor '${name}' has no uid`, "add uid: 1000 (the uid its process runs as)");
-    else if (!/^\d+$/.test(text("uid")) || uid > MAX_UID) at(`uid '${text("uid")}' of actor '${name}' is not a whole number from 0 to ${MAX_UID}`, undefined, uidNode);
+    else if (!/^\d+$/.test(text("uid")) || uid > MAX_UID) at(`uid '${text("uid")}' of actor '${name}' is not a whole number from 0 to ${MAX_UID}`, "write e.g. uid: 1000 (0 is root)", uidNode);
 
     let netns = name;
     const netnsNode = spec.get("netns", true) as Node | undefined;
@@ -49,7 +49,7 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
     const caps: string[] = [];
     const capsNode = spec.get("caps", true) as Node | undefined;
     if (capsNode !== undefined) {
-      if (!isSeq(capsNode)) at("'caps' is a list, e.g. caps: [setuid]", undefined, capsNode);
+      if (!isSeq(capsNode)) at("'caps' is a list of capabilities", `write e.g. caps: [setuid]; they are ${CAPS.join(", ")}`, capsNode);
       else
         for (const item of capsNode.items) {
           const cap = substitute(String(isScalar(item) ? item.value : ""), params).text.toLowerCase();
@@ -61,7 +61,7 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
     const sysNode = spec.get("sysctls", true) as Node | undefined;
     if (sysNode !== undefined) {
       const values: Record<string, string> = {};
-      if (!isMap(sysNode)) at("'sysctls' maps a sysctl to its value, e.g. sysctls: { net.ipv4.tcp_migrate_req: 1 }", undefined, sysNode);
+      if (!isMap(sysNode)) at("'sysctls' maps a sysctl to its value", "write e.g. sysctls: { net.ipv4.tcp_migrate_req: 1 }", sysNode);
       else
         for (const p of sysNode.items) {
           const key = keyText(p);
@@ -78,18 +78,23 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
   return { actors, namespaces: namespaces(y, actors, sysctlsOf, report) };
 }
 
-/** Sharing is transitive: a peer of a peer lives in the same namespace. */
+/** Sharing is transitive: a peer of a peer lives in the same namespace. A loop is reported once, where its first actor is declared. */
 function resolveSharing(actors: Actor[], report: Report): void {
   const byName = new Map(actors.map((a) => [a.name, { ...a }]));
+  const loops = new Set<string>();
   for (const a of actors) {
-    const path = new Set<string>();
+    const path: string[] = [];
     let cur = byName.get(a.name)!;
-    while (cur.netns !== cur.name && !path.has(cur.name)) {
-      path.add(cur.name);
+    while (cur.netns !== cur.name && !path.includes(cur.name)) {
+      path.push(cur.name);
       cur = byName.get(cur.netns) ?? cur;
     }
-    if (path.has(cur.name) && cur.netns !== cur.name) {
-      report({ file: a.source.file, line: a.source.line, message: `actor '${a.name}' shares a netns in a loop (${[...path].join(" -> ")})`, fix: "one actor of the group must have its own netns" });
+    const loop = path.includes(cur.name) && cur.netns !== cur.name ? path.slice(path.indexOf(cur.name)) : [];
+    const key = [...loop].sort().join(" ");
+    if (loop.length && !loops.has(key)) {
+      loops.add(key);
+      const first = byName.get(loop[0]!)!.source;
+      report({ file: first.file, line: first.line, message: `actor '${loop[0]!}' shares a netns in a loop (${[...loop, loop[0]].join(" -> ")})`, fix: "one actor of the loop must have its own netns: remove its 'netns:'" });
     }
     a.netns = cur.name;
   }

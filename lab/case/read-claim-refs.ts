@@ -28,12 +28,12 @@ export function readClaimRefs(y: YamlFile, node: Node | undefined, kernel?: Kern
       continue;
     }
     if (!isSeq(pair.value)) {
-      y.problem(pair, `'${relation}' takes a list of claim ids`);
+      y.problem(pair, `'${relation}' takes a list of claim ids`, `write ${relation}: [a-claim-id]`);
       continue;
     }
     for (const item of pair.value.items) {
       if (!isScalar(item) || typeof item.value !== "string") {
-        y.problem(item as Node, "a claim id is a word, e.g. udp-reuseaddr-random-delivery");
+        y.problem(item as Node, "a claim id is a word", "write the id of a claim in claims.yaml, e.g. udp-reuseaddr-random-delivery");
         continue;
       }
       refs.push({ id: item.value, relation, ...(kernel ? { kernel } : {}), source: { file: y.file, line: y.lineOf(item) } });

@@ -5,7 +5,7 @@ import { StepSyntaxError } from "../steps/grammar";
 import { SocketTracker } from "../steps/socket-tracker";
 import type { Step } from "../steps/step";
 import type { ExpectationKind } from "../verdict/expectation";
-import type { Actor, CaseStep, KernelExpectation } from "./case";
+import type { CaseStep, KernelExpectation } from "./case";
 import { parseExpectation } from "./expectation-syntax";
 import { parseKernelSelector } from "./kernel-selector";
 import { suggestion, type Problem } from "./problems";
@@ -15,14 +15,22 @@ import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
 /** The calls a group can make: the counting ones, judged on the members' counts together. */
 const GROUP_VERBS = ["recv", "accept"];
 
-export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: Map<string, string[]>, params: VariantParams, report: (p: Problem) => void): CaseStep[] {
-  const names = new Set(actors.map((a) => a.name));
+export function readSteps(y: YamlFile, items: Node[], actors: readonly string[], groups: Map<string, string[]>, params: VariantParams, report: (p: Problem) => void): CaseStep[] {
+  const names = new Set(actors);
   const sockets = new SocketTracker();
   const steps: CaseStep[] = [];
   for (const item of items) {
     const line = y.lineOf(item);
     const at = (message: string, fix?: string) => report({ file: y.file, line, message, ...(fix ? { fix } : {}) });
-    if (!isMap(item) || !isScalar(item.items[0]?.value)) {
+    const first = isMap(item) ? item.items[0] : undefined;
+    const value = first?.value;
+    if (first && isMap(value) && value.items.length === 1 && isNull(value.items[0]!.value)) {
+      // "- server: {drop}": YAML reads an unquoted {name} as a mapping.
+      const param = `{${keyText(value.items[0]!)}}`;
+      at(`YAML reads '${param}' as a mapping, not as a variant parameter`, `quote it: - ${keyText(first)}: '${param}'`);
+      continue;
+    }
+    if (!isMap(item) || !(isScalar(value) || value === null)) {
       at("a step is one line: '- actor: call => expectation'", "e.g. - victim: bind tcp 0.0.0.0:8080 reuseaddr => ok");
       continue;
     }
@@ -30,20 +38,26 @@ export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: M
     for (const p of extra) if (keyText(p) !== "kernels") at(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
     const key = substitute(keyText(item.items[0]!), params);
     const who = key.text;
-    for (const u of key.unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
-    const raw = String((item.items[0]!.value as { value: unknown }).value ?? "");
+    const raw = String(value?.value ?? "");
     const { text, unknown } = substitute(raw, params);
-    for (const u of unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    // What a missing parameter would have said is unknown: the step is not read further.
+    for (const u of [...key.unknown, ...unknown]) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    if (key.unknown.length || unknown.length) continue;
     // A step that is only a parameter, empty in this variant, is left out of it: "- server: '{drop}'".
-    if (text === "" && /^\{[^}]+\}$/.test(raw.trim()) && !unknown.length) continue;
+    if (text === "" && /^\{[^}]+\}$/.test(raw.trim())) continue;
     const members = groups.get(who);
     if (!names.has(who) && !members) {
-      at(`unknown actor '${who}'`, suggestion(who, [...names, ...groups.keys()], groups.size ? "actors and groups" : "actors"));
+      // With no actor declared at all, that is the problem to report, not each step's actor.
+      if (names.size) at(`unknown actor '${who}'`, suggestion(who, [...names, ...groups.keys()], groups.size ? "actors and groups" : "actors"));
+      continue;
+    }
+    if (text === "") {
+      at(`the step gives '${who}' no call`, `write - ${who}: CALL => EXPECTATION, e.g. - ${who}: listen`);
       continue;
     }
     const [call = "", ...rest] = text.split("=>");
     if (rest.length > 1) {
-      at("a step has at most one '=>'");
+      at("a step has at most one '=>'", "keep one; what differs by kernel goes in 'kernels: { SELECTOR: EXPECTATION }' under the step");
       continue;
     }
     const words = call.trim().split(/\s+/).filter(Boolean);
@@ -69,10 +83,15 @@ export function readSteps(y: YamlFile, items: Node[], actors: Actor[], groups: M
       steps.push({ actor: who, text: call.trim(), step, expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
-      at(`${verb}: ${e.message}`, e.fix);
+      // "send: send needs…" says the verb once.
+      at(e.message.startsWith(`${verb} `) ? e.message : `${verb}: ${e.message}`, e.fix ?? `usage: ${kind.usage}`);
     }
   }
   return steps;
+}
+
+function isNull(v: unknown): boolean {
+  return v === null || (isScalar(v) && v.value === null);
 }
 
 /** `kernels: { "<5.14": 0, "6.1": EADDRINUSE }` beside a step: what it expects on those kernels instead. */
@@ -91,8 +110,12 @@ function readByKernel(y: YamlFile, extra: Pair[], allowed: readonly ExpectationK
       at(p, `'${keyText(p)}' is not a kernel selector`, "write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)");
       continue;
     }
+    const text = substitute(String(isScalar(p.value) ? (p.value.value ?? "") : ""), params).text;
+    if (text === "") {
+      at(p, `kernels: '${keyText(p)}' needs one expectation`, `e.g. kernels: { "${keyText(p)}": EADDRINUSE }`);
+      continue;
+    }
     try {
-      const text = substitute(String(isScalar(p.value) ? p.value.value : ""), params).text;
       out.push({ selector, expect: parseExpectation(text, allowed) });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
@@ -113,10 +136,15 @@ export function readGroups(y: YamlFile, node: Node | undefined, actors: readonly
   for (const pair of node.items) {
     const name = keyText(pair);
     const members = isSeq(pair.value) ? pair.value.items.map((i) => String(isScalar(i) ? i.value : "")) : [];
-    if (actors.includes(name)) y.problem(pair, `group '${name}' has the name of an actor`);
-    if (members.length < 2) y.problem(pair, `group '${name}' needs a list of at least two actors`);
+    if (actors.includes(name)) {
+      // Kept, it would take that actor's steps for its own.
+      y.problem(pair, `group '${name}' has the name of an actor`, "rename the group, e.g. workers");
+      continue;
+    }
+    if (members.length < 2) y.problem(pair, `group '${name}' needs a list of at least two actors`, `e.g. ${name}: [w1, w2]`);
     for (const m of members) if (!actors.includes(m)) y.problem(pair, `group '${name}' names unknown actor '${m}'`, suggestion(m, [...actors], "actors"));
-    groups.set(name, members);
+    // An unknown member is reported once, here; the group's steps are read with the members it does have.
+    groups.set(name, members.filter((m) => actors.includes(m)));
   }
   return groups;
 }

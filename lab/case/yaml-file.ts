@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from "yaml";
 import type { Problem } from "./problems";
 
 /** A parsed YAML file that remembers where each node came from, and collects problems with lines. */
@@ -8,21 +8,40 @@ export class YamlFile {
   readonly problems: Problem[] = [];
   private readonly lines = new LineCounter();
 
-  constructor(readonly file: string, text = readFileSync(file, "utf8")) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+  constructor(
+    readonly file: string,
+    text?: string,
+  ) {
+    const source = text ?? this.read();
+    const unreadable = source === undefined ? undefined : notText(source);
+    if (unreadable) this.problems.push({ file, ...unreadable });
+    // Garbage is not parsed: what YAML would make of it would only bury the one problem that matters.
+    const yaml = source === undefined || unreadable ? "" : source;
+    this.doc = parseDocument(yaml, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // Errors that follow the first on the same line are its echoes (a tab makes four).
+    const reported = new Set<number>();
     for (const e of this.doc.errors) {
-      const line = this.lines.linePos(e.pos[0]).line;
-      const opened = /^Flow (map|sequence)/.test(e.message) ? unclosedBefore(text, line) : undefined;
-      if (opened) {
-        this.problems.push({ file, line: opened.line, message: `YAML: '${opened.bracket}' is not closed on this line`, fix: `add '${opened.bracket === "{" ? "}" : "]"}'` });
-      } else {
-        this.problems.push({ file, line, message: `YAML: ${e.message.split("\n")[0]}`, fix: "correct the YAML syntax" });
-      }
+      const p = explain(e, yaml, this.lines.linePos(e.pos[0]).line);
+      if (reported.has(p.line)) continue;
+      reported.add(p.line);
+      this.problems.push({ file, ...p });
     }
+    for (const w of this.doc.warnings) {
+      const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1];
+      const line = this.lines.linePos(w.pos[0]).line;
+      if (tag) this.problems.push({ file, line, message: `YAML: unknown tag '${tag}'`, fix: "remove it: a case file holds plain values" });
+      else this.problems.push({ file, line, message: `YAML: ${w.message.split("\n")[0]}`, fix: "correct the YAML syntax" });
+    }
+    // The loader reads nodes, not aliases of them: an alias would be read as neither a value nor a mapping.
+    visit(this.doc, {
+      Alias: (_, node) => {
+        this.problem(node, `YAML alias '*${node.source}' cannot be used in a case file`, "write the value out; for what differs between variants use a parameter ({name})");
+      },
+    });
   }
 
   lineOf(node: Node | Pair | null | undefined): number {
-    const range = node && ("range" in node ? node.range : isScalarKey(node) ? node.key.range : undefined);
+    const range = node && ("range" in node ? node.range : pairRange(node));
     return range ? this.lines.linePos(range[0]).line : 1;
   }
 
@@ -34,9 +53,80 @@ export class YamlFile {
   root(): YAMLMap | null {
     const c = this.doc.contents;
     if (isMap(c)) return c;
-    if (!this.doc.errors.length) this.problem(c, "a case file is a YAML mapping", "start with 'schemaVersion: 1'");
+    if (this.problems.length) return null;
+    const start = "start with 'schemaVersion: 1', then title, rule, source, actors and steps";
+    if (c === null || (isScalar(c) && c.value === null)) this.problems.push({ file: this.file, line: 1, message: "the case file is empty (nothing but blank lines or comments)", fix: start });
+    else this.problem(c, `a case file is a YAML mapping of 'key: value' lines, not ${isSeq(c) ? "a list" : "a single value"}`, start);
     return null;
   }
+
+  private read(): string | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.file);
+    } catch (e) {
+      this.problems.push({ file: this.file, line: 1, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, fix: "check that the file exists and is readable" });
+      return undefined;
+    }
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      // Decoding again, leniently, finds where the first byte that is not UTF-8 sits.
+      const lenient = new TextDecoder("utf-8").decode(bytes);
+      const line = lenient.slice(0, lenient.indexOf("\uFFFD")).split("\n").length;
+      this.problems.push({ file: this.file, line, message: "this line is not UTF-8 text (is it a binary file?)", fix: "a case file is YAML text in UTF-8" });
+      return undefined;
+    }
+  }
+}
+
+/** Control characters other than tab, newline and carriage return have no place in YAML text. */
+function notText(text: string): { line: number; message: string; fix: string } | undefined {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const i = text.search(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/);
+  if (i < 0) return undefined;
+  const code = text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
+  return { line: text.slice(0, i).split("\n").length, message: `control character U+${code} on this line (is it a binary file?)`, fix: "a case file is YAML text in UTF-8" };
+}
+
+/** A YAML parser error in the case language's words, with the line where the mistake is, and its fix. */
+function explain(e: YAMLError, text: string, line: number): { line: number; message: string; fix: string } {
+  const first = e.message.split("\n")[0]!;
+  switch (e.code) {
+    case "TAB_AS_INDENT":
+      return { line, message: "YAML: a tab indents this line", fix: "indent with spaces; YAML does not allow tabs" };
+    case "DUPLICATE_KEY":
+      // The error points at the key's first character; the key runs to its ':'.
+      return { line, message: `YAML: '${/^[^:\n]*/.exec(text.slice(e.pos[0]))![0].trim()}' appears twice in the same mapping`, fix: "keep one of them, or give this one another name" };
+    case "MULTIPLE_DOCS":
+      return { line, message: "YAML: a second document starts here ('---')", fix: "a case file is one document: remove the '---', or move what follows to a file of its own" };
+    case "BLOCK_AS_IMPLICIT_KEY":
+      if (/^Nested mappings/.test(first)) return { line, message: "YAML: ': ' (or a ':' at the end) inside a value starts a mapping", fix: "put the value in quotes, or write it on the next lines after '>-'" };
+      break;
+    case "MISSING_CHAR": {
+      const quote = /^Missing closing (["'])quote/.exec(first)?.[1];
+      const opened = quote ? quoteOpenedOn(text, quote, line) : undefined;
+      if (quote && opened) return { line: opened, message: `YAML: the ${quote} opened on this line is never closed`, fix: `add the closing ${quote}` };
+      break;
+    }
+    case "BAD_DQ_ESCAPE":
+      return { line, message: `YAML: ${first}`, fix: "in double quotes a backslash starts an escape: write \\\\, or use single quotes" };
+  }
+  const opened = /^Flow (map|sequence)/.test(first) ? unclosedBefore(text, line) : undefined;
+  if (opened) return { line: opened.line, message: `YAML: '${opened.bracket}' is not closed on this line`, fix: `add '${opened.bracket === "{" ? "}" : "]"}'` };
+  return { line, message: `YAML: ${first}`, fix: "correct the YAML syntax" };
+}
+
+/** The first line, up to `line`, where a value starts with `quote` and the line does not close it. */
+function quoteOpenedOn(text: string, quote: string, line: number): number | undefined {
+  const lines = text.split("\n");
+  const opens = new RegExp(`(^|[:\\-\\[{,]\\s)\\s*${quote}`);
+  for (let i = 0; i < Math.min(line, lines.length); i++) {
+    const l = lines[i]!.replace(quote === '"' ? /\\./g : /''/g, "");
+    const m = opens.exec(l);
+    if (m && l.slice(m.index).split(quote).length % 2 === 0) return i + 1;
+  }
+  return undefined;
 }
 
 /** The last line before `line` that opens more { or [ than it closes: where a flow collection was left open. */
@@ -51,12 +141,16 @@ function unclosedBefore(text: string, line: number): { line: number; bracket: st
   return undefined;
 }
 
-function isScalarKey(node: unknown): node is Pair<Node> {
-  return typeof node === "object" && node !== null && "key" in node && isScalar((node as Pair).key);
+/** A pair has no range of its own: where its key (or else its value) starts. */
+function pairRange(node: unknown): readonly number[] | undefined {
+  if (typeof node !== "object" || node === null || !("key" in node)) return undefined;
+  const { key, value } = node as Pair;
+  const withRange = (n: unknown) => (typeof n === "object" && n !== null && "range" in n ? (n as Node).range : undefined);
+  return withRange(key) ?? withRange(value) ?? undefined;
 }
 
 export function keyText(pair: Pair): string {
   return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
 }
 
-export { isMap, isScalar, isSeq };
+export { isAlias, isMap, isScalar, isSeq };

@@ -41,9 +41,8 @@ export function isProto(word: string | undefined): word is Proto {
 
 export function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) {
-    throw new StepSyntaxError(`port '${text}' is out of range`, "a port is a whole number from 0 to 65535");
-  }
+  if (!/^\d+$/.test(text)) throw new StepSyntaxError(text ? `port '${text}' is not a number` : "the port is missing after ':'", "a port is a whole number from 0 to 65535");
+  if (port > 65535) throw new StepSyntaxError(`port '${text}' is out of range`, "a port is a whole number from 0 to 65535");
   return port;
 }
 
@@ -69,12 +68,12 @@ export function parseHost(raw: string, actors: ReadonlySet<string>): Host {
   }
   if (raw.startsWith("[") && raw.endsWith("]")) {
     const v6 = raw.slice(1, -1);
-    if (!isIPv6(v6)) throw new StepSyntaxError(`'${v6}' is not an IPv6 address`);
+    if (!isIPv6(v6)) throw new StepSyntaxError(`'${v6}' is not an IPv6 address`, "write e.g. [::]:8080, [::1]:8080 or [$victim]:8080");
     return { kind: "literal", address: v6, family: 6 };
   }
   if (isIPv4(raw)) return { kind: "literal", address: raw, family: 4 };
   if (isIPv6(raw)) throw new StepSyntaxError(`IPv6 address '${raw}' needs brackets`, `write [${raw}]:PORT`);
-  throw new StepSyntaxError(`'${raw}' is not an IPv4 address, [IPv6] address or $actor`);
+  throw new StepSyntaxError(`'${raw}' is not an IPv4 address, [IPv6] address or $actor`, "write e.g. 0.0.0.0:8080, 127.0.0.1:8080, [::]:8080 or $victim:8080");
 }
 
 export function familyOf(host: Host): Family {

@@ -44,11 +44,11 @@ export function parseOption(word: string): SockOpt {
   }
   if (spec.kind === "flag") {
     if (value === undefined) return { name: spec.probe, value: "1" };
-    if (value !== "0" && value !== "1") throw new StepSyntaxError(`option '${name}' is 0 or 1, not '${value}'`);
+    if (value !== "0" && value !== "1") throw new StepSyntaxError(`option '${name}' is 0 or 1, not '${value}'`, `write ${name} (1) or ${name}=0`);
     return { name: spec.probe, value };
   }
   if (value === undefined) throw new StepSyntaxError(`option '${name}' needs a value`, `write ${name}=VALUE`);
-  if (spec.kind === "int" && !/^-?\d+$/.test(value)) throw new StepSyntaxError(`option '${name}' takes a whole number, not '${value}'`);
-  if (spec.kind === "ipv4" && !isIPv4(value)) throw new StepSyntaxError(`option '${name}' takes an IPv4 address, not '${value}'`);
+  if (spec.kind === "int" && !/^-?\d+$/.test(value)) throw new StepSyntaxError(`option '${name}' takes a whole number, not '${value}'`, `write e.g. ${name}=${name === "rcvbuf" || name === "sndbuf" ? 4096 : 1}`);
+  if (spec.kind === "ipv4" && !isIPv4(value)) throw new StepSyntaxError(`option '${name}' takes an IPv4 address, not '${value}'`, `write the interface's address, e.g. ${name}=10.0.0.1`);
   return { name: spec.probe, value };
 }

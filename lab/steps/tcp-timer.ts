@@ -6,6 +6,7 @@
 import { callChain } from "./calls";
 import { noMoreWords, parsePort, StepSyntaxError } from "./grammar";
 import { registerStep } from "./registry";
+import { suggestion } from "../case/problems";
 import { TCP_STATES } from "../verdict/expectation";
 
 export interface TcpTimerStep {
@@ -25,7 +26,7 @@ export const tcpTimerStep = registerStep<TcpTimerStep>({
     const port = parsePort(words.shift() ?? "");
     const state = words.shift() ?? "";
     noMoreWords(words, usage);
-    if (!(TCP_STATES as readonly string[]).includes(state)) throw new StepSyntaxError(`'${state}' is not a TCP state`, `one of ${TCP_STATES.join(", ")}`);
+    if (!(TCP_STATES as readonly string[]).includes(state)) throw new StepSyntaxError(`'${state}' is not a TCP state`, suggestion(state, TCP_STATES, "states"));
     return { kind: "tcp-timer", port, state };
   },
   async perform(step, actor) {
