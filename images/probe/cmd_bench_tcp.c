@@ -165,7 +165,9 @@ static void cmd_tcp_load(const struct args *a, struct reply *r)
 	long long start = now_us(), stop_starting = start + duration * 1000LL, hard_end = stop_starting + GRACE_US;
 	for (;;) {
 		long long now = now_us();
-		while (l.active < concurrency && l.started < count && now < stop_starting)
+		/* the clock is read again for each one: a connect that fails at once (ENETUNREACH,
+		 * EADDRNOTAVAIL) frees its slot at once, and COUNT alone would then bound the loop */
+		while (l.active < concurrency && l.started < count && (now = now_us()) < stop_starting)
 			start_one(&l, &to, len);
 		if (l.active == 0 && (l.started >= count || now >= stop_starting))
 			break;

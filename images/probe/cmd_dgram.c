@@ -87,6 +87,8 @@ static void cmd_recv(const struct args *a, struct reply *r)
 	int err = 0;
 	for (;;) {
 		ssize_t n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == 0 && s->type == SOCK_STREAM)
+			break; /* a TCP stream's end (peer closed, or reading shut down): recv says 0 forever */
 		if (n >= 0) {
 			got++;
 			last = now_ms();

@@ -6,6 +6,8 @@
 #include "reply.h"
 #include "sockets.h"
 
+#include <stdio.h>
+
 struct command {
 	const char *name;
 	int min_args, max_args; /* words after the command's name */
@@ -30,5 +32,9 @@ struct probe_socket *socket_arg(const struct args *a, int i, struct reply *r);
 
 /* Milliseconds on the monotonic clock. */
 long now_ms(void);
+
+/* The protocol loop (main.c): answers each line of in until it ends; 0 at its end. The probe runs it
+ * on stdin; fuzz/harness.c feeds it arbitrary bytes. */
+int serve_lines(FILE *in);
 
 #endif

@@ -76,13 +76,13 @@ static void execute(char *line, unsigned long seq)
 	reply_end(&r);
 }
 
-/* Reads one line from stdin into line (without its newline). Returns its length, -1 at EOF, or -2 for
+/* Reads one line from in into line (without its newline). Returns its length, -1 at EOF, or -2 for
  * a line longer than LINE_MAX_LEN (read to its end and dropped). A NUL byte is kept as a byte that
  * no command accepts, so the line is refused rather than cut short. */
-static int read_line(char *line)
+static int read_line(FILE *in, char *line)
 {
 	int ch, len = 0, too_long = 0;
-	while ((ch = getchar()) != EOF && ch != '\n') {
+	while ((ch = getc(in)) != EOF && ch != '\n') {
 		if (len == LINE_MAX_LEN) {
 			too_long = 1;
 			continue;
@@ -99,12 +99,12 @@ static int read_line(char *line)
 	return len;
 }
 
-static int serve(void)
+int serve_lines(FILE *in)
 {
 	static char line[LINE_MAX_LEN + 1];
 	unsigned long seq = 0;
 	for (;;) {
-		int len = read_line(line);
+		int len = read_line(in, line);
 		if (len == -1)
 			return 0;
 		if (len == -2) {
@@ -117,6 +117,8 @@ static int serve(void)
 		execute(line, ++seq);
 	}
 }
+
+static int serve(void) { return serve_lines(stdin); }
 
 static volatile sig_atomic_t child_pid;
 

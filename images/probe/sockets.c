@@ -50,6 +50,13 @@ void sockets_remove(struct probe_socket *s)
 	used[s - table] = 0;
 }
 
+void sockets_remove_all(void)
+{
+	for (int i = 0; i < SOCKETS_MAX; i++)
+		if (used[i])
+			sockets_remove(&table[i]);
+}
+
 int sockets_keep_accepted(struct probe_socket *s, int fd)
 {
 	if (s->n_accepted == ACCEPTED_MAX)

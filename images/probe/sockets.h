@@ -22,6 +22,8 @@ struct probe_socket *sockets_find(const char *name);
 struct probe_socket *sockets_add(const char *name, int fd, int family, int type, const char **why);
 /* Closes the socket and every connection it accepted. */
 void sockets_remove(struct probe_socket *s);
+/* Closes every socket: the probe's exit does that; the fuzz harness does it between inputs. */
+void sockets_remove_all(void);
 int sockets_keep_accepted(struct probe_socket *s, int fd);
 
 #endif

@@ -121,3 +121,25 @@ test("crash is a real SIGKILL of the probe's process", async (t) => {
   t.deepEqual(await exited, { code: null, signal: "SIGKILL" });
   await t.throwsAsync(session.call(["hello"]), { code: "REUSELAB_ACTOR_EXITED" });
 });
+
+// Found by the fuzzer (images/probe/fuzz): Linux shuts reading down even on a TCP socket that is not
+// connected (ENOTCONN, yet the flag is set), and recv then says 0 forever; recv counted each 0 as a
+// datagram and never looked at its deadline again.
+test("recv on a TCP stream that has ended answers at once", async (t) => {
+  const { session, child } = startProbe(t);
+  await session.call(["socket", "s", "tcp", "4"]);
+  t.like(await session.call(["shutdown", "s", "rd"]), { ret: -1, errno: "ENOTCONN" });
+  t.like(await session.call(["recv", "s", "0", "10"], 2000), { ret: 0, received: 0 });
+  child.stdin.end();
+});
+
+// Seen while bounding the fuzzer's slow inputs: with connects that fail at once, tcp-load went on to
+// COUNT and ignored DURATION_MS (10 million connects took 90 s). Linux refuses a TCP connect to a
+// multicast address at once, with ENETUNREACH.
+test("tcp-load keeps to its duration when every connect fails at once", async (t) => {
+  const { session, child } = startProbe(t);
+  const r = await session.call(["tcp-load", "224.0.0.1", "9", "10000000", "50", "1"], 5000);
+  t.like(r, { completed: 0, first_errno: "ENETUNREACH" });
+  t.true(Number(r.started) < 10_000_000, `it started ${String(r.started)} connections in 50 ms`);
+  child.stdin.end();
+});
