@@ -13,7 +13,7 @@ import type { Host } from "../../steps/grammar";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { removeLabelled, removeLeftovers } from "./cleanup";
 import { ensureEgressGuard } from "./egress-guard";
-import { connectEngine } from "./engine";
+import { connectEngine, explainEngineLoss } from "./engine";
 import { LabContainer, ProbeContainer } from "./lab-container";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
 import { LAB_LABEL, labLabels, newSession, RUN_LABEL } from "./labels";
@@ -51,14 +51,17 @@ export class DockerBackend implements Backend {
       await lab.start();
     } catch (e) {
       await lab[Symbol.asyncDispose]();
-      throw e;
+      throw await explainEngineLoss(this.docker, e);
     }
     return lab;
   }
 
   async abort(): Promise<void> {
     if (!this.docker) return;
-    await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`);
+    const docker = this.docker;
+    await removeLabelled(docker, `${RUN_LABEL}=${this.session}`).catch(async (e: unknown) => {
+      throw await explainEngineLoss(docker, e);
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
