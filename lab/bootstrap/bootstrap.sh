@@ -8,6 +8,7 @@
 #   bash lab/bootstrap/bootstrap.sh report     what the report tests need: chromium (headless), xmllint
 #   bash lab/bootstrap/bootstrap.sh compose    docker-compose (v1, Debian's) for the hijack demo
 #   bash lab/bootstrap/bootstrap.sh netns      what the netns backend needs: root, ip, nsenter, setpriv
+#   bash lab/bootstrap/bootstrap.sh fuzz       the probe's fuzzer: clang and its libFuzzer runtime, objcopy, unshare
 #   bash lab/bootstrap/bootstrap.sh all vm     several parts, in order
 #   bash lab/bootstrap/bootstrap.sh --check all vm report compose netns
 #                                              installs nothing, starts nothing: prints one line per check,
@@ -115,9 +116,18 @@ readonly VM_COMMANDS=(qemu-system-x86_64:qemu-system-x86 modprobe:kmod depmod:km
 readonly NETNS_COMMANDS=(ip:iproute2 nsenter:util-linux setpriv:util-linux)
 readonly REPORT_COMMANDS=(chromium:chromium xmllint:libxml2-utils)
 readonly COMPOSE_COMMANDS=(docker-compose:docker-compose)
+# images/probe/fuzz/fuzz.sh: clang builds the harness (libFuzzer, ASan, UBSan), objcopy and nm redirect
+# and check the probe's calls, unshare gives it an empty network namespace.
+readonly FUZZ_COMMANDS=(clang:clang objcopy:binutils nm:binutils unshare:util-linux)
 
 vm_extra_packages() {
   [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || printf 'debian-archive-keyring'
+}
+
+# Debian's clang leaves libFuzzer and the sanitizers' runtime to a package of their own.
+fuzz_extra_packages() {
+  command -v clang >/dev/null 2>&1 && [ -f "$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ] ||
+    printf 'libclang-rt-dev'
 }
 
 ensure_vm() {
@@ -167,7 +177,8 @@ ensure_part() {
     netns) ensure_toolchain; ensure_netns ;;
     report) ensure_commands "the HTML and JUnit report checks" "" "${REPORT_COMMANDS[@]}" ;;
     compose) ensure_engine; ensure_commands "the hijack demo" "" "${COMPOSE_COMMANDS[@]}" ;;
-    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report or compose)" ;;
+    fuzz) ensure_commands "the probe's fuzzer" "$(fuzz_extra_packages)" "${FUZZ_COMMANDS[@]}" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose or fuzz)" ;;
   esac
 }
 
@@ -238,7 +249,8 @@ check_part() {
       check_commands netns-tools netns "" "${NETNS_COMMANDS[@]}" ;;
     report) check_commands report-tools report "" "${REPORT_COMMANDS[@]}" ;;
     compose) check_commands compose compose "" "${COMPOSE_COMMANDS[@]}" ;;
-    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report or compose)" ;;
+    fuzz) check_commands fuzz fuzz "$(fuzz_extra_packages)" "${FUZZ_COMMANDS[@]}" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose or fuzz)" ;;
   esac
 }
 
