@@ -12,7 +12,13 @@ import { problemLines, LABEL, OUTCOME_COLOR } from "./console-reporter";
 import { stepSentence } from "./step-sentence";
 import type { Colors } from "./terminal";
 
-export function explainCase(c: Case, claims: readonly Claim[], last: readonly LastResult[], colors: Colors, only?: string, width = 100): string {
+export interface Observed {
+  /** Where the last results are kept, as shown. */
+  path: string;
+  runs: readonly LastResult[];
+}
+
+export function explainCase(c: Case, claims: readonly Claim[], last: Observed, colors: Colors, only?: string, width = 100): string {
   const variants = only ? c.variants.filter((v) => v.name === only) : c.variants;
   const first = variants[0]!;
   const out = [
@@ -100,10 +106,10 @@ function claimLines(c: Case, variants: readonly CaseVariant[], claims: readonly 
   return out;
 }
 
-function lastObserved(c: Case, last: readonly LastResult[], only: string | undefined, colors: Colors): string[] {
-  const mine = last.filter((l) => l.result.case === c.id && (!only || l.result.variant === only)).sort((a, b) => a.result.id.localeCompare(b.result.id));
+function lastObserved(c: Case, last: Observed, only: string | undefined, colors: Colors): string[] {
+  const mine = last.runs.filter((l) => l.result.case === c.id && (!only || l.result.variant === only)).sort((a, b) => a.result.id.localeCompare(b.result.id));
   if (!mine.length) return [`last observed: never run on this machine; try 'reuselab run --filter ${c.id}${only ? `.${only}` : ""}'`];
-  const out = ["last observed (.cache/last-results.json):"];
+  const out = [`last observed (${last.path}):`];
   for (const { at, release, result: r } of mine) {
     out.push(`  ${colors[OUTCOME_COLOR[r.outcome]](LABEL[r.outcome])} ${r.variant}@${r.kernel}  ${colors.dim(`${at.replace("T", " ").slice(0, 16)} UTC, ${release || "release unknown"}`)}`);
     for (const s of r.steps) {

@@ -34,7 +34,7 @@ export class RepeatReporter implements Reporter {
       case "session-started":
         if (this.started++ === 0) {
           const kernels = e.kernels.map((k) => `${k.id} (${k.release})`).join(", ");
-          this.write(`reuselab: ${e.runs.length} runs, ${this.times} times each, on the ${e.backend} backend, kernel ${kernels}\n`);
+          this.write(`reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"}, ${this.times} times each, on the ${e.backend} backend, kernel ${kernels}\n`);
         }
         return;
       case "session-finished": {
@@ -68,6 +68,6 @@ export class RepeatReporter implements Reporter {
     }
     if (alwaysBad.length) this.write(`\n${this.c.red(`failed in every repetition: ${alwaysBad.join(", ")}`)}\n`);
     const verdict = flaky.length || alwaysBad.length ? `${flaky.length} flaky, ${alwaysBad.length} failed every time` : "every run kept its verdict";
-    this.write(`${n} repetition${n === 1 ? "" : "s"} of ${runs} runs: ${verdict}\n`);
+    this.write(`${n} repetition${n === 1 ? "" : "s"} of ${runs} run${runs === 1 ? "" : "s"}: ${verdict}\n`);
   }
 }

@@ -1,11 +1,12 @@
 /** reuselab explain CASE[.VARIANT]: a case in words, and what the kernel last answered to it here. */
 import type { Command } from "commander";
+import { relative } from "node:path";
 import type { Case } from "../../case/case";
 import { loadCatalogue } from "../../case/load-cases";
 import { suggestion } from "../../case/problems";
 import { LabError } from "../../errors";
 import { explainCase } from "../../report/case-explanation";
-import { readLastResults } from "../../report/last-results";
+import { lastResultsPath, readLastResults } from "../../report/last-results";
 import { colorsFor, wantsColor } from "../../report/terminal";
 import { EXIT } from "../exit-codes";
 import { addCasesOption, casePaths, type ExitSink, type SelectionOptions } from "../options";
@@ -18,7 +19,8 @@ export function explainCommand(parent: Command, exit: ExitSink): void {
   addCasesOption(cmd).action((id: string, o: SelectionOptions) => {
     const catalogue = loadCatalogue(casePaths(o));
     const { found, variant } = findCase(catalogue.cases, id);
-    const last = Object.values(readLastResults().runs);
+    const path = lastResultsPath();
+    const last = { path: relative(process.cwd(), path) || path, runs: Object.values(readLastResults(path).runs) };
     const width = process.stdout.isTTY ? Math.min(120, process.stdout.columns) : 100;
     process.stdout.write(explainCase(found, catalogue.claims, last, colorsFor(wantsColor(process.stdout)), variant, width));
     exit(EXIT.passed);

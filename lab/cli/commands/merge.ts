@@ -26,7 +26,7 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
       const catalogue = loadCatalogue(casePaths(o));
       const { audit, planned, unknown } = auditMerged(merged, catalogue);
       for (const w of merged.warnings) process.stderr.write(`reuselab merge: ${w}\n`);
-      if (unknown.length) process.stderr.write(`reuselab merge: ${unknown.length} runs are not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`);
+      if (unknown.length) process.stderr.write(`reuselab merge: ${unknown.length} run${unknown.length === 1 ? " is" : "s are"} not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`);
       const bus = new EventBus().add(new JsonReporter(out));
       for (const r of fileReporters({ junit: o.junit })) bus.add(r);
       const durationMs = merged.runs.reduce((ms, r) => ms + r.durationMs, 0);
