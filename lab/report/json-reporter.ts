@@ -2,11 +2,12 @@
  * --json FILE: the results contract that CI and users parse (schema 1; extend it, never break it).
  * { schema, kernels: [{id, release}], runs: [{id, case, variant, kernel, outcome, durationMs, steps,
  *   failures? | reason?}], claims: [{id, verdicts: {kernel: verdict}, evidence: [run id], relations,
- *   quote, section, seedLine}] }
+ *   quote, section, seedLine}], bench? }: bench, when `reuselab bench` ran, is lab/bench/bench-results.ts's BenchResults
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { KernelInfo } from "../backend/backend";
+import type { BenchResults } from "../bench/bench-results";
 import type { LabEvent, Reporter } from "../events/events";
 import type { ClaimAudit } from "../verdict/claims-audit";
 import type { RunResult } from "../verdict/outcome";
@@ -16,6 +17,8 @@ export interface ResultsFile {
   kernels: KernelInfo[];
   runs: RunResult[];
   claims: (ClaimAudit & { quote: string; section: string; seedLine: number })[];
+  /** The SO_REUSEPORT performance measurements (reuselab bench). */
+  bench?: BenchResults;
 }
 
 export class JsonReporter implements Reporter {

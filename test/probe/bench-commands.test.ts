@@ -2,6 +2,7 @@
 import test, { type ExecutionContext } from "ava";
 import { spawn } from "node:child_process";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
+import { bucketOf } from "../../lab/bench/histogram";
 import { ProbeSession } from "../../lab/probe/probe-session";
 
 function startProbe(t: ExecutionContext, name: string): ProbeSession {
@@ -36,6 +37,10 @@ test("tcp-load's completed connections were each accepted by one tcp-serve worke
   t.like(load, { ret: 500, started: 500, completed: 500, failed: 0, timed_out: 0 });
   t.is(histTotal(load.hist), 500);
   t.true(Number(load.lat_min_us) > 0 && Number(load.lat_max_us) >= Number(load.lat_min_us));
+  // The probe's buckets are lab/bench/histogram.ts's: its fastest and slowest connections fall in the first and last bucket.
+  const buckets = Object.keys(load.hist as object).map(Number);
+  t.is(Math.min(...buckets), bucketOf(Number(load.lat_min_us)));
+  t.is(Math.max(...buckets), bucketOf(Number(load.lat_max_us)));
   t.true(Number(load.end_us) > Number(load.start_us));
   for (const s of served) t.like(s, { ended_by: "stop", write_errors: 0 });
   t.is(served.reduce((sum, s) => sum + Number(s.accepted), 0), 500);
