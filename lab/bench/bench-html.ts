@@ -15,9 +15,10 @@ interface Series {
   dashed?: boolean;
 }
 
-const W = 520;
-const H = 300;
-const PAD = { left: 48, right: 150, top: 16, bottom: 40 };
+const W = 560;
+const H = 330;
+/** Room on the right for the seed's claims at N = 4, and below for the axis title and the legend. */
+const PAD = { left: 48, right: 120, top: 16, bottom: 70 };
 
 /** One chart: ratio to N = 1 (y) against N (x), with y = N (perfect scaling) and the seed's claims. */
 export function scalingChart(r: BenchResults): string {
@@ -36,7 +37,7 @@ export function scalingChart(r: BenchResults): string {
   const parts: string[] = [];
   for (let v = 0; v <= maxY; v++) parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${PAD.left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v}x</text>`);
   for (const n of ns) parts.push(`<text x="${x(n)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11">${n}</text>`);
-  parts.push(`<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - 6}" text-anchor="middle" font-size="12">workers (N)</text>`);
+  parts.push(`<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - PAD.bottom + 32}" text-anchor="middle" font-size="12">workers (N)</text>`);
   for (const [label, v] of claims) {
     parts.push(`<circle cx="${x(CLAIM_WORKERS)}" cy="${y(v)}" r="5" fill="none" stroke="#d11a1a" stroke-width="2"/><text x="${x(CLAIM_WORKERS) + 8}" y="${y(v) + 4}" font-size="11" fill="#d11a1a">${esc(label)}</text>`);
   }
@@ -45,8 +46,9 @@ export function scalingChart(r: BenchResults): string {
     const d = s.points.map(([n, v], j) => `${j ? "L" : "M"}${x(n).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
     parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ""}/>`);
     if (!s.dashed) for (const [n, v] of s.points) parts.push(`<circle cx="${x(n)}" cy="${y(v)}" r="3.5" fill="${s.color}"><title>${esc(`${s.label}, N=${n}: ${v.toFixed(2)}x`)}</title></circle>`);
-    const ly = PAD.top + 14 + i * 18;
-    parts.push(`<line x1="${W - PAD.right + 12}" x2="${W - PAD.right + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ""}/><text x="${W - PAD.right + 36}" y="${ly}" font-size="11">${esc(s.label)}</text>`);
+    const lx = PAD.left + (i % 2) * 200;
+    const ly = H - 22 + Math.floor(i / 2) * 16;
+    parts.push(`<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ""}/><text x="${lx + 24}" y="${ly}" font-size="11">${esc(s.label)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="scaling with N workers, ratio to one worker">${parts.join("")}</svg>`;
 }
