@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { LabError } from "../errors";
 import { cleanCommand } from "./commands/clean";
+import { demoCommand } from "./commands/demo";
 import { doctorCommand } from "./commands/doctor";
 import { explainCommand } from "./commands/explain";
 import { listCommand } from "./commands/list";
@@ -38,6 +39,7 @@ function program(exit: (code: number) => void, out: (s: string) => void, err: (s
   runCommands(p, exit);
   listCommand(p, exit);
   explainCommand(p, exit);
+  demoCommand(p, exit);
   doctorCommand(p, exit);
   cleanCommand(p, exit);
   mergeCommand(p, exit);

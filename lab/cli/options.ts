@@ -59,12 +59,14 @@ export function addBackendOption(cmd: Command): Command {
 export function addReportOptions(cmd: Command): Command {
   return cmd
     .option("--json <file>", "write the results (schema 1) to FILE")
-    .option("--junit <file>", "write a JUnit XML report to FILE (a testsuite per kernel, a testcase per run)");
+    .option("--junit <file>", "write a JUnit XML report to FILE (a testsuite per kernel, a testcase per run)")
+    .option("--html <file>", "write an HTML report to FILE: one self-contained page with the case x kernel matrix, the claims audit and each run's steps");
 }
 
 export interface ReportOptions {
   json?: string;
   junit?: string;
+  html?: string;
 }
 
 export interface RunOptions extends SelectionOptions, ReportOptions {

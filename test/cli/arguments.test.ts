@@ -4,13 +4,14 @@ import test from "ava";
 import { labHere } from "./helpers";
 
 const COMMANDS: [string, RegExp][] = [
-  ["run", /--filter <text>.*--tag <tag>.*--kernels <list>.*--backend <name>.*--repeat <n>.*--json <file>.*--junit <file>/s],
+  ["run", /--filter <text>.*--tag <tag>.*--kernels <list>.*--backend <name>.*--repeat <n>.*--json <file>.*--junit <file>.*--html <file>/s],
   ["matrix", /every guest kernel image.*--kernels <list>.*--repeat <n>/s],
   ["list", /Usage: reuselab list \[options\] \[section\].*--filter <text>.*--json/s],
   ["explain", /Usage: reuselab explain \[options\] <case>/],
   ["doctor", /installs nothing.*--backend <name>/s],
   ["clean", /a run still going keeps its own/],
-  ["merge", /Usage: reuselab merge \[options\] <out> <inputs\.\.\.>.*--junit <file>/s],
+  ["demo", /Usage: reuselab demo \[options\] <name>.*choices: "hijack".*--requests <n>/s],
+  ["merge", /Usage: reuselab merge \[options\] <out> <inputs\.\.\.>.*--junit <file>.*--html <file>/s],
 ];
 
 test.serial("--help at the top lists every command and the exit statuses", async (t) => {
@@ -49,6 +50,8 @@ const BAD: [string[], RegExp][] = [
   [["explain"], /missing required argument 'case'/],
   [["explain", "a", "b"], /too many arguments for 'explain'/],
   [["merge", "out.json"], /missing required argument 'inputs'/],
+  [["demo", "bogus"], /value 'bogus' is invalid for argument 'name'\. Allowed choices are hijack/],
+  [["demo", "hijack", "--requests", "0"], /--requests 0 is not a whole number from 1 to 1000/],
   [["doctor", "--kernels", "4.19"], /unknown kernel 4\.19: the kernels are host, 5\.10, 6\.1, 6\.12/],
   [["--cases", "test/fixtures/nonexistent"], /no such case file or folder: test\/fixtures\/nonexistent/],
 ];

@@ -14,17 +14,28 @@ const read = (f: string) => JSON.parse(readFileSync(f, "utf8")) as ResultsFile;
 test.before(() => {
   // Two cases that both confirm reuseport-kernel-enforces-uid, each in its own job.
   for (const [file, filter] of [[one, "uid-rule/tcp-reuseport-needs-same-uid"], [two, "uid-rule/root-has-no-bypass"]] as const) {
-    const r = lab(["--backend", "netns", "--filter", filter, "--json", file], { REUSELAB_CACHE: dir });
+    const reports = file === one ? ["--junit", join(dir, "one.xml"), "--html", join(dir, "one.html")] : [];
+    const r = lab(["--backend", "netns", "--filter", filter, "--json", file, ...reports], { REUSELAB_CACHE: dir });
     if (r.code !== 0) throw new Error(`the job for ${filter} failed (${r.code}): ${r.out}${r.err}`);
+  }
+});
+
+test.serial("a job writes --junit and --html beside --json", (t) => {
+  const xml = readFileSync(join(dir, "one.xml"), "utf8");
+  const html = readFileSync(join(dir, "one.html"), "utf8");
+  for (const run of read(one).runs) {
+    t.true(xml.includes(`name="${run.variant}@${run.kernel}"`), run.id);
+    t.true(html.includes(run.case), run.id);
   }
 });
 
 test.serial("merge joins kernels and runs, and recomputes the claims audit from all of them", async (t) => {
   const out = join(dir, "merged.json");
   const junit = join(dir, "merged.xml");
-  const r = await labHere(["merge", out, one, two, "--junit", junit]);
+  const html = join(dir, "merged.html");
+  const r = await labHere(["merge", out, one, two, "--junit", junit, "--html", html]);
   t.is(r.code, 0, r.err);
-  t.regex(r.out, /^reuselab merge: 2 files, 4 runs on host \(4 passed, 0 failed\); claims audit: \d+ of 48 claims judged; wrote .*merged\.json, .*merged\.xml$/m);
+  t.regex(r.out, /^reuselab merge: 2 files, 4 runs on host \(4 passed, 0 failed\); claims audit: \d+ of 48 claims judged; wrote .*merged\.json, .*merged\.xml, .*merged\.html$/m);
   const merged = read(out);
   t.is(merged.schema, 1);
   t.deepEqual(merged.kernels, read(one).kernels, "one kernel, not one per file");
@@ -36,7 +47,11 @@ test.serial("merge joins kernels and runs, and recomputes the claims audit from 
   t.like(claim(merged), { verdicts: { host: "confirmed" }, section: "Security Considerations > Protection Mechanisms" });
   t.is(merged.claims.length, 48);
   const xml = readFileSync(junit, "utf8");
-  for (const run of merged.runs) t.true(xml.includes(`name="${run.variant}@${run.kernel}"`), run.id);
+  const page = readFileSync(html, "utf8");
+  for (const run of merged.runs) {
+    t.true(xml.includes(`name="${run.variant}@${run.kernel}"`), run.id);
+    t.true(page.includes(run.case), run.id);
+  }
 });
 
 test.serial("merge refuses a run that is in two files, naming both; and a file that is not results", async (t) => {

@@ -21,6 +21,7 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
     .argument("<inputs...>", "results files written by 'reuselab run --json FILE'");
   addCasesOption(cmd)
     .option("--junit <file>", "also write a JUnit XML report of the merged results")
+    .option("--html <file>", "also write the HTML report of the merged results")
     .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions) => {
       const merged = mergeResults(inputs.map((file) => ({ file, results: readResultsFile(file) })));
       const catalogue = loadCatalogue(casePaths(o));
@@ -28,7 +29,7 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
       for (const w of merged.warnings) process.stderr.write(`reuselab merge: ${w}\n`);
       if (unknown.length) process.stderr.write(`reuselab merge: ${unknown.length} run${unknown.length === 1 ? " is" : "s are"} not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`);
       const bus = new EventBus().add(new JsonReporter(out));
-      for (const r of fileReporters({ junit: o.junit })) bus.add(r);
+      for (const r of fileReporters({ junit: o.junit, html: o.html })) bus.add(r);
       const durationMs = merged.runs.reduce((ms, r) => ms + r.durationMs, 0);
       bus.emit({ type: "session-started", backend: "merged", kernels: merged.kernels, runs: planned, leftoversRemoved: {} });
       bus.emit({ type: "session-finished", kernels: merged.kernels, results: merged.runs, claims: catalogue.claims, audit, durationMs, interrupted: false });
@@ -36,7 +37,7 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
       const judged = audit.filter((a) => Object.values(a.verdicts).some((v) => v !== "untested")).length;
       process.stdout.write(
         `reuselab merge: ${inputs.length} files, ${merged.runs.length} runs on ${merged.kernels.map((k) => k.id).join(", ")} (${countOutcomes(merged.runs)}); ` +
-          `claims audit: ${judged} of ${audit.length} claims judged; wrote ${[out, o.junit].filter(Boolean).join(", ")}\n`,
+          `claims audit: ${judged} of ${audit.length} claims judged; wrote ${[out, o.junit, o.html].filter(Boolean).join(", ")}\n`,
       );
       exit(merged.runs.some(isBad) ? EXIT.failed : EXIT.passed);
     });
