@@ -18,6 +18,8 @@ export class NetnsBackend implements Backend {
   readonly name = "netns";
   private host?: LocalHost;
   private labs = 0;
+  /** Tells apart two backends of one process (ava's test files run as threads of one pid). */
+  private readonly tag = Math.random().toString(36).slice(2, 6);
   private readonly live = new Set<NetnsLab>();
 
   async prepare(): Promise<PrepareReport> {
@@ -33,7 +35,7 @@ export class NetnsBackend implements Backend {
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
     if (!this.host) throw new Error("NetnsBackend.start() before prepare()");
-    const lab: NetnsLab = new NetnsLab(this.host, spec, `rl-${process.pid}-${++this.labs}`, () => this.live.delete(lab));
+    const lab: NetnsLab = new NetnsLab(this.host, spec, `rl-${process.pid}-${this.tag}${++this.labs}`, () => this.live.delete(lab));
     this.live.add(lab);
     try {
       await lab.start();
