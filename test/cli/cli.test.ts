@@ -1,31 +1,23 @@
 import test from "ava";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labelled } from "../e2e/helpers";
+import { lab, labHere } from "./helpers";
 
-function lab(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", ...env },
-    timeout: 240_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-test("--help prints the usage and exits 0; an unknown option exits 2", (t) => {
-  const help = lab(["--help"]);
+test.serial("--help prints the usage and exits 0; an unknown option exits 2", async (t) => {
+  // In this process: none of it starts anything (arguments.test.ts has every command's).
+  const help = await labHere(["--help"]);
   t.is(help.code, 0);
   t.regex(help.out, /Usage: reuselab \[command\] \[options\]/);
-  t.regex(lab(["run", "--help"]).out, /--cases <path>/);
-  const bad = lab(["--bogus"]);
+  t.regex((await labHere(["run", "--help"])).out, /--cases <path>/);
+  const bad = await labHere(["--bogus"]);
   t.is(bad.code, 2);
   t.regex(bad.err, /unknown option '--bogus'/);
-  const jobs = lab(["--jobs", "0"]);
+  const jobs = await labHere(["--jobs", "0"]);
   t.is(jobs.code, 2);
   t.regex(jobs.err, /--jobs 0 is not a whole number from 1 to 32/);
-  const kernel = lab(["--kernels", "host,4.19"]);
+  const kernel = await labHere(["--kernels", "host,4.19"]);
   t.is(kernel.code, 2);
   t.regex(kernel.err, /unknown kernel 4\.19: the kernels are host, 5\.10, 6\.1, 6\.12/);
 });
