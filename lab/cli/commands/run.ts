@@ -77,12 +77,16 @@ async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOp
     const bus = new EventBus();
     for (const r of reporters(o)) bus.add(r);
     const repetitions: RunResult[][] = [];
-    for (let i = 0; i < o.repeat && !controller.signal.aborted; i++) {
-      const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
-      bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
-      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs, signal: controller.signal, claims: catalogue.claims }));
+    try {
+      for (let i = 0; i < o.repeat && !controller.signal.aborted; i++) {
+        const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
+        bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
+        repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs, signal: controller.signal, claims: catalogue.claims }));
+      }
+    } finally {
+      // Also when a backend fails half-way: the progress line goes, and the files of finished sessions are written.
+      await bus.close();
     }
-    await bus.close();
     if (controller.signal.aborted) return EXIT.interrupted;
     return verdict(repetitions);
   } finally {
