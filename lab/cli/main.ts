@@ -33,6 +33,9 @@ function program(exit: (code: number) => void, out: (s: string) => void, err: (s
     .configureOutput({
       writeOut: out,
       writeErr: err,
+      // Off a terminal (a pipe, a CI log) lines may be longer than the 80 columns commander assumes.
+      getOutHelpWidth: () => (process.stdout.isTTY ? process.stdout.columns : 100),
+      getErrHelpWidth: () => (process.stderr.isTTY ? process.stderr.columns : 100),
       outputError: (text, write) => write(`reuselab: ${text.replace(/^error: /, "")}`),
     })
     .showHelpAfterError("(add --help for the options)");

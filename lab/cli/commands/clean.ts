@@ -7,6 +7,7 @@ import type { ExitSink } from "../options";
 export function cleanCommand(parent: Command, exit: ExitSink): void {
   parent
     .command("clean")
+    .summary("remove what killed runs left: containers, networks, namespaces, guests")
     .description("remove every object a killed or crashed run left: docker containers and networks, network namespaces, guest VMs; a run still going keeps its own")
     .action(async () => {
       const { removed, unchecked } = await removeAllLeftovers();

@@ -14,6 +14,7 @@ import { wholeNumber, type ExitSink } from "../options";
 export function demoCommand(parent: Command, exit: ExitSink): void {
   parent
     .command("demo")
+    .summary("the standing hijack demo of compose.yaml: who answers the client")
     .description("the standing demo of compose.yaml: a victim, an attacker in its network namespace and a client, who answers the client")
     .addArgument(new Argument("<name>", "the demo").choices(["hijack"]))
     .option("--requests <n>", "requests the client sends, one every 200 ms", wholeNumber("--requests", 1, 1000), 10)

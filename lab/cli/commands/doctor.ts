@@ -26,7 +26,7 @@ const PURPOSE: Record<string, string> = {
 };
 
 export function doctorCommand(parent: Command, exit: ExitSink): void {
-  const cmd = parent.command("doctor").description("what the machine has for the lab (engine, toolchain, probe image, guest kernels, root…) and how to fix what it lacks; installs nothing");
+  const cmd = parent.command("doctor").summary("what the machine has for the lab, and how to fix what it lacks").description("what the machine has for the lab (engine, toolchain, probe image, guest kernels, root…) and how to fix what it lacks; installs nothing");
   addKernelsOption(cmd, "the kernels `run` would use (default: host)");
   addBackendOption(cmd).action(async (o: { kernels?: string[]; backend: HostBackend }) => exit(await doctor(o.kernels ?? ["host"], o.backend)));
 }

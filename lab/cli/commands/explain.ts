@@ -14,6 +14,7 @@ import { addCasesOption, casePaths, type ExitSink, type SelectionOptions } from 
 export function explainCommand(parent: Command, exit: ExitSink): void {
   const cmd = parent
     .command("explain")
+    .summary("a case in words, and what the kernel last answered to it")
     .description("a case in words: its rule, its steps as sentences, its claims, and the last result observed on each kernel")
     .argument("<case>", "a case id as 'reuselab list' shows it (hijack/udp-specific-address-steals-unicast), or case.variant");
   addCasesOption(cmd).action((id: string, o: SelectionOptions) => {

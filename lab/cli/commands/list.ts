@@ -9,6 +9,7 @@ import { addSelectionOptions, casePaths, selectionOf, type ExitSink, type Select
 export function listCommand(parent: Command, exit: ExitSink): void {
   const cmd = parent
     .command("list")
+    .summary("the cases, their tags, and the seed guide's claims")
     .description("the cases (id, variants, tags, title), the tags with their counts, and the seed guide's claims with the cases that name them")
     .addArgument(new Argument("[section]", "only this part of the list").choices(SECTIONS));
   addSelectionOptions(cmd)

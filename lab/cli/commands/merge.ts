@@ -16,6 +16,7 @@ import { addCasesOption, casePaths, type ExitSink, type ReportOptions, type Sele
 export function mergeCommand(parent: Command, exit: ExitSink): void {
   const cmd = parent
     .command("merge")
+    .summary("join several jobs' --json results into one, claims audit recomputed")
     .description("join the --json results of several jobs (e.g. one per kernel) into one file, with the claims audit recomputed over all their runs")
     .argument("<out>", "the merged results (schema 1) to write")
     .argument("<inputs...>", "results files written by 'reuselab run --json FILE'");

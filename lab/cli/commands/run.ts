@@ -28,10 +28,14 @@ const WHAT = {
   run: "the catalogue on this machine's kernel (the default command)",
   matrix: "the catalogue on this machine's kernel and on every guest kernel image (images/kernels/kernels.yaml), side by side",
 } as const;
+const SUMMARY = {
+  run: "run the cases on this machine's kernel (the default command)",
+  matrix: "run them on this machine's kernel and every guest kernel, side by side",
+} as const;
 
 export function runCommands(parent: Command, exit: ExitSink): void {
   for (const name of ["run", "matrix"] as const) {
-    const cmd = parent.command(name).description(WHAT[name]);
+    const cmd = parent.command(name).summary(SUMMARY[name]).description(WHAT[name]);
     addSelectionOptions(cmd).option("--slow", "also run the cases tagged slow (they wait out real timers, e.g. TIME_WAIT)");
     addKernelsOption(cmd, `the kernels to run on (default: ${name === "run" ? "host" : "host and every guest kernel"})`);
     addBackendOption(cmd);
