@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChromiumError, dumpDom, screenshot } from "../../lab/report/headless-chromium";
 import { anchor } from "../../lab/report/html/markup";
+import { HtmlReporter } from "../../lab/report/html-reporter";
 import type { ClaimAudit } from "../../lab/verdict/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { runWith, tempFolder } from "./real-run";
@@ -22,7 +23,7 @@ let audit: ClaimAudit[] = [];
 let dom = "";
 
 test.before(async () => {
-  ({ results, audit } = await runWith("html", page));
+  ({ results, audit } = await runWith(new HtmlReporter(page)));
   dom = await dumpDom(page, { timeoutMs: 60_000 });
 });
 

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
 import type { RunResult } from "../../lab/verdict/outcome";
+import { JunitReporter } from "../../lab/report/junit-reporter";
 import { runWith, tempFolder } from "./real-run";
 
 const XSD = "test/fixtures/junit/jenkins-junit-4.xsd";
@@ -16,7 +17,7 @@ const file = join(temp.dir, "reports", "junit.xml");
 let results: RunResult[] = [];
 
 test.before(async () => {
-  results = (await runWith("junit", file)).results;
+  results = (await runWith(new JunitReporter(file))).results;
 });
 
 test.after.always(() => temp.remove());

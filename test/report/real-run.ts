@@ -1,17 +1,15 @@
 // A real run for the reporters' tests: a few cases of the catalogue and the fixtures on the netns
 // backend (the host's kernel, no containers; root only), through the engine and an EventBus carrying
 // the reporter under test, as the CLI does.
-//
-// It runs in a child process (real-run-child.ts): ava runs test files in worker threads of one
-// process, and the netns backend names its namespaces by pid (rl-<pid>-<n>), so two runs at once in
-// one process would make the same namespaces. The child also writes the results (JsonReporter) for the
-// tests to compare the report with.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KernelInfo } from "../../lab/backend/backend";
-import type { ResultsFile } from "../../lab/report/json-reporter";
+import { loadCatalogue } from "../../lab/case/load-cases";
+import { KernelBackends } from "../../lab/cli/backends";
+import { EventBus, type Reporter } from "../../lab/events/events";
+import { plan } from "../../lab/plan/plan";
+import { runAll } from "../../lab/run/runner";
 import type { ClaimAudit } from "../../lab/verdict/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 
@@ -29,28 +27,24 @@ export const SELECTION = [
 
 export const CASE_FOLDERS = ["cases", "test/fixtures/failing", "test/fixtures/report"];
 
-export type ReporterKind = "junit" | "html";
-
 export interface RealRun {
   kernels: KernelInfo[];
   results: RunResult[];
   audit: ClaimAudit[];
 }
 
-/** Runs the selection with a `kind` reporter writing `file`; the child is killed after `timeoutMs`. */
-export async function runWith(kind: ReporterKind, file: string, timeoutMs = 120_000): Promise<RealRun> {
-  const temp = tempFolder("results");
-  try {
-    const results = join(temp.dir, "results.json");
-    const args = ["-r", "ts-node/register/transpile-only", join(__dirname, "real-run-child.ts"), kind, file, results, ...SELECTION];
-    await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, args, { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 << 20 }, (e, _out, err) => (e ? reject(new Error(`the real run failed: ${e.message}\n${err}`)) : resolve())),
-    );
-    const r = JSON.parse(readFileSync(results, "utf8")) as ResultsFile;
-    return { kernels: r.kernels, results: r.runs, audit: r.claims };
-  } finally {
-    temp.remove();
-  }
+/** Runs the selection with `reporter` on the bus, then closes the bus (the reporter writes its file). */
+export async function runWith(reporter: Reporter): Promise<RealRun> {
+  await using backends = new KernelBackends(["host"], "netns");
+  const prepared = await backends.prepare();
+  const catalogue = loadCatalogue(CASE_FOLDERS);
+  const runs = plan(catalogue.cases, prepared.kernels, { filter: SELECTION, tags: [], slow: false });
+  let audit: ClaimAudit[] = [];
+  const bus = new EventBus().add(reporter).add({ onEvent: (e) => e.type === "session-finished" && (audit = e.audit) });
+  bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved: prepared.leftoversRemoved });
+  const results = await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: 2, claims: catalogue.claims });
+  await bus.close();
+  return { kernels: prepared.kernels, results, audit };
 }
 
 /** A fresh temporary folder and the function that removes it. */
