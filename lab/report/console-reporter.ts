@@ -108,8 +108,8 @@ export class ConsoleReporter implements Reporter {
   private audit(audit: readonly ClaimAudit[], kernels: readonly KernelInfo[]): string {
     const ids = kernels.map((k) => k.id);
     const counts = (k: string) => VERDICTS.map((v) => `${audit.filter((a) => a.verdicts[k] === v).length} ${v}`).join(", ");
-    const perKernel = ids.length === 1 ? `on ${ids[0]}: ${counts(ids[0]!)}` : ids.map((k) => `\n  on ${k}: ${counts(k)}`).join("");
-    const head = `claims audit, ${audit.length} claims of the seed guide ${perKernel}\n`;
+    const perKernel = ids.length === 1 ? ` on ${ids[0]}: ${counts(ids[0]!)}` : ids.map((k) => `\n  on ${k}: ${counts(k)}`).join("");
+    const head = `claims audit, ${audit.length} claims of the seed guide${perKernel}\n`;
     const rank = (a: ClaimAudit) => Math.min(...ids.map((k) => VERDICTS.indexOf(a.verdicts[k]!)));
     const judged = audit.filter((a) => ids.some((k) => a.verdicts[k] !== "untested"));
     const untested = audit.filter((a) => !judged.includes(a)).map((a) => a.id);
