@@ -9,15 +9,16 @@ import type { LabEvent, Reporter } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
 import type { Outcome } from "../verdict/outcome";
 import { CSS, esc, OUTCOME_CLASS } from "./html/markup";
-import { auditSection, matrixSection, runsSection, type PageData, type Section } from "./html/sections";
+import { auditSection, failuresSection, matrixSection, runsSection, type PageData, type Section } from "./html/sections";
 import { CELL } from "./matrix";
 
 /**
- * The page's sections, in order; the header links to each one that renders. Issue 7 (scaling charts)
+ * The page's sections, in order; the header links to each one that renders (Failures only when some
+ * run failed). Issue 7 (scaling charts)
  * adds its "bench" Section here: one whose render() draws from bench results carried in PageData and
  * returns undefined when a session has none (the engine emits no bench results yet).
  */
-const SECTIONS: readonly Section[] = [matrixSection, auditSection, runsSection];
+const SECTIONS: readonly Section[] = [failuresSection, matrixSection, auditSection, runsSection];
 
 export class HtmlReporter implements Reporter {
   private backend?: string;

@@ -38,11 +38,18 @@ function slice(t: { fail(m: string): void }, start: string, end: string): string
 const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
 const runSection = (t: { fail(m: string): void }, id: string) => slice(t, `id="${anchor("run", id)}"`, "</section>");
 
-test("Chromium rendered the page: a real DOM with its three sections", (t) => {
+test("Chromium rendered the page: a real DOM with its sections, failures first", (t) => {
   t.true(dom.startsWith("<!DOCTYPE html>"), dom.slice(0, 200));
   t.true(dom.length > 20_000, `${dom.length} characters`);
-  for (const id of ["matrix", "audit", "runs"]) t.true(new RegExp(`<section id="${id}">\\s*<h2>`).test(dom), `section ${id}`);
+  const at = ["failures", "matrix", "audit", "runs"].map((id) => dom.search(new RegExp(`<section id="${id}">\\s*<h2>`)));
+  t.true(at.every((i, n) => i > 0 && (n === 0 || i > at[n - 1]!)), `sections at ${at.join(", ")}`);
   t.true(dom.includes("<title>reuselab: 7 runs on host</title>"));
+});
+
+test("the failures list names the failed run, linked, with file:line and what the kernel said; nothing else", (t) => {
+  const failures = slice(t, '<section id="failures">', "</section>");
+  t.is(count(failures, /<li>/g), 1);
+  t.regex(failures, new RegExp(`<a href="#${anchor("run", "wrong-expectation.default@host")}">wrong-expectation\\.default@host</a><br><code>test/fixtures/failing/wrong-expectation\\.yaml:13: second: bind tcp 0\\.0\\.0\\.0:8080 reuseport: expected ok but got -1 EADDRINUSE</code>`));
 });
 
 test("the matrix has one row per case variant, each cell coloured by its outcome and linked to its run", (t) => {

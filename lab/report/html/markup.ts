@@ -59,8 +59,9 @@ td.cell a { color: inherit; display: block; }
 .v-partly { background: #fdeec8; color: #7a4b00; }
 .v-untested { background: #f3f3f3; color: #888; }
 tr.differs > th { border-left: 4px solid #d97706; }
-#matrix-table th.mono, #matrix-table thead th { white-space: nowrap; }
-td.notes { color: #7a4b00; font-size: 12.5px; }
+#matrix-table th.mono { white-space: nowrap; }
+td.notes { color: #7a4b00; font-size: 12.5px; min-width: 280px; }
+.callout.bad { border-color: #e8a3a3; background: #fff3f3; }
 .callout { border: 1px solid #f0c36d; background: #fff8e6; border-radius: 6px; padding: 8px 14px; margin: 8px 0 12px; }
 .callout ul { margin: 4px 0; padding-left: 20px; }
 blockquote { margin: 0; color: #333; font-style: italic; max-width: 640px; }

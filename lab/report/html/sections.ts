@@ -36,6 +36,21 @@ export interface Section {
 const VERDICTS: ClaimVerdict[] = ["refuted", "partly", "confirmed", "untested"];
 const runLink = (id: string, text: string = id) => `<a href="#${esc(anchor("run", id))}">${esc(text)}</a>`;
 
+/** The runs that make the lab fail (failed, or a known failure that passed), first: what a reader came for. */
+export const failuresSection: Section = {
+  id: "failures",
+  title: "Failures",
+  render(d) {
+    const bad = d.results.filter((r) => r.outcome === "failed" || r.outcome === "xpass");
+    if (!bad.length) return undefined;
+    const items = bad.map((r) => {
+      const why = r.outcome === "failed" ? `${formatFailure(r.failures[0]!)}${r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : ""}` : `marked as a known failure (${r.reason}) but passed`;
+      return `<li><span class="badge ${OUTCOME_CLASS[r.outcome]}">${esc(CELL[r.outcome])}</span> ${runLink(r.id)}<br><code>${esc(why)}</code></li>`;
+    });
+    return `<div class="callout bad"><ul>${items.join("")}</ul></div>`;
+  },
+};
+
 export const matrixSection: Section = {
   id: "matrix",
   title: "Case × kernel matrix",
