@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { LabError } from "../errors";
+import { benchCommand } from "./commands/bench";
 import { cleanCommand } from "./commands/clean";
 import { demoCommand } from "./commands/demo";
 import { doctorCommand } from "./commands/doctor";
@@ -46,6 +47,7 @@ function program(exit: (code: number) => void, out: (s: string) => void, err: (s
   doctorCommand(p, exit);
   cleanCommand(p, exit);
   mergeCommand(p, exit);
+  benchCommand(p, exit);
   return p;
 }
 
