@@ -7,9 +7,9 @@
 
 /* Sockets one input may make (socket() and accept() together); past that, EMFILE. */
 #define FUZZ_SOCKETS_PER_INPUT 128
-/* During an input the probe's monotonic clock runs this much faster than the real one, so a loop
- * that spins until a deadline (udp-load at rate 0 for 600 s) ends within a fraction of a second. */
-#define FUZZ_CLOCK_WARP 10000
+/* The probe's monotonic clock runs this much faster than the real one, so a loop that spins until a
+ * deadline (udp-load at rate 0 for 600 s) ends within milliseconds. */
+#define FUZZ_CLOCK_WARP 100000
 
 /* Where the probe's crash and exit come back to: they end the input as they would end the process. */
 extern jmp_buf fuzz_input_ended;

@@ -33,19 +33,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NS 1000000000LL
 #define TRACKED_MAX 8192
 
-static long long origin_ns = -1, skipped_ns;
+/* Microseconds: the probe reads its clock to the µs at most, and a long run skips a lot of time. */
+static long long origin_us = -1, skipped_us;
 static int sockets_made, n_tracked, affinity_changed;
 static int tracked[TRACKED_MAX];
 static cpu_set_t initial_affinity;
 
-static long long real_ns(void)
+static long long real_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NS + ts.tv_nsec;
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
 static void track(int fd)
@@ -56,8 +56,8 @@ static void track(int fd)
 
 void stand_ins_begin_input(void)
 {
-	if (origin_ns < 0) {
-		origin_ns = real_ns();
+	if (origin_us < 0) {
+		origin_us = real_us();
 		sched_getaffinity(0, sizeof(initial_affinity), &initial_affinity);
 	}
 	sockets_made = 0;
@@ -81,9 +81,9 @@ int fuzz_clock_gettime(clockid_t id, struct timespec *ts)
 {
 	if (id != CLOCK_MONOTONIC)
 		return clock_gettime(id, ts);
-	long long v = origin_ns + (real_ns() - origin_ns) * FUZZ_CLOCK_WARP + skipped_ns;
-	ts->tv_sec = v / NS;
-	ts->tv_nsec = v % NS;
+	long long v = origin_us + (real_us() - origin_us) * FUZZ_CLOCK_WARP + skipped_us;
+	ts->tv_sec = v / 1000000;
+	ts->tv_nsec = v % 1000000 * 1000;
 	return 0;
 }
 
@@ -95,18 +95,18 @@ int fuzz_poll(struct pollfd *fds, nfds_t n, int timeout)
 		abort();
 	}
 	if (ready == 0)
-		skipped_ns += timeout * 1000000LL;
+		skipped_us += timeout * 1000LL;
 	return ready;
 }
 
 int fuzz_nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	(void)rem;
-	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= NS) {
+	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000L) {
 		errno = EINVAL;
 		return -1;
 	}
-	skipped_ns += req->tv_sec * NS + req->tv_nsec;
+	skipped_us += req->tv_sec * 1000000LL + (req->tv_nsec + 999) / 1000;
 	return 0;
 }
 
