@@ -1,11 +1,15 @@
-// The real static probe, run as a child process on the host's loopback (no container needed).
+// The real static probe, run as a child process (no container needed), each in a network namespace of
+// its own with only loopback up: what it binds and counts cannot meet another test's sockets.
 import test, { type ExecutionContext } from "ava";
 import { spawn } from "node:child_process";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
 import { ProbeSession } from "../../lab/probe/probe-session";
 
+/** unshare -n, loopback up, then the probe itself (exec: the child is the probe). */
+const isolated = (probe: string): [string, string[]] => ["unshare", ["-n", "--", "sh", "-c", 'ip link set lo up && exec "$0"', probe]];
+
 function startProbe(t: ExecutionContext) {
-  const child = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(...isolated(buildProbeBinary()), { stdio: ["pipe", "pipe", "pipe"] });
   t.teardown(() => child.kill("SIGKILL"));
   const session = new ProbeSession("probe", child.stdin, child.stdout, child.stderr);
   const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
@@ -58,7 +62,7 @@ test("pin-cpu moves the process to that CPU; a CPU it may not use is EINVAL", as
 /** Writes raw bytes to a probe's stdin, closes it, and returns every line it answered and how it ended. */
 function rawExchange(input: Buffer): Promise<{ lines: string[]; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(...isolated(buildProbeBinary()), { stdio: ["pipe", "pipe", "inherit"] });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.on("close", (code) => resolve({ lines: out.split("\n").filter(Boolean), code }));
