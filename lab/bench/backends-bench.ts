@@ -1,0 +1,61 @@
+/**
+ * npm run bench:backends [-- --jobs N]
+ *
+ * The docker backend's overhead, measured in one go: the default catalogue on the host's kernel on the
+ * netns backend (probe processes in namespaces) and then on the docker backend (a container per actor
+ * and per namespace), each backend's wall time from prepared to last run, and their ratio. A
+ * measurement, not a test: it never fails on a slow figure, only when a run does not pass.
+ */
+import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { ensureMachine } from "../bootstrap/ensure";
+import { loadCatalogue } from "../case/load-cases";
+import { KernelBackends, type HostBackend } from "../cli/backends";
+import { EventBus } from "../events/events";
+import { plan } from "../plan/plan";
+import { runAll } from "../run/runner";
+import { isBad } from "../verdict/outcome";
+
+interface Timing {
+  backend: HostBackend;
+  runs: number;
+  failed: number;
+  wallMs: number;
+  /** A run's own duration (lab up, steps, lab down), averaged. */
+  meanRunMs: number;
+}
+
+async function timeCatalogue(backend: HostBackend, jobs: number): Promise<Timing> {
+  await using backends = new KernelBackends(["host"], backend);
+  const prepared = await backends.prepare();
+  const catalogue = loadCatalogue(["cases"]);
+  const runs = plan(catalogue.cases, prepared.kernels);
+  const started = Date.now();
+  const results = await runAll(runs, (k) => backends.backend(k), new EventBus(), prepared.kernels, { jobs, claims: catalogue.claims });
+  const wallMs = Date.now() - started;
+  const meanRunMs = results.reduce((sum, r) => sum + r.durationMs, 0) / Math.max(1, results.length);
+  return { backend, runs: results.length, failed: results.filter(isBad).length, wallMs, meanRunMs };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { jobs: { type: "string", default: "2" } } });
+  const jobs = Number(values.jobs);
+  ensureMachine("all");
+  const load = loadavg()[0]!.toFixed(1);
+  const netns = await timeCatalogue("netns", jobs);
+  const docker = await timeCatalogue("docker", jobs);
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  for (const t of [netns, docker]) {
+    process.stdout.write(`${t.backend.padEnd(7)} ${t.runs} runs (${t.failed} not passed) in ${s(t.wallMs)}, ${Math.round(t.meanRunMs)} ms per run on average, --jobs ${jobs}\n`);
+  }
+  process.stdout.write(`docker / netns: ${(docker.wallMs / netns.wallMs).toFixed(1)}x on ${cpus().length} cores (load average ${load} at the start)\n`);
+  return netns.failed + docker.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(2);
+  },
+);
