@@ -9,6 +9,7 @@
 #   bash lab/bootstrap/bootstrap.sh compose    docker-compose (v1, Debian's) for the hijack demo
 #   bash lab/bootstrap/bootstrap.sh netns      what the netns backend needs: root, ip, nsenter, setpriv
 #   bash lab/bootstrap/bootstrap.sh fuzz       the probe's fuzzer: clang and its libFuzzer runtime, objcopy, unshare
+#   bash lab/bootstrap/bootstrap.sh audit      the service audit: debootstrap (builds the service image), nsenter, ss
 #   bash lab/bootstrap/bootstrap.sh all vm     several parts, in order
 #   bash lab/bootstrap/bootstrap.sh --check all vm report compose netns
 #                                              installs nothing, starts nothing: prints one line per check,
@@ -119,6 +120,9 @@ readonly COMPOSE_COMMANDS=(docker-compose:docker-compose)
 # images/probe/fuzz/fuzz.sh: clang builds the harness (libFuzzer, ASan, UBSan), objcopy and nm redirect
 # and check the probe's calls, unshare gives it an empty network namespace.
 readonly FUZZ_COMMANDS=(clang:clang objcopy:binutils nm:binutils unshare:util-linux)
+# The service audit (lab/audit): debootstrap builds the service image from Debian's mirror, nsenter and
+# ss list the service's sockets from inside its network namespace.
+readonly AUDIT_COMMANDS=(debootstrap:debootstrap nsenter:util-linux ss:iproute2)
 
 vm_extra_packages() {
   [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || printf 'debian-archive-keyring'
@@ -178,7 +182,8 @@ ensure_part() {
     report) ensure_commands "the HTML and JUnit report checks" "" "${REPORT_COMMANDS[@]}" ;;
     compose) ensure_engine; ensure_commands "the hijack demo" "" "${COMPOSE_COMMANDS[@]}" ;;
     fuzz) ensure_commands "the probe's fuzzer" "$(fuzz_extra_packages)" "${FUZZ_COMMANDS[@]}" ;;
-    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose or fuzz)" ;;
+    audit) ensure_commands "the service audit" "" "${AUDIT_COMMANDS[@]}" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose, fuzz or audit)" ;;
   esac
 }
 
@@ -250,7 +255,8 @@ check_part() {
     report) check_commands report-tools report "" "${REPORT_COMMANDS[@]}" ;;
     compose) check_commands compose compose "" "${COMPOSE_COMMANDS[@]}" ;;
     fuzz) check_commands fuzz fuzz "$(fuzz_extra_packages)" "${FUZZ_COMMANDS[@]}" ;;
-    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose or fuzz)" ;;
+    audit) check_commands audit audit "" "${AUDIT_COMMANDS[@]}" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose, fuzz or audit)" ;;
   esac
 }
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { LabError } from "../errors";
 
 /** Runs lab/bootstrap/bootstrap.sh: it is quiet when the machine is ready, and says what it does when not. */
-export function ensureMachine(part: "all" | "engine" | "toolchain" | "vm" | "compose" = "all"): void {
+export function ensureMachine(part: "all" | "engine" | "toolchain" | "vm" | "compose" | "audit" = "all"): void {
   const script = join(__dirname, "bootstrap.sh");
   const r = spawnSync("bash", [script, part], { stdio: ["ignore", "inherit", "inherit"] });
   if (r.error || r.status !== 0) {
