@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { LabError } from "../errors";
+import { auditCommand } from "./commands/audit";
 import { benchCommand } from "./commands/bench";
 import { cleanCommand } from "./commands/clean";
 import { demoCommand } from "./commands/demo";
@@ -48,6 +49,7 @@ function program(exit: (code: number) => void, out: (s: string) => void, err: (s
   cleanCommand(p, exit);
   mergeCommand(p, exit);
   benchCommand(p, exit);
+  auditCommand(p, exit);
   return p;
 }
 

@@ -2,10 +2,12 @@
  * --json FILE: the results contract that CI and users parse (schema 1; extend it, never break it).
  * { schema, kernels: [{id, release}], runs: [{id, case, variant, kernel, outcome, durationMs, steps,
  *   failures? | reason?}], claims: [{id, verdicts: {kernel: verdict}, evidence: [run id], relations,
- *   quote, section, seedLine}], bench? }: bench, when `reuselab bench` ran, is lab/bench/bench-results.ts's BenchResults
+ *   quote, section, seedLine}], bench?, audit? }: bench, when `reuselab bench` ran, is lab/bench/bench-results.ts's BenchResults;
+ *   audit, when `reuselab audit` ran, is lab/audit/audit.ts's AuditResult per audited service
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { AuditResult } from "../audit/audit";
 import type { KernelInfo } from "../backend/backend";
 import type { BenchResults } from "../bench/bench-results";
 import type { LabEvent, Reporter } from "../events/events";
@@ -19,6 +21,8 @@ export interface ResultsFile {
   claims: (ClaimAudit & { quote: string; section: string; seedLine: number })[];
   /** The SO_REUSEPORT performance measurements (reuselab bench). */
   bench?: BenchResults;
+  /** The service audit's verdicts (reuselab audit). */
+  audit?: AuditResult[];
 }
 
 export class JsonReporter implements Reporter {

@@ -1,0 +1,146 @@
+/**
+ * Audit files (audits/*.yaml), read with their lines and validated whole before any container starts:
+ * every problem is collected and reported as file:line.
+ *
+ *   schemaVersion: 1
+ *   name: dnsmasq
+ *   image: { packages: [dnsmasq, nginx] }     # or  image: { local: my/image:tag }
+ *   user: "65534:65534"
+ *   command: [dnsmasq, --keep-in-foreground, --port=5353]
+ *   protocol: dns                              # dns | http
+ *   port: 5353/udp
+ *   profiles: [udp-specific-reuseaddr, …]
+ *   must-resist: [udp-reuseport-other-uid]
+ */
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
+import { CaseProblemsError, suggestion, type Problem } from "../case/problems";
+import { YamlFile } from "../case/yaml-file";
+import { PROFILES, PROTOCOLS, type Audit, type ProfileName, type ServiceImageSpec, type ServicePort, type ServiceProtocol } from "./audit";
+
+const KEYS = ["schemaVersion", "name", "image", "user", "command", "capabilities", "tmpfs", "protocol", "port", "reload", "profiles", "must-resist"];
+const REQUIRED = ["schemaVersion", "name", "image", "user", "command", "protocol", "port", "profiles"];
+/** Debian package names: what debootstrap --include accepts, and nothing a shell could misread. */
+const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+const CAPABILITY = /^[A-Z_]+$/;
+
+/** Parses a port as the CLI and audit files write it: "5353/udp", "8080/tcp". */
+export function parsePort(text: string): ServicePort | undefined {
+  const m = /^(\d{1,5})\/(udp|tcp)$/.exec(text);
+  const port = m ? Number(m[1]) : 0;
+  return m && port >= 1 && port <= 65535 ? { port, transport: m[2] as "udp" | "tcp" } : undefined;
+}
+
+/** Reads and validates audit files; throws CaseProblemsError listing every problem of every file. */
+export function loadAudits(files: readonly string[]): Audit[] {
+  const problems: Problem[] = [];
+  const audits: Audit[] = [];
+  for (const file of files) {
+    const r = readAudit(file);
+    problems.push(...r.problems);
+    if (r.audit) audits.push(r.audit);
+  }
+  if (problems.length) throw new CaseProblemsError(problems);
+  return audits;
+}
+
+export function readAudit(file: string, text?: string): { audit?: Audit; problems: Problem[] } {
+  const y = new YamlFile(file, text);
+  if (!y.problems.length && !isMap(y.doc.contents)) {
+    y.problem(y.doc.contents as Node | null, "an audit file is a YAML mapping of 'key: value' lines", `start with 'schemaVersion: 1', then ${REQUIRED.slice(1).join(", ")}`);
+  }
+  const root = y.problems.length ? null : y.root();
+  if (!root) return { problems: y.problems };
+  const get = (key: string): Node | undefined => (root.get(key, true) as Node | undefined) ?? undefined;
+
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : "";
+    if (!KEYS.includes(key)) y.problem(pair.key as Node, `unknown key '${key}'`, suggestion(key, KEYS, "keys"));
+  }
+  for (const key of REQUIRED) if (!root.has(key)) y.problem(root, `'${key}' is missing`, `add '${key}:' (an audit needs ${REQUIRED.join(", ")})`);
+
+  const schema = get("schemaVersion");
+  if (schema && !(isScalar(schema) && schema.value === 1)) y.problem(schema, "schemaVersion must be 1", "write 'schemaVersion: 1'");
+
+  const str = (key: string): string | undefined => {
+    const n = get(key);
+    if (!n) return undefined;
+    if (isScalar(n) && (typeof n.value === "string" || typeof n.value === "number") && String(n.value) !== "") return String(n.value);
+    y.problem(n, `'${key}' must be a single value`);
+    return undefined;
+  };
+  const list = (key: string, check: (s: string) => string | undefined): string[] | undefined => {
+    const n = get(key);
+    if (!n) return undefined;
+    if (!isSeq(n)) {
+      y.problem(n, `'${key}' must be a list, e.g. [a, b]`);
+      return undefined;
+    }
+    const out: string[] = [];
+    for (const item of n.items) {
+      if (!isScalar(item) || (typeof item.value !== "string" && typeof item.value !== "number")) {
+        y.problem(item as Node, `each item of '${key}' must be a single value`);
+        continue;
+      }
+      const why = check(String(item.value));
+      if (why) y.problem(item, why);
+      else out.push(String(item.value));
+    }
+    return out;
+  };
+  const anyWord = (s: string) => (s === "" ? "an empty word" : undefined);
+  const profileName = (s: string) => ((PROFILES as readonly string[]).includes(s) ? undefined : `unknown profile '${s}'; ${suggestion(s, PROFILES, "profiles")}`);
+
+  const name = str("name");
+  const user = str("user");
+  if (user !== undefined && !/^\d+(:\d+)?$/.test(user)) y.problem(get("user"), `user '${user}' must be a numeric uid or uid:gid`, "numbers only: the attacker of the other-uid profiles must be a different uid, which a name could hide");
+  const command = list("command", anyWord);
+  if (command && command.length === 0) y.problem(get("command"), "'command' is empty", "name the service's program and its arguments");
+  const capabilities = list("capabilities", (s) => (CAPABILITY.test(s) ? undefined : `capability '${s}' must be written like NET_BIND_SERVICE`)) ?? [];
+  const tmpfs = list("tmpfs", (s) => (s.startsWith("/") ? undefined : `tmpfs '${s}' must be an absolute path`)) ?? [];
+  const reload = list("reload", anyWord);
+  const protocol = str("protocol");
+  if (protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(protocol)) y.problem(get("protocol"), `unknown protocol '${protocol}'`, suggestion(protocol, PROTOCOLS, "protocols"));
+  const portText = str("port");
+  const port = portText === undefined ? undefined : parsePort(portText);
+  if (portText !== undefined && !port) y.problem(get("port"), `port '${portText}' must be PORT/udp or PORT/tcp (1 to 65535)`);
+  const profiles = list("profiles", profileName) as ProfileName[] | undefined;
+  const mustResist = (list("must-resist", profileName) ?? []) as ProfileName[];
+  const mustNode = get("must-resist");
+  for (const p of mustResist) if (profiles && !profiles.includes(p)) y.problem(mustNode, `must-resist names '${p}', which is not in profiles`, `add it to profiles, or drop it here`);
+  if (profiles?.includes("reload") && !reload) y.problem(get("profiles"), "the reload profile needs 'reload:' (the command that reloads the service)", "e.g. reload: [nginx, -s, reload]");
+  const image = readImage(y, get("image"));
+
+  if (y.problems.length || !name || !user || !command || !protocol || !port || !profiles || !image) return { problems: y.problems };
+  return {
+    problems: [],
+    audit: { file, name, image, command, user, capabilities, tmpfs, protocol: protocol as ServiceProtocol, port, ...(reload ? { reload } : {}), profiles, mustResist },
+  };
+}
+
+function readImage(y: YamlFile, n: Node | undefined): ServiceImageSpec | undefined {
+  if (!n) return undefined;
+  const how = "write 'image: { packages: [dnsmasq] }' (built here from Debian bookworm) or 'image: { local: NAME:TAG }' (an image already on this engine)";
+  if (!isMap(n) || n.items.length !== 1) {
+    y.problem(n, "'image' must be a mapping with one key, packages or local", how);
+    return undefined;
+  }
+  const m = n as YAMLMap;
+  const packages = m.get("packages", true) as Node | undefined;
+  const local = m.get("local", true) as Node | undefined;
+  if (packages) {
+    if (!isSeq(packages) || packages.items.length === 0) {
+      y.problem(packages, "'image.packages' must be a non-empty list of Debian packages", how);
+      return undefined;
+    }
+    const names: string[] = [];
+    for (const item of packages.items) {
+      const v = isScalar(item) ? String(item.value) : "";
+      if (PACKAGE.test(v)) names.push(v);
+      else y.problem(item as Node, `'${v}' is not a Debian package name`, "lower-case letters, digits, + - and .");
+    }
+    return names.length === packages.items.length ? { kind: "packages", packages: names } : undefined;
+  }
+  if (local && isScalar(local) && typeof local.value === "string" && local.value) return { kind: "local", image: local.value };
+  y.problem(local ?? n, "'image' must be { packages: [...] } or { local: NAME:TAG }", how);
+  return undefined;
+}

@@ -1,0 +1,89 @@
+/**
+ * One audit's lab: a lab network of its own (no route out: the egress guard), the service at a fixed
+ * address on it, a client probe in its own network namespace, and attackers that join the service's
+ * network namespace as they are needed. Every object carries the run's labels; disposing the lab
+ * removes them all, and a killed runner's leftovers go with the next run's cleanup.
+ */
+import type Docker from "dockerode";
+import type { StartedTestContainer } from "testcontainers";
+import { removeLabelled } from "../backend/docker/cleanup";
+import { ProbeContainer } from "../backend/docker/lab-container";
+import { createLabNetwork, type LabNetwork } from "../backend/docker/lab-network";
+import { LAB_LABEL, labLabels, RUN_LABEL } from "../backend/docker/labels";
+import { LabError } from "../errors";
+import type { ProbeSession } from "../probe/probe-session";
+import type { Audit } from "./audit";
+import { ServiceContainer } from "./service-container";
+
+/** The service's host number on its /24: clients find it there again after a restart. */
+const SERVICE_HOST = 10;
+
+export interface Probe {
+  session: ProbeSession;
+  uid: number;
+  remove(): Promise<void>;
+}
+
+export class AuditLab implements AsyncDisposable {
+  private readonly id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  private network?: LabNetwork;
+  private serviceContainer?: ServiceContainer;
+  private clientProbe?: Probe;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly session: string,
+    private readonly audit: Audit,
+    private readonly probeImage: string,
+  ) {}
+
+  labels(): Record<string, string> {
+    return labLabels(this.session, { runId: `audit.${this.audit.name}`, id: this.id });
+  }
+
+  get service(): ServiceContainer {
+    if (!this.serviceContainer) throw new Error("AuditLab.service before start()");
+    return this.serviceContainer;
+  }
+
+  get client(): Probe {
+    if (!this.clientProbe) throw new Error("AuditLab.client before start()");
+    return this.clientProbe;
+  }
+
+  async start(serviceImage: string): Promise<this> {
+    const name = `${this.session}-audit-${this.audit.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}`.slice(0, 50) + `-${this.id}`;
+    this.network = await createLabNetwork(this.docker, name, this.labels());
+    const address = this.network.subnet.replace(/\.0\/24$/, `.${SERVICE_HOST}`);
+    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, address, this.labels());
+    this.clientProbe = await this.probe("client", 1001, this.network.name);
+    return this;
+  }
+
+  /** An attacker process with uid in the service's network namespace: it shares its addresses and ports. */
+  attacker(uid: number): Promise<Probe> {
+    return this.probe(`attacker (uid ${uid})`, uid, `container:${this.service.id}`);
+  }
+
+  private async probe(label: string, uid: number, networkMode: string): Promise<Probe> {
+    const c = new ProbeContainer(this.docker, this.probeImage, this.labels(), `${this.audit.name} ${label}`).withUser(String(uid)).withNetworkMode(networkMode);
+    const started: StartedTestContainer = await c.start();
+    const session = c.session!;
+    const hello = await session.call(["hello"]);
+    if (hello.uid !== uid) throw new LabError("REUSELAB_PROBE_PROTOCOL", `${label} runs as uid ${String(hello.uid)}, not ${uid}`);
+    return {
+      session,
+      uid,
+      remove: async () => {
+        session.close();
+        await this.docker.getContainer(started.getId()).remove({ force: true }).catch(() => undefined);
+      },
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.clientProbe?.session.close();
+    await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`, `${LAB_LABEL}=${this.id}`).catch(() => undefined);
+    await this.network?.remove();
+  }
+}

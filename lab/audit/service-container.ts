@@ -1,0 +1,90 @@
+/**
+ * The audited service's container: the service image with the audit's command and user, locked down
+ * like the lab's probe containers (no capabilities but the ones the audit file declares, no new
+ * privileges, a read-only root with small tmpfs mounts where the service writes, bounded pids and
+ * memory), on the lab network at a fixed address, so that a restart brings it back where clients
+ * look for it.
+ */
+import type Docker from "dockerode";
+import { spawnSync } from "node:child_process";
+import { LabError } from "../errors";
+import type { Audit } from "./audit";
+
+export class ServiceContainer {
+  private constructor(
+    private readonly docker: Docker,
+    readonly id: string,
+    /** The service's IPv4 address on the lab network. */
+    readonly address: string,
+    readonly uid: number,
+  ) {}
+
+  static async start(docker: Docker, audit: Audit, image: string, network: string, address: string, labels: Record<string, string>): Promise<ServiceContainer> {
+    const container = await docker.createContainer({
+      Image: image,
+      Cmd: audit.command,
+      User: audit.user,
+      Labels: labels,
+      HostConfig: {
+        NetworkMode: network,
+        CapDrop: ["ALL"],
+        CapAdd: audit.capabilities,
+        SecurityOpt: ["no-new-privileges"],
+        ReadonlyRootfs: true,
+        Tmpfs: Object.fromEntries(audit.tmpfs.map((p) => [p, "rw,size=16m,mode=1777"])),
+        PidsLimit: 64,
+        Memory: 256 * 1024 * 1024,
+      },
+      NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address } } } },
+    });
+    await container.start();
+    return new ServiceContainer(docker, container.id, address, Number(audit.user.split(":")[0]));
+  }
+
+  private get container(): Docker.Container {
+    return this.docker.getContainer(this.id);
+  }
+
+  /** The service's main process as the host sees it (0 when it is not running). */
+  async pid(): Promise<number> {
+    return (await this.container.inspect()).State.Pid;
+  }
+
+  async running(): Promise<boolean> {
+    return (await this.container.inspect()).State.Running;
+  }
+
+  /** The end of the service's own output: what to show when it would not start. */
+  async logTail(): Promise<string> {
+    const buf = (await this.container.logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
+    // Docker's multiplexed log frames: an 8-byte header before each chunk.
+    const out: string[] = [];
+    for (let i = 0; i + 8 <= buf.length; ) {
+      const size = buf.readUInt32BE(i + 4);
+      out.push(buf.subarray(i + 8, i + 8 + size).toString("utf8"));
+      i += 8 + size;
+    }
+    return out.join("").trim();
+  }
+
+  /** SIGKILL to the main process: a crash, or an orchestrator's hard stop. */
+  async kill(): Promise<void> {
+    await this.container.kill({ signal: "SIGKILL" });
+    await this.container.wait();
+  }
+
+  async startAgain(): Promise<void> {
+    await this.container.start();
+  }
+
+  /** Runs a command beside the service (its reload), as the service's user; its exit code. */
+  async exec(cmd: string[]): Promise<{ code: number; output: string }> {
+    const r = spawnSync("docker", ["exec", this.id, ...cmd], { encoding: "utf8", timeout: 30_000 });
+    if (r.error) throw new LabError("REUSELAB_NO_ENGINE", `docker exec ${cmd.join(" ")}: ${r.error.message}`);
+    return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`.trim() };
+  }
+
+  async remove(): Promise<void> {
+    await this.container.remove({ force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The service's sockets as the kernel sees them: ss, run by the host inside the service's network
+ * namespace (nsenter -t PID -n), which lists every socket of that namespace with its owner's uid and
+ * process; the service's image needs no tools for it. Root only, like the docker backend.
+ */
+import { spawnSync } from "node:child_process";
+import type { ServicePort } from "./audit";
+
+export function serviceSockets(pid: number, port: ServicePort): string[] {
+  const flag = port.transport === "udp" ? "-lunpeH" : "-ltnpeH";
+  const r = spawnSync("nsenter", ["-t", String(pid), "-n", "ss", flag, "sport", "=", `:${port.port}`], { encoding: "utf8", timeout: 10_000 });
+  if (r.error || r.status !== 0) return [`(ss could not list the sockets: ${r.error?.message ?? r.stderr.trim()})`];
+  return r.stdout
+    .split("\n")
+    .map((l) => l.replace(/\s+/g, " ").replace(/ cgroup:\S+/, "").replace(/ ino:\d+ sk:\S+/, "").trim())
+    .filter(Boolean);
+}
+
+/** The local addresses in ss lines: "0.0.0.0", "10.213.4.10", "::" (for the same-address profiles). */
+export function boundAddresses(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const local = l.split(" ")[3];
+    const m = local && /^\[?([^\]%]*)(?:%[^\]]*)?\]?:(\d+)$/.exec(local);
+    if (m?.[1] !== undefined) out.push(m[1] === "*" ? "0.0.0.0" : m[1]);
+  }
+  return [...new Set(out)];
+}

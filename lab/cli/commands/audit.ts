@@ -1,0 +1,124 @@
+/**
+ * reuselab audit: attacks real services in the lab and says whether another user of the host can take
+ * their traffic, and whether a restart or reload drops connections (lab/audit). Audit files
+ * (audits/*.yaml by default), or a quick audit of any local image with --image and --port.
+ * Exit 0 when every must-resist profile was resisted, 1 when one was vulnerable (the CI gate),
+ * 2 on bad input or environment, 130 on Ctrl-C.
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { release } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { PROFILES, type Audit, type AuditResult, type ProfileName } from "../../audit/audit";
+import { loadAudits, parsePort } from "../../audit/audit-file";
+import { formatAudits } from "../../audit/audit-report";
+import { runAudits } from "../../audit/run-audit";
+import { ensureMachine } from "../../bootstrap/ensure";
+import { LabError } from "../../errors";
+import type { ResultsFile } from "../../report/json-reporter";
+import { wantsColor } from "../../report/terminal";
+import { EXIT } from "../exit-codes";
+import { wholeNumber, type ExitSink } from "../options";
+
+const DEFAULT_AUDITS = resolve(__dirname, "../../../audits");
+
+interface AuditOptions {
+  image?: string;
+  port?: string;
+  command?: string;
+  user: string;
+  protocol?: string;
+  profiles?: ProfileName[];
+  mustResist?: ProfileName[];
+  json?: string;
+  requests: number;
+}
+
+const profileList = (flag: string) => (v: string) => {
+  const names = v.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(PROFILES as readonly string[]).includes(n));
+  if (bad.length) throw new InvalidArgumentError(`${flag}: unknown profile ${bad.join(", ")} (known: ${PROFILES.join(", ")})`);
+  return names as ProfileName[];
+};
+
+export function auditCommand(parent: Command, exit: ExitSink): void {
+  parent
+    .command("audit")
+    .summary("attack real services in the lab: can another user steal their traffic, does a restart drop it")
+    .description("runs audit files (default: audits/*.yaml), or a quick audit of a local image (--image, --port); exit 1 when a must-resist profile is vulnerable")
+    .argument("[files...]", "audit files or folders of them")
+    .option("--image <image>", "quick audit: a local image (nothing is pulled)")
+    .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp")
+    .option("--command <words>", "quick audit: the service's command, split on spaces (default: the image's)")
+    .option("--user <uid[:gid]>", "quick audit: the uid the service runs as", "65534:65534")
+    .option("--protocol <dns|http>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
+    .option("--profiles <list>", `quick audit: profiles to run, comma-separated (default: those for the port's transport; known: ${PROFILES.join(", ")})`, profileList("--profiles"))
+    .option("--must-resist <list>", "quick audit: profiles whose vulnerability fails the run (exit 1)", profileList("--must-resist"))
+    .option("--requests <n>", "questions the client asks in each attack", wholeNumber("--requests", 1, 1000), 10)
+    .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]})")
+    .action(async (files: string[], o: AuditOptions) => {
+      const audits = o.image ? [quickAudit(o, files)] : loadAudits(auditFiles(files));
+      ensureMachine("all");
+      ensureMachine("audit");
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) return;
+        process.stderr.write("\nreuselab: interrupted; removing the audit's containers and networks\n");
+        controller.abort();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const results = await runAudits(audits, { requests: o.requests, signal: controller.signal, log: (l) => process.stderr.write(`reuselab audit: ${l}\n`) });
+        process.stdout.write(formatAudits(results, wantsColor(process.stdout)));
+        if (o.json) writeJson(o.json, results);
+        exit(results.some((r) => r.gateFailures.length) ? EXIT.failed : EXIT.passed);
+      } catch (e) {
+        if (!controller.signal.aborted && !(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED")) throw e;
+        process.stderr.write(`reuselab: the audit was interrupted\n`);
+        exit(EXIT.interrupted);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}
+
+function auditFiles(args: readonly string[]): string[] {
+  const paths = args.length ? args : [DEFAULT_AUDITS];
+  return paths.flatMap((p) => {
+    let dir = false;
+    try {
+      dir = statSync(p).isDirectory();
+    } catch {
+      return [p]; // loadAudits says it cannot be read, with the rest of the problems
+    }
+    if (!dir) return [p];
+    const found = readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f));
+    if (!found.length) throw new LabError("REUSELAB_NO_CASES", `no audit files (*.yaml) in ${p}`);
+    return found;
+  });
+}
+
+function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
+  const bad = (m: string) => new LabError("REUSELAB_BAD_ARGS", m);
+  if (files.length) throw bad("--image audits one image: give either audit files or --image, not both");
+  const port = o.port ? parsePort(o.port) : undefined;
+  if (!port) throw bad(`--image needs --port PORT/udp or PORT/tcp${o.port ? `, not '${o.port}'` : ""}`);
+  if (!/^\d+(:\d+)?$/.test(o.user)) throw bad(`--user ${o.user}: a numeric uid or uid:gid`);
+  const protocol = o.protocol ?? (port.transport === "udp" ? "dns" : "http");
+  if (protocol !== "dns" && protocol !== "http") throw bad(`--protocol ${protocol}: dns or http`);
+  const profiles = o.profiles ?? (port.transport === "udp" ? PROFILES.filter((p) => p.startsWith("udp-")) : ["tcp-beside-listener" as const]).concat("restart");
+  const mustResist = o.mustResist ?? [];
+  const missing = mustResist.filter((p) => !profiles.includes(p));
+  if (missing.length) throw bad(`--must-resist ${missing.join(", ")}: not among the profiles run (${profiles.join(", ")})`);
+  if (profiles.includes("reload")) throw bad("the reload profile needs an audit file (its reload command)");
+  const command = o.command?.split(/\s+/).filter(Boolean) ?? [];
+  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: [], tmpfs: ["/tmp"], protocol, port, profiles, mustResist };
+}
+
+function writeJson(file: string, audit: AuditResult[]): void {
+  const results: ResultsFile = { schema: 1, kernels: [{ id: "host", release: release() }], runs: [], claims: [], audit };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
