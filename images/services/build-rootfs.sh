@@ -23,7 +23,9 @@ command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] ||
 work=$(mktemp -d /tmp/reuselab-rootfs.XXXXXX)
 root=$work/root
 log=$work/debootstrap.log
+child=
 cleanup() {
+  if [ -n "$child" ]; then kill -- -"$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
   # debootstrap may leave /proc or /sys mounted inside the root when interrupted.
   for m in proc sys dev/pts dev; do umount -l "$root/$m" 2>/dev/null || true; done
   rm -rf --one-file-system "$work"
@@ -31,8 +33,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PATH=$PATH:/usr/sbin:/sbin debootstrap --variant=minbase --include="$packages" "$SUITE" "$root" "$MIRROR" \
-  >"$log" 2>&1 || { tail -n 30 "$log" >&2; echo "build-rootfs: debootstrap failed (its log's end is above)" >&2; exit 1; }
+# In the background and waited for: bash runs a trap only once the foreground child is done, and
+# an interrupted build must stop debootstrap (its process group: wget, dpkg) before its root is removed.
+PATH=$PATH:/usr/sbin:/sbin setsid debootstrap --variant=minbase --include="$packages" "$SUITE" "$root" "$MIRROR" >"$log" 2>&1 &
+child=$!
+wait "$child" || { tail -n 30 "$log" >&2; echo "build-rootfs: debootstrap failed (its log's end is above)" >&2; exit 1; }
+child=
 
 # A service image has no use for apt's lists or docs; the package cache alone is ~40 MB.
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/*
