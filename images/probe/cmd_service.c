@@ -276,7 +276,8 @@ static void reply_tally(struct reply *r, const struct http_tally *t)
 	reply_close(r);
 	reply_open(r, "errors");
 	for (int i = 0; i < STATUSES_MAX && t->err_counts[i]; i++)
-		reply_int(r, errno_name(t->errs[i]), t->err_counts[i]);
+		/* EPROTO stands for "answered, but not HTTP/1.x" (or closed before a status line). */
+		reply_int(r, t->errs[i] == EPROTO ? "not-http" : errno_name(t->errs[i]), t->err_counts[i]);
 	reply_close(r);
 }
 
