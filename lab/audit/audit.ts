@@ -10,6 +10,7 @@ export const PROFILES = [
   "udp-reuseport-same-uid",
   "udp-reuseport-other-uid",
   "tcp-beside-listener",
+  "tcp-reuseport-same-uid",
   "reload",
   "restart",
 ] as const;

@@ -39,16 +39,20 @@ test("dnsmasq: another uid takes every query with SO_REUSEADDR on its specific a
   t.deepEqual(r!.gateFailures, []);
 });
 
-test("nginx: no other uid binds beside its reuseport listeners; a reload drops no request; the gate fails when told to resist a restart", async (t) => {
+test("nginx: no other uid binds beside its reuseport listeners, its own uid does; a reload drops no request; the gate fails when told to resist a restart", async (t) => {
   const [nginx] = loadAudits(["audits/nginx.yaml"]);
-  const audit = { ...nginx!, profiles: ["tcp-beside-listener" as const, "reload" as const, "restart" as const], mustResist: ["reload" as const, "restart" as const] };
+  const audit = { ...nginx!, profiles: ["tcp-beside-listener" as const, "tcp-reuseport-same-uid" as const, "reload" as const, "restart" as const], mustResist: ["reload" as const, "restart" as const] };
   const session = newSession();
   const [r] = await runAudits([audit], { session, requests: 5 });
   t.is(await leftovers(session), 0);
 
-  const [beside, reload, restart] = r!.profiles;
+  const [beside, sameUid, reload, restart] = r!.profiles;
   t.is(beside!.verdict, "resisted", beside!.evidence);
   t.regex(beside!.evidence, /bind 10\.213\.\d+\.10:8080 = EADDRINUSE$/);
+  // Its own uid joins the reuseport group on the more specific address, and takes the connections.
+  t.is(sameUid!.verdict, "vulnerable", sameUid!.evidence);
+  t.true(sameUid!.counts!.stolen! > 0, sameUid!.evidence);
+  t.is(sameUid!.counts!.answered! + sameUid!.counts!.stolen!, 5, sameUid!.evidence);
   t.is(reload!.verdict, "resisted", reload!.evidence);
   t.true(reload!.counts!.tries! > 20, reload!.evidence);
   t.is(reload!.counts!.failed, 0);

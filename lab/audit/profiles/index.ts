@@ -2,7 +2,7 @@
 import type { ProfileName } from "../audit";
 import { reload, restart } from "./continuity";
 import type { Profile } from "./profile";
-import { tcpBesideListener } from "./tcp-beside-listener";
+import { tcpBesideListener, tcpReuseportSameUid } from "./tcp-beside-listener";
 import { udpReuseportOtherUid, udpReuseportSameUid, udpSameAddressReuseaddr, udpSpecificReuseaddr } from "./udp-hijack";
 
 export const PROFILE_RUNNERS: Record<ProfileName, Profile> = {
@@ -11,6 +11,7 @@ export const PROFILE_RUNNERS: Record<ProfileName, Profile> = {
   "udp-reuseport-same-uid": udpReuseportSameUid,
   "udp-reuseport-other-uid": udpReuseportOtherUid,
   "tcp-beside-listener": tcpBesideListener,
+  "tcp-reuseport-same-uid": tcpReuseportSameUid,
   reload,
   restart,
 };

@@ -108,7 +108,7 @@ function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   if (!/^\d+(:\d+)?$/.test(o.user)) throw bad(`--user ${o.user}: a numeric uid or uid:gid`);
   const protocol = o.protocol ?? (port.transport === "udp" ? "dns" : "http");
   if (protocol !== "dns" && protocol !== "http") throw bad(`--protocol ${protocol}: dns or http`);
-  const profiles = o.profiles ?? (port.transport === "udp" ? PROFILES.filter((p) => p.startsWith("udp-")) : ["tcp-beside-listener" as const]).concat("restart");
+  const profiles: ProfileName[] = o.profiles ?? [...PROFILES.filter((p) => p.startsWith(`${port.transport}-`)), "restart"];
   const mustResist = o.mustResist ?? [];
   const missing = mustResist.filter((p) => !profiles.includes(p));
   if (missing.length) throw bad(`--must-resist ${missing.join(", ")}: not among the profiles run (${profiles.join(", ")})`);
