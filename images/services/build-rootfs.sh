@@ -20,6 +20,11 @@ command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] ||
   { echo "build-rootfs: debootstrap is missing (bash lab/bootstrap/bootstrap.sh audit)" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "build-rootfs: debootstrap needs root" >&2; exit 2; }
 
+# One build at a time on this host: a second caller of the same tag waits, then finds it built.
+exec 9>/tmp/reuselab-service-image.lock
+flock 9
+if docker image inspect "$tag" >/dev/null 2>&1; then echo "$tag"; exit 0; fi
+
 work=$(mktemp -d /tmp/reuselab-rootfs.XXXXXX)
 root=$work/root
 log=$work/debootstrap.log
@@ -35,7 +40,7 @@ trap 'exit 130' INT TERM
 
 # In the background and waited for: bash runs a trap only once the foreground child is done, and
 # an interrupted build must stop debootstrap (its process group: wget, dpkg) before its root is removed.
-PATH=$PATH:/usr/sbin:/sbin setsid debootstrap --variant=minbase --include="$packages" "$SUITE" "$root" "$MIRROR" >"$log" 2>&1 &
+PATH=$PATH:/usr/sbin:/sbin setsid debootstrap --variant=minbase --include="$packages" "$SUITE" "$root" "$MIRROR" >"$log" 2>&1 9>&- &
 child=$!
 wait "$child" || { tail -n 30 "$log" >&2; echo "build-rootfs: debootstrap failed (its log's end is above)" >&2; exit 1; }
 child=

@@ -1,0 +1,30 @@
+// reuselab audit as CI runs it: a quick audit of a local image, the gate (exit 1 when a must-resist
+// profile is vulnerable) and the --json results file.
+import test from "ava";
+import Docker from "dockerode";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ResultsFile } from "../../lab/report/json-reporter";
+import { ensureServiceImage } from "../../lab/audit/service-image";
+import { ensureMachine } from "../../lab/bootstrap/ensure";
+import { lab, scratch } from "../cli/helpers";
+
+const DNSMASQ = "dnsmasq -k --port=5353 --user= --pid-file= --log-facility=- --no-resolv --no-hosts --address=/reuselab.test/10.0.0.1";
+
+test("--image with --must-resist: exit 1 when the profile is vulnerable, the verdict and its counts in --json", async (t) => {
+  ensureMachine("audit");
+  // The audit files' package list: the image the other audit tests use, built once.
+  const image = await ensureServiceImage(new Docker(), ["dnsmasq", "nginx"]);
+  const json = join(scratch(), "audit.json");
+  const r = lab(["audit", "--image", image, "--port", "5353/udp", "--command", DNSMASQ, "--profiles", "udp-specific-reuseaddr,udp-reuseport-other-uid", "--must-resist", "udp-specific-reuseaddr", "--json", json]);
+  t.is(r.code, 1, r.err);
+  t.regex(r.out, /udp-specific-reuseaddr\s+vulnerable \(must resist\)\s+client: \d+ of 10 queries answered/);
+  t.regex(r.out, /FAILED: udp-specific-reuseaddr must be resisted and was not/);
+  const results = JSON.parse(readFileSync(json, "utf8")) as ResultsFile;
+  t.is(results.schema, 1);
+  const [audit] = results.audit!;
+  t.deepEqual(audit!.gateFailures, ["udp-specific-reuseaddr"]);
+  t.deepEqual(audit!.profiles.map((p) => [p.profile, p.verdict]), [["udp-specific-reuseaddr", "vulnerable"], ["udp-reuseport-other-uid", "resisted"]]);
+  const c = audit!.profiles[0]!.counts!;
+  t.is(c.answered! + c.stolen!, 10);
+});
