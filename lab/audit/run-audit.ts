@@ -30,6 +30,12 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
   const docker = await connectEngine();
   ensureEgressGuard();
   await removeLeftovers(docker);
+  // Every local image is checked before the first container starts: the lab pulls nothing.
+  const missing: string[] = [];
+  for (const a of audits) {
+    if (a.image.kind === "local" && !(await docker.getImage(a.image.image).inspect().then(() => true, () => false))) missing.push(`${a.file}: there is no image '${a.image.image}' on this engine`);
+  }
+  if (missing.length) throw new LabError("REUSELAB_BAD_ARGS", `${missing.join("\n")}\n(the lab pulls nothing: build or load the image first)`);
   const probeImage = await ensureProbeImage(docker);
   const session = o.session ?? newSession();
   const results: AuditResult[] = [];
@@ -51,11 +57,7 @@ async function serviceImage(docker: Docker, audit: Audit, o: AuditOptions): Prom
     const { packages } = audit.image;
     return ensureServiceImage(docker, packages, o.signal, (tag) => o.log?.(`${audit.name}: building ${tag}: Debian bookworm with ${packages.join(", ")} (once per package list, ~1 min)`));
   }
-  const { image } = audit.image;
-  if (!(await docker.getImage(image).inspect().then(() => true, () => false))) {
-    throw new LabError("REUSELAB_BAD_ARGS", `${audit.file}: there is no image '${image}' on this engine (the lab pulls nothing: build or load it first)`);
-  }
-  return image;
+  return audit.image.image; // checked before the first container started
 }
 
 async function runAudit(docker: Docker, audit: Audit, probeImage: string, session: string, o: AuditOptions): Promise<AuditResult> {

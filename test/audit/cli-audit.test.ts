@@ -28,3 +28,9 @@ test("--image with --must-resist: exit 1 when the profile is vulnerable, the ver
   const c = audit!.profiles[0]!.counts!;
   t.is(c.answered! + c.stolen!, 10);
 });
+
+test("--image of an image the engine does not have: exit 2 before any container, nothing is pulled", (t) => {
+  const r = lab(["audit", "--image", "reuselab-no-such-image:never", "--port", "53/udp"]);
+  t.is(r.code, 2, r.err);
+  t.regex(r.err, /--image: there is no image 'reuselab-no-such-image:never' on this engine\n\(the lab pulls nothing/);
+});
