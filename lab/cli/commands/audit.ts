@@ -17,6 +17,7 @@ import { ensureMachine } from "../../bootstrap/ensure";
 import { LabError } from "../../errors";
 import type { ResultsFile } from "../../report/json-reporter";
 import { wantsColor } from "../../report/terminal";
+import { auditPage } from "../../report/html/audit-page";
 import { EXIT } from "../exit-codes";
 import { wholeNumber, type ExitSink } from "../options";
 
@@ -31,6 +32,7 @@ interface AuditOptions {
   profiles?: ProfileName[];
   mustResist?: ProfileName[];
   json?: string;
+  html?: string;
   requests: number;
 }
 
@@ -56,6 +58,7 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .option("--must-resist <list>", "quick audit: profiles whose vulnerability fails the run (exit 1)", profileList("--must-resist"))
     .option("--requests <n>", "questions the client asks in each attack", wholeNumber("--requests", 1, 1000), 10)
     .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]})")
+    .option("--html <file>", "also write the verdicts as one self-contained HTML page")
     .action(async (files: string[], o: AuditOptions) => {
       const audits = o.image ? [quickAudit(o, files)] : loadAudits(auditFiles(files));
       ensureMachine("all");
@@ -72,6 +75,7 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
         const results = await runAudits(audits, { requests: o.requests, signal: controller.signal, log: (l) => process.stderr.write(`reuselab audit: ${l}\n`) });
         process.stdout.write(formatAudits(results, wantsColor(process.stdout)));
         if (o.json) writeJson(o.json, results);
+        if (o.html) writeFile(o.html, auditPage(results));
         exit(results.some((r) => r.gateFailures.length) ? EXIT.failed : EXIT.passed);
       } catch (e) {
         if (!controller.signal.aborted && !(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED")) throw e;
@@ -119,6 +123,10 @@ function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
 
 function writeJson(file: string, audit: AuditResult[]): void {
   const results: ResultsFile = { schema: 1, kernels: [{ id: "host", release: release() }], runs: [], claims: [], audit };
+  writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+function writeFile(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file, text);
 }
