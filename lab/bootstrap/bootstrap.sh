@@ -245,8 +245,8 @@ check_kvm() {
 
 check_part() {
   case "$1" in
-    all) check_toolchain; check_engine ;;
-    engine) check_engine ;;
+    all) check_toolchain; check_engine; check_commands egress-guard engine "" nft:nftables ;;
+    engine) check_engine; check_commands egress-guard engine "" nft:nftables ;;
     toolchain) check_toolchain ;;
     vm) check_commands vm-tools vm "$(vm_extra_packages)" "${VM_COMMANDS[@]}"; check_kvm ;;
     netns)

@@ -23,6 +23,9 @@ const PURPOSE: Record<string, string> = {
   kvm: "guest kernels, speed",
   "report-tools": "report tests (npm test)",
   compose: "demo hijack",
+  "egress-guard": "docker backend (no route out)",
+  audit: "service audit",
+  fuzz: "the probe's fuzzer",
 };
 
 export function doctorCommand(parent: Command, exit: ExitSink): void {
@@ -36,11 +39,11 @@ async function doctor(kernels: readonly string[], backend: HostBackend): Promise
   const unknown = kernels.filter((k) => !known.includes(k));
   if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml)`);
   const guests = kernels.filter((k) => k !== "host");
-  const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose"]);
+  const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose", "audit", "fuzz"]);
   const engineOk = machine.some((c) => c.name === "engine" && c.status === "ok");
   const checks = [...machine, await probeImageCheck(engineOk), ...kernelImageChecks()];
   const needed = new Set(["toolchain", "probe-image"]);
-  if (kernels.includes("host")) for (const n of backend === "docker" ? ["engine"] : ["root", "netns-tools"]) needed.add(n);
+  if (kernels.includes("host")) for (const n of backend === "docker" ? ["engine", "egress-guard"] : ["root", "netns-tools"]) needed.add(n);
   if (guests.length) needed.add("vm-tools");
 
   const c = colorsFor(wantsColor(process.stdout));
