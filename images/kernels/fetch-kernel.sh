@@ -61,22 +61,9 @@ if complete; then printf '%s\n' "$DIR"; exit 0; fi
 TMP=$CACHE/kernels/.$ID.tmp
 rm -rf "$TMP" && mkdir -p "$TMP/deb" "$TMP/root"
 APTDIR=$TMP/apt
-mkdir -p "$APTDIR/state/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/etc/sources.list.d" "$APTDIR/etc/preferences.d"
-printf 'deb [signed-by=%s] %s %s main\n' "$KEYRING" "$MIRROR" "$SUITE" >"$APTDIR/etc/sources.list"
-: >"$APTDIR/state/status" # no installed packages: the host's dpkg state must not sway resolution
-APT_OPTS=(
-  -o "Dir::Etc::SourceList=$APTDIR/etc/sources.list"
-  -o "Dir::Etc::SourceParts=$APTDIR/etc/sources.list.d"
-  -o "Dir::Etc::Preferences=$APTDIR/etc/preferences"
-  -o "Dir::Etc::PreferencesParts=$APTDIR/etc/preferences.d"
-  -o "Dir::State=$APTDIR/state"
-  -o "Dir::State::status=$APTDIR/state/status"
-  -o "Dir::Cache=$APTDIR/cache"
-  -o "Dir::Cache::pkgcache=$APTDIR/cache/pkgcache.bin"
-  -o "Dir::Cache::srcpkgcache=$APTDIR/cache/srcpkgcache.bin"
-  -o "APT::Architecture=amd64" -o "APT::Architectures::=amd64"
-  -o "Acquire::Languages=none"
-)
+# shellcheck source=images/kernels/private-apt.sh
+source "$(dirname "$0")/private-apt.sh"
+private_apt "$APTDIR" "$KEYRING" "$MIRROR" "$SUITE"
 
 say "fetching kernel $ID ($PACKAGE from $SUITE, $MIRROR)"
 apt-get "${APT_OPTS[@]}" -qq update >&2 ||
