@@ -63,10 +63,8 @@ rm -rf "$TMP" && mkdir -p "$TMP/deb" "$TMP/root"
 APTDIR=$TMP/apt
 # shellcheck source=images/kernels/private-apt.sh
 source "$(dirname "$0")/private-apt.sh"
-private_apt "$APTDIR" "$KEYRING" "$MIRROR" "$SUITE"
-
 say "fetching kernel $ID ($PACKAGE from $SUITE, $MIRROR)"
-apt-get "${APT_OPTS[@]}" -qq update >&2 ||
+private_apt "$APTDIR" "$KEYRING" "$MIRROR" "$SUITE" ||
   die "apt-get update for $SUITE failed (is $MIRROR reachable? set REUSELAB_DEBIAN_MIRROR to use another mirror)"
 
 # The metapackage (linux-image-cloud-amd64) depends on exactly one versioned image package.

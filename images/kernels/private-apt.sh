@@ -1,6 +1,7 @@
 # Sourced, not run: a private apt configuration in APTDIR for one Debian suite, so that packages of
 # other suites can be fetched without touching the system's sources (adding those suites to the
-# system's sources upgrades the host). Sets APT_OPTS for `apt-get "${APT_OPTS[@]}" …`.
+# system's sources upgrades the host). Sets APT_OPTS for `apt-get "${APT_OPTS[@]}" …` and reads the
+# suite's indexes (apt-get update); returns non-zero when that fails.
 #
 #   private_apt APTDIR KEYRING MIRROR SUITE
 private_apt() {
@@ -21,4 +22,5 @@ private_apt() {
     -o "APT::Architecture=amd64" -o "APT::Architectures::=amd64"
     -o "Acquire::Languages=none"
   )
+  apt-get "${APT_OPTS[@]}" -qq update >&2
 }

@@ -1,4 +1,5 @@
 #include "bench.h"
+#include "commands.h"
 
 #include "args.h"
 
@@ -61,4 +62,17 @@ void hist_reply(struct reply *r, const struct histogram *h)
 int bench_target(const char *addr, const char *port, struct sockaddr_storage *ss, socklen_t *len)
 {
 	return parse_sockaddr(strchr(addr, ':') ? AF_INET6 : AF_INET, addr, port, ss, len);
+}
+
+int load_args(const struct args *a, struct reply *r, long count_max, struct sockaddr_storage *to, socklen_t *len, long *count, long *duration)
+{
+	if (bench_target(a->argv[1], a->argv[2], to, len))
+		command_error(r, "bad address or port '%s %s'", a->argv[1], a->argv[2]);
+	else if (parse_long(a->argv[3], 1, count_max, count))
+		command_error(r, "bad count '%s' (1 to %ld)", a->argv[3], count_max);
+	else if (parse_long(a->argv[4], 1, 600000, duration))
+		command_error(r, "bad duration '%s' (milliseconds, 1 to 600000)", a->argv[4]);
+	else
+		return 0;
+	return -1;
 }

@@ -31,4 +31,9 @@ void hist_reply(struct reply *r, const struct histogram *h);
 /* An IPv4 or IPv6 literal (the family follows from a ':') and a port; -1 when either is bad. */
 int bench_target(const char *addr, const char *port, struct sockaddr_storage *ss, socklen_t *len);
 
+/* The first words of tcp-load and udp-load: ADDRESS PORT COUNT DURATION_MS (argv[1] to argv[4]).
+ * 0, or -1 after replying with a command error (the caller returns). */
+struct args;
+int load_args(const struct args *a, struct reply *r, long count_max, struct sockaddr_storage *to, socklen_t *len, long *count, long *duration);
+
 #endif

@@ -151,12 +151,8 @@ static void cmd_tcp_load(const struct args *a, struct reply *r)
 	struct sockaddr_storage to;
 	socklen_t len;
 	long count, duration, concurrency;
-	if (bench_target(a->argv[1], a->argv[2], &to, &len))
-		FAIL(r, "bad address or port '%s %s'", a->argv[1], a->argv[2]);
-	if (parse_long(a->argv[3], 1, LOAD_COUNT_MAX, &count))
-		FAIL(r, "bad count '%s' (1 to %ld)", a->argv[3], LOAD_COUNT_MAX);
-	if (parse_long(a->argv[4], 1, 600000, &duration))
-		FAIL(r, "bad duration '%s' (milliseconds, 1 to 600000)", a->argv[4]);
+	if (load_args(a, r, LOAD_COUNT_MAX, &to, &len, &count, &duration))
+		return;
 	if (parse_long(a->argv[5], 1, CONCURRENCY_MAX, &concurrency))
 		FAIL(r, "bad concurrency '%s' (1 to %d)", a->argv[5], CONCURRENCY_MAX);
 
