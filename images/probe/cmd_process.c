@@ -1,4 +1,4 @@
-/* The actor's process: hello, sleep, setuid, pin-cpu, sysctl, crash (a real SIGKILL), exit. */
+/* The actor's process: hello, sleep, setuid, pin-cpu, sysctl, crash (a real SIGKILL), exit, recycle. */
 #include "commands.h"
 
 #include <errno.h>
@@ -114,6 +114,19 @@ static void cmd_exit(const struct args *a, struct reply *r)
 	exit((int)code);
 }
 
+/* The worker ends, closing every socket it holds, and the container's init forks a new one: uid, cpu
+ * and sockets as at the container's start. Replies first; the new worker numbers lines from 1 again. */
+static void cmd_recycle(const struct args *a, struct reply *r)
+{
+	(void)a;
+	if (!probe_under_init)
+		FAIL(r, "recycle: only the worker of a container's init (the probe as pid 1) can be recycled");
+	reply_result(r, 0, 0);
+	reply_end(r);
+	kill(getppid(), SIGUSR1);
+	exit(0);
+}
+
 const struct command process_commands[] = {
 	{ "hello", 0, 0, "hello", cmd_hello },
 	{ "sleep", 1, 1, "sleep MILLISECONDS", cmd_sleep },
@@ -122,5 +135,6 @@ const struct command process_commands[] = {
 	{ "sysctl", 1, 1, "sysctl NAME", cmd_sysctl },
 	{ "crash", 0, 0, "crash", cmd_crash },
 	{ "exit", 0, 1, "exit [CODE]", cmd_exit },
+	{ "recycle", 0, 0, "recycle", cmd_recycle },
 	{ NULL, 0, 0, NULL, NULL },
 };

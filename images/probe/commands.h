@@ -31,6 +31,9 @@ void command_error(struct reply *r, const char *fmt, ...) __attribute__((format(
 /* The socket named by argv[i], or NULL after replying with an error. */
 struct probe_socket *socket_arg(const struct args *a, int i, struct reply *r);
 
+/* Set in the worker a container's init forked (main.c): recycle may then ask the init for a new worker. */
+extern int probe_under_init;
+
 /* Milliseconds on the monotonic clock. */
 long now_ms(void);
 

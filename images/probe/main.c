@@ -121,6 +121,8 @@ int serve_lines(FILE *in)
 static int serve(void) { return serve_lines(stdin); }
 
 static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t respawn;
+int probe_under_init;
 
 static void forward(int sig)
 {
@@ -134,26 +136,39 @@ static void leave(int sig)
 	_exit(0);
 }
 
+static void want_respawn(int sig)
+{
+	(void)sig;
+	respawn = 1;
+}
+
 /* As PID 1 of a container the probe cannot be killed from inside its own pid namespace, so it forks:
- * the child does the work (and can crash for real), the parent waits and exits with its status. */
+ * the child does the work (and can crash for real), the parent waits and exits with its status. A
+ * worker that recycles itself (SIGUSR1, then exit 0) is replaced by a new one instead. */
 static int run_as_init(int (*body)(void))
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return body();
-	if (pid == 0)
-		return body();
-	child_pid = pid;
 	signal(SIGTERM, forward);
 	signal(SIGINT, forward);
+	signal(SIGUSR1, want_respawn);
 	for (;;) {
+		respawn = 0;
+		pid_t pid = fork();
+		if (pid < 0)
+			return body();
+		if (pid == 0) {
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGINT, SIG_DFL);
+			signal(SIGUSR1, SIG_DFL);
+			probe_under_init = 1;
+			return body();
+		}
+		child_pid = pid;
 		int status;
-		pid_t w = waitpid(-1, &status, 0);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return 1;
-		if (w == pid)
+		pid_t w;
+		while ((w = waitpid(-1, &status, 0)) != pid)
+			if (w < 0 && errno != EINTR)
+				return 1;
+		if (!(respawn && WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
 }

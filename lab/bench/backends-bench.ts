@@ -10,6 +10,7 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
+import { DockerBackend } from "../backend/docker/docker-backend";
 import { KernelBackends, type HostBackend } from "../cli/backends";
 import { EventBus } from "../events/events";
 import { plan } from "../plan/plan";
@@ -23,6 +24,8 @@ interface Timing {
   wallMs: number;
   /** A run's own duration (lab up, steps, lab down), averaged. */
   meanRunMs: number;
+  /** The docker backend's containers: made, and idle ones used again (holder-pool.ts). */
+  containers?: DockerBackend["counts"];
 }
 
 async function timeCatalogue(backend: HostBackend, jobs: number): Promise<Timing> {
@@ -34,7 +37,9 @@ async function timeCatalogue(backend: HostBackend, jobs: number): Promise<Timing
   const results = await runAll(runs, (k) => backends.backend(k), new EventBus(), prepared.kernels, { jobs, claims: catalogue.claims });
   const wallMs = Date.now() - started;
   const meanRunMs = results.reduce((sum, r) => sum + r.durationMs, 0) / Math.max(1, results.length);
-  return { backend, runs: results.length, failed: results.filter(isBad).length, wallMs, meanRunMs };
+  const host = backends.backend("host");
+  const containers = host instanceof DockerBackend ? host.counts : undefined;
+  return { backend, runs: results.length, failed: results.filter(isBad).length, wallMs, meanRunMs, containers };
 }
 
 async function main(): Promise<number> {
@@ -47,6 +52,8 @@ async function main(): Promise<number> {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   for (const t of [netns, docker]) {
     process.stdout.write(`${t.backend.padEnd(7)} ${t.runs} runs (${t.failed} not passed) in ${s(t.wallMs)}, ${Math.round(t.meanRunMs)} ms per run on average, --jobs ${jobs}\n`);
+    const c = t.containers;
+    if (c) process.stdout.write(`        containers: ${c.holdersMade} holders made, ${c.holdersReused} reused; ${c.actorsMade} actors made, ${c.actorsReused} reused\n`);
   }
   process.stdout.write(`docker / netns: ${(docker.wallMs / netns.wallMs).toFixed(1)}x on ${cpus().length} cores (load average ${load} at the start)\n`);
   return netns.failed + docker.failed > 0 ? 1 : 0;

@@ -25,7 +25,8 @@ export class ProbeSession {
   readonly closed: Promise<void>;
 
   constructor(
-    private readonly label: string,
+    /** Names the actor in messages; a recycled container serves other actors later. */
+    public label: string,
     private readonly input: Writable,
     output: Readable,
     stderr?: Readable,
@@ -68,6 +69,19 @@ export class ProbeSession {
       this.pending.set(seq, { seq, words, resolve, reject, timer });
       this.input.write(line);
     });
+  }
+
+  /**
+   * A container's probe starts over: its worker exits with every socket it holds, and the container's
+   * init forks a new one (uid, cpu and sockets as at the container's start) that numbers lines from 1.
+   * Resolves with the new worker's hello, so the old one is gone when it does.
+   */
+  async recycle(timeoutMs: number): Promise<ProbeReply> {
+    const r = await this.call(["recycle"], timeoutMs);
+    if (r.ret !== 0) throw new LabError("REUSELAB_PROBE_PROTOCOL", `${this.label}: recycle failed: ${String(r.error ?? r.errno)}`);
+    this.sent = 0;
+    this.stderrTail = "";
+    return this.call(["hello"], timeoutMs);
   }
 
   /** Ends the probe's stdin: the probe reads EOF and exits. */

@@ -1,5 +1,5 @@
 // No leaks when the runner is interrupted (SIGINT) or killed (SIGKILL) in the middle of a run.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { spawn, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { labelled } from "../e2e/helpers";
@@ -34,7 +34,12 @@ test("Ctrl-C in the middle of a run: exit 130, the run is skipped, nothing is le
   t.deepEqual(labelled(`reuselab.pid=${lab.child.pid}`), { containers: 0, networks: 0 });
 });
 
-test("SIGKILL of the runner: the next run removes what it left, and says so", async (t) => {
+/**
+ * Kills a runner in the middle of a run and starts the next one. Any runner that prepares in between
+ * (another test file's) removes the killed one's objects too, and then the next run has nothing to say:
+ * such a round proves nothing, so it is tried again.
+ */
+async function killThenRunNext(t: ExecutionContext): Promise<string | undefined> {
   const lab = startLab(["--cases", "test/fixtures/slow"]);
   const pid = lab.child.pid!;
   await waitForContainers(lab, 4);
@@ -44,6 +49,18 @@ test("SIGKILL of the runner: the next run removes what it left, and says so", as
   t.true(left.containers >= 4 && left.networks === 1, JSON.stringify(left));
   const next = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--cases", "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   t.is(next.status, 0, next.stderr);
-  t.regex(next.stdout, /removed \d+ containers and 1 networks left by a killed earlier run/);
   t.deepEqual(labelled(`reuselab.pid=${pid}`), { containers: 0, networks: 0 });
+  return /removed \d+ containers and 1 networks left by a killed earlier run/.exec(next.stdout)?.[0];
+}
+
+test("SIGKILL of the runner: the next run removes what it left, and says so", async (t) => {
+  for (let round = 1; round <= 3; round++) {
+    const said = await killThenRunNext(t);
+    if (said) {
+      t.pass(said);
+      return;
+    }
+    t.log(`round ${round}: another runner removed the leftovers before the next run started`);
+  }
+  t.fail("in 3 rounds the next run never reported removing the killed run's leftovers");
 });

@@ -16,6 +16,28 @@ function startProbe(t: ExecutionContext) {
   return { child, session, exited };
 }
 
+test("recycle: as a container's init the probe starts a new worker with no socket; elsewhere it is refused", async (t) => {
+  const plain = startProbe(t);
+  t.regex(String((await plain.session.call(["recycle"])).error), /only the worker of a container's init/);
+  plain.child.stdin.end();
+
+  // As pid 1 of a pid namespace of its own, as in a container.
+  const child = spawn("unshare", ["-n", "-p", "-f", "--", "sh", "-c", 'ip link set lo up && exec "$0"', buildProbeBinary()], { stdio: ["pipe", "pipe", "pipe"] });
+  t.teardown(() => child.kill("SIGKILL"));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  const session = new ProbeSession("init", child.stdin, child.stdout, child.stderr);
+  const first = await session.call(["hello"]);
+  await session.call(["socket", "u", "udp", "4"]);
+  t.like(await session.call(["bind", "u", "127.0.0.1", "5353"]), { ret: 0 });
+  const second = await session.recycle(2000);
+  t.like(second, { seq: 1, ret: 0, uid: first.uid }, "the new worker's first line");
+  t.not(second.pid, first.pid);
+  t.like(await session.call(["socket", "u", "udp", "4"]), { errno: null }, "no socket named u any more");
+  t.like(await session.call(["bind", "u", "127.0.0.1", "5353"]), { ret: 0, errno: null }, "the old worker's socket is closed");
+  session.fire(["crash"]);
+  t.is(await exited, 137, "a crash still ends the container's init, as 128+SIGKILL");
+});
+
 test("hello reports the protocol version, uid and kernel release", async (t) => {
   const { session, child } = startProbe(t);
   const hello = await session.call(["hello"]);

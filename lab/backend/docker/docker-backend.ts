@@ -1,36 +1,29 @@
 /**
  * The docker backend: every actor is a container from the probe image, run as the actor's uid. Each
- * network namespace of a case is held by a small "hold" container on the run's own lab network, and
- * the actors living in it join it (network_mode container:<holder>), so a namespace outlives an actor
- * that crashes in it.
+ * network namespace of a case is held by a small "hold" container on a lab network that is the run's
+ * own while it runs, and the actors living in it join it (network_mode container:<holder>), so a
+ * namespace outlives an actor that crashes in it. Holders proven empty serve later runs (holder-pool.ts).
  */
 import type Docker from "dockerode";
 import { constants, release } from "node:os";
-import type { StartedTestContainer } from "testcontainers";
 import { LabError } from "../../errors";
 import type { ActorRuntime, ExitInfo } from "../../steps/actor-runtime";
 import type { Host } from "../../steps/grammar";
-import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
+import type { ActorSpec, Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { removeLabelled, removeLeftovers } from "./cleanup";
 import { ensureEgressGuard } from "./egress-guard";
 import { connectEngine, explainEngineLoss } from "./engine";
-import { LabContainer, ProbeContainer } from "./lab-container";
-import { createLabNetwork, type LabNetwork } from "./lab-network";
-import { LAB_LABEL, labLabels, newSession, RUN_LABEL } from "./labels";
+import { ProbeContainer } from "./lab-container";
+import { HolderPool, IDLE_PER_HOLDER, type Holder, type IdleActor, type Lease } from "./holder-pool";
+import { labLabels, newSession, RUN_LABEL } from "./labels";
 import { ensureProbeImage } from "./probe-image";
-
-/** Docker turns IPv6 off inside containers on this engine; the lab's namespaces have it, loopback included. */
-const IPV6_ON = {
-  "net.ipv6.conf.all.disable_ipv6": "0",
-  "net.ipv6.conf.default.disable_ipv6": "0",
-  "net.ipv6.conf.lo.disable_ipv6": "0",
-};
 
 export class DockerBackend implements Backend {
   readonly name = "docker";
   readonly session = newSession();
   private docker?: Docker;
   private image?: string;
+  private pool?: HolderPool;
   private readonly labs = new Set<DockerLab>();
 
   async prepare(): Promise<PrepareReport> {
@@ -38,13 +31,14 @@ export class DockerBackend implements Backend {
     ensureEgressGuard();
     const { containers, networks } = await removeLeftovers(this.docker);
     this.image = await ensureProbeImage(this.docker);
+    this.pool = new HolderPool(this.docker, this.image, this.session, labLabels(this.session));
     const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));
     return { kernels: [{ id: "host", release: release() }], leftoversRemoved };
   }
 
   async start(spec: LabSpec, kernel: KernelInfo): Promise<StartedLab> {
-    if (!this.docker || !this.image) throw new Error("DockerBackend.start() before prepare()");
-    const lab = new DockerLab(this.docker, this.image, this.session, spec, kernel);
+    if (!this.docker || !this.image || !this.pool) throw new Error("DockerBackend.start() before prepare()");
+    const lab = new DockerLab(this.docker, this.image, this.pool, this.session, spec, kernel);
     this.labs.add(lab);
     lab.disposed.then(() => this.labs.delete(lab));
     try {
@@ -54,6 +48,11 @@ export class DockerBackend implements Backend {
       throw await explainEngineLoss(this.docker, e);
     }
     return lab;
+  }
+
+  /** Containers made and reused so far (holder-pool.ts). */
+  get counts(): HolderPool["counts"] | undefined {
+    return this.pool?.counts;
   }
 
   async abort(): Promise<void> {
@@ -66,68 +65,67 @@ export class DockerBackend implements Backend {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await Promise.all([...this.labs].map((l) => l[Symbol.asyncDispose]()));
+    await this.pool?.[Symbol.asyncDispose]();
     await this.abort();
   }
 }
 
+/** One actor of a lab: where it lives, and its container once it has one (new, or idle from an earlier run). */
+interface ActorPlace {
+  spec: ActorSpec;
+  holder: Holder;
+  made?: ProbeContainer;
+  container?: IdleActor;
+}
+
+const RECYCLE_MS = 2000;
+
 class DockerLab implements StartedLab {
-  private network?: LabNetwork;
-  private readonly containers: string[] = [];
-  /** Each namespace's addresses on the lab network: [IPv4, IPv6]. */
-  private readonly addresses = new Map<string, [string, string]>();
+  private lease?: Lease;
+  private readonly places: ActorPlace[] = [];
   private readonly actors = new Map<string, DockerActor>();
   private markDisposed!: () => void;
   readonly disposed = new Promise<void>((r) => (this.markDisposed = r));
   private disposing?: Promise<void>;
-  private readonly id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(
     private readonly docker: Docker,
     private readonly image: string,
+    private readonly pool: HolderPool,
     private readonly session: string,
     private readonly spec: LabSpec,
     private readonly kernel: KernelInfo,
   ) {}
 
-  private labels(): Record<string, string> {
-    return labLabels(this.session, { runId: this.spec.runId, id: this.id });
-  }
-
   async start(): Promise<void> {
-    const name = `${this.session}-${slug(this.spec.runId)}`.slice(0, 50) + `-${this.id}`;
-    this.network = await createLabNetwork(this.docker, name, this.labels());
-    const holders = await Promise.all(
-      this.spec.namespaces.map(async (ns) => {
-        const c = new LabContainer(this.image, this.labels()).withCommand(["hold"]).withNetworkMode(this.network!.name).withSysctls({ ...IPV6_ON, ...ns.sysctls });
-        const started = await this.track(c.start());
-        const net = (await this.docker.getContainer(started.getId()).inspect()).NetworkSettings.Networks[this.network!.name];
-        this.addresses.set(ns.name, [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""]);
-        return [ns.name, started.getId()] as const;
-      }),
-    );
-    const holderOf = new Map(holders);
+    this.lease = await this.pool.lease(this.spec.namespaces);
+    const holders = this.lease.holders;
     await Promise.all(
       this.spec.actors.map(async (a) => {
+        const place: ActorPlace = { spec: a, holder: holders.get(a.netns)! };
+        this.places.push(place);
         const label = `${a.name} (${this.spec.runId})`;
-        const c = new ProbeContainer(this.docker, this.image, this.labels(), label)
-          .withUser(String(a.uid))
-          .withNetworkMode(`container:${holderOf.get(a.netns)}`)
-          .withAddedCapabilities(...a.caps);
-        const started = await this.track(c.start());
-        const actor = new DockerActor(a.name, this.docker.getContainer(started.getId()), c.session!, (h) => this.resolve(h));
-        const hello = await c.session!.call(["hello"]);
+        // An actor with a capability always gets a container of its own making; others may get an idle one.
+        const i = a.caps.length ? -1 : place.holder.idle.findIndex((c) => c.uid === a.uid);
+        this.pool.counts[i >= 0 ? "actorsReused" : "actorsMade"]++;
+        if (i >= 0) {
+          place.container = place.holder.idle.splice(i, 1)[0]!;
+          place.container.session.label = label;
+        } else {
+          place.made = new ProbeContainer(this.docker, this.image, labLabels(this.session), label)
+            .withUser(String(a.uid))
+            .withNetworkMode(`container:${place.holder.id}`)
+            .withAddedCapabilities(...a.caps);
+          const started = await place.made.start();
+          place.container = { id: started.getId(), uid: a.uid, session: place.made.session! };
+        }
+        const { id, session } = place.container;
+        const hello = await session.call(["hello"]);
         if (hello.uid !== a.uid) throw new LabError("REUSELAB_PROBE_PROTOCOL", `${label} runs as uid ${String(hello.uid)}, not ${a.uid}`);
         if (hello.release !== this.kernel.release) throw new LabError("REUSELAB_PROBE_PROTOCOL", `${label} runs on kernel ${String(hello.release)}, not ${this.kernel.release}`);
-        this.actors.set(a.name, actor);
+        this.actors.set(a.name, new DockerActor(a.name, this.docker.getContainer(id), session, (h) => this.resolve(h)));
       }),
     );
-  }
-
-  /** Records every container as soon as it exists, so a failure half-way still removes it. */
-  private async track(starting: Promise<StartedTestContainer>): Promise<StartedTestContainer> {
-    const started = await starting;
-    this.containers.push(started.getId());
-    return started;
   }
 
   actor(name: string): ActorRuntime {
@@ -139,22 +137,46 @@ class DockerLab implements StartedLab {
   private resolve(host: Host): string {
     if (host.kind === "literal") return host.address;
     const ns = this.spec.actors.find((a) => a.name === host.actor)?.netns;
-    const address = ns && this.addresses.get(ns)?.[host.family === 6 ? 1 : 0];
+    const address = ns && this.lease?.holders.get(ns)?.addresses[host.family === 6 ? 1 : 0];
     if (!address) throw new Error(`no IPv${host.family} address for actor '${host.actor}'`);
     return address;
   }
 
+  /**
+   * Each actor's container is recycled for a later run (its probe starts over with no socket) when it
+   * can be: no capability, still running, and its probe answers. Any other is removed. A namespace is
+   * given back only when none of its actors can still be in it and none had a capability.
+   */
   [Symbol.asyncDispose](): Promise<void> {
     this.disposing ??= (async () => {
-      for (const a of this.actors.values()) a.close();
-      // Containers that were created but whose start() failed are not in this.containers: find them by
-      // this lab's own label (another lab may be running the same case right now).
-      await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`, `${LAB_LABEL}=${this.id}`).catch(() => undefined);
-      await Promise.all(this.containers.map((id) => this.docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
-      await this.network?.remove();
+      const settled = await Promise.all(this.places.map((p) => this.putAway(p)));
+      const dirty = new Set(this.places.filter((p, i) => !settled[i] || p.spec.caps.length > 0).map((p) => p.spec.netns));
+      await this.lease?.release(dirty);
       this.markDisposed();
     })();
     return this.disposing;
+  }
+
+  /** Recycles or removes one actor's container; false when it may still be running. */
+  private async putAway(p: ActorPlace): Promise<boolean> {
+    const c = p.container;
+    if (c && p.spec.caps.length === 0 && !c.session.isClosed && p.holder.idle.length < IDLE_PER_HOLDER) {
+      const hello = await c.session.recycle(RECYCLE_MS).catch(() => undefined);
+      if (hello?.uid === p.spec.uid) {
+        p.holder.idle.push(c);
+        return true;
+      }
+    }
+    c?.session.close();
+    const id = c?.id ?? p.made?.containerId;
+    if (!id) return true;
+    return this.docker
+      .getContainer(id)
+      .remove({ force: true })
+      .then(
+        () => true,
+        (e: { statusCode?: number }) => e.statusCode === 404,
+      );
   }
 }
 
@@ -199,8 +221,4 @@ function exitInfo(status: number): ExitInfo {
     if (sig) return { code: status, signal: sig };
   }
   return { code: status, signal: null };
-}
-
-function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]+/g, "_");
 }

@@ -30,6 +30,8 @@ export class LabContainer extends GenericContainer {
  */
 export class ProbeContainer extends LabContainer {
   session?: ProbeSession;
+  /** Set as soon as the container exists, so that a start that fails half-way can still remove it. */
+  containerId?: string;
 
   constructor(
     private readonly docker: Docker,
@@ -42,6 +44,7 @@ export class ProbeContainer extends LabContainer {
   }
 
   protected override async containerCreated(containerId: string): Promise<void> {
+    this.containerId = containerId;
     const stream = await this.docker.getContainer(containerId).attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
     const out = new PassThrough();
     const err = new PassThrough();

@@ -1,0 +1,157 @@
+/**
+ * Network namespaces kept between runs. On the docker backend a namespace is a "hold" container on a
+ * lab network, and making one is the largest part of a run (~260 ms of CPU on 2 cores: the engine, the
+ * runtime and the bridge). A run leases a slot: a lab network that is its own while it runs, so runs in
+ * parallel never share a bridge (multicast would cross), and the slot's idle holders whose sysctls are
+ * the run's; it makes whatever is missing. When the run's actors are gone, each holder is scrubbed and
+ * proven empty (namespace-scrub.ts) before it waits for another run. A holder that cannot be proven
+ * empty, or in which an actor had capabilities, is removed instead: only a namespace indistinguishable
+ * from a new one is used again.
+ */
+import type Docker from "dockerode";
+import type { ProbeSession } from "../../probe/probe-session";
+import type { NetnsSpec } from "../backend";
+import { LabContainer } from "./lab-container";
+import { createLabNetwork, type LabNetwork } from "./lab-network";
+import { scrubNamespace, socketsLeft } from "./namespace-scrub";
+
+/** Docker turns IPv6 off inside containers on this engine; the lab's namespaces have it, loopback included. */
+const IPV6_ON = {
+  "net.ipv6.conf.all.disable_ipv6": "0",
+  "net.ipv6.conf.default.disable_ipv6": "0",
+  "net.ipv6.conf.lo.disable_ipv6": "0",
+};
+/** Idle holders a slot keeps, and idle actors a holder keeps: the catalogue's largest case has 3 namespaces. */
+const IDLE_PER_SLOT = 4;
+export const IDLE_PER_HOLDER = 4;
+
+/** An actor's container between runs: its probe recycled (a new worker, no socket), its uid its own. */
+export interface IdleActor {
+  id: string;
+  uid: number;
+  session: ProbeSession;
+}
+
+export interface Holder {
+  id: string;
+  pid: number;
+  /** The namespace's sysctls, as a key: a holder serves only runs that ask for the same ones. */
+  sysctls: string;
+  /** Its addresses on the slot's network: [IPv4, IPv6]. */
+  addresses: [string, string];
+  /** Actor containers in this namespace waiting for a run: only an empty namespace keeps them. */
+  idle: IdleActor[];
+}
+
+interface Slot {
+  network: Promise<LabNetwork>;
+  idle: Holder[];
+  busy: boolean;
+}
+
+export interface Lease {
+  network: LabNetwork;
+  holders: Map<string, Holder>;
+  /** Gives the holders back once the run's actors are removed; those of `dirty` namespaces are removed. */
+  release(dirty: ReadonlySet<string>): Promise<void>;
+}
+
+export class HolderPool {
+  private readonly slots: Slot[] = [];
+  private slotsMade = 0;
+  /** Containers made and taken from the idle ones, holders and actors: what the bench reports. */
+  readonly counts = { holdersMade: 0, holdersReused: 0, actorsMade: 0, actorsReused: 0 };
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly image: string,
+    private readonly name: string,
+    private readonly labels: Record<string, string>,
+  ) {}
+
+  /** A slot and a holder for each namespace; what fails half-way is removed before this throws. */
+  async lease(namespaces: readonly NetnsSpec[]): Promise<Lease> {
+    const slot = this.slots.find((s) => !s.busy) ?? this.newSlot();
+    slot.busy = true;
+    const holders = new Map<string, Holder>();
+    const release = async (dirty: ReadonlySet<string>) => {
+      await Promise.all([...holders].map(([ns, h]) => this.giveBack(slot, h, dirty.has(ns))));
+      slot.busy = false;
+    };
+    try {
+      const network = await slot.network;
+      for (const ns of namespaces) {
+        const key = sysctlKey(ns.sysctls);
+        for (let i; (i = slot.idle.findIndex((h) => h.sysctls === key)) >= 0; ) {
+          const h = slot.idle.splice(i, 1)[0]!;
+          // Still empty? Something may have come in while it was idle (or its holder be gone).
+          if (isEmpty(h.pid)) {
+            holders.set(ns.name, h);
+            this.counts.holdersReused++;
+            break;
+          }
+          void this.remove(h);
+        }
+      }
+      const missing = namespaces.filter((ns) => !holders.has(ns.name));
+      await Promise.all(missing.map(async (ns) => holders.set(ns.name, await this.makeHolder(network, ns))));
+      return { network, holders, release };
+    } catch (e) {
+      await release(new Set(holders.keys()));
+      throw e;
+    }
+  }
+
+  private newSlot(): Slot {
+    const slot: Slot = { network: createLabNetwork(this.docker, `${this.name}-${this.slotsMade++}`, this.labels), idle: [], busy: false };
+    slot.network.catch(() => this.slots.splice(this.slots.indexOf(slot), 1));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private async makeHolder(network: LabNetwork, ns: NetnsSpec): Promise<Holder> {
+    const c = new LabContainer(this.image, this.labels).withCommand(["hold"]).withNetworkMode(network.name).withSysctls({ ...IPV6_ON, ...ns.sysctls });
+    const started = await c.start();
+    this.counts.holdersMade++;
+    const info = await this.docker.getContainer(started.getId()).inspect();
+    const net = info.NetworkSettings.Networks[network.name];
+    return { id: started.getId(), pid: info.State.Pid, sysctls: sysctlKey(ns.sysctls), addresses: [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""], idle: [] };
+  }
+
+  private async giveBack(slot: Slot, h: Holder, dirty: boolean): Promise<void> {
+    const clean = !dirty && slot.idle.length < IDLE_PER_SLOT && (await scrubNamespace(h.pid));
+    if (clean) {
+      slot.idle.push(h);
+      return;
+    }
+    await this.remove(h);
+  }
+
+  private async remove(h: Holder): Promise<void> {
+    await Promise.all(h.idle.splice(0).map((a) => this.docker.getContainer(a.id).remove({ force: true }).catch(() => undefined)));
+    await this.docker.getContainer(h.id).remove({ force: true }).catch(() => undefined);
+  }
+
+  /** Removes every holder and network of the pool (whatever a lease still holds is removed by label). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    const slots = this.slots.splice(0);
+    await Promise.all(
+      slots.map(async (s) => {
+        await Promise.all(s.idle.map((h) => this.remove(h)));
+        await (await s.network.catch(() => undefined))?.remove();
+      }),
+    );
+  }
+}
+
+function isEmpty(pid: number): boolean {
+  try {
+    return socketsLeft(pid).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+function sysctlKey(sysctls: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(sysctls).sort(([a], [b]) => a.localeCompare(b)));
+}

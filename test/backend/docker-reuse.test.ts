@@ -1,0 +1,140 @@
+// The docker backend uses containers again (holder-pool.ts): a namespace and an actor's container serve
+// a later run only when nothing of the earlier run can be seen in them. Each test leaves something
+// behind on purpose (a TIME_WAIT socket, a changed uid, a capability, a socket the lab did not make)
+// and checks what the next run gets.
+import test from "ava";
+import { spawn, spawnSync } from "node:child_process";
+import { release } from "node:os";
+import Docker from "dockerode";
+import type { LabSpec } from "../../lab/backend/backend";
+import { DockerBackend } from "../../lab/backend/docker/docker-backend";
+import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
+import type { ActorRuntime } from "../../lab/steps/actor-runtime";
+
+const kernel = { id: "host", release: release() };
+const docker = new Docker();
+let backend: DockerBackend;
+
+test.before(async () => {
+  backend = new DockerBackend();
+  await backend.prepare();
+});
+test.after.always(async () => {
+  await backend?.[Symbol.asyncDispose]();
+});
+
+const spec = (runId: string, caps: string[] = []): LabSpec => ({
+  runId,
+  namespaces: [{ name: "srv", sysctls: {} }],
+  actors: [
+    { name: "srv", uid: 1000, netns: "srv", caps },
+    { name: "cli", uid: 1001, netns: "srv", caps: [] },
+  ],
+});
+
+/** The ids of the session's running containers. */
+async function containers(): Promise<string[]> {
+  const list = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.session}`] } });
+  return list.map((c) => c.Id).sort();
+}
+
+async function hello(a: ActorRuntime) {
+  return a.call(["hello"]);
+}
+
+/** srv accepts cli's connection on 127.0.0.1:7000 and closes first: srv's side is left in TIME_WAIT. */
+async function leaveTimeWait(srv: ActorRuntime, cli: ActorRuntime): Promise<void> {
+  await srv.call(["socket", "l", "tcp", "4"]);
+  await srv.call(["bind", "l", "127.0.0.1", "7000"]);
+  await srv.call(["listen", "l"]);
+  await cli.call(["socket", "c", "tcp", "4"]);
+  await cli.call(["connect", "c", "127.0.0.1", "7000"]);
+  await srv.call(["accept", "l", "1"]);
+  await srv.call(["closeaccepted", "l"]);
+  await until(async () => (await states(cli)).CLOSE_WAIT === 1);
+  await cli.call(["close", "c"]);
+  await until(async () => (await states(srv)).TIME_WAIT === 1);
+}
+
+/** The TCP sockets on port 7000 in the actor's namespace, by state. */
+async function states(a: ActorRuntime): Promise<Record<string, number>> {
+  return ((await a.call(["tcpstates", "7000"])).states ?? {}) as Record<string, number>;
+}
+
+async function until(ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+test.serial("the next run gets the same containers, with no socket, TIME_WAIT included, and each actor's own uid", async (t) => {
+  let before: string[];
+  let pids: number[];
+  {
+    await using lab = await backend.start(spec("reuse.first@host"), kernel);
+    const [srv, cli] = [lab.actor("srv"), lab.actor("cli")];
+    pids = [Number((await hello(srv)).pid), Number((await hello(cli)).pid)];
+    await leaveTimeWait(srv, cli);
+    t.deepEqual(await states(srv), { LISTEN: 1, TIME_WAIT: 1 }, "the first run leaves a listener and a TIME_WAIT socket");
+    await cli.call(["socket", "u", "udp", "4"]);
+    t.like(await cli.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0 });
+    before = await containers();
+    t.is(before.length, 3, "a holder and two actors");
+  }
+  const counts = { ...backend.counts! };
+  await using lab = await backend.start(spec("reuse.second@host"), kernel);
+  const [srv, cli] = [lab.actor("srv"), lab.actor("cli")];
+  t.deepEqual(await containers(), before, "the same three containers serve the second run");
+  t.is(backend.counts!.actorsReused - counts.actorsReused, 2);
+  t.is(backend.counts!.holdersReused - counts.holdersReused, 1);
+  // New workers: other pids, the containers' uids.
+  const [hs, hc] = [await hello(srv), await hello(cli)];
+  t.like(hs, { uid: 1000 });
+  t.like(hc, { uid: 1001 });
+  t.notDeepEqual([Number(hs.pid), Number(hc.pid)], pids);
+  // Nothing of the first run: no TIME_WAIT on 7000, so a bind without SO_REUSEADDR succeeds; 5353/udp is free.
+  t.deepEqual(await states(srv), {});
+  await srv.call(["socket", "l", "tcp", "4"]);
+  t.like(await srv.call(["bind", "l", "0.0.0.0", "7000"]), { ret: 0, errno: null });
+  await cli.call(["socket", "u", "udp", "4"]);
+  t.like(await cli.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0, errno: null });
+});
+
+test.serial("an actor with a capability never serves again, nor does its namespace", async (t) => {
+  let first: string[];
+  {
+    await using lab = await backend.start(spec("reuse.caps@host", ["NET_RAW"]), kernel);
+    t.like(await hello(lab.actor("srv")), { uid: 1000 });
+    first = await containers();
+  }
+  t.deepEqual(
+    (await containers()).filter((id) => first.includes(id)),
+    [],
+    "the namespace an actor with a capability was in is removed, with every actor container in it",
+  );
+});
+
+test.serial("a namespace with a socket the lab cannot account for is removed, not used again", async (t) => {
+  let holderPid: number;
+  let first: string[];
+  {
+    await using lab = await backend.start(spec("reuse.stranger@host"), kernel);
+    t.like(await hello(lab.actor("srv")), { uid: 1000 });
+    first = await containers();
+    const holder = (await Promise.all(first.map((id) => docker.getContainer(id).inspect()))).find((c) => c.Config.Cmd?.[0] === "hold")!;
+    holderPid = holder.State.Pid;
+  }
+  t.true(first.length === 3);
+  // A socket of some process outside the lab, in the idle namespace: the next run must not get it.
+  const stranger = spawn("nsenter", ["-t", String(holderPid), "-n", buildProbeBinary()], { stdio: ["pipe", "pipe", "inherit"] });
+  t.teardown(() => stranger.kill("SIGKILL"));
+  stranger.stdin.write("socket u udp 4\nbind u 0.0.0.0 9999\n");
+  await new Promise<void>((resolve) => {
+    let out = "";
+    stranger.stdout.on("data", (d: Buffer) => (out += d.toString()).split("\n").length > 2 && resolve());
+  });
+  t.regex(spawnSync("nsenter", ["-t", String(holderPid), "-n", "ss", "-Hunl"], { encoding: "utf8" }).stdout, /:9999/);
+  await using lab = await backend.start(spec("reuse.stranger-2@host"), kernel);
+  t.like(await hello(lab.actor("srv")), { uid: 1000 });
+  const now = await containers();
+  t.is(now.length, 3);
+  t.false(now.some((id) => first.includes(id)), "the namespace with the stranger's socket and its actors are not used again");
+});
