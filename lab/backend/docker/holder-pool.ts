@@ -13,7 +13,7 @@ import type { ProbeSession } from "../../probe/probe-session";
 import type { NetnsSpec } from "../backend";
 import { LabContainer } from "./lab-container";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
-import { scrubNamespace, socketsLeft } from "./namespace-scrub";
+import { holdsOnly, scrubNamespace, socketCounts } from "./namespace-scrub";
 
 /** Docker turns IPv6 off inside containers on this engine; the lab's namespaces have it, loopback included. */
 const IPV6_ON = {
@@ -39,6 +39,8 @@ export interface Holder {
   sysctls: string;
   /** Its addresses on the slot's network: [IPv4, IPv6]. */
   addresses: [string, string];
+  /** Its sockets when it was made (Docker's resolver), by kind: what "empty" means for it. */
+  baseline: Record<string, number>;
   /** Actor containers in this namespace waiting for a run: only an empty namespace keeps them. */
   idle: IdleActor[];
 }
@@ -85,7 +87,7 @@ export class HolderPool {
         for (let i; (i = slot.idle.findIndex((h) => h.sysctls === key)) >= 0; ) {
           const h = slot.idle.splice(i, 1)[0]!;
           // Still empty? Something may have come in while it was idle (or its holder be gone).
-          if (isEmpty(h.pid)) {
+          if (holdsOnly(h.pid, h.baseline)) {
             holders.set(ns.name, h);
             this.counts.holdersReused++;
             break;
@@ -115,11 +117,12 @@ export class HolderPool {
     this.counts.holdersMade++;
     const info = await this.docker.getContainer(started.getId()).inspect();
     const net = info.NetworkSettings.Networks[network.name];
-    return { id: started.getId(), pid: info.State.Pid, sysctls: sysctlKey(ns.sysctls), addresses: [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""], idle: [] };
+    const pid = info.State.Pid;
+    return { id: started.getId(), pid, sysctls: sysctlKey(ns.sysctls), addresses: [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""], baseline: socketCounts(pid), idle: [] };
   }
 
   private async giveBack(slot: Slot, h: Holder, dirty: boolean): Promise<void> {
-    const clean = !dirty && slot.idle.length < IDLE_PER_SLOT && (await scrubNamespace(h.pid));
+    const clean = !dirty && slot.idle.length < IDLE_PER_SLOT && (await scrubNamespace(h.pid, h.baseline));
     if (clean) {
       slot.idle.push(h);
       return;
@@ -141,14 +144,6 @@ export class HolderPool {
         await (await s.network.catch(() => undefined))?.remove();
       }),
     );
-  }
-}
-
-function isEmpty(pid: number): boolean {
-  try {
-    return socketsLeft(pid).length === 0;
-  } catch {
-    return false;
   }
 }
 
