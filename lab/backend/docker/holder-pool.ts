@@ -6,7 +6,8 @@
  * the run's; it makes whatever is missing. When the run's actors are gone, each holder is scrubbed and
  * proven empty (namespace-scrub.ts) before it waits for another run. A holder that cannot be proven
  * empty, or in which an actor had capabilities, is removed instead: only a namespace indistinguishable
- * from a new one is used again.
+ * from a new one is used again. A holder also keeps its actors' containers, recycled (docker-backend.ts),
+ * and removes them with itself.
  */
 import type Docker from "dockerode";
 import type { ProbeSession } from "../../probe/probe-session";
@@ -106,7 +107,10 @@ export class HolderPool {
 
   private newSlot(): Slot {
     const slot: Slot = { network: createLabNetwork(this.docker, `${this.name}-${this.slotsMade++}`, this.labels), idle: [], busy: false };
-    slot.network.catch(() => this.slots.splice(this.slots.indexOf(slot), 1));
+    slot.network.catch(() => {
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+    });
     this.slots.push(slot);
     return slot;
   }
