@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureMachine } from "../bootstrap/ensure";
+import { interruptible } from "../cli/interruptible";
 import { LabError } from "../errors";
 import type { ResultsFile } from "../report/json-reporter";
 import { benchPage } from "./bench-html";
@@ -60,14 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: unknown backend '${values.backend}' (known: ${BENCH_BACKENDS.join(", ")})\n`);
     return 2;
   }
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) return;
-    process.stderr.write("\nbench: interrupted; removing the lab\n");
-    controller.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  using interrupt = interruptible("bench: interrupted; removing the lab");
   try {
     ensureMachine(values.backend === "docker" ? "all" : "toolchain");
     const results = await runBench({
@@ -76,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(values.duration !== undefined ? { durationMs: Number(values.duration) } : {}),
       ...(values["udp-rate"] !== undefined ? { udpRate: Number(values["udp-rate"]) } : {}),
       ...(values["loss-rate"] !== undefined ? { lossRate: Number(values["loss-rate"]) } : {}),
-      signal: controller.signal,
+      signal: interrupt.signal,
       progress: (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stdout.write(formatBench(results, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, width: Math.min(140, process.stdout.columns ?? 110) }));
@@ -91,9 +85,6 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw e;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
   }
 }
 

@@ -19,6 +19,7 @@ import type { ResultsFile } from "../../report/json-reporter";
 import { wantsColor } from "../../report/terminal";
 import { auditPage } from "../../report/html/audit-page";
 import { EXIT } from "../exit-codes";
+import { interruptible } from "../interruptible";
 import { wholeNumber, type ExitSink } from "../options";
 
 const DEFAULT_AUDITS = resolve(__dirname, "../../../audits");
@@ -63,27 +64,17 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
       const audits = o.image ? [quickAudit(o, files)] : loadAudits(auditFiles(files));
       ensureMachine("all");
       ensureMachine("audit");
-      const controller = new AbortController();
-      const onSignal = () => {
-        if (controller.signal.aborted) return;
-        process.stderr.write("\nreuselab: interrupted; removing the audit's containers and networks\n");
-        controller.abort();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
+      using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
       try {
-        const results = await runAudits(audits, { requests: o.requests, signal: controller.signal, log: (l) => process.stderr.write(`reuselab audit: ${l}\n`) });
+        const results = await runAudits(audits, { requests: o.requests, signal: interrupt.signal, log: (l) => process.stderr.write(`reuselab audit: ${l}\n`) });
         process.stdout.write(formatAudits(results, wantsColor(process.stdout)));
         if (o.json) writeJson(o.json, results);
         if (o.html) writeFile(o.html, auditPage(results));
         exit(results.some((r) => r.gateFailures.length) ? EXIT.failed : EXIT.passed);
       } catch (e) {
-        if (!controller.signal.aborted && !(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED")) throw e;
+        if (!interrupt.signal.aborted && !(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED")) throw e;
         process.stderr.write(`reuselab: the audit was interrupted\n`);
         exit(EXIT.interrupted);
-      } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
       }
     });
 }

@@ -22,6 +22,7 @@ import { isBad, type RunResult } from "../../verdict/outcome";
 import { KernelBackends } from "../backends";
 import { EXIT } from "../exit-codes";
 import { fileReporters } from "../file-reporters";
+import { interruptible } from "../interruptible";
 import { addBackendOption, addKernelsOption, addReportOptions, addSelectionOptions, casePaths, selectionOf, wholeNumber, type ExitSink, type RunOptions } from "../options";
 
 const WHAT = {
@@ -65,38 +66,25 @@ function reporters(o: RunOptions): Reporter[] {
 }
 
 async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOptions): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) return;
-    process.stderr.write("\nreuselab: interrupted; removing the lab's containers, namespaces and guests\n");
-    controller.abort();
-    void backends.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  using interrupt = interruptible("reuselab: interrupted; removing the lab's containers, namespaces and guests", () => void backends.abort());
+  const prepared = await backends.prepare();
+  const runs = plan(catalogue.cases, prepared.kernels, selectionOf(o));
+  if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
+  const bus = new EventBus();
+  for (const r of reporters(o)) bus.add(r);
+  const repetitions: RunResult[][] = [];
   try {
-    const prepared = await backends.prepare();
-    const runs = plan(catalogue.cases, prepared.kernels, selectionOf(o));
-    if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
-    const bus = new EventBus();
-    for (const r of reporters(o)) bus.add(r);
-    const repetitions: RunResult[][] = [];
-    try {
-      for (let i = 0; i < o.repeat && !controller.signal.aborted; i++) {
-        const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
-        bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
-        repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs, signal: controller.signal, claims: catalogue.claims }));
-      }
-    } finally {
-      // Also when a backend fails half-way: the progress line goes, and the files of finished sessions are written.
-      await bus.close();
+    for (let i = 0; i < o.repeat && !interrupt.signal.aborted; i++) {
+      const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
+      bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
+      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs, signal: interrupt.signal, claims: catalogue.claims }));
     }
-    if (controller.signal.aborted) return EXIT.interrupted;
-    return verdict(repetitions);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    // Also when a backend fails half-way: the progress line goes, and the files of finished sessions are written.
+    await bus.close();
   }
+  if (interrupt.signal.aborted) return EXIT.interrupted;
+  return verdict(repetitions);
 }
 
 /** 1 when a run failed in any repetition, or did not come to the same outcome every time. */
