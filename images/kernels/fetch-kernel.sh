@@ -64,8 +64,7 @@ APTDIR=$TMP/apt
 # shellcheck source=images/kernels/private-apt.sh
 source "$(dirname "$0")/private-apt.sh"
 say "fetching kernel $ID ($PACKAGE from $SUITE, $MIRROR)"
-private_apt "$APTDIR" "$KEYRING" "$MIRROR" "$SUITE" ||
-  die "apt-get update for $SUITE failed (is $MIRROR reachable? set REUSELAB_DEBIAN_MIRROR to use another mirror)"
+private_apt "$APTDIR" "$KEYRING" "$MIRROR" "$SUITE"
 
 # The metapackage (linux-image-cloud-amd64) depends on exactly one versioned image package.
 VERSIONED=$PACKAGE

@@ -1,7 +1,7 @@
 # Sourced, not run: a private apt configuration in APTDIR for one Debian suite, so that packages of
 # other suites can be fetched without touching the system's sources (adding those suites to the
 # system's sources upgrades the host). Sets APT_OPTS for `apt-get "${APT_OPTS[@]}" …` and reads the
-# suite's indexes (apt-get update); returns non-zero when that fails.
+# suite's indexes (apt-get update); when that fails it calls the sourcing script's die() with the fix.
 #
 #   private_apt APTDIR KEYRING MIRROR SUITE
 private_apt() {
@@ -22,5 +22,6 @@ private_apt() {
     -o "APT::Architecture=amd64" -o "APT::Architectures::=amd64"
     -o "Acquire::Languages=none"
   )
-  apt-get "${APT_OPTS[@]}" -qq update >&2
+  apt-get "${APT_OPTS[@]}" -qq --error-on=any update >&2 ||
+    die "apt-get update for $suite failed (is $mirror reachable? set REUSELAB_DEBIAN_MIRROR to use another mirror)"
 }

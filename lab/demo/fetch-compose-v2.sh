@@ -47,8 +47,7 @@ APTDIR=$TMP/apt
 # shellcheck source=images/kernels/private-apt.sh
 source "$(dirname "$0")/../../images/kernels/private-apt.sh"
 say "fetching $PACKAGE from $SUITE ($MIRROR)"
-private_apt "$APTDIR" "$KEYRING" "$MIRROR" "$SUITE" ||
-  die "apt-get update for $SUITE failed (is $MIRROR reachable? set REUSELAB_DEBIAN_MIRROR to use another mirror)"
+private_apt "$APTDIR" "$KEYRING" "$MIRROR" "$SUITE"
 if [ "$(id -u)" = 0 ] && getent passwd _apt >/dev/null; then chown _apt "$TMP/deb"; fi
 (cd "$TMP/deb" && apt-get "${APT_OPTS[@]}" -qq download "$PACKAGE" >&2) || die "apt-get download $PACKAGE from $SUITE failed"
 DEB=$(find "$TMP/deb" -name '*.deb' | head -n 1)
