@@ -4,6 +4,7 @@ export type LabErrorCode =
   | "REUSELAB_NO_CASES" // nothing to run: exit 2
   | "REUSELAB_BAD_ARGS" // command line: exit 2
   | "REUSELAB_NO_ENGINE" // no Docker engine and none could be started: exit 2
+  | "REUSELAB_NO_TOOL" // a system tool the lab runs is not installed: exit 2
   | "REUSELAB_PROBE_BUILD" // the probe or its image could not be built: exit 2
   | "REUSELAB_PROBE_PROTOCOL" // the probe answered something that is not its protocol
   | "REUSELAB_ACTOR_EXITED" // a command was sent to an actor whose process is gone

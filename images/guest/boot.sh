@@ -17,6 +17,8 @@
 # bzImage instead of the kernel's ELF vmlinux (PVH entry, the default); REUSELAB_APPEND adds to the
 # kernel command line.
 set -euo pipefail
+# shellcheck source=lab/bootstrap/system-path.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lab/bootstrap/system-path.sh"
 
 readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly REPO=$(cd "$HERE/../.." && pwd)
@@ -103,7 +105,7 @@ done
 # exactly the devices listed. -nic none says it once more: no network device, by construction.
 # cryptomgr.notests skips the kernel's crypto self-tests at boot (0.2 s under TCG): they test the
 # crypto code, which no case is about.
-QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -machine pc -m 512 -smp 1
+QEMU=("$(command -v qemu-system-x86_64)" "${ACCEL[@]}" -machine pc -m 512 -smp 1
   -nodefaults -no-user-config -display none -nic none -no-reboot
   -kernel "$KERNEL" -initrd "$INITRD"
   -append "console=ttyS0 mitigations=off quiet panic=-1 cryptomgr.notests${REUSELAB_APPEND:+ $REUSELAB_APPEND}"

@@ -14,7 +14,8 @@ set -euo pipefail
 readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly REPO=$(cd "$HERE/../.." && pwd)
 readonly PROBE=$REPO/images/probe/build/probe
-export PATH=$PATH:/usr/sbin:/sbin # modprobe, depmod, modinfo, ip, sysctl live there
+# shellcheck source=lab/bootstrap/system-path.sh
+source "$REPO/lab/bootstrap/system-path.sh" # modprobe, depmod, modinfo, ip, sysctl: the system's
 
 say() { printf 'build-initramfs: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

@@ -12,6 +12,8 @@
 # because adding a suite there would upgrade the host. apt-get verifies the .deb against the suite's
 # signed Release file, so nothing here disables its checks.
 set -euo pipefail
+# shellcheck source=lab/bootstrap/system-path.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lab/bootstrap/system-path.sh"
 
 readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly REPO=$(cd "$HERE/../.." && pwd)

@@ -8,6 +8,8 @@
 # is built once per list. Any failure exits non-zero; the temporary root is removed on every exit,
 # Ctrl-C included.
 set -euo pipefail
+# shellcheck source=lab/bootstrap/system-path.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lab/bootstrap/system-path.sh"
 
 readonly MIRROR=${REUSELAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 readonly SUITE=bookworm
@@ -16,7 +18,7 @@ readonly SUITE=bookworm
 tag=$1; shift
 packages=$(IFS=,; echo "$*")
 
-command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] ||
+command -v debootstrap >/dev/null 2>&1 ||
   { echo "build-rootfs: debootstrap is missing (bash lab/bootstrap/bootstrap.sh audit)" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "build-rootfs: debootstrap needs root" >&2; exit 2; }
 
@@ -40,7 +42,7 @@ trap 'exit 130' INT TERM
 
 # In the background and waited for: bash runs a trap only once the foreground child is done, and
 # an interrupted build must stop debootstrap (its process group: wget, dpkg) before its root is removed.
-PATH=$PATH:/usr/sbin:/sbin setsid debootstrap --variant=minbase --include="$packages" "$SUITE" "$root" "$MIRROR" >"$log" 2>&1 9>&- &
+setsid debootstrap --variant=minbase --include="$packages" "$SUITE" "$root" "$MIRROR" >"$log" 2>&1 9>&- &
 child=$!
 wait "$child" || { tail -n 30 "$log" >&2; echo "build-rootfs: debootstrap failed (its log's end is above)" >&2; exit 1; }
 child=

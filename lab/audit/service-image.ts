@@ -6,6 +6,7 @@
  * every exit, and the abort signal (Ctrl-C) stops it with SIGTERM, which it traps.
  */
 import type Docker from "dockerode";
+import { systemEnv, systemTool } from "../system-tools";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -44,7 +45,7 @@ export async function ensureServiceImage(docker: Docker, packages: readonly stri
 
 function runBuild(tag: string, packages: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [SCRIPT, tag, ...packages], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(systemTool("bash", "bash"), [SCRIPT, tag, ...packages], { stdio: ["ignore", "ignore", "pipe"], env: systemEnv() });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
     const stop = () => child.kill("SIGTERM");

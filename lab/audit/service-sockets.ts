@@ -4,11 +4,12 @@
  * process; the service's image needs no tools for it. Root only, like the docker backend.
  */
 import { spawnSync } from "node:child_process";
+import { systemEnv, systemTool } from "../system-tools";
 import type { ServicePort } from "./audit";
 
 export function serviceSockets(pid: number, port: ServicePort): string[] {
   const flag = port.transport === "udp" ? "-lunpeH" : "-ltnpeH";
-  const r = spawnSync("nsenter", ["-t", String(pid), "-n", "ss", flag, "sport", "=", `:${port.port}`], { encoding: "utf8", timeout: 10_000 });
+  const r = spawnSync(systemTool("nsenter", "util-linux"), ["-t", String(pid), "-n", "ss", flag, "sport", "=", `:${port.port}`], { encoding: "utf8", timeout: 10_000, env: systemEnv() });
   if (r.error || r.status !== 0) return [`(ss could not list the sockets: ${r.error?.message ?? r.stderr.trim()})`];
   return r.stdout
     .split("\n")

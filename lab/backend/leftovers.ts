@@ -4,7 +4,7 @@
  * reuselab-vm-<pid>-… in the temp folder with their QEMU (vm). Only objects whose runner process is
  * gone are removed; a run still going, here or in another terminal, keeps its own.
  */
-import { execFileSync } from "node:child_process";
+import { findSystemTool } from "../system-tools";
 import { removeLeftovers } from "./docker/cleanup";
 import { connectEngine } from "./docker/engine";
 import { removeLeftoverNamespaces } from "./netns/netns-backend";
@@ -25,17 +25,9 @@ export async function removeAllLeftovers(): Promise<LeftoverReport> {
     report.unchecked.push(`containers and networks: ${(e as Error).message}`);
   }
   if (process.getuid?.() !== 0) report.unchecked.push("network namespaces: only root can list and delete them");
-  else if (!hasIp()) report.unchecked.push("network namespaces: 'ip' is not installed (Debian: iproute2), so there can be none of the lab's");
+  else if (!findSystemTool("ip")) report.unchecked.push("network namespaces: 'ip' is not installed (Debian: iproute2), so there can be none of the lab's");
   else report.removed["network namespaces"] = removeLeftoverNamespaces();
   report.removed["guest VMs"] = removeLeftoverVms();
   return report;
 }
 
-function hasIp(): boolean {
-  try {
-    execFileSync("ip", ["-V"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -20,6 +20,8 @@
 # as root on Debian, Debian's docker.io is installed and dockerd started in the background. Anything
 # else stops with exit code 2 and a message that says exactly what to install.
 set -euo pipefail
+# shellcheck source=lab/bootstrap/system-path.sh
+source "$(dirname "${BASH_SOURCE[0]}")/system-path.sh"
 
 readonly SOCKET_WAIT_SECONDS=${REUSELAB_ENGINE_WAIT:-60}
 readonly DOCKERD_LOG=/var/log/reuselab-dockerd.log
@@ -148,7 +150,6 @@ missing_packages() {
   local missing=() pair cmd pkg
   read -r -a missing <<<"$1"
   shift
-  local PATH=$PATH:/usr/sbin:/sbin # modprobe and depmod live in sbin, which a non-root PATH may lack
   for pair in "$@"; do
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")

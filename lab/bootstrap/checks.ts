@@ -4,6 +4,7 @@
  * what only the lab knows: whether the probe image builds, and which guest kernels are in the cache.
  */
 import { spawnSync } from "node:child_process";
+import { systemEnv, systemTool } from "../system-tools";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectEngine } from "../backend/docker/engine";
@@ -26,7 +27,7 @@ export type Part = "all" | "engine" | "toolchain" | "vm" | "netns" | "report" | 
 /** Runs `bash lab/bootstrap/bootstrap.sh --check PARTS…` and reads its lines. */
 export function machineChecks(parts: readonly Part[]): Check[] {
   const script = join(__dirname, "bootstrap.sh");
-  const r = spawnSync("bash", [script, "--check", ...parts], { encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(systemTool("bash", "bash"), [script, "--check", ...parts], { encoding: "utf8", timeout: 120_000, env: systemEnv() });
   if (r.error || (r.status !== 0 && r.status !== 1)) {
     throw new LabError("REUSELAB_NO_ENGINE", `bash ${script} --check ${parts.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim()}`);
   }

@@ -12,6 +12,8 @@
 # naming only trixie, its own state and cache, and Debian's keyring; it verifies the .deb against the
 # suite's signed Release file. A cached binary that runs is reused without touching the network.
 set -euo pipefail
+# shellcheck source=lab/bootstrap/system-path.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../bootstrap/system-path.sh"
 
 readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly REPO=$(cd "$HERE/../.." && pwd)

@@ -23,6 +23,7 @@
  * - Prints nothing; formatHijackDemo() (hijack-demo-report.ts) turns the result into text.
  */
 import "../backend/docker/testcontainers-env";
+import { findSystemTool } from "../system-tools";
 import type Docker from "dockerode";
 import { spawnSync } from "node:child_process";
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from "testcontainers";
@@ -82,7 +83,7 @@ export async function runHijackDemo(options: HijackDemoOptions = {}): Promise<Hi
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (!Number.isInteger(requests) || requests < 1 || requests > 1000) throw new LabError("REUSELAB_BAD_ARGS", `requests must be a whole number from 1 to 1000, not ${requests}`);
   if (!(timeoutMs > 0)) throw new LabError("REUSELAB_BAD_ARGS", `timeoutMs must be positive, not ${timeoutMs}`);
-  const composeBin = options.compose ?? "docker-compose";
+  const composeBin = options.compose ?? findSystemTool("docker-compose") ?? "docker-compose";
   const compose = composeVersion(composeBin);
   const docker = await connectEngine();
   await removeLeftovers(docker);

@@ -8,6 +8,7 @@
  * process naming that HOME are killed by pid, and the HOME is removed.
  */
 import { spawn } from "node:child_process";
+import { systemEnv, systemTool } from "../system-tools";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,9 +41,9 @@ function fileUrl(file: string): string {
 async function chromium(args: string[], { timeoutMs = 30_000 }: ChromiumOptions): Promise<{ stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), "reuselab-chromium-"));
   try {
-    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home };
+    const env = systemEnv({ HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home });
     // Its own process group, so that the browser and its renderers can be killed together.
-    const child = spawn("chromium", [...FLAGS, `--user-data-dir=${join(home, "profile")}`, ...args], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(systemTool("chromium", "chromium"), [...FLAGS, `--user-data-dir=${join(home, "profile")}`, ...args], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));

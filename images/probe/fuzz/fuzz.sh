@@ -15,6 +15,8 @@
 # network namespace with only lo, down: nothing leaves the process) and refuses to start anywhere
 # else. What would end, stall or change the fuzzer's own process goes to stand-ins (stand_ins.c).
 set -euo pipefail
+# shellcheck source=lab/bootstrap/system-path.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../lab/bootstrap/system-path.sh"
 
 readonly PER_INPUT_TIMEOUT=5 # seconds
 readonly RSS_LIMIT_MB=2048

@@ -10,8 +10,8 @@
  * again is harmless; it only matches the lab's ranges, so it stays in place between runs.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { LabError } from "../../errors";
+import { findSystemTool } from "../../system-tools";
 import { LAB_RANGES } from "./lab-network";
 
 export const GUARD_TABLE = "reuselab_guard";
@@ -32,12 +32,9 @@ table inet ${GUARD_TABLE} {
 `;
 }
 
-/**
- * nftables' own nft, by absolute path: under npm, PATH starts with node_modules/.bin, where another
- * package's `nft` (@vercel/nft, a file tracer) answers "nft -f -" with exit status 0.
- */
+/** nftables' own nft: the system's (an npm package's `nft` is a file tracer that answers "nft -f -" with 0). */
 export function nftBinary(): string | undefined {
-  return ["/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft"].find((p) => existsSync(p));
+  return findSystemTool("nft");
 }
 
 /** Installs (or refreshes) the guard and checks it is in place. Root only: without it no lab network is made. */

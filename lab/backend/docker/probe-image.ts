@@ -6,6 +6,7 @@
  * an existing tag, testcontainers-node issue #89).
  */
 import type Docker from "dockerode";
+import { systemEnv, systemTool } from "../../system-tools";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -17,7 +18,7 @@ export const PROBE_BINARY = join(REPO_ROOT, "images/probe/build/probe");
 
 /** Compiles the probe (make is a no-op when it is up to date). */
 export function buildProbeBinary(): string {
-  const r = spawnSync("make", ["-s", "-C", join(REPO_ROOT, "images/probe")], { encoding: "utf8" });
+  const r = spawnSync(systemTool("make", "make"), ["-s", "-C", join(REPO_ROOT, "images/probe")], { encoding: "utf8", env: systemEnv() });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim();
     throw new LabError("REUSELAB_PROBE_BUILD", `building the probe failed (make -C images/probe): ${why}\nThe probe needs gcc, make and a static libc: run 'bash lab/bootstrap/bootstrap.sh toolchain'.`);

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { constants, release } from "node:os";
 import { ProbeSession } from "../../probe/probe-session";
+import { systemEnv, systemTool } from "../../system-tools";
 import type { ExitInfo } from "../../steps/actor-runtime";
 import { exitFromStatus } from "../probe-actor";
 import { probeCommand, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "./netns-host";
@@ -13,7 +14,7 @@ export class LocalHost implements NetnsHost {
 
   script(line: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn("bash", ["-o", "pipefail", "-c", line], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(systemTool("bash", "bash"), ["-o", "pipefail", "-c", line], { stdio: ["ignore", "pipe", "pipe"], env: systemEnv() });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -24,7 +25,7 @@ export class LocalHost implements NetnsHost {
 
   async spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {
     const [cmd, ...args] = probeCommand(s, this.probe);
-    const child = spawn(cmd!, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(systemTool(cmd!, "util-linux"), args, { stdio: ["pipe", "pipe", "pipe"], env: systemEnv() });
     const exited = new Promise<ExitInfo>((resolve) =>
       child.on("exit", (code, signal) => resolve(signal ? { code: null, signal } : exitFromStatus(code ?? 0, constants.signals))),
     );

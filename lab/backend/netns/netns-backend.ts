@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { LabError } from "../../errors";
+import { findSystemTool, systemTool } from "../../system-tools";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { buildProbeBinary } from "../docker/probe-image";
 import { runnerAlive } from "../docker/runner-process";
@@ -26,7 +27,7 @@ export class NetnsBackend implements Backend {
     if (process.getuid?.() !== 0) {
       throw new LabError("REUSELAB_NO_ENGINE", "the netns backend needs root: it makes network namespaces and runs actors as other uids. Run as root, or use --backend docker.");
     }
-    const missing = TOOLS.filter((t) => !onPath(t));
+    const missing = TOOLS.filter((t) => !findSystemTool(t));
     if (missing.length) throw new LabError("REUSELAB_NO_ENGINE", `the netns backend needs ${missing.join(", ")} (Debian: apt-get install iproute2 util-linux)`);
     this.host = new LocalHost(buildProbeBinary());
     const removed = removeLeftoverNamespaces();
@@ -58,11 +59,11 @@ export class NetnsBackend implements Backend {
 /** Deletes the namespaces of earlier runs whose runner is gone; returns how many. Root only. */
 export function removeLeftoverNamespaces(): number {
   let removed = 0;
-  for (const name of execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0] ?? "")) {
+  for (const name of execFileSync(systemTool("ip", "iproute2"), ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0] ?? "")) {
     const pid = PREFIX.exec(name)?.[1];
     if (!pid || runnerAlive(Number(pid), undefined)) continue;
     try {
-      execFileSync("ip", ["netns", "del", name], { stdio: "ignore" });
+      execFileSync(systemTool("ip", "iproute2"), ["netns", "del", name], { stdio: "ignore" });
       removed++;
     } catch {
       // already gone
@@ -71,11 +72,3 @@ export function removeLeftoverNamespaces(): number {
   return removed;
 }
 
-function onPath(tool: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}

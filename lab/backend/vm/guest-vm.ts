@@ -6,6 +6,7 @@
  * next (removeLeftoverVms); a guest also powers itself off when its control socket closes.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { systemEnv, systemTool } from "../../system-tools";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -41,7 +42,7 @@ export class GuestVm implements AsyncDisposable {
     const started = Date.now();
     const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     const ports = Array.from({ length: PROBE_PORTS }, (_, i) => `reuselab.p${i}`);
-    const printed = spawnSync("bash", [BOOT_SCRIPT, "--print", id, dir, String(PROBE_PORTS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, REUSELAB_CACHE: cacheDir() } });
+    const printed = spawnSync(systemTool("bash", "bash"), [BOOT_SCRIPT, "--print", id, dir, String(PROBE_PORTS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: systemEnv({ REUSELAB_CACHE: cacheDir() }) });
     if (printed.status !== 0) {
       rmSync(dir, { recursive: true, force: true });
       throw new LabError("REUSELAB_NO_ENGINE", `preparing guest kernel ${id} failed: bash images/guest/boot.sh --print ${id} exited with ${printed.status ?? printed.error?.message} (its message is above)`);
