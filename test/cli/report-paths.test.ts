@@ -4,19 +4,26 @@
  * nowhere: a command that went on would say there is no engine instead). At the end, a report that
  * cannot be written does not keep the others from being written, and is said plainly.
  */
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemTool } from "../../lab/system-tools";
-import { lab, labHere, scratch, type CliResult } from "./helpers";
+import { lab, labHere, scratch as freshFolder, type CliResult } from "./helpers";
 
 const CASE = "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml";
 const NO_ENGINE = { DOCKER_HOST: "unix:///nonexistent/reuselab.sock" };
 const CLI = ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts"];
 
+/** A fresh folder, removed when the test ends. */
+function scratch(t: ExecutionContext): string {
+  const dir = freshFolder();
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Refused before anything started: exit 2, the header, no engine asked, no stack trace, nothing on stdout. */
-function refusedUpFront(t: { is(a: unknown, b: unknown, m?: string): void; regex(s: string, r: RegExp): void; notRegex(s: string, r: RegExp): void }, r: CliResult, problems: number): void {
+function refusedUpFront(t: ExecutionContext, r: CliResult, problems: number): void {
   t.is(r.code, 2, r.err);
   t.regex(r.err, new RegExp(`${problems} problems? with the report files; nothing was started`));
   t.notRegex(r.err, /engine|DOCKER_HOST|internal error|\n\s+at /);
@@ -24,7 +31,7 @@ function refusedUpFront(t: { is(a: unknown, b: unknown, m?: string): void; regex
 }
 
 test("run: a missing folder, a folder, the case file itself, a shared path and an empty name are refused at once", (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   mkdirSync(join(dir, "reports"));
   const before = readFileSync(CASE, "utf8");
   const r = lab(["run", "--cases", CASE, "--json", join(dir, "missing/deeper/r.json"), "--junit", CASE, "--html", join(dir, "reports")], NO_ENGINE);
@@ -46,7 +53,7 @@ test("run: a missing folder, a folder, the case file itself, a shared path and a
 });
 
 test("run: a folder on a read-only file system is refused before anything starts", (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   mkdirSync(join(dir, "ro"));
   // A read-only mount seen by this command only (its own mount namespace): root is refused there too.
   const r = spawnSync(systemTool("unshare", "util-linux"), ["--mount", "--", systemTool("sh", "dash"), "-c", `${systemTool("mount", "mount")} -t tmpfs -o ro tmpfs "$0" && exec "$@"`, join(dir, "ro"), process.execPath, ...CLI, "run", "--cases", CASE, "--json", join(dir, "ro/r.json")], {
@@ -58,7 +65,7 @@ test("run: a folder on a read-only file system is refused before anything starts
 });
 
 test("run as an unprivileged user: a folder it cannot write is refused, naming its owner", (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   chmodSync(dir, 0o755);
   mkdirSync(join(dir, "root-only"), { mode: 0o755 });
   const r = spawnSync(systemTool("setpriv", "util-linux"), ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, ...CLI, "run", "--cases", CASE, "--html", join(dir, "root-only/r.html")], {
@@ -71,7 +78,7 @@ test("run as an unprivileged user: a folder it cannot write is refused, naming i
 
 test("a report that cannot be written at the end: the others are written, it is named, exit 2 after a pass and 1 after a failure", (t) => {
   // /dev/full passes every check (a writable file in a writable folder) and fails the write: a full disk.
-  const dir = scratch();
+  const dir = scratch(t);
   const r = lab(["run", "--backend", "netns", "--cases", CASE, "--json", "/dev/full", "--junit", join(dir, "j.xml"), "--html", join(dir, "r.html")], { REUSELAB_CACHE: dir });
   t.is(r.code, 2, r.err);
   t.regex(r.out, /2 runs: 2 passed, 0 failed/);
@@ -87,7 +94,7 @@ test("a report that cannot be written at the end: the others are written, it is 
 });
 
 test.serial("merge: OUT onto one of its inputs, or into a missing folder, is refused and the input kept", async (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   const input = join(dir, "results-host.json");
   const results = `${JSON.stringify({ schema: 1, kernels: [{ id: "host", release: "6.1.0" }], runs: [], claims: [] })}\n`;
   writeFileSync(input, results);
@@ -103,7 +110,7 @@ test.serial("merge: OUT onto one of its inputs, or into a missing folder, is ref
 });
 
 test("bench: its --json and --html are checked before the machine is touched", (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   const r = lab(["bench", "--json", join(dir, "nowhere/bench.json"), "--html", dir], NO_ENGINE);
   t.is(r.code, 2, r.err);
   t.regex(r.err, /^bench: 2 problems with the report files; nothing was started/);
