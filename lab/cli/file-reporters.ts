@@ -41,20 +41,12 @@ export class ReportFiles {
 
   /** The file reporters; each keeps a failure to write its file to itself (see finish()). */
   reporters(): Reporter[] {
-    return this.targets.map((t) => {
-      const inner = MAKE[t.kind](t.file);
-      return {
-        onEvent: (e: LabEvent) => inner.onEvent(e),
-        close: async () => {
-          try {
-            await inner.close();
-          } catch (e) {
-            this.failures.push(writeFailure(t, e));
-            this.failed.add(t.file);
-          }
-        },
-      };
-    });
+    return this.targets.map((t) =>
+      closingSafely(MAKE[t.kind](t.file), (e) => {
+        this.failures.push(writeFailure(t, e));
+        this.failed.add(t.file);
+      }),
+    );
   }
 
   /** The paths written (of those asked for), once the bus closed. */
@@ -75,6 +67,20 @@ export class ReportFiles {
   status(code: number): number {
     return this.failures.length && code === EXIT.passed ? EXIT.badInput : code;
   }
+}
+
+/** The reporter, except that a failure to close goes to `failed` instead of ending the bus's close() there. */
+export function closingSafely(inner: Reporter, failed: (e: unknown) => void): Reporter {
+  return {
+    onEvent: (e: LabEvent) => inner.onEvent(e),
+    close: async () => {
+      try {
+        await inner.close?.();
+      } catch (e) {
+        failed(e);
+      }
+    },
+  };
 }
 
 /** The files a selection of cases reads: every case file and each folder's claims.yaml. */

@@ -93,6 +93,16 @@ test("a report that cannot be written at the end: the others are written, it is 
   t.true(existsSync(join(dir, "failed.html")));
 });
 
+test("the last results (a cache for explain) that cannot be kept: a warning, the reports written, exit 0", (t) => {
+  const dir = scratch(t);
+  mkdirSync(join(dir, "last-results.json")); // where the file goes, a folder: the rename at the end fails
+  const r = lab(["run", "--backend", "netns", "--cases", CASE, "--json", join(dir, "r.json")], { REUSELAB_CACHE: dir });
+  t.is(r.code, 0, r.err);
+  t.regex(r.err, new RegExp(`^reuselab: warning: the results were not kept for 'reuselab explain' in ${dir}/last-results\\.json: EISDIR`, "m"));
+  t.notRegex(r.err, /internal error|\n\s+at /);
+  t.is(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).runs.length, 2);
+});
+
 test.serial("merge: OUT onto one of its inputs, or into a missing folder, is refused and the input kept", async (t) => {
   const dir = scratch(t);
   const input = join(dir, "results-host.json");

@@ -21,7 +21,7 @@ import { flakyRuns } from "../../verdict/flaky";
 import { isBad, type RunResult } from "../../verdict/outcome";
 import { KernelBackends } from "../backends";
 import { EXIT } from "../exit-codes";
-import { caseFilesRead, ReportFiles } from "../file-reporters";
+import { caseFilesRead, closingSafely, ReportFiles } from "../file-reporters";
 import { interruptible } from "../interruptible";
 import { addBackendOption, addKernelsOption, addReportOptions, addSelectionOptions, casePaths, selectionOf, wholeNumber, type ExitSink, type RunOptions } from "../options";
 
@@ -63,7 +63,9 @@ function reporters(o: RunOptions, files: ReportFiles): Reporter[] {
   const write = progress ? (t: string) => progress.log(t) : undefined;
   const words = o.repeat > 1 ? new RepeatReporter(o.repeat, { write }) : new ConsoleReporter({ write });
   // The progress line goes first: it must be gone before the console writes the summary.
-  return [...(progress ? [progress] : []), words, ...files.reporters(), new LastResultsReporter()];
+  // The last results are a cache for `explain`: one that cannot be kept is a warning, not the run's end.
+  const lastResults = closingSafely(new LastResultsReporter(), (e) => process.stderr.write(`reuselab: warning: the results were not kept for 'reuselab explain' in ${lastResultsPath()}: ${(e as Error).message}\n`));
+  return [...(progress ? [progress] : []), words, ...files.reporters(), lastResults];
 }
 
 async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOptions, files: ReportFiles): Promise<number> {
