@@ -39,7 +39,7 @@ export class ReportFiles {
     checkReportPaths(this.targets, others);
   }
 
-  /** The file reporters; each keeps a failure to write its file to itself (see finish()). */
+  /** The file reporters; each keeps a failure to write its file to itself (sayFailures(), status()). */
   reporters(): Reporter[] {
     return this.targets.map((t) =>
       closingSafely(MAKE[t.kind](t.file), (e) => {

@@ -103,7 +103,7 @@ test("the last results (a cache for explain) that cannot be kept: a warning, the
   t.is(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).runs.length, 2);
 });
 
-test.serial("merge: OUT onto one of its inputs, or into a missing folder, is refused and the input kept", async (t) => {
+test.serial("merge: OUT onto one of its inputs, or into a missing folder, is refused and the input kept; one that fails at the end does not stop --html", async (t) => {
   const dir = scratch(t);
   const input = join(dir, "results-host.json");
   const results = `${JSON.stringify({ schema: 1, kernels: [{ id: "host", release: "6.1.0" }], runs: [], claims: [] })}\n`;
@@ -117,6 +117,12 @@ test.serial("merge: OUT onto one of its inputs, or into a missing folder, is ref
   refusedUpFront(t, missing, 2);
   t.true(missing.err.includes(`OUT ${dir}/out/merged.json: the folder ${dir}/out does not exist: create it first (mkdir -p ${dir}/out)`), missing.err);
   t.false(existsSync(join(dir, "out")));
+
+  const full = await labHere(["merge", "/dev/full", input, "--html", join(dir, "merged.html")]);
+  t.is(full.code, 2, full.err);
+  t.regex(full.err, /^reuselab: OUT \/dev\/full was not written: ENOSPC: no space left on device$/m);
+  t.regex(full.out, new RegExp(`wrote ${dir}/merged\\.html\n$`));
+  t.true(existsSync(join(dir, "merged.html")));
 });
 
 test("bench: its --json and --html are checked before the machine is touched", (t) => {
