@@ -25,9 +25,10 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
     // later lines that use them are not blamed for it again ("has no socket yet").
     let who: string | undefined;
     let lineText = "";
+    const note = (message: string, fix?: string) => report({ file: y.file, line, message, ...(fix ? { fix } : {}) });
     const at = (message: string, fix?: string) => {
       sockets.lineFailed(who, lineText);
-      report({ file: y.file, line, message, ...(fix ? { fix } : {}) });
+      note(message, fix);
     };
     const first = isMap(item) ? item.items[0] : undefined;
     const value = first?.value;
@@ -42,7 +43,8 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
       continue;
     }
     const extra = item.items.slice(1);
-    for (const p of extra) if (keyText(p) !== "kernels") at(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
+    // The step itself is still read: what it makes is known.
+    for (const p of extra) if (keyText(p) !== "kernels") note(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
     const key = substitute(keyText(item.items[0]!), params);
     if (!key.unknown.length) who = key.text;
     const raw = String(value?.value ?? "");

@@ -181,3 +181,16 @@ steps:
 `);
   t.deepEqual(p, ["8: bind: unknown socket option 'constructor'", "9: setsockopt: unknown socket option 'toString'"]);
 });
+
+test("a stray key beside a step is reported, and does not hide a later missing socket", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+  b: { uid: 1000 }
+steps:
+  - a: bind tcp 0.0.0.0:80
+    kernel: { "<5.14": EADDRINUSE }
+  - a: listen
+  - b: listen
+`);
+  t.deepEqual(p, ["9: unknown step key 'kernel'", "12: listen: b has no socket yet"]);
+});
