@@ -6,7 +6,9 @@
  * needs root and differs by kernel. Each name here is per network namespace on every kernel the lab
  * runs (Debian's 5.10, 6.1, 6.12 and newer; net.ipv4.tcp_migrate_req is 5.14, and in Debian's
  * 5.10.223) and is about sockets, ports, TCP states or delivery. A name the kernel lacks is still
- * refused by the kernel when the namespace is made. docs/cases.md lists them (a test keeps the two equal).
+ * refused by the kernel when the namespace is made. Read with the `sysctl` step in a fresh namespace,
+ * every name is there on 5.10.223 and 6.18; net.core.rmem_max is not on 5.10 or 6.1. docs/cases.md
+ * lists them (a test keeps the two equal).
  */
 export const NETNS_SYSCTLS: readonly string[] = [
   "net.core.somaxconn",
