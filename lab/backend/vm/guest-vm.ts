@@ -10,7 +10,7 @@ import { systemEnv, systemTool } from "../../system-tools";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LabError } from "../../errors";
 import { runnerAlive } from "../docker/runner-process";
@@ -121,7 +121,7 @@ export function removeLeftoverVms(): number {
     if (!runner || runnerAlive(Number(runner), undefined)) continue;
     const dir = join(tmpdir(), name);
     const pid = Number(readIfThere(join(dir, "qemu.pid")));
-    if (pid > 0) {
+    if (pid > 0 && isGuestQemu(pid, dir)) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -132,6 +132,22 @@ export function removeLeftoverVms(): number {
     removed++;
   }
   return removed;
+}
+
+/**
+ * Whether process `pid` is still the QEMU of the guest in `dir`. A pid file outlives its process, and
+ * the pid is reused: by now it may name any process (an unrelated `sleep` was once killed so). The
+ * QEMU of that guest, and no other process, runs a qemu-system binary with that directory's sockets in
+ * its arguments.
+ */
+function isGuestQemu(pid: number, dir: string): boolean {
+  let argv: string[];
+  try {
+    argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return false; // no such process (or no /proc: then nothing is known, and nothing is killed)
+  }
+  return /^qemu-system-/.test(basename(argv[0] ?? "")) && argv.some((a) => a.includes(`${dir}/`));
 }
 
 async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<Socket> {
