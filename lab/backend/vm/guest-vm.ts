@@ -3,7 +3,8 @@
  * emulation (TCG) unless KVM really works, no network device at all, a console log, and virtio-serial
  * ports on unix sockets: reuselab.ctl for the agent, reuselab.p0… for probes. Each VM lives in a
  * directory named after the runner's pid, so one a killed run left behind is found and stopped by the
- * next (removeLeftoverVms); a guest also powers itself off when its control socket closes.
+ * next (removeLeftoverVms); QEMU is killed when its runner dies, and a guest also powers itself off
+ * when its control socket closes.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { systemEnv, systemTool } from "../../system-tools";
@@ -49,7 +50,10 @@ export class GuestVm implements AsyncDisposable {
     }
     const [command, ...args] = printed.stdout.split("\n").filter(Boolean);
     args.push("-pidfile", join(dir, "qemu.pid"));
-    const qemu = spawn(command!, args, { stdio: ["ignore", "ignore", "pipe"] });
+    // QEMU dies with its runner (setpriv --pdeathsig): a runner killed with SIGKILL (the OOM killer) can
+    // stop nothing, and a guest whose host went away mid-boot waits for it for ever (PROTOCOL.md). Its
+    // own session keeps a terminal's Ctrl-C off it: the runner stops the labs in it first, then QEMU.
+    const qemu = spawn(systemTool("setpriv", "util-linux"), ["--pdeathsig", "KILL", "--", command!, ...args], { stdio: ["ignore", "ignore", "pipe"], detached: true });
     let stderr = "";
     let kvmBroken!: () => void;
     const brokenKvm = new Promise<void>((r) => (kvmBroken = r));
