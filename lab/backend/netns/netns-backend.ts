@@ -25,6 +25,7 @@ export class NetnsBackend implements Backend {
   /** Tells apart two backends of one process (ava's test files run as threads of one pid). */
   private readonly tag = Math.random().toString(36).slice(2, 6);
   private readonly live = new Set<NetnsLab>();
+  private aborted = false;
 
   async prepare(): Promise<PrepareReport> {
     if (process.getuid?.() !== 0) {
@@ -39,6 +40,8 @@ export class NetnsBackend implements Backend {
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
     if (!this.host) throw new Error("NetnsBackend.start() before prepare()");
+    // After abort() nothing new is made: a lab started now would outlive the removal.
+    if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
     const lab: NetnsLab = new NetnsLab(this.host, spec, `rl-${process.pid}-${this.tag}${++this.labs}`, () => this.live.delete(lab));
     this.live.add(lab);
     try {
@@ -51,6 +54,7 @@ export class NetnsBackend implements Backend {
   }
 
   async abort(): Promise<void> {
+    this.aborted = true;
     await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
   }
 
