@@ -113,7 +113,10 @@ export class NetnsLab implements StartedLab {
       for (const p of this.probes) p.kill();
       await Promise.all(this.probes.map((p) => p.exited.catch(() => undefined)));
       const all = [this.switchNs, ...this.names.values()];
-      await this.host.script(`${ipBatch(all.map((n) => `netns del ${n}`), undefined, true)} 2>/dev/null; true`).catch(() => undefined);
+      const remove = () => this.host.script(`${ipBatch(all.map((n) => `netns del ${n}`), undefined, true)} 2>/dev/null; true`);
+      // The line ends with `true`: it fails only when its shell did not run, e.g. killed by the very
+      // Ctrl-C being handled, in the moment after fork before it has a session of its own. Once more.
+      await remove().catch(remove).catch(() => undefined);
       this.onDisposed();
     })();
     return this.disposing;
