@@ -15,6 +15,7 @@ import { listCommand } from "./commands/list";
 import { mergeCommand } from "./commands/merge";
 import { runCommands } from "./commands/run";
 import { EXIT } from "./exit-codes";
+import { watchLaunchers } from "./launcher-watch";
 
 const AFTER_HELP = `
 Every command has its own --help: reuselab COMMAND --help.
@@ -87,10 +88,22 @@ function ignoreClosedOutput(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * The process that started the runner ended (SIGTERM to npm alone, as CI runners send): stop as on
+ * SIGTERM, so whatever the command cleans up on SIGTERM it cleans up now.
+ */
+function stopWhenAbandoned(): void {
+  watchLaunchers((l) => {
+    process.stderr.write(`\nreuselab: the process that started this one has ended (pid ${l.pid}: ${l.command}); stopping as on SIGTERM\n`);
+    process.kill(process.pid, "SIGTERM");
+  });
+}
+
 /** The process entry (bin.js, npm run lab): runs main and exits with its status. */
 export function runCli(argv = process.argv.slice(2)): void {
   ignoreClosedOutput(process.stdout);
   ignoreClosedOutput(process.stderr);
+  stopWhenAbandoned();
   main(argv).then(
     (code) => process.exit(code),
     (e: unknown) => {

@@ -1,4 +1,9 @@
-/** The netns backend's commands on this machine: child processes, probes on pipes. */
+/**
+ * The netns backend's commands on this machine: child processes, probes on pipes. Each child has a
+ * session of its own (detached): a terminal's Ctrl-C goes to its whole process group, and would kill
+ * an ip command half-way through a lab's setup and the probes under a running step (reported as a
+ * failure), before the runner removes its labs in order.
+ */
 import { spawn } from "node:child_process";
 import { constants, release } from "node:os";
 import { ProbeSession } from "../../probe/probe-session";
@@ -14,7 +19,7 @@ export class LocalHost implements NetnsHost {
 
   script(line: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(systemTool("bash", "bash"), ["-o", "pipefail", "-c", line], { stdio: ["ignore", "pipe", "pipe"], env: systemEnv() });
+      const child = spawn(systemTool("bash", "bash"), ["-o", "pipefail", "-c", line], { stdio: ["ignore", "pipe", "pipe"], env: systemEnv(), detached: true });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -25,7 +30,7 @@ export class LocalHost implements NetnsHost {
 
   async spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {
     const [cmd, ...args] = probeCommand(s, this.probe);
-    const child = spawn(systemTool(cmd!, "util-linux"), args, { stdio: ["pipe", "pipe", "pipe"], env: systemEnv() });
+    const child = spawn(systemTool(cmd!, "util-linux"), args, { stdio: ["pipe", "pipe", "pipe"], env: systemEnv(), detached: true });
     const exited = new Promise<ExitInfo>((resolve) =>
       child.on("exit", (code, signal) => resolve(signal ? { code: null, signal } : exitFromStatus(code ?? 0, constants.signals))),
     );

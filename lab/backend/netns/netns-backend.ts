@@ -4,6 +4,7 @@
  * a killed run are found and removed by the next one.
  */
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { LabError } from "../../errors";
 import { findSystemTool, systemTool } from "../../system-tools";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
@@ -13,6 +14,8 @@ import { LocalHost } from "./local-host";
 import { NetnsLab } from "./netns-lab";
 
 const PREFIX = /^rl-(\d+)-/;
+/** Where `ip netns add` names namespaces (iproute2's NETNS_RUN_DIR). */
+const NETNS_DIR = "/run/netns";
 const TOOLS = ["ip", "nsenter", "setpriv", "sh"];
 
 export class NetnsBackend implements Backend {
@@ -22,6 +25,7 @@ export class NetnsBackend implements Backend {
   /** Tells apart two backends of one process (ava's test files run as threads of one pid). */
   private readonly tag = Math.random().toString(36).slice(2, 6);
   private readonly live = new Set<NetnsLab>();
+  private aborted = false;
 
   async prepare(): Promise<PrepareReport> {
     if (process.getuid?.() !== 0) {
@@ -36,6 +40,8 @@ export class NetnsBackend implements Backend {
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
     if (!this.host) throw new Error("NetnsBackend.start() before prepare()");
+    // After abort() nothing new is made: a lab started now would outlive the removal.
+    if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
     const lab: NetnsLab = new NetnsLab(this.host, spec, `rl-${process.pid}-${this.tag}${++this.labs}`, () => this.live.delete(lab));
     this.live.add(lab);
     try {
@@ -48,6 +54,7 @@ export class NetnsBackend implements Backend {
   }
 
   async abort(): Promise<void> {
+    this.aborted = true;
     await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
   }
 
@@ -56,10 +63,16 @@ export class NetnsBackend implements Backend {
   }
 }
 
-/** Deletes the namespaces of earlier runs whose runner is gone; returns how many. Root only. */
+/**
+ * Deletes the namespaces of earlier runs whose runner is gone; returns how many. Root only.
+ *
+ * The names are read from /run/netns itself, not from `ip netns list`: while another lab adds or deletes
+ * a namespace, its file there is for a moment not (or no longer) a namespace, and `ip netns list` then
+ * prints "Error: Peer netns reference is invalid." on stderr, into the user's output.
+ */
 export function removeLeftoverNamespaces(): number {
   let removed = 0;
-  for (const name of execFileSync(systemTool("ip", "iproute2"), ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0] ?? "")) {
+  for (const name of namespaceNames()) {
     const pid = PREFIX.exec(name)?.[1];
     if (!pid || runnerAlive(Number(pid), undefined)) continue;
     try {
@@ -72,3 +85,12 @@ export function removeLeftoverNamespaces(): number {
   return removed;
 }
 
+/** The named network namespaces (what `ip netns list` lists). */
+function namespaceNames(): string[] {
+  try {
+    return readdirSync(NETNS_DIR);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return []; // no namespace was ever named here
+    throw e;
+  }
+}

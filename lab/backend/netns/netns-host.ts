@@ -48,7 +48,10 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_\-.,:/=@%+]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The command that puts the probe in its namespace, as its uid, with only its capabilities. */
+/**
+ * The command that puts the probe in its namespace, as its uid, with only its capabilities; the probe
+ * is killed when its runner dies (--pdeathsig, set by setpriv after the uid change, which would clear it).
+ */
 export function probeCommand(spawn: ProbeSpawn, probe: string): string[] {
   const bounding = ["-all", ...spawn.caps.map((c) => `+${c.toLowerCase()}`)].join(",");
   return [
@@ -60,6 +63,7 @@ export function probeCommand(spawn: ProbeSpawn, probe: string): string[] {
     `--regid=${spawn.uid}`,
     "--clear-groups",
     `--bounding-set=${bounding}`,
+    "--pdeathsig=KILL",
     "--",
     probe,
   ];

@@ -4,6 +4,7 @@
  * is added to the root namespace. Namespaces get IPv4 and IPv6 addresses, a route for multicast and
  * no default route: there is no way out of the lab.
  */
+import { LabError } from "../../errors";
 import type { Host } from "../../steps/grammar";
 import type { ActorRuntime } from "../../steps/actor-runtime";
 import type { LabSpec, StartedLab } from "../backend";
@@ -19,6 +20,9 @@ export class NetnsLab implements StartedLab {
   private readonly probes: ProbeProcess[] = [];
   private readonly actors = new Map<string, ProbeActor>();
   private readonly switchNs: string;
+  /** The setup script, and each probe being started: a dispose waits for them, so nothing is made after it. */
+  private setup?: Promise<unknown>;
+  private readonly spawning: Promise<unknown>[] = [];
   private disposing?: Promise<void>;
 
   /** `prefix` names every namespace of the lab, so leftovers can be found (netns-backend.ts). */
@@ -35,12 +39,17 @@ export class NetnsLab implements StartedLab {
     });
   }
 
+  /** Makes the namespaces and starts the actors; a dispose (Ctrl-C) meanwhile ends it with REUSELAB_INTERRUPTED. */
   async start(): Promise<void> {
-    await this.host.script(this.setupScript());
+    this.setup = this.host.script(this.setupScript());
+    await this.setup;
     await Promise.all(
       this.spec.actors.map(async (a) => {
         const label = `${a.name} (${this.spec.runId})`;
-        const p = await this.host.spawnProbe({ netns: this.names.get(a.netns)!, uid: a.uid, caps: a.caps, label });
+        if (this.disposing) throw new LabError("REUSELAB_INTERRUPTED", `${label}: the lab was removed while it started`);
+        const spawning = this.host.spawnProbe({ netns: this.names.get(a.netns)!, uid: a.uid, caps: a.caps, label });
+        this.spawning.push(spawning);
+        const p = await spawning;
         this.probes.push(p);
         this.actors.set(a.name, new ProbeActor(a.name, p.session, () => p.exited, (h) => this.resolve(h)));
         const hello = await p.session.call(["hello"]);
@@ -97,10 +106,17 @@ export class NetnsLab implements StartedLab {
 
   [Symbol.asyncDispose](): Promise<void> {
     this.disposing ??= (async () => {
+      // A dispose may come while the lab starts (Ctrl-C): namespaces added or probes started after the
+      // deletion would be left behind, so it waits for what is under way. Setup is a few ip commands.
+      await this.setup?.catch(() => undefined);
+      await Promise.all(this.spawning.map((s) => s.catch(() => undefined)));
       for (const p of this.probes) p.kill();
       await Promise.all(this.probes.map((p) => p.exited.catch(() => undefined)));
       const all = [this.switchNs, ...this.names.values()];
-      await this.host.script(`${ipBatch(all.map((n) => `netns del ${n}`), undefined, true)} 2>/dev/null; true`).catch(() => undefined);
+      const remove = () => this.host.script(`${ipBatch(all.map((n) => `netns del ${n}`), undefined, true)} 2>/dev/null; true`);
+      // The line ends with `true`: it fails only when its shell did not run, e.g. killed by the very
+      // Ctrl-C being handled, in the moment after fork before it has a session of its own. Once more.
+      await remove().catch(remove).catch(() => undefined);
       this.onDisposed();
     })();
     return this.disposing;

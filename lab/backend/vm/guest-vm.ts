@@ -3,14 +3,15 @@
  * emulation (TCG) unless KVM really works, no network device at all, a console log, and virtio-serial
  * ports on unix sockets: reuselab.ctl for the agent, reuselab.p0… for probes. Each VM lives in a
  * directory named after the runner's pid, so one a killed run left behind is found and stopped by the
- * next (removeLeftoverVms); a guest also powers itself off when its control socket closes.
+ * next (removeLeftoverVms); QEMU is killed when its runner dies, and a guest also powers itself off
+ * when its control socket closes.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { systemEnv, systemTool } from "../../system-tools";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LabError } from "../../errors";
 import { runnerAlive } from "../docker/runner-process";
@@ -49,7 +50,10 @@ export class GuestVm implements AsyncDisposable {
     }
     const [command, ...args] = printed.stdout.split("\n").filter(Boolean);
     args.push("-pidfile", join(dir, "qemu.pid"));
-    const qemu = spawn(command!, args, { stdio: ["ignore", "ignore", "pipe"] });
+    // QEMU dies with its runner (setpriv --pdeathsig): a runner killed with SIGKILL (the OOM killer) can
+    // stop nothing, and a guest whose host went away mid-boot waits for it for ever (PROTOCOL.md). Its
+    // own session keeps a terminal's Ctrl-C off it: the runner stops the labs in it first, then QEMU.
+    const qemu = spawn(systemTool("setpriv", "util-linux"), ["--pdeathsig", "KILL", "--", command!, ...args], { stdio: ["ignore", "ignore", "pipe"], detached: true });
     let stderr = "";
     let kvmBroken!: () => void;
     const brokenKvm = new Promise<void>((r) => (kvmBroken = r));
@@ -121,7 +125,7 @@ export function removeLeftoverVms(): number {
     if (!runner || runnerAlive(Number(runner), undefined)) continue;
     const dir = join(tmpdir(), name);
     const pid = Number(readIfThere(join(dir, "qemu.pid")));
-    if (pid > 0) {
+    if (pid > 0 && isGuestQemu(pid, dir)) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -132,6 +136,22 @@ export function removeLeftoverVms(): number {
     removed++;
   }
   return removed;
+}
+
+/**
+ * Whether process `pid` is still the QEMU of the guest in `dir`. A pid file outlives its process, and
+ * the pid is reused: by now it may name any process (an unrelated `sleep` was once killed so). The
+ * QEMU of that guest, and no other process, runs a qemu-system binary with that directory's sockets in
+ * its arguments.
+ */
+function isGuestQemu(pid: number, dir: string): boolean {
+  let argv: string[];
+  try {
+    argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return false; // no such process (or no /proc: then nothing is known, and nothing is killed)
+  }
+  return /^qemu-system-/.test(basename(argv[0] ?? "")) && argv.some((a) => a.includes(`${dir}/`));
 }
 
 async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<Socket> {

@@ -13,6 +13,7 @@ export class VmBackend implements Backend {
   private vm?: GuestVm;
   private labs = 0;
   private readonly live = new Set<NetnsLab>();
+  private aborted = false;
 
   constructor(readonly kernelId: string) {}
 
@@ -30,6 +31,8 @@ export class VmBackend implements Backend {
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
     if (!this.vm) throw new Error("VmBackend.start() before prepare()");
+    // After abort() nothing new is made: a lab started now would outlive the removal.
+    if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
     const lab: NetnsLab = new NetnsLab(this.vm.host, spec, `rl-${++this.labs}`, () => this.live.delete(lab));
     this.live.add(lab);
     try {
@@ -42,6 +45,7 @@ export class VmBackend implements Backend {
   }
 
   async abort(): Promise<void> {
+    this.aborted = true;
     await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
   }
 
