@@ -2,8 +2,10 @@
 # Boots one reuselab guest in the foreground; it runs until the host closes the control socket (the
 # guest then powers off) or QEMU is killed.
 #
-#   images/guest/boot.sh [--print] KERNEL_ID SOCKDIR [NPORTS]
+#   images/guest/boot.sh [--print] KERNEL_DIR SOCKDIR [NPORTS]
 #
+# KERNEL_DIR is a kernel folder the lab prepared (lab/backend/vm/kernel-source.ts: vmlinuz, release,
+# manifest, modules/); the initramfs is built in it if need be.
 # SOCKDIR receives ctl.sock (the agent's control port, virtserialport "reuselab.ctl"), p0.sock ..
 # p<NPORTS-1>.sock (ports "reuselab.p0".. for probes; NPORTS defaults to 16) and console.log (ttyS0).
 # QEMU listens on the sockets without waiting for them; see PROTOCOL.md for when to connect. The guest
@@ -29,14 +31,14 @@ die() { say "$*"; exit 1; }
 
 PRINT=false
 if [ "${1:-}" = --print ]; then PRINT=true; shift; fi
-[ $# -ge 2 ] && [ $# -le 3 ] || die "usage: $0 [--print] KERNEL_ID SOCKDIR [NPORTS]"
-readonly ID=$1 SOCKDIR=$2 NPORTS=${3:-16}
+[ $# -ge 2 ] && [ $# -le 3 ] || die "usage: $0 [--print] KERNEL_DIR SOCKDIR [NPORTS]"
+readonly KDIR=$1 SOCKDIR=$2 NPORTS=${3:-16}
 [[ $NPORTS =~ ^[0-9]+$ ]] && [ "$NPORTS" -le 200 ] || die "NPORTS must be a number up to 200, not '$NPORTS'"
 command -v qemu-system-x86_64 >/dev/null ||
   die "qemu-system-x86_64 is missing; run 'bash lab/bootstrap/bootstrap.sh vm' (Debian: apt-get install qemu-system-x86)"
 
-KDIR=$("$REPO/images/kernels/fetch-kernel.sh" "$ID")
-INITRD=$("$HERE/build-initramfs.sh" "$ID")
+[ -s "$KDIR/vmlinuz" ] || die "$KDIR has no vmlinuz: is it a kernel folder?"
+INITRD=$("$HERE/build-initramfs.sh" "$KDIR")
 mkdir -p "$SOCKDIR"
 
 # KVM only if it really runs a guest: on some hosts /dev/kvm is there but QEMU fails at once ("failed
