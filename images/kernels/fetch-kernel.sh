@@ -76,6 +76,13 @@ if [ "$KIND" = debian ]; then
     die "apt-get download $VERSIONED from $SUITE failed"
   DEB=$(find "$TMP/deb" -name '*.deb' | head -n 1)
   [ -n "$DEB" ] || die "apt-get download $VERSIONED left no .deb"
+  # Since Linux 7 (forky, sid) the image package is split: it depends on the exact versions of
+  # linux-binary-<release> (vmlinuz), linux-modules-<release> and linux-base-<release>. They come too.
+  PARTS=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' |
+    sed -n 's/^ *\(linux-\(binary\|modules\|base\)-[^ ]*\) *(= *\([^)]*\)).*/\1=\3/p')
+  for part in $PARTS; do
+    (cd "$TMP/deb" && apt-get "${APT_OPTS[@]}" -qq download "$part" >&2) || die "apt-get download $part (a part of $VERSIONED) from $SUITE failed"
+  done
   ORIGIN="suite=$SUITE
 mirror=$MIRROR
 deb=$(basename "$DEB")"
@@ -86,23 +93,38 @@ else
 fi
 WHAT=$(dpkg-deb -f "$DEB" Package 2>/dev/null) || die "$DEB is not a Debian package (dpkg-deb cannot read it)"
 dpkg-deb -x "$DEB" "$TMP/root"
+PARTS_LINE=
+if [ "$KIND" = debian ]; then
+  for part in "$TMP"/deb/*.deb; do
+    [ "$part" != "$DEB" ] || continue
+    dpkg-deb -x "$part" "$TMP/root"
+    PARTS_LINE+="$(dpkg-deb -f "$part" Package):$(sha256sum "$part" | cut -d' ' -f1) "
+  done
+fi
 
 # Since usrmerge (trixie) modules may sit under /usr/lib/modules.
 MODDIR=$(find "$TMP/root/lib/modules" "$TMP/root/usr/lib/modules" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -n 1 || true)
+if [ -z "$MODDIR" ] && [ "$KIND" = deb ] && dpkg-deb -f "$DEB" Depends | grep -q 'linux-binary-'; then
+  die "$WHAT ($DEB) is split: its kernel and modules are in the linux-binary-… and linux-modules-… packages it depends on; give debian:SUITE/$WHAT, or unpack the parts (dpkg-deb -x) and give IMAGE:MODULES_DIR"
+fi
 [ -n "$MODDIR" ] || die "$WHAT ($DEB) has no /lib/modules/<release> folder; is it a kernel image package (linux-image-…)?"
 RELEASE=$(basename "$MODDIR")
-VMLINUZ=$(find "$TMP/root/boot" -maxdepth 1 -name "vmlinu[xz]-$RELEASE" 2>/dev/null | head -n 1 || true)
+# /boot/vmlinuz-<release> and /boot/config-<release>; in the split packages of Linux 7 (sid, forky)
+# they sit in the modules folder as vmlinuz and config (and move out of it, into the cache folder).
+VMLINUZ=$(find "$TMP/root/boot" "$MODDIR" -maxdepth 1 \( -name "vmlinuz-$RELEASE" -o -path "$MODDIR/vmlinuz" \) 2>/dev/null | head -n 1 || true)
 [ -n "$VMLINUZ" ] || die "$WHAT has no /boot/vmlinuz-$RELEASE"
 
 mkdir -p "$TMP/out"
 mv "$VMLINUZ" "$TMP/out/vmlinuz"
-if [ -f "$TMP/root/boot/config-$RELEASE" ]; then mv "$TMP/root/boot/config-$RELEASE" "$TMP/out/config"; fi
+CONFIG=$(find "$TMP/root/boot" "$MODDIR" -maxdepth 1 \( -name "config-$RELEASE" -o -path "$MODDIR/config" \) 2>/dev/null | head -n 1 || true)
+if [ -n "$CONFIG" ]; then mv "$CONFIG" "$TMP/out/config"; fi
 mv "$MODDIR" "$TMP/out/modules"
 printf '%s\n' "$RELEASE" >"$TMP/out/release"
 {
   printf 'source=%s\n%s\npackage=%s\n' "$KIND" "$ORIGIN" "$WHAT"
   printf 'version=%s\n' "$(dpkg-deb -f "$DEB" Version)"
   printf 'sha256=%s\nrelease=%s\n' "$(sha256sum "$DEB" | cut -d' ' -f1)" "$RELEASE"
+  if [ -n "$PARTS_LINE" ]; then printf 'parts=%s\n' "${PARTS_LINE% }"; fi
 } >"$TMP/out/manifest"
 
 rm -rf "$DIR"

@@ -27,6 +27,8 @@ export interface KernelProvenance {
   path?: string;
   /** The modules folder given with a bare image. */
   modules?: string;
+  /** The packages a split kernel package depends on and came with (Linux 7: linux-binary-…, linux-modules-…). */
+  parts?: { package: string; sha256: string }[];
 }
 
 export interface ActorSpec {

@@ -7,7 +7,7 @@ export function provenanceText(k: KernelInfo): string | undefined {
   const sum = `sha256 ${s.sha256.slice(0, 16)}…`;
   const from =
     s.kind === "debian"
-      ? `${s.package} ${s.version} from Debian ${s.suite} (.deb ${sum})`
+      ? `${s.package} ${s.version} from Debian ${s.suite} (.deb ${sum}${s.parts ? `; with ${s.parts.map((p) => `${p.package} ${p.sha256.slice(0, 16)}…`).join(", ")}` : ""})`
       : s.kind === "deb"
         ? `${s.package} ${s.version} from ${s.path} (${sum})`
         : s.kind === "image"

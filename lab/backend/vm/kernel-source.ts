@@ -83,7 +83,7 @@ async function fromManifest(dir: string, what: string): Promise<PreparedKernel> 
   const m = readManifest(dir);
   const source: KernelProvenance =
     m.source === "debian"
-      ? { kind: "debian", suite: m.suite!, package: m.package!, version: m.version!, sha256: m.sha256! }
+      ? { kind: "debian", suite: m.suite!, package: m.package!, version: m.version!, sha256: m.sha256!, ...(m.parts ? { parts: m.parts.split(" ").map((p) => ({ package: p.split(":")[0]!, sha256: p.split(":")[1]! })) } : {}) }
       : { kind: "deb", path: m.path!, package: m.package!, version: m.version!, sha256: m.sha256! };
   const release = m.release!;
   const config = join(dir, "config");
