@@ -54,6 +54,7 @@ if complete; then printf '%s\n' "$DIR"; exit 0; fi
 # the indexes are ~80 MB per suite and a cached kernel never needs them again.
 TMP=$DIR.tmp
 trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap runs on Ctrl-C and kill too
 rm -rf "$TMP" && mkdir -p "$TMP/deb" "$TMP/root"
 
 if [ "$KIND" = debian ]; then

@@ -70,7 +70,10 @@ async function layOut(spec: KernelSpec, what: string): Promise<PreparedKernel> {
 
 async function fetch(what: string, args: string[]): Promise<string> {
   try {
-    const { stdout } = await run(systemTool("bash", "bash"), [FETCH, ...args], { env: systemEnv(), maxBuffer: 1 << 20 });
+    const child = run(systemTool("bash", "bash"), [FETCH, ...args], { env: systemEnv(), maxBuffer: 1 << 20 });
+    // What it is fetching shows as it happens (a download takes seconds); the error repeats it below.
+    child.child.stderr?.on("data", (d: Buffer) => process.stderr.write(d));
+    const { stdout } = await child;
     return stdout.trim().split("\n").pop()!;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
