@@ -14,6 +14,8 @@ import { loadCatalogue } from "../../lab/case/load-cases";
 import { KernelBackends } from "../../lab/cli/backends";
 import { EventBus } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
+import { ConsoleReporter } from "../../lab/report/console-reporter";
+import { JsonReporter, type ResultsFile } from "../../lab/report/json-reporter";
 import { runAll } from "../../lab/run/runner";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { systemTool } from "../../lab/system-tools";
@@ -30,6 +32,8 @@ let modules: string;
 let from: Record<"deb" | "image", PreparedKernel>;
 let kernels: KernelInfo[] = [];
 let results: RunResult[] = [];
+let json: ResultsFile;
+let consoleText = "";
 
 /** A kernel package with just the guest's modules, made with dpkg-deb from a cached kernel. */
 function smallDeb(k: PreparedKernel): string {
@@ -64,7 +68,11 @@ test.before(async () => {
   kernels = (await backends.prepare()).kernels;
   const catalogue = loadCatalogue(["cases"]);
   const runs = plan(catalogue.cases, kernels, { filter: ["tcp-bind/reuseaddr-beside-listener", "udp/reuseaddr-last-bound"], tags: [], slow: false });
-  results = await runAll(runs, (k) => backends.backend(k), new EventBus(), kernels, { jobs: 2, claims: catalogue.claims });
+  const bus = new EventBus().add(new JsonReporter(join(work, "results.json"))).add(new ConsoleReporter({ write: (text) => void (consoleText += text), color: false }));
+  bus.emit({ type: "session-started", backend: backends.name, kernels, runs, leftoversRemoved: {} });
+  results = await runAll(runs, (k) => backends.backend(k), bus, kernels, { jobs: 2, claims: catalogue.claims });
+  await bus.close();
+  json = JSON.parse(readFileSync(join(work, "results.json"), "utf8")) as ResultsFile;
 });
 test.after.always(() => rmSync(work, { recursive: true, force: true }));
 
@@ -102,4 +110,14 @@ test("each kernel ran the cases and they passed", (t) => {
     t.true(mine.length >= 4, `${k.id}: ${mine.length} runs`);
     t.deepEqual(mine.filter((r) => r.outcome !== "passed").map((r) => r.id), [], k.id);
   }
+});
+
+test("the JSON results' kernels[] and the console carry each kernel's provenance", (t) => {
+  t.deepEqual(json.kernels, kernels);
+  for (const k of kernels) {
+    t.truthy(json.kernels.find((j) => j.id === k.id)?.source?.sha256, k.id);
+    t.true(consoleText.includes(`  ${k.id}: ${k.release}, `), k.id);
+    t.true(consoleText.includes(k.source!.sha256.slice(0, 16)), `${k.id}: its sha256 on the console`);
+  }
+  t.true(consoleText.includes(`from Debian bullseye-security`), consoleText.slice(0, 2000));
 });

@@ -60,7 +60,7 @@ async function layOut(spec: KernelSpec, what: string): Promise<PreparedKernel> {
     case "debian":
       return await fromManifest(await fetch(what, ["debian", spec.suite, spec.package, debianMirror(spec.suite), packageFolder(spec)]), what);
     case "deb":
-      return await fromManifest(await fetch(what, ["deb", spec.path, packageFolder(spec)]), what);
+      return withPath(await fromManifest(await fetch(what, ["deb", spec.path, packageFolder(spec)]), what), spec.path);
     case "image":
       return await fromImage(spec.path, spec.modules, kernels, what);
     case "tree":
@@ -79,6 +79,11 @@ async function fetch(what: string, args: string[]): Promise<string> {
     const err = e as { stderr?: string; message: string };
     throw new LabError("REUSELAB_NO_ENGINE", `kernel ${what}: images/kernels/fetch-kernel.sh failed:\n${(err.stderr ?? err.message).trim()}`);
   }
+}
+
+/** The folder of a .deb is the file's by its sha256: the path is the one given now, not the first one it had. */
+function withPath(k: PreparedKernel, path: string): PreparedKernel {
+  return { ...k, source: { ...k.source, path } };
 }
 
 /** A folder fetch-kernel.sh made: its manifest says where the kernel came from. */
