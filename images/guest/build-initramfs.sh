@@ -90,7 +90,11 @@ HASH=$( {
   for entry in "${FILES[@]}"; do printf '%s ' "${entry%%	*}"; sha256sum "${entry#*	}" | cut -d' ' -f1; done | sort
 } | sha256sum | cut -d' ' -f1)
 # Parallel runs may build the same kernel's archive: one at a time, the others then find it current.
-exec 9>"$KDIR/.initramfs.lock"
+# The cache is often root's (a root run fetched the kernels); a user who may not write in it learns
+# whose it is and what to do, not just "Permission denied" on the lock.
+if ! { exec 9>"$KDIR/.initramfs.lock"; } 2>/dev/null; then
+  die "cannot write in the kernel cache $KDIR ($(stat -c 'it belongs to %U:%G, mode %A' "$KDIR" 2>/dev/null || echo 'its owner is unknown'); this is uid $(id -u)): run as that user (e.g. as root), or set REUSELAB_CACHE to a folder this user owns (the kernels are fetched into it again)"
+fi
 flock 9
 if [ -s "$OUT" ] && [ "$(cat "$KDIR/initramfs.inputs" 2>/dev/null)" = "$HASH" ]; then
   printf '%s\n' "$OUT"; exit 0

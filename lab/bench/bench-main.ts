@@ -4,15 +4,15 @@
  *
  * Measures the seed guide's SO_REUSEPORT performance claims in a lab on this machine (run-bench.ts)
  * and prints a table per measurement and a verdict per claim. Exit 0 when it measured (whatever the
- * verdicts), 2 on bad options or environment, 130 when interrupted.
+ * verdicts), 2 on bad options or environment (a report path refused before it starts, or a report
+ * that could not be written at the end), 130 when interrupted.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureMachine } from "../bootstrap/ensure";
 import { interruptible } from "../cli/interruptible";
 import { LabError } from "../errors";
 import type { ResultsFile } from "../report/json-reporter";
+import { checkReportPaths, writeReports } from "../report/report-paths";
 import { benchPage } from "./bench-html";
 import { formatBench } from "./bench-report";
 import type { BenchResults } from "./bench-results";
@@ -61,8 +61,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: unknown backend '${values.backend}' (known: ${BENCH_BACKENDS.join(", ")})\n`);
     return 2;
   }
+  const reports = (["--json", "--html"] as const).flatMap((option) => {
+    const file = values[option === "--json" ? "json" : "html"];
+    return file === undefined ? [] : [{ option, file }];
+  });
   using interrupt = interruptible("bench: interrupted; removing the lab");
   try {
+    checkReportPaths(reports);
     ensureMachine(values.backend === "docker" ? "all" : "toolchain");
     const results = await runBench({
       backend: values.backend as BenchBackend,
@@ -75,9 +80,11 @@ export async function main(argv: string[]): Promise<number> {
     });
     process.stdout.write(formatBench(results, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, width: Math.min(140, process.stdout.columns ?? 110) }));
     process.stdout.write(`bench: ${(results.durationMs / 1000).toFixed(1)} s\n`);
-    if (values.json) write(values.json, `${JSON.stringify(resultsFile(results), null, 2)}\n`);
-    if (values.html) write(values.html, benchPage(results));
-    return 0;
+    // Each file on its own; a bench that measured but could not keep its results exits 2.
+    const text = { "--json": () => `${JSON.stringify(resultsFile(results), null, 2)}\n`, "--html": () => benchPage(results) };
+    const failures = writeReports(reports.map((r) => ({ ...r, text: text[r.option] })));
+    for (const f of failures) process.stderr.write(`bench: ${f}\n`);
+    return failures.length ? 2 : 0;
   } catch (e) {
     if (e instanceof BenchInterrupted) return 130;
     if (e instanceof LabError) {
@@ -91,11 +98,6 @@ export async function main(argv: string[]): Promise<number> {
 /** The JSON results file (schema 1) of a session that ran no cases: its bench section only. */
 export function resultsFile(bench: BenchResults): ResultsFile {
   return { schema: 1, kernels: [{ id: "host", release: bench.machine.kernel }], runs: [], claims: [], bench };
-}
-
-function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
 }
 
 if (require.main === module) {

@@ -55,6 +55,27 @@ engine_answers() {
     timeout 10 curl -sf --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1
 }
 
+# The engine's socket when it is a local one: DOCKER_HOST's unix:// path, or the default when unset.
+engine_socket() {
+  case "${DOCKER_HOST:-}" in
+    "") printf '/var/run/docker.sock' ;;
+    unix://*) printf '%s' "${DOCKER_HOST#unix://}" ;;
+  esac
+}
+
+# A socket that is there but that this user may not open: say so at once. Waiting for it to answer
+# (60 s) and then blaming dockerd was how a non-root user learnt they were not in the docker group.
+socket_denied() {
+  local sock; sock=$(engine_socket)
+  [ -n "$sock" ] && [ -S "$sock" ] || return 1
+  [ -r "$sock" ] && [ -w "$sock" ] && return 1
+  local owner group user
+  owner=$(stat -c '%U:%G, mode %A' "$sock" 2>/dev/null || echo '?') group=$(stat -c '%G' "$sock" 2>/dev/null || echo docker)
+  user=$(id -un 2>/dev/null || id -u)
+  printf "permission denied on %s (it belongs to %s; this is uid %s, %s): add the user to the %s group ('usermod -aG %s %s', then log in again) or run as root" \
+    "$sock" "$owner" "$(id -u)" "$user" "$group" "$group" "$user"
+}
+
 start_dockerd() {
   say "starting dockerd in the background (log: $DOCKERD_LOG)"
   # setsid: the daemon must outlive the npm script that started it.
@@ -71,6 +92,7 @@ start_dockerd() {
 
 ensure_engine() {
   engine_answers && return 0
+  local denied; denied=$(socket_denied) && die "$denied"
   if [ -n "${DOCKER_HOST:-}" ]; then
     die "DOCKER_HOST=$DOCKER_HOST is set but no Docker engine answers there. Start that engine, or unset DOCKER_HOST to let reuselab start a local one."
   fi
@@ -92,6 +114,20 @@ ensure_engine() {
   start_dockerd
 }
 
+# The toolchain check makes its files in TMPDIR, and so do gcc and mktemp everywhere: a folder this
+# user cannot write there is said as such, not as a missing compiler.
+tmpdir_problem() {
+  local dir=${TMPDIR:-/tmp} named="TMPDIR=${TMPDIR:-}" out owner
+  [ -n "${TMPDIR:-}" ] || named="/tmp (TMPDIR is not set)"
+  if out=$(LC_ALL=C mktemp -d -p "$dir" reuselab-tmpcheck.XXXXXX 2>&1); then
+    rmdir "$out"
+    return 1
+  fi
+  owner=$(stat -c '; it belongs to %U:%G, mode %A' "$dir" 2>/dev/null || true)
+  printf 'the temporary folder %s cannot be written (%s%s; this is uid %s): set TMPDIR to a folder this user can write, e.g. TMPDIR=$HOME/tmp' \
+    "$named" "${out##*: }" "$owner" "$(id -u)"
+}
+
 static_link_works() {
   local dir; dir=$(mktemp -d)
   printf 'int main(void){return 0;}\n' >"$dir/t.c"
@@ -102,6 +138,7 @@ static_link_works() {
 }
 
 ensure_toolchain() {
+  local tmp; tmp=$(tmpdir_problem) && die "$tmp"
   command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && static_link_works && return 0
   can_install || die "the probe needs gcc, make and a static C library (Debian: 'apt-get install gcc make libc6-dev'); install them and retry."
   apt_install gcc make libc6-dev
@@ -196,10 +233,13 @@ report() { # report ok|missing|warn CHECK TEXT
 }
 
 check_engine() {
+  local denied
   if engine_answers; then
     local version=""
     command -v docker >/dev/null 2>&1 && version=$(timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null || true)
     report ok engine "Docker engine ${version:-answers} at ${DOCKER_HOST:-/var/run/docker.sock}"
+  elif denied=$(socket_denied); then
+    report missing engine "$denied"
   elif [ -n "${DOCKER_HOST:-}" ]; then
     report missing engine "nothing answers at DOCKER_HOST=$DOCKER_HOST: start that engine, or unset DOCKER_HOST"
   elif command -v dockerd >/dev/null 2>&1; then
@@ -210,7 +250,10 @@ check_engine() {
 }
 
 check_toolchain() {
-  if command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && static_link_works; then
+  local tmp
+  if tmp=$(tmpdir_problem); then
+    report missing toolchain "$tmp"
+  elif command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && static_link_works; then
     report ok toolchain "$(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /'), make; links statically"
   else
     report missing toolchain "the probe needs gcc, make and a static libc: 'apt-get install gcc make libc6-dev' (or 'bash lab/bootstrap/bootstrap.sh toolchain' as root)"

@@ -48,6 +48,11 @@ function countStates(words: string[]): Record<string, number> {
   return states;
 }
 
+/** The words that start a group's clauses. */
+export const GROUP_CLAUSES = ["total", "each", "one", "fair"] as const;
+/** The words an expectation may be, besides numbers, errnos and TCP states. */
+export const EXPECTATION_WORDS = ["ok", "killed", "none"] as const;
+
 /** "total 200, each 30..70, fair" or "one 50" (an errno is also allowed: every member's call failed so). */
 function readGroup(text: string): Expectation {
   if (/^E[A-Z0-9]+$/.test(text)) return read(text);

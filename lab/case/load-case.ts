@@ -4,15 +4,16 @@
  */
 import type { Node, YAMLMap } from "yaml";
 import type { Case, CaseVariant, ClaimRef, Requirement } from "./case";
+import { checkCharacters } from "./characters";
 import { suggestion, type Problem } from "./problems";
-import { readActors } from "./read-actors";
+import { actorNames, readActors } from "./read-actors";
 import { readClaimRefs } from "./read-claim-refs";
 import { readRequires } from "./read-requires";
 import { readGroups, readSteps } from "./read-steps";
 import type { VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "./yaml-file";
 
-const TOP_KEYS = ["schemaVersion", "title", "rule", "source", "tags", "claims", "requires", "xfail", "variants", "actors", "groups", "steps"];
+export const TOP_KEYS = ["schemaVersion", "title", "rule", "source", "tags", "claims", "requires", "xfail", "variants", "actors", "groups", "steps"];
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface LoadedCase {
@@ -22,11 +23,12 @@ export interface LoadedCase {
 
 export function loadCase(file: string, id: string, text?: string): LoadedCase {
   const y = new YamlFile(file, text);
-  // A YAML error leaves its line half read: other problems found on that line are its echoes.
-  const syntax = y.problems.length;
-  const syntaxLines = new Set(y.problems.map((p) => p.line));
   const root = y.root();
   if (!root) return { case: null, problems: y.problems };
+  checkCharacters(y, y.text);
+  // A YAML error (or an alias, a stray character) leaves its line half read: other problems found
+  // on that line are its echoes.
+  const early = y.problems.length;
 
   for (const pair of root.items) {
     const key = keyText(pair);
@@ -49,9 +51,6 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
   const intact = !y.doc.errors.length;
   if (intact && (!isMap(rawActors) || rawActors.items.length === 0)) y.problem(rawActors ?? root, needs("actors", rawActors), "map each actor's name to { uid, netns }, e.g. actors: { victim: { uid: 1000 } }");
   if (intact && (!isSeq(rawSteps) || rawSteps.items.length === 0)) y.problem(rawSteps ?? root, needs("steps", rawSteps), "list the steps, one '- actor: call => expectation' per line");
-  // Every declared name counts, even one whose declaration has a problem of its own: its steps are still read.
-  const declared = isMap(rawActors) ? rawActors.items.map(keyText) : [];
-  const groups = readGroups(y, root.get("groups", true) as Node | undefined, declared);
 
   const built: CaseVariant[] = [];
   const seen = new Set<string>();
@@ -63,12 +62,15 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
     }
   };
   for (const v of variants) {
+    // Every declared name counts, even one whose declaration has a problem of its own: its steps are still read.
+    const declared = isMap(rawActors) ? actorNames(rawActors, v.params) : [];
+    const groups = readGroups(y, root.get("groups", true) as Node | undefined, declared, v.params, report);
     const { actors, namespaces } = isMap(rawActors) ? readActors(y, rawActors, v.params, report) : { actors: [], namespaces: [] };
     const steps = isSeq(rawSteps) ? readSteps(y, rawSteps.items as Node[], declared, groups, v.params, report) : [];
     built.push({ name: v.name, actors, namespaces, steps, claims: [...caseClaims, ...v.claims], requires: [...caseRequires, ...v.requires] });
   }
 
-  if (y.problems.length) return { case: null, problems: y.problems.filter((p, i) => i < syntax || !syntaxLines.has(p.line)) };
+  if (y.problems.length) return { case: null, problems: y.problems.filter((p, i) => i < early || !y.quietLines.has(p.line)) };
   return {
     case: { id, file, title, rule, source, tags, ...(typeof xfail === "string" ? { xfail } : {}), variants: built },
     problems: [],
@@ -127,16 +129,16 @@ interface RawVariant {
 /** `variants: { name: { param: value, …, claims: {…} } }`; none declared means one variant, "default". */
 function readVariants(y: YamlFile, root: YAMLMap): RawVariant[] {
   const node = root.get("variants", true);
-  if (node === undefined) return [{ name: "default", params: {}, claims: [], requires: [] }];
+  if (node === undefined) return [{ name: "default", params: new Map(), claims: [], requires: [] }];
   if (!isMap(node) || node.items.length === 0) {
     y.problem(node as Node, "'variants' maps each variant's name to its parameters", "e.g. variants: { v4: { any: 0.0.0.0 }, v6: { any: '[::]' } }");
-    return [{ name: "default", params: {}, claims: [], requires: [] }];
+    return [{ name: "default", params: new Map(), claims: [], requires: [] }];
   }
   const out: RawVariant[] = [];
   for (const pair of node.items) {
     const name = keyText(pair);
     if (!NAME.test(name)) y.problem(pair, `variant name '${name}' is not lower-case letters, digits and -`, "it becomes part of each run's id (case.variant@kernel): write e.g. v4, same-uid");
-    const params: VariantParams = {};
+    const params = new Map<string, string>();
     let claims: ClaimRef[] = [];
     let requires: Requirement[] = [];
     if (isMap(pair.value)) {
@@ -155,7 +157,7 @@ function readVariants(y: YamlFile, root: YAMLMap): RawVariant[] {
           y.problem(p, `variant parameter '${key}' must be a single value`, `write ${key}: VALUE (quote it if it has spaces or starts with [ or {)`);
           continue;
         }
-        params[key] = v === null ? "" : String(v);
+        params.set(key, v === null ? "" : String(v));
       }
     } else if (!(isScalar(pair.value) && pair.value.value === null) && pair.value !== null) {
       y.problem(pair, `variant '${name}' needs a mapping of parameters (or nothing)`, `write ${name}: { param: value }`);

@@ -1,27 +1,42 @@
 /** The `actors:` of a case: uids, shared namespaces, sysctls of a namespace, kept capabilities. */
 import type { Node, Pair, YAMLMap } from "yaml";
 import type { Actor, Netns } from "./case";
-import { suggestion, type Problem } from "./problems";
+import { NETNS_SYSCTLS } from "./netns-sysctls";
+import { didYouMean, suggestion, type Problem } from "./problems";
 import { substitute, type VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
 
-const ACTOR_KEYS = ["uid", "netns", "sysctls", "caps"];
+export const ACTOR_KEYS = ["uid", "netns", "sysctls", "caps"];
 /** Capabilities a case may give back to an actor (all others are dropped). */
 export const CAPS = ["setuid", "setgid", "net_bind_service", "net_admin", "net_raw"];
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SYSCTL = /^net\.[a-z0-9_.-]+$/;
 const SYSCTL_VALUE = /^[A-Za-z0-9_.:-]+( [A-Za-z0-9_.:-]+)*$/;
 const MAX_UID = 2 ** 31 - 2;
+/**
+ * Namespaces a case may have: each gets one address of a /24 (10.214.0.2 … .254 in the netns backend,
+ * .2 … .254 of the run's 10.213.N.0/24 in Docker's, where .1 is the gateway). Actors that share a
+ * namespace share its address.
+ */
+export const MAX_NAMESPACES = 253;
 
 type Report = (p: Problem) => void;
 
+/** The actors' names in a variant: a name may be a parameter ("{attacker}: { uid: 1001 }"). */
+export function actorNames(node: YAMLMap, params: VariantParams): string[] {
+  return node.items.map((pair) => substitute(keyText(pair), params).text);
+}
+
 export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, report: Report): { actors: Actor[]; namespaces: Netns[] } {
-  const declared = node.items.map(keyText);
+  const declared = actorNames(node, params);
   const actors: Actor[] = [];
   const sysctlsOf = new Map<string, { values: Record<string, string>; node: Node | Pair }>();
   for (const pair of node.items) {
-    const name = keyText(pair);
+    const key = substitute(keyText(pair), params);
+    const name = key.text;
     const at = (message: string, fix?: string, n: Node | Pair = pair) => report({ file: y.file, line: y.lineOf(n), message, ...(fix ? { fix } : {}) });
+    for (const u of key.unknown) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    if (key.unknown.length) continue;
     if (!NAME.test(name)) at(`actor name '${name}' is not lower-case letters, digits and -`, "it names a container and a namespace: write e.g. victim, worker-2");
     if (!isMap(pair.value)) {
       at(`actor '${name}' needs { uid: N }`, `write ${name}: { uid: 1000 } (add netns: PEER to share a peer's network namespace)`);
@@ -67,6 +82,7 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
           const key = keyText(p);
           const value = substitute(String(isScalar(p.value) ? p.value.value : ""), params).text;
           if (!SYSCTL.test(key)) at(`'${key}' is not a network-namespace sysctl`, "only net.* sysctls belong to a namespace", p);
+          else if (!NETNS_SYSCTLS.includes(key)) at(`'${key}' is not a per-network-namespace sysctl the lab can set`, sysctlFix(key), p);
           else if (!SYSCTL_VALUE.test(value)) at(`'${value}' is not a sysctl value`, "write numbers or words separated by spaces", p);
           else values[key] = value;
         }
@@ -75,7 +91,12 @@ export function readActors(y: YamlFile, node: YAMLMap, params: VariantParams, re
     actors.push({ name, uid, netns, caps, source: { file: y.file, line: y.lineOf(pair) } });
   }
   resolveSharing(actors, report);
-  return { actors, namespaces: namespaces(y, actors, sysctlsOf, report) };
+  const nss = namespaces(y, actors, sysctlsOf, report);
+  if (nss.length > MAX_NAMESPACES) {
+    const first = actors.find((a) => a.name === nss[MAX_NAMESPACES]!.name)!;
+    report({ file: first.source.file, line: first.source.line, message: `actor '${first.name}' needs network namespace number ${MAX_NAMESPACES + 1} of ${nss.length}, and a lab has addresses for ${MAX_NAMESPACES}`, fix: `let actors share a namespace (netns: PEER), or split the case; at most ${MAX_NAMESPACES} actors may have their own` });
+  }
+  return { actors, namespaces: nss };
 }
 
 /** Sharing is transitive: a peer of a peer lives in the same namespace. A loop is reported once, where its first actor is declared. */
@@ -115,4 +136,10 @@ function namespaces(y: YamlFile, actors: Actor[], sysctlsOf: Map<string, { value
     }
   }
   return [...out.values()];
+}
+
+function sysctlFix(key: string): string {
+  const near = didYouMean(key, NETNS_SYSCTLS);
+  const list = "the lab sets only the per-namespace sysctls listed in docs/cases.md (Sysctls); a global one would change the host, a missing one fail every run";
+  return near ? `did you mean '${near}'? ${list}` : list;
 }

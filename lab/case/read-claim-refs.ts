@@ -4,7 +4,7 @@ import { parseKernelSelector, type KernelSelector } from "./kernel-selector";
 import { suggestion } from "./problems";
 import { isMap, isScalar, isSeq, type YamlFile } from "./yaml-file";
 
-const RELATIONS: ClaimRelation[] = ["confirms", "refutes", "partly"];
+export const RELATIONS: readonly ClaimRelation[] = ["confirms", "refutes", "partly"];
 
 /**
  * "claims: { confirms: [id…], refutes: [id…], partly: [id…] }", at case or variant level, with

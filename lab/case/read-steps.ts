@@ -2,7 +2,7 @@
 import type { Node, Pair } from "yaml";
 import { stepKind, stepVerbs } from "../steps";
 import { StepSyntaxError } from "../steps/grammar";
-import { SocketTracker } from "../steps/socket-tracker";
+import { EchoOfEarlierProblem, SocketTracker } from "../steps/socket-tracker";
 import type { Step } from "../steps/step";
 import type { ExpectationKind } from "../verdict/expectation";
 import type { CaseStep, KernelExpectation } from "./case";
@@ -13,7 +13,7 @@ import { substitute, type VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
 
 /** The calls a group can make: the counting ones, judged on the members' counts together. */
-const GROUP_VERBS = ["recv", "accept"];
+export const GROUP_VERBS = ["recv", "accept"];
 
 export function readSteps(y: YamlFile, items: Node[], actors: readonly string[], groups: Map<string, string[]>, params: VariantParams, report: (p: Problem) => void): CaseStep[] {
   const names = new Set(actors);
@@ -21,7 +21,15 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
   const steps: CaseStep[] = [];
   for (const item of items) {
     const line = y.lineOf(item);
-    const at = (message: string, fix?: string) => report({ file: y.file, line, message, ...(fix ? { fix } : {}) });
+    // Whose line it is, once known: a line that fails leaves that actor's sockets unknown, and the
+    // later lines that use them are not blamed for it again ("has no socket yet").
+    let who: string | undefined;
+    let lineText = "";
+    const note = (message: string, fix?: string) => report({ file: y.file, line, message, ...(fix ? { fix } : {}) });
+    const at = (message: string, fix?: string) => {
+      sockets.lineFailed(who, lineText);
+      note(message, fix);
+    };
     const first = isMap(item) ? item.items[0] : undefined;
     const value = first?.value;
     if (first && isMap(value) && value.items.length === 1 && isNull(value.items[0]!.value)) {
@@ -35,16 +43,19 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
       continue;
     }
     const extra = item.items.slice(1);
-    for (const p of extra) if (keyText(p) !== "kernels") at(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
+    // The step itself is still read: what it makes is known.
+    for (const p of extra) if (keyText(p) !== "kernels") note(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
     const key = substitute(keyText(item.items[0]!), params);
-    const who = key.text;
+    if (!key.unknown.length) who = key.text;
     const raw = String(value?.value ?? "");
     const { text, unknown } = substitute(raw, params);
+    lineText = text;
     // What a missing parameter would have said is unknown: the step is not read further.
     for (const u of [...key.unknown, ...unknown]) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
     if (key.unknown.length || unknown.length) continue;
     // A step that is only a parameter, empty in this variant, is left out of it: "- server: '{drop}'".
     if (text === "" && /^\{[^}]+\}$/.test(raw.trim())) continue;
+    if (who === undefined) continue;
     const members = groups.get(who);
     if (!names.has(who) && !members) {
       // With no actor declared at all, that is the problem to report, not each step's actor.
@@ -83,6 +94,7 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
       steps.push({ actor: who, text: call.trim(), step, expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
+      if (e instanceof EchoOfEarlierProblem) continue;
       // "send: send needs…" says the verb once.
       at(e.message.startsWith(`${verb} `) ? e.message : `${verb}: ${e.message}`, e.fix ?? `usage: ${kind.usage}`);
     }
@@ -119,30 +131,38 @@ function readByKernel(y: YamlFile, extra: Pair[], allowed: readonly ExpectationK
       out.push({ selector, expect: parseExpectation(text, allowed) });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
+      if (e instanceof EchoOfEarlierProblem) continue;
       at(p, `kernels: ${e.message}`, e.fix);
     }
   }
   return out;
 }
 
-/** `groups: { workers: [w1, w2, w3] }`: names for sets of actors that a counting step is given to. */
-export function readGroups(y: YamlFile, node: Node | undefined, actors: readonly string[]): Map<string, string[]> {
+/**
+ * `groups: { workers: [w1, w2, w3] }`: names for sets of actors that a counting step is given to. A
+ * group's name and members may be variant parameters (`workers: ["{first}", w2]`), so it is read per variant.
+ */
+export function readGroups(y: YamlFile, node: Node | undefined, actors: readonly string[], params: VariantParams, report: (p: Problem) => void): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   if (node === undefined) return groups;
+  const at = (n: Node | Pair, message: string, fix: string) => report({ file: y.file, line: y.lineOf(n), message, fix });
   if (!isMap(node)) {
-    y.problem(node, "'groups' maps a group's name to a list of actors", "e.g. groups: { workers: [w1, w2, w3] }");
+    at(node, "'groups' maps a group's name to a list of actors", "e.g. groups: { workers: [w1, w2, w3] }");
     return groups;
   }
   for (const pair of node.items) {
-    const name = keyText(pair);
-    const members = isSeq(pair.value) ? pair.value.items.map((i) => String(isScalar(i) ? i.value : "")) : [];
+    const words = [keyText(pair), ...(isSeq(pair.value) ? pair.value.items.map((i) => String(isScalar(i) ? i.value : "")) : [])].map((w) => substitute(w, params));
+    const unknown = words.flatMap((w) => w.unknown);
+    for (const u of unknown) at(pair, `'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    if (unknown.length) continue;
+    const [name, ...members] = words.map((w) => w.text) as [string, ...string[]];
     if (actors.includes(name)) {
       // Kept, it would take that actor's steps for its own.
-      y.problem(pair, `group '${name}' has the name of an actor`, "rename the group, e.g. workers");
+      at(pair, `group '${name}' has the name of an actor`, "rename the group, e.g. workers");
       continue;
     }
-    if (members.length < 2) y.problem(pair, `group '${name}' needs a list of at least two actors`, `e.g. ${name}: [w1, w2]`);
-    for (const m of members) if (!actors.includes(m)) y.problem(pair, `group '${name}' names unknown actor '${m}'`, suggestion(m, [...actors], "actors"));
+    if (members.length < 2) at(pair, `group '${name}' needs a list of at least two actors`, `e.g. ${name}: [w1, w2]`);
+    for (const m of members) if (!actors.includes(m)) at(pair, `group '${name}' names unknown actor '${m}'`, suggestion(m, [...actors], "actors"));
     // An unknown member is reported once, here; the group's steps are read with the members it does have.
     groups.set(name, members.filter((m) => actors.includes(m)));
   }

@@ -1,8 +1,9 @@
 /**
  * Variants, not copies: a case declares variants with parameters, and "{name}" in any string of its
- * actors and steps is replaced by the variant's value for that name.
+ * actors, groups and steps is replaced by the variant's value for that name.
  */
-export type VariantParams = Record<string, string>;
+/** A Map, not an object: "{constructor}" or "{toString}" must not find Object.prototype's members. */
+export type VariantParams = ReadonlyMap<string, string>;
 
 const PARAM = /\{([A-Za-z][A-Za-z0-9_-]*)\}/g;
 
@@ -10,7 +11,8 @@ const PARAM = /\{([A-Za-z][A-Za-z0-9_-]*)\}/g;
 export function substitute(text: string, params: VariantParams): { text: string; unknown: string[] } {
   const unknown: string[] = [];
   const out = text.replace(PARAM, (whole, name: string) => {
-    if (name in params) return params[name]!;
+    const value = params.get(name);
+    if (value !== undefined) return value;
     unknown.push(name);
     return whole;
   });

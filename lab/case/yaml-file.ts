@@ -1,11 +1,15 @@
-import { readFileSync } from "node:fs";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Alias, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from "yaml";
 import type { Problem } from "./problems";
+import { loneCarriageReturn, readBounded, tooDeep } from "./raw-text";
 
 /** A parsed YAML file that remembers where each node came from, and collects problems with lines. */
 export class YamlFile {
   readonly doc: Document.Parsed;
+  /** The text YAML read ("" when the file could not be read, or was refused before parsing). */
+  readonly text: string;
   readonly problems: Problem[] = [];
+  /** Lines with a problem found in the text itself (syntax, aliases, characters): any other problem there is its echo. */
+  readonly quietLines = new Set<number>();
   private readonly lines = new LineCounter();
 
   constructor(
@@ -13,15 +17,16 @@ export class YamlFile {
     text?: string,
   ) {
     const source = text ?? this.read();
-    const unreadable = source === undefined ? undefined : notText(source);
+    const unreadable = source === undefined ? undefined : (notText(source) ?? loneCarriageReturn(source) ?? tooDeep(source));
     if (unreadable) this.problems.push({ file, ...unreadable });
     // Garbage is not parsed: what YAML would make of it would only bury the one problem that matters.
     const yaml = source === undefined || unreadable ? "" : source;
-    this.doc = parseDocument(yaml, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.text = yaml;
+    this.doc = parse(yaml, this.lines);
     // Errors that follow the first on the same line are its echoes (a tab makes four).
     const reported = new Set<number>();
     for (const e of this.doc.errors) {
-      const p = explain(e, yaml, this.lines.linePos(e.pos[0]).line);
+      const p = /call stack/.test(e.message) ? { line: 1, ...DEEP } : explain(e, yaml, this.lines.linePos(e.pos[0]).line);
       if (reported.has(p.line)) continue;
       reported.add(p.line);
       this.problems.push({ file, ...p });
@@ -32,12 +37,17 @@ export class YamlFile {
       if (tag) this.problems.push({ file, line, message: `YAML: unknown tag '${tag}'`, fix: "remove it: a case file holds plain values" });
       else this.problems.push({ file, line, message: `YAML: ${w.message.split("\n")[0]}`, fix: "correct the YAML syntax" });
     }
-    // The loader reads nodes, not aliases of them: an alias would be read as neither a value nor a mapping.
-    visit(this.doc, {
-      Alias: (_, node) => {
-        this.problem(node, `YAML alias '*${node.source}' cannot be used in a case file`, "write the value out; for what differs between variants use a parameter ({name})");
-      },
-    });
+    // The loader reads nodes, not aliases of them: an alias would be read as neither a value nor a
+    // mapping. Said once for the file, however many there are (an alias bomb has thousands).
+    const aliases: Alias[] = [];
+    visit(this.doc, { Alias: (_, node) => void aliases.push(node) });
+    if (aliases.length) {
+      const lines = [...new Set(aliases.map((a) => this.lineOf(a)))];
+      const more = aliases.length > 1 ? ` (${aliases.length} aliases on ${lines.length === 1 ? "this line" : `${lines.length} lines, the first here`})` : "";
+      this.problem(aliases[0], `YAML alias '*${aliases[0]!.source}' cannot be used in a case file${more}`, "write the value out; for what differs between variants use a parameter ({name})");
+      for (const l of lines) this.quietLines.add(l);
+    }
+    for (const p of this.problems) this.quietLines.add(p.line);
   }
 
   lineOf(node: Node | Pair | null | undefined): number {
@@ -45,8 +55,11 @@ export class YamlFile {
     return range ? this.lines.linePos(range[0]).line : 1;
   }
 
+  /** Reports a problem; the same problem at the same line is reported once. */
   problem(node: Node | Pair | null | undefined, message: string, fix?: string): void {
-    this.problems.push({ file: this.file, line: this.lineOf(node), message, ...(fix ? { fix } : {}) });
+    const line = this.lineOf(node);
+    if (this.problems.some((p) => p.line === line && p.message === message)) return;
+    this.problems.push({ file: this.file, line, message, ...(fix ? { fix } : {}) });
   }
 
   /** The top-level mapping, or null after a problem. */
@@ -61,13 +74,12 @@ export class YamlFile {
   }
 
   private read(): string | undefined {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(this.file);
-    } catch (e) {
-      this.problems.push({ file: this.file, line: 1, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, fix: "check that the file exists and is readable" });
+    const r = readBounded(this.file);
+    if ("problem" in r) {
+      this.problems.push({ file: this.file, ...r.problem });
       return undefined;
     }
+    const bytes = r.bytes;
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
@@ -77,6 +89,20 @@ export class YamlFile {
       this.problems.push({ file: this.file, line, message: "this line is not UTF-8 text (is it a binary file?)", fix: "a case file is YAML text in UTF-8" });
       return undefined;
     }
+  }
+}
+
+const DEEP = { message: "the file is nested too deeply for YAML to read", fix: "flatten it: a step is one line, '- actor: call => expectation'" };
+
+/** YAML's parser recurses per level: tooDeep() keeps the text shallow, and a stack overflow left is still a problem, not a crash. */
+function parse(yaml: string, lines: LineCounter): Document.Parsed {
+  try {
+    return parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const doc = parseDocument("", { lineCounter: new LineCounter() });
+    doc.errors.push(new YAMLParseError([0, 0], "BAD_INDENT", "Maximum call stack size exceeded"));
+    return doc;
   }
 }
 

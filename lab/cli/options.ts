@@ -1,6 +1,7 @@
 /** The options several commands share, each defined once: same flag, same words in every --help. */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { resolve } from "node:path";
+import { kernelIds } from "../backend/vm/kernel-images";
 import type { Selection } from "../plan/plan";
 import { HOST_BACKENDS, type HostBackend } from "./backends";
 
@@ -45,7 +46,14 @@ export function selectionOf(o: SelectionOptions): Selection {
 }
 
 export function addKernelsOption(cmd: Command, what: string): Command {
-  return cmd.option("--kernels <list>", `${what}, e.g. host,5.10,6.1,6.12 (guests boot under QEMU)`, (v) => v.split(",").map((k) => k.trim()).filter(Boolean));
+  return cmd.option("--kernels <list>", `${what}, e.g. host,5.10,6.1,6.12 (guests boot under QEMU)`, kernelList);
+}
+
+/** An empty list would select no run at all, and be blamed on --filter; say what is wrong instead. */
+function kernelList(value: string): string[] {
+  const ids = value.split(",").map((k) => k.trim()).filter(Boolean);
+  if (!ids.length) throw new InvalidArgumentError(`--kernels is empty; name one or more of the kernels, comma-separated: ${["host", ...kernelIds()].join(", ")} (images/kernels/kernels.yaml)`);
+  return ids;
 }
 
 /** --kernel SPEC, repeatable: a guest kernel that is not in images/kernels/kernels.yaml. */

@@ -2,9 +2,9 @@
  * The shared head of bind and connect: "[tcp|udp] ADDRESS:PORT [OPTIONS…] [as NAME | on NAME]". With
  * tcp|udp the step makes a new socket (family from the address); without, it uses one the actor has.
  */
-import { checkName, familyOf, isProto, parseEndpoint, StepSyntaxError, takeKeyword, type Endpoint, type Family, type Proto } from "./grammar";
+import { checkFamily, checkName, familyOf, isProto, parseEndpoint, StepSyntaxError, takeKeyword, type Endpoint, type Family, type Proto } from "./grammar";
 import { socketCalls } from "./socket";
-import { parseOption, type SockOpt } from "./socket-options";
+import { checkOptionFamily, parseOption, type SockOpt } from "./socket-options";
 import type { StepParseContext } from "./step-kind";
 
 export interface AddressedSocket {
@@ -26,11 +26,15 @@ export function parseAddressedSocket(verb: string, words: string[], ctx: StepPar
   if (proto) {
     if (on !== undefined) throw new StepSyntaxError(`'on NAME' ${verb}s an existing socket; a step that names tcp|udp makes a new one`, "write 'as NAME' to name the new socket");
     const family = familyOf(endpoint.host);
+    checkOptionFamily(options, family, "the socket this step makes");
     const s = ctx.sockets.create(ctx.actor, proto, family, as === undefined ? undefined : checkName(as, "socket"));
     return { sock: s.name, create: { proto, family }, endpoint, options };
   }
   if (as !== undefined) throw new StepSyntaxError(`'as NAME' names a new socket, but this ${verb} makes none`, `write '${verb} tcp|udp …' to make one, or 'on NAME' to use an existing one`);
-  return { sock: ctx.sockets.use(ctx.actor, on).name, endpoint, options };
+  const s = ctx.sockets.use(ctx.actor, on);
+  checkFamily(endpoint, s, ctx.actor);
+  checkOptionFamily(options, s.family, `${ctx.actor}'s '${s.name}'`);
+  return { sock: s.name, endpoint, options };
 }
 
 /** The calls that make the socket (when the step makes it) and set its options, before the step's own call. */

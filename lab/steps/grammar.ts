@@ -68,6 +68,9 @@ export function parseHost(raw: string, actors: ReadonlySet<string>): Host {
   }
   if (raw.startsWith("[") && raw.endsWith("]")) {
     const v6 = raw.slice(1, -1);
+    // Node's isIPv6 takes "fe80::1%eth0", the probe's inet_pton does not: a zone would fail only at run time.
+    const zone = /%(.*)$/.exec(v6);
+    if (zone) throw new StepSyntaxError(`'${raw}' has an IPv6 zone ('%${zone[1]}'), which the lab does not support`, "a lab namespace has one interface and no link-local peers to reach: write a unique-local or global address ([fd00::1]:PORT), [::1]:PORT, or [$actor]:PORT");
     if (!isIPv6(v6)) throw new StepSyntaxError(`'${v6}' is not an IPv6 address`, "write e.g. [::]:8080, [::1]:8080 or [$victim]:8080");
     return { kind: "literal", address: v6, family: 6 };
   }
@@ -80,6 +83,19 @@ export function familyOf(host: Host): Family {
   return host.family;
 }
 
+/** A socket is IPv4 or IPv6 for good: an address of the other family fails in the probe, after the lab started. */
+export function checkFamily(endpoint: Endpoint, socket: { name: string; family: Family }, actor: string): void {
+  if (endpoint.host.family === socket.family) return;
+  const other = endpoint.host.family === 6 ? "an IPv4 address (0.0.0.0, 127.0.0.1, $actor)" : "an IPv6 address ([::], [::1], [$actor])";
+  const make = socket.family === 4 ? "an IPv6 socket ('socket tcp|udp v6', or a step that names tcp|udp with the IPv6 address)" : "an IPv4 socket ('socket tcp|udp v4', or a step that names tcp|udp with the IPv4 address)";
+  throw new StepSyntaxError(`${describeHost(endpoint.host)} is an IPv${endpoint.host.family} address, but ${actor}'s '${socket.name}' is an IPv${socket.family} socket`, `use ${other}, or make ${make}`);
+}
+
+function describeHost(host: Host): string {
+  if (host.kind === "literal") return host.family === 6 ? `'[${host.address}]'` : `'${host.address}'`;
+  return host.family === 6 ? `'[$${host.actor}]'` : `'$${host.actor}'`;
+}
+
 export function checkName(name: string | undefined, what: string): string {
   if (!name || !NAME.test(name)) {
     throw new StepSyntaxError(`'${name ?? ""}' is not a valid ${what} name`, "use a letter, then letters, digits, - or _ (at most 31)");
@@ -87,8 +103,15 @@ export function checkName(name: string | undefined, what: string): string {
   return name;
 }
 
+/**
+ * The words that take a value anywhere in a step ("as s2", "on s2", "within 500", "via 10.0.0.1"): a
+ * step file can take only these, so docs/cases.md can be checked against this list.
+ */
+export const KEYWORDS = ["as", "on", "within", "via"] as const;
+export type Keyword = (typeof KEYWORDS)[number];
+
 /** Removes "KEY VALUE" (e.g. "as s2", "within 500") from words and returns VALUE. */
-export function takeKeyword(words: string[], key: string): string | undefined {
+export function takeKeyword(words: string[], key: Keyword): string | undefined {
   const i = words.indexOf(key);
   if (i < 0) return undefined;
   const value = words[i + 1];
@@ -105,7 +128,7 @@ export function parseCount(text: string, what: string, max = 1_000_000): number 
   return n;
 }
 
-export function takeMilliseconds(words: string[], key: string): number | undefined {
+export function takeMilliseconds(words: string[], key: Keyword): number | undefined {
   const v = takeKeyword(words, key);
   return v === undefined ? undefined : parseCount(v.replace(/ms$/, ""), `'${key}' duration`, 600_000);
 }

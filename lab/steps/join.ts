@@ -1,4 +1,4 @@
-/** join GROUP [via INTERFACE-ADDRESS] [on NAME]: IP_ADD_MEMBERSHIP (IPV6_ADD_MEMBERSHIP for [v6] groups). */
+/** join GROUP [via INTERFACE-ADDRESS (IPv4) | INTERFACE-INDEX (IPv6)] [on NAME]: IP_ADD_MEMBERSHIP (IPV6_ADD_MEMBERSHIP for [v6] groups). */
 import { isIPv4, isIPv6 } from "node:net";
 import { callChain } from "./calls";
 import { noMoreWords, StepSyntaxError, takeKeyword } from "./grammar";
@@ -11,7 +11,7 @@ export interface JoinStep {
   via?: string;
 }
 
-const usage = "join GROUP [via INTERFACE-ADDRESS] [on NAME]";
+const usage = "join GROUP [via INTERFACE-ADDRESS|INTERFACE-INDEX] [on NAME]";
 
 export const joinStep = registerStep<JoinStep>({
   verb: "join",
@@ -27,7 +27,9 @@ export const joinStep = registerStep<JoinStep>({
     const s = ctx.sockets.use(ctx.actor, on);
     const ok = s.family === 4 ? isIPv4(group) : isIPv6(group);
     if (!ok) throw new StepSyntaxError(`'${raw}' is not an IPv${s.family} group address for ${ctx.actor}'s '${s.name}'`, `usage: ${usage}`);
-    if (via !== undefined && s.family === 4 && !isIPv4(via)) throw new StepSyntaxError(`'via ${via}' is not an IPv4 interface address`);
+    if (via !== undefined && s.family === 4 && !isIPv4(via)) throw new StepSyntaxError(`'via ${via}' is not an IPv4 interface address`, "write an IPv4 address of the actor's interface (via 0.0.0.0 lets the kernel choose)");
+    // IPV6_ADD_MEMBERSHIP names the interface by its index, not an address.
+    if (via !== undefined && s.family === 6 && !/^\d{1,7}$/.test(via)) throw new StepSyntaxError(`'via ${via}' is not an interface index; an IPv6 group is joined on an interface index`, "write e.g. via 2, or leave 'via' out to let the kernel choose");
     return { kind: "join", sock: s.name, group, ...(via === undefined ? {} : { via }) };
   },
   async perform(step, actor) {

@@ -3,7 +3,7 @@
  * send N to ADDRESS:PORT varying-port     each datagram from a fresh socket: N source ports
  */
 import { callChain, numberField } from "./calls";
-import { familyOf, noMoreWords, parseCount, parseEndpoint, StepSyntaxError, takeKeyword, type Endpoint, type Family } from "./grammar";
+import { checkFamily, familyOf, noMoreWords, parseCount, parseEndpoint, StepSyntaxError, takeKeyword, type Endpoint, type Family } from "./grammar";
 import { registerStep } from "./registry";
 import { exactly } from "../verdict/expectation";
 
@@ -38,6 +38,7 @@ export const sendStep = registerStep<SendStep>({
     }
     const s = ctx.sockets.use(ctx.actor, on);
     if (s.proto !== "udp") throw new StepSyntaxError(`send is for UDP sockets; ${ctx.actor}'s '${s.name}' is TCP`);
+    checkFamily(endpoint, s, ctx.actor);
     return { kind: "send", count, endpoint, sock: s.name, family: s.family };
   },
   async perform(step, actor) {

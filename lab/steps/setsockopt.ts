@@ -2,7 +2,7 @@
 import { callChain } from "./calls";
 import { StepSyntaxError, takeKeyword } from "./grammar";
 import { registerStep } from "./registry";
-import { parseOption, type SockOpt } from "./socket-options";
+import { checkOptionFamily, parseOption, type SockOpt } from "./socket-options";
 
 export interface SetsockoptStep {
   kind: "setsockopt";
@@ -19,7 +19,9 @@ export const setsockoptStep = registerStep<SetsockoptStep>({
     const on = takeKeyword(words, "on");
     if (!words.length) throw new StepSyntaxError("setsockopt needs an option", "e.g. setsockopt reuseport");
     const options = words.splice(0).map(parseOption);
-    return { kind: "setsockopt", sock: ctx.sockets.use(ctx.actor, on).name, options };
+    const s = ctx.sockets.use(ctx.actor, on);
+    checkOptionFamily(options, s.family, `${ctx.actor}'s '${s.name}'`);
+    return { kind: "setsockopt", sock: s.name, options };
   },
   async perform(step, actor) {
     return (await callChain(actor, step.options.map((o) => ["setsockopt", step.sock, o.name, o.value]))).observation;

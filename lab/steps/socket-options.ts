@@ -4,7 +4,7 @@
  */
 import { isIPv4 } from "node:net";
 import { suggestion } from "../case/problems";
-import { StepSyntaxError } from "./grammar";
+import { StepSyntaxError, type Family } from "./grammar";
 
 export interface SockOpt {
   /** The probe's option name (images/probe/cmd_socket.c). */
@@ -13,23 +13,26 @@ export interface SockOpt {
 }
 
 type Kind = "flag" | "int" | "ipv4";
-const OPTIONS: Record<string, { probe: string; kind: Kind }> = {
+/** `only`: the one address family whose sockets have the option (the probe has no call for the other). */
+type Spec = { probe: string; kind: Kind; only?: Family };
+/** A Map: a word like "constructor" must not find Object.prototype's members. */
+const OPTIONS = new Map<string, Spec>(Object.entries({
   reuseaddr: { probe: "reuseaddr", kind: "flag" },
   reuseport: { probe: "reuseport", kind: "flag" },
-  v6only: { probe: "v6only", kind: "flag" },
+  v6only: { probe: "v6only", kind: "flag", only: 6 },
   rcvbuf: { probe: "rcvbuf", kind: "int" },
   sndbuf: { probe: "sndbuf", kind: "int" },
   "incoming-cpu": { probe: "incoming_cpu", kind: "int" },
   "mcast-loop": { probe: "mcast_loop", kind: "flag" },
   "mcast-ttl": { probe: "mcast_ttl", kind: "int" },
   "mcast-all": { probe: "mcast_all", kind: "flag" },
-  "mcast-if": { probe: "mcast_if", kind: "ipv4" },
-};
+  "mcast-if": { probe: "mcast_if", kind: "ipv4", only: 4 },
+} satisfies Record<string, Spec>));
 
-export const OPTION_NAMES = Object.keys(OPTIONS);
+export const OPTION_NAMES = [...OPTIONS.keys()];
 
 export function isOptionWord(word: string): boolean {
-  return word.split("=")[0]! in OPTIONS;
+  return OPTIONS.has(word.split("=")[0]!);
 }
 
 export function looksLikeOption(word: string): boolean {
@@ -38,7 +41,7 @@ export function looksLikeOption(word: string): boolean {
 
 export function parseOption(word: string): SockOpt {
   const [name, value, ...rest] = word.split("=");
-  const spec = OPTIONS[name!];
+  const spec = OPTIONS.get(name!);
   if (!spec || rest.length) {
     throw new StepSyntaxError(`unknown socket option '${name}'`, suggestion(name!, OPTION_NAMES, "options"));
   }
@@ -51,4 +54,18 @@ export function parseOption(word: string): SockOpt {
   if (spec.kind === "int" && !/^-?\d+$/.test(value)) throw new StepSyntaxError(`option '${name}' takes a whole number, not '${value}'`, `write e.g. ${name}=${name === "rcvbuf" || name === "sndbuf" ? 4096 : 1}`);
   if (spec.kind === "ipv4" && !isIPv4(value)) throw new StepSyntaxError(`option '${name}' takes an IPv4 address, not '${value}'`, `write the interface's address, e.g. ${name}=10.0.0.1`);
   return { name: spec.probe, value };
+}
+
+/**
+ * IPV6_V6ONLY exists only on IPv6 sockets and IP_MULTICAST_IF (with an IPv4 address) only on IPv4
+ * ones: set on the other family, the probe would refuse it at run time, after the lab started.
+ */
+/** `sock` as the message shows it: "'s1'", or "the socket this step makes". */
+export function checkOptionFamily(options: readonly SockOpt[], family: Family, sock: string): void {
+  for (const o of options) {
+    const [word, spec] = [...OPTIONS].find(([, s]) => s.probe === o.name)!;
+    if (spec.only === undefined || spec.only === family) continue;
+    const fix = spec.only === 6 ? "bind or make the socket with an IPv6 address ([::]:PORT, [$actor]:PORT, or 'socket tcp|udp v6'), or drop it" : "use it on an IPv4 socket, or drop it";
+    throw new StepSyntaxError(`option '${word}' is for IPv${spec.only} sockets; ${sock} is IPv${family}`, fix);
+  }
 }

@@ -2,7 +2,7 @@
 import { callChain } from "./calls";
 import { checkName, noMoreWords, parseProto, takeKeyword, type Family, type Proto } from "./grammar";
 import { registerStep } from "./registry";
-import { parseOption, type SockOpt } from "./socket-options";
+import { checkOptionFamily, parseOption, type SockOpt } from "./socket-options";
 
 export interface SocketStep {
   kind: "socket";
@@ -31,6 +31,7 @@ export const socketStep = registerStep<SocketStep>({
     const options = words.splice(0).map(parseOption);
     noMoreWords(words, usage);
     if (name !== undefined) checkName(name, "socket");
+    checkOptionFamily(options, family, "the socket this step makes");
     const s = ctx.sockets.create(ctx.actor, proto, family, name);
     return { kind: "socket", sock: s.name, proto, family, options };
   },

@@ -100,3 +100,97 @@ steps:
   t.like(c!.variants[0]!.steps[0], { step: { kind: "connect", create: { proto: "tcp", family: 6 }, endpoint: { host: { kind: "actor", actor: "s", family: 6 } } } });
   t.regex(messages("actors:\n  s: { uid: 1 }\nsteps:\n  - s: bind tcp [$s:80\n").join(), /is not an ADDRESS:PORT|unmatched bracket/);
 });
+
+test("group members, group names and actor names may be variant parameters", (t) => {
+  const { case: c, problems } = load(`variants:
+  first: { lead: w1, other: w2, pool: pair }
+  second: { lead: w2, other: w1, pool: duo }
+actors:
+  w1: { uid: 1000 }
+  w2: { uid: 1000, netns: w1 }
+  "{other}x": { uid: 1001 }
+groups:
+  "{pool}": ["{lead}", "{other}"]
+steps:
+  - "{lead}": bind udp 0.0.0.0:5000 reuseport
+  - "{other}": bind udp 0.0.0.0:5000 reuseport
+  - "{other}x": send 4 to $w1:5000 varying-port
+  - "{pool}": recv => total 4
+`);
+  t.deepEqual(problems, []);
+  const [first, second] = c!.variants;
+  t.deepEqual(first!.actors.map((a) => a.name), ["w1", "w2", "w2x"]);
+  t.deepEqual(second!.actors.map((a) => a.name), ["w1", "w2", "w1x"]);
+  t.deepEqual([first!.steps[3]!.actor, first!.steps[3]!.members?.map((m) => m.actor)], ["pair", ["w1", "w2"]]);
+  t.deepEqual([second!.steps[3]!.actor, second!.steps[3]!.members?.map((m) => m.actor)], ["duo", ["w2", "w1"]]);
+});
+
+test("a group member that is an undefined parameter is named as one, once", (t) => {
+  const p = messages(`variants:
+  one: { lead: w1 }
+actors:
+  w1: { uid: 1000 }
+  w2: { uid: 1000 }
+groups:
+  pool: ["{lead}", "{nope}"]
+steps:
+  - w1: bind udp 0.0.0.0:5000
+`);
+  t.deepEqual(p, ["11: '{nope}' is not a parameter of this variant"]);
+});
+
+test("a line that does not parse is reported once; a socket that was never made is still reported", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+  b: { uid: 1000 }
+steps:
+  - a: bind tcp 0.0.0.0:99999 as l
+  - a: listen on l
+  - a: accept
+  - b: listen
+  - a: close nope
+`);
+  t.deepEqual(p, ["9: bind: port '99999' is out of range", "12: listen: b has no socket yet", "13: close: a has no socket named 'nope'"]);
+});
+
+test("address families: a socket keeps its family, options fit it, zones are refused", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+steps:
+  - a: socket udp v6 as six
+  - a: bind 0.0.0.0:53 on six
+  - a: socket tcp v6 v6only=0
+  - a: socket tcp v4 v6only
+  - a: connect tcp [::1%lo]:80
+  - a: bind udp [::]:5353 v6only mcast-if=10.0.0.1
+`);
+  t.deepEqual(p, [
+    "9: bind: '0.0.0.0' is an IPv4 address, but a's 'six' is an IPv6 socket",
+    "11: socket: option 'v6only' is for IPv6 sockets; the socket this step makes is IPv4",
+    "12: connect: '[::1%lo]' has an IPv6 zone ('%lo'), which the lab does not support",
+    "13: bind: option 'mcast-if' is for IPv4 sockets; the socket this step makes is IPv6",
+  ]);
+});
+
+test("words that name Object.prototype members are not socket options", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+steps:
+  - a: bind udp 0.0.0.0:5353 constructor=1
+  - a: setsockopt toString on s1
+`);
+  t.deepEqual(p, ["8: bind: unknown socket option 'constructor'", "9: setsockopt: unknown socket option 'toString'"]);
+});
+
+test("a stray key beside a step is reported, and does not hide a later missing socket", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+  b: { uid: 1000 }
+steps:
+  - a: bind tcp 0.0.0.0:80
+    kernel: { "<5.14": EADDRINUSE }
+  - a: listen
+  - b: listen
+`);
+  t.deepEqual(p, ["9: unknown step key 'kernel'", "12: listen: b has no socket yet"]);
+});

@@ -34,6 +34,8 @@ interface Expected {
 /** Files that cannot carry a header. */
 const SIDECAR: Record<string, Omit<Expected, "file">> = {
   "empty-file.yaml": { what: "the file is empty", line: 1, error: /^the case file is empty/, fix: /start with 'schemaVersion: 1'/, problems: 1 },
+  // Its lines end in CR alone: a header would not be read line by line either.
+  "cr-line-ends.yaml": { what: "CR line ends", line: 1, error: /^CR line ends/, fix: /convert the file to LF line ends/, problems: 1 },
 };
 
 function shown(path: string): string {

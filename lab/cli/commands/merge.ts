@@ -6,11 +6,10 @@ import type { Command } from "commander";
 import { loadCatalogue } from "../../case/load-cases";
 import { EventBus } from "../../events/events";
 import { countOutcomes } from "../../report/console-reporter";
-import { JsonReporter } from "../../report/json-reporter";
 import { auditMerged, mergeResults, readResultsFile } from "../../report/merge-results";
 import { isBad } from "../../verdict/outcome";
 import { EXIT } from "../exit-codes";
-import { fileReporters } from "../file-reporters";
+import { caseFilesRead, ReportFiles } from "../file-reporters";
 import { addCasesOption, casePaths, type ExitSink, type ReportOptions, type SelectionOptions } from "../options";
 
 export function mergeCommand(parent: Command, exit: ExitSink): void {
@@ -24,22 +23,25 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
     .option("--junit <file>", "also write a JUnit XML report of the merged results")
     .option("--html <file>", "also write the HTML report of the merged results")
     .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions) => {
+      const reads = [...inputs.map((file) => ({ file, what: "a results file this merge reads" })), ...caseFilesRead(casePaths(o))];
+      const files = new ReportFiles({ json: out, junit: o.junit, html: o.html }, reads, "OUT");
       const merged = mergeResults(inputs.map((file) => ({ file, results: readResultsFile(file) })));
       const catalogue = loadCatalogue(casePaths(o));
       const { audit, planned, unknown } = auditMerged(merged, catalogue);
       for (const w of merged.warnings) process.stderr.write(`reuselab merge: ${w}\n`);
       if (unknown.length) process.stderr.write(`reuselab merge: ${unknown.length} run${unknown.length === 1 ? " is" : "s are"} not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`);
-      const bus = new EventBus().add(new JsonReporter(out));
-      for (const r of fileReporters({ junit: o.junit, html: o.html })) bus.add(r);
+      const bus = new EventBus();
+      for (const r of files.reporters()) bus.add(r);
       const durationMs = merged.runs.reduce((ms, r) => ms + r.durationMs, 0);
       bus.emit({ type: "session-started", backend: "merged", kernels: merged.kernels, runs: planned, leftoversRemoved: {} });
       bus.emit({ type: "session-finished", kernels: merged.kernels, results: merged.runs, claims: catalogue.claims, audit, durationMs, interrupted: false });
       await bus.close();
+      files.sayFailures();
       const judged = audit.filter((a) => Object.values(a.verdicts).some((v) => v !== "untested")).length;
       process.stdout.write(
         `reuselab merge: ${inputs.length} files, ${merged.runs.length} runs on ${merged.kernels.map((k) => k.id).join(", ")} (${countOutcomes(merged.runs)}); ` +
-          `claims audit: ${judged} of ${audit.length} claims judged; wrote ${[out, o.junit, o.html].filter(Boolean).join(", ")}\n`,
+          `claims audit: ${judged} of ${audit.length} claims judged; wrote ${files.written().join(", ") || "nothing"}\n`,
       );
-      exit(merged.runs.some(isBad) ? EXIT.failed : EXIT.passed);
+      exit(files.status(merged.runs.some(isBad) ? EXIT.failed : EXIT.passed));
     });
 }

@@ -13,7 +13,7 @@ import { LabError } from "../../errors";
 import { EventBus, type Reporter } from "../../events/events";
 import { plan } from "../../plan/plan";
 import { ConsoleReporter } from "../../report/console-reporter";
-import { LastResultsReporter } from "../../report/last-results";
+import { LastResultsReporter, lastResultsPath } from "../../report/last-results";
 import { ProgressLine } from "../../report/progress";
 import { RepeatReporter } from "../../report/repeat-reporter";
 import { canRedraw } from "../../report/terminal";
@@ -22,7 +22,7 @@ import { flakyRuns } from "../../verdict/flaky";
 import { isBad, type RunResult } from "../../verdict/outcome";
 import { KernelBackends } from "../backends";
 import { EXIT } from "../exit-codes";
-import { fileReporters } from "../file-reporters";
+import { caseFilesRead, closingSafely, ReportFiles } from "../file-reporters";
 import { interruptible } from "../interruptible";
 import { addBackendOption, addKernelSpecOption, addKernelsOption, addReportOptions, addSelectionOptions, casePaths, selectionOf, wholeNumber, type ExitSink, type RunOptions } from "../options";
 
@@ -51,12 +51,13 @@ export function runCommands(parent: Command, exit: ExitSink): void {
 
 async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promise<number> {
   const catalogue = loadCatalogue(casePaths(o));
+  const files = new ReportFiles(o, [...caseFilesRead(casePaths(o)), { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
   const specs = guestKernels(o.kernel ?? []);
   const kernels = o.kernels ?? (specs.length ? (name === "matrix" ? ["host"] : []) : name === "matrix" ? ["host", ...kernelIds()] : ["host"]);
   await using backends = new KernelBackends(kernels, o.backend, specs);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
-  return await runCases(backends, catalogue, o);
+  return await runCases(backends, catalogue, o, files);
 }
 
 /** The kernels of --kernel SPEC; a spec that is none says why, and how to write it. */
@@ -69,21 +70,23 @@ function guestKernels(texts: readonly string[]): GuestKernel[] {
 }
 
 /** The console (or the repeat summary) under a progress line on a terminal, the files, and the last results. */
-function reporters(o: RunOptions): Reporter[] {
+function reporters(o: RunOptions, files: ReportFiles): Reporter[] {
   const progress = canRedraw(process.stdout) ? new ProgressLine(process.stdout) : undefined;
   const write = progress ? (t: string) => progress.log(t) : undefined;
   const words = o.repeat > 1 ? new RepeatReporter(o.repeat, { write }) : new ConsoleReporter({ write });
   // The progress line goes first: it must be gone before the console writes the summary.
-  return [...(progress ? [progress] : []), words, ...fileReporters(o), new LastResultsReporter()];
+  // The last results are a cache for `explain`: one that cannot be kept is a warning, not the run's end.
+  const lastResults = closingSafely(new LastResultsReporter(), (e) => process.stderr.write(`reuselab: warning: the results were not kept for 'reuselab explain' in ${lastResultsPath()}: ${(e as Error).message}\n`));
+  return [...(progress ? [progress] : []), words, ...files.reporters(), lastResults];
 }
 
-async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOptions): Promise<number> {
+async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOptions, files: ReportFiles): Promise<number> {
   using interrupt = interruptible("reuselab: interrupted; removing the lab's containers, namespaces and guests", () => void backends.abort());
   const prepared = await backends.prepare();
   const runs = plan(catalogue.cases, prepared.kernels, selectionOf(o));
   if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
   const bus = new EventBus();
-  for (const r of reporters(o)) bus.add(r);
+  for (const r of reporters(o, files)) bus.add(r);
   const repetitions: RunResult[][] = [];
   try {
     for (let i = 0; i < o.repeat && !interrupt.signal.aborted; i++) {
@@ -94,9 +97,9 @@ async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOp
   } finally {
     // Also when a backend fails half-way: the progress line goes, and the files of finished sessions are written.
     await bus.close();
+    files.sayFailures();
   }
-  if (interrupt.signal.aborted) return EXIT.interrupted;
-  return verdict(repetitions);
+  return files.status(interrupt.signal.aborted ? EXIT.interrupted : verdict(repetitions));
 }
 
 /** 1 when a run failed in any repetition, or did not come to the same outcome every time. */
