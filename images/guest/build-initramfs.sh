@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the guest's initramfs for one kernel of images/kernels/kernels.yaml and prints its path:
+# Builds the guest's initramfs for one kernel folder (what images/kernels/fetch-kernel.sh or the lab's
+# lab/backend/vm/kernel-source.ts made: vmlinuz, release, manifest, modules/) and prints its path:
 #
-#   images/guest/build-initramfs.sh 6.1   ->  /work/main/.cache/kernels/6.1/initramfs.cpio.gz
+#   images/guest/build-initramfs.sh KDIR   ->  KDIR/initramfs.cpio.gz
 #
 # It holds /init, /agent.sh, /etc/fstab, the static probe at /probe, the host programs of tools.list
 # (with their shared libraries) in /bin, and the modules of modules.list plus their dependencies,
 # decompressed, in /lib/modules/<release> with a modules.dep; /etc/modules lists them in load order.
-# The kernel is fetched first if need be.
+# KDIR/modules may be missing or a link to the user's lib/modules/<release> folder: a kernel with every
+# module of modules.list built in needs none.
 # The archive is rebuilt only when an input changed: a hash of every file that goes into it, and of
 # this script, is kept beside it in initramfs.inputs.
 set -euo pipefail
@@ -20,10 +22,11 @@ source "$REPO/lab/bootstrap/system-path.sh" # modprobe, depmod, modinfo, ip, sys
 say() { printf 'build-initramfs: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-[ $# -eq 1 ] || die "usage: $0 KERNEL_ID   (an id from images/kernels/kernels.yaml)"
-readonly ID=$1
-KDIR=$("$REPO/images/kernels/fetch-kernel.sh" "$ID")
-readonly KDIR OUT=$KDIR/initramfs.cpio.gz
+[ $# -eq 1 ] || die "usage: $0 KERNEL_DIR   (a folder with vmlinuz, release, manifest and modules/)"
+readonly KDIR=$1 OUT=$1/initramfs.cpio.gz
+[ -s "$KDIR/release" ] && [ -s "$KDIR/manifest" ] || die "$KDIR is not a kernel folder (it needs release and manifest)"
+ID=$(cat "$KDIR/release")
+readonly ID
 command -v depmod >/dev/null || die "depmod is missing; run 'bash lab/bootstrap/bootstrap.sh vm' (Debian: apt-get install kmod)"
 command -v python3 >/dev/null || die "python3 is missing (it writes the cpio archive); install python3"
 
@@ -60,7 +63,7 @@ for lib in "${!LIBS[@]}"; do add "${lib#/}" "$(readlink -f "$lib")"; done
 declare -A MODFILE=() LOADED=()
 while read -r f; do
   m=${f##*/}; m=${m%%.ko*}; MODFILE[${m//-/_}]=$f
-done < <(find "$KDIR/modules/kernel" -name '*.ko*')
+done < <(if [ -d "$KDIR/modules/" ]; then find -L "$KDIR/modules/" -name '*.ko*'; fi)
 ORDER=()
 # Not "sed | grep -q": under pipefail, grep -q leaving at the first match can kill sed with SIGPIPE and
 # fail the pipeline (it did, now and then, under load: "no module 'virtio_console'" on 6.12).
@@ -71,7 +74,7 @@ want() { # depth first, so that a module comes after everything it depends on
   LOADED[$m]=1
   if [ -z "${MODFILE[$m]:-}" ]; then
     builtin_module "$m" && return 0
-    die "kernel $ID ($(cat "$KDIR/release")) has no module '$m', neither built in nor in its package (modules.list)"
+    die "kernel $ID has no module '$m', neither built in nor in its modules folder ($KDIR/modules; modules.list)"
   fi
   for dep in $(modinfo -F depends "${MODFILE[$m]}" | tr ',' ' '); do want "$dep"; done
   ORDER+=("$m")
@@ -82,6 +85,8 @@ for m in $(list "$HERE/modules.list"); do want "$m"; done
 HASH=$( {
   sha256sum "${BASH_SOURCE[0]}" "$HERE/mkcpio.py" "$KDIR/manifest" | cut -d' ' -f1
   printf '%s\n' "${ORDER[@]}"
+  # A modules folder of the user's may change under the same manifest: its modules count too.
+  for m in "${ORDER[@]}"; do sha256sum "${MODFILE[$m]}" | cut -d' ' -f1; done
   for entry in "${FILES[@]}"; do printf '%s ' "${entry%%	*}"; sha256sum "${entry#*	}" | cut -d' ' -f1; done | sort
 } | sha256sum | cut -d' ' -f1)
 # Parallel runs may build the same kernel's archive: one at a time, the others then find it current.

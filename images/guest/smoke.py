@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Smoke test of the vm backend's guest side, one guest per kernel:
 
-    images/guest/smoke.py 6.1                 one kernel
-    images/guest/smoke.py 5.10 6.1 6.12       one after the other
-    images/guest/smoke.py -j 5.10 6.1 6.12    all at once (one QEMU each)
+    images/guest/smoke.py KDIR                one kernel folder (.cache/kernels/debian-bookworm-…)
+    images/guest/smoke.py KDIR KDIR KDIR      one after the other
+    images/guest/smoke.py -j KDIR KDIR KDIR   all at once (one QEMU each)
+
+A kernel folder is what the lab prepares for a kernel (lab/backend/vm/kernel-source.ts; any run on it,
+or images/kernels/fetch-kernel.sh, makes one under .cache/kernels).
 
 Each guest is booted with boot.sh; the test speaks the control protocol of PROTOCOL.md: it waits for
 READY, makes a network namespace, spawns probes on port reuselab.p0 (uid 1000; then uid 0 without
@@ -66,7 +69,7 @@ class Channel:
 class Guest:
     def __init__(self, kernel):
         self.kernel = kernel
-        self.dir = tempfile.mkdtemp(prefix=f"reuselab-smoke-{kernel}-")
+        self.dir = tempfile.mkdtemp(prefix=f"reuselab-smoke-{os.path.basename(kernel.rstrip('/'))}-")
         self.next_id = 0
         self.pending = []  # control lines read while waiting for another one (X lines come any time)
         self.log = []
@@ -208,9 +211,8 @@ def main(args):
     kernels = args[1:] if parallel else args
     if not kernels:
         sys.exit(__doc__)
-    for kernel in kernels:  # fetch and build first, so that the timings are the guests' own
-        for step in ("../kernels/fetch-kernel.sh", "build-initramfs.sh"):
-            subprocess.run([os.path.join(HERE, step), kernel], check=True, stdout=subprocess.DEVNULL)
+    for kernel in kernels:  # build first, so that the timings are the guests' own
+        subprocess.run([os.path.join(HERE, "build-initramfs.sh"), kernel], check=True, stdout=subprocess.DEVNULL)
     results = {}
     began = time.monotonic()
     if parallel:

@@ -9,7 +9,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectEngine } from "../backend/docker/engine";
 import { buildProbeBinary, ensureProbeImage } from "../backend/docker/probe-image";
-import { cacheDir, kernelIds } from "../backend/vm/kernel-images";
+import { readKernelsFile } from "../backend/vm/kernel-images";
+import { packageFolder } from "../backend/vm/kernel-source";
+import { describeSpec } from "../backend/vm/kernel-spec";
 import { LabError } from "../errors";
 
 export type CheckStatus = "ok" | "missing" | "warn";
@@ -54,10 +56,11 @@ export async function probeImageCheck(withImage: boolean): Promise<Check> {
 
 /** Each guest kernel: in the cache (complete as images/kernels/fetch-kernel.sh's complete() has it), or fetched on first use. */
 export function kernelImageChecks(): Check[] {
-  return kernelIds().map((id) => {
-    const dir = join(cacheDir(), "kernels", id);
-    const complete = ["vmlinuz", "release", "config", "manifest"].every((f) => existsSync(join(dir, f))) && existsSync(join(dir, "modules/kernel"));
+  return readKernelsFile().map(({ id, spec }) => {
+    if (spec.kind !== "debian" && spec.kind !== "deb") return { name: `kernel-${id}`, status: "ok", text: `${describeSpec(spec)} (laid out and checked at its first run)` };
+    const dir = packageFolder(spec);
+    const complete = ["vmlinuz", "release", "manifest"].every((f) => existsSync(join(dir, f))) && existsSync(join(dir, "modules"));
     if (complete) return { name: `kernel-${id}`, status: "ok", text: `${readFileSync(join(dir, "release"), "utf8").trim()} in ${dir}` };
-    return { name: `kernel-${id}`, status: "warn", text: `not in the cache yet: the first run on it fetches it from deb.debian.org; now: bash images/kernels/fetch-kernel.sh ${id}` };
+    return { name: `kernel-${id}`, status: "warn", text: `not in the cache yet: the first run on it (npm run lab -- run --kernels ${id}) fetches ${describeSpec(spec)} from deb.debian.org` };
   });
 }

@@ -2,7 +2,8 @@
 import type { Backend, KernelInfo, PrepareReport } from "../backend/backend";
 import { DockerBackend } from "../backend/docker/docker-backend";
 import { NetnsBackend } from "../backend/netns/netns-backend";
-import { kernelIds } from "../backend/vm/kernel-images";
+import { readKernelsFile } from "../backend/vm/kernel-images";
+import type { GuestKernel } from "../backend/vm/kernel-spec";
 import { VmBackend } from "../backend/vm/vm-backend";
 import { LabError } from "../errors";
 
@@ -10,13 +11,21 @@ export const HOST_BACKENDS = ["docker", "netns"] as const;
 export type HostBackend = (typeof HOST_BACKENDS)[number];
 
 export class KernelBackends implements AsyncDisposable {
+  /** By kernel id; a kernel given by --kernel without an id is known by its release once prepared. */
   readonly byKernel = new Map<string, Backend>();
 
-  constructor(kernels: readonly string[], host: HostBackend) {
-    const known = ["host", ...kernelIds()];
+  /** `kernels`: "host" and ids of images/kernels/kernels.yaml; `specs`: the kernels of --kernel SPEC. */
+  constructor(kernels: readonly string[], host: HostBackend, specs: readonly GuestKernel[] = []) {
+    const listed = kernels.some((k) => k !== "host") ? readKernelsFile() : [];
+    const known = ["host", ...listed.map((k) => k.id)];
     const unknown = kernels.filter((k) => !known.includes(k));
-    if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml)`);
-    for (const k of kernels) this.byKernel.set(k, k === "host" ? (host === "docker" ? new DockerBackend() : new NetnsBackend()) : new VmBackend(k));
+    if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml), or give one with --kernel SPEC`);
+    for (const k of kernels) this.byKernel.set(k, k === "host" ? (host === "docker" ? new DockerBackend() : new NetnsBackend()) : new VmBackend(listed.find((l) => l.id === k)!));
+    for (const g of specs) {
+      const key = g.id ?? `--kernel ${g.text}`;
+      if (this.byKernel.has(key)) throw new LabError("REUSELAB_BAD_ARGS", `two kernels are named '${key}'; give each its own id (--kernel ID=SPEC)`);
+      this.byKernel.set(key, new VmBackend(g));
+    }
   }
 
   get needsEngine(): boolean {
@@ -33,9 +42,20 @@ export class KernelBackends implements AsyncDisposable {
 
   /** Prepares every backend at once (downloads, image builds and boots overlap); kernels in the order asked. */
   async prepare(): Promise<{ kernels: KernelInfo[]; leftoversRemoved: PrepareReport["leftoversRemoved"] }> {
-    const reports = await Promise.all([...this.byKernel.values()].map((b) => b.prepare()));
+    const backends = [...this.byKernel.values()];
+    const reports = await Promise.all(backends.map((b) => b.prepare()));
     const leftoversRemoved: Record<string, number> = {};
     for (const r of reports) for (const [k, n] of Object.entries(r.leftoversRemoved)) leftoversRemoved[k] = (leftoversRemoved[k] ?? 0) + n;
+    // Re-keyed by the ids the kernels turned out to have (a --kernel without an id is named by its release).
+    const byId = new Map<string, Backend>();
+    reports.forEach((r, i) => {
+      for (const k of r.kernels) {
+        if (byId.has(k.id)) throw new LabError("REUSELAB_BAD_ARGS", `two kernels have the id '${k.id}' (the same release?); name them apart with --kernel ID=SPEC`);
+        byId.set(k.id, backends[i]!);
+      }
+    });
+    this.byKernel.clear();
+    for (const [id, b] of byId) this.byKernel.set(id, b);
     return { kernels: reports.flatMap((r) => r.kernels), leftoversRemoved };
   }
 

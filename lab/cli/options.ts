@@ -56,6 +56,15 @@ function kernelList(value: string): string[] {
   return ids;
 }
 
+/** --kernel SPEC, repeatable: a guest kernel that is not in images/kernels/kernels.yaml. */
+export function addKernelSpecOption(cmd: Command): Command {
+  return cmd.option(
+    "--kernel <spec>",
+    "also run on this guest kernel (repeatable): debian:SUITE[/PACKAGE], a .deb file, IMAGE[:MODULES_DIR] (a bzImage and its lib/modules/<release>), or a kernel build tree; [ID=]SPEC names it (default: its release). With --kernel, the default kernels are none for run and host for matrix",
+    collect,
+  );
+}
+
 export function addBackendOption(cmd: Command): Command {
   return cmd.addOption(
     new Option("--backend <name>", "for the host's kernel: docker (a container per actor) or netns (probe processes in network namespaces; no engine, root only)")
@@ -79,6 +88,8 @@ export interface ReportOptions {
 
 export interface RunOptions extends SelectionOptions, ReportOptions {
   kernels?: string[];
+  /** --kernel SPEC, as given. */
+  kernel?: string[];
   backend: HostBackend;
   jobs: number;
   repeat: number;

@@ -6,6 +6,7 @@ import { buildMatrix, CELL } from "./matrix";
 import { describeObservation } from "../verdict/observation";
 import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
 import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "./terminal";
+import { provenanceText } from "./kernel-provenance";
 
 export interface ConsoleOptions {
   write?: (text: string) => void;
@@ -66,6 +67,10 @@ export class ConsoleReporter implements Reporter {
         this.kernels = e.kernels.length;
         const kernels = e.kernels.map((k) => `${k.id} (${k.release})`).join(", ");
         this.write(`reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"} on the ${e.backend} backend, kernel ${kernels}\n`);
+        for (const k of e.kernels) {
+          const p = provenanceText(k);
+          if (p) this.write(`  ${p}\n`);
+        }
         const removed = Object.entries(e.leftoversRemoved).map(([what, n]) => `${n} ${what}`);
         if (removed.length) this.write(`reuselab: removed ${removed.join(" and ")} left by a killed earlier run\n`);
         return;

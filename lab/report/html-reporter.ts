@@ -10,6 +10,7 @@ import type { PlannedRun } from "../plan/plan";
 import type { Outcome } from "../verdict/outcome";
 import { CSS, esc, OUTCOME_CLASS } from "./html/markup";
 import { auditSection, failuresSection, matrixSection, runsSection, type PageData, type Section } from "./html/sections";
+import { provenanceText } from "./kernel-provenance";
 import { CELL } from "./matrix";
 
 /**
@@ -72,10 +73,16 @@ export function renderPage(d: PageData): string {
 <header>
 <h1>reuselab</h1>
 <p class="summary">${d.results.length} runs${d.backend ? ` on the ${esc(d.backend)} backend` : ""}, kernel${d.kernels.length === 1 ? "" : "s"} ${kernels} · ${summary} · ${(d.durationMs / 1000).toFixed(1)} s${d.interrupted ? " · <strong>interrupted</strong>" : ""} · <span class="meta">${esc(d.generatedAt.toISOString())}</span></p>
-<nav>${sections.map(({ s }) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join("")}</nav>
+${provenance(d)}<nav>${sections.map(({ s }) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join("")}</nav>
 </header>
 ${sections.map(({ s, body }) => `<section id="${esc(s.id)}">\n<h2>${esc(s.title)}</h2>\n${body}\n</section>`).join("\n")}
 </body>
 </html>
 `;
+}
+
+/** Where each guest kernel came from, one line each (none for the host's kernel). */
+function provenance(d: PageData): string {
+  const lines = d.kernels.map(provenanceText).filter((t): t is string => t !== undefined);
+  return lines.length ? `<ul class="meta">${lines.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>\n` : "";
 }

@@ -1,9 +1,10 @@
 /**
  * --json FILE: the results contract that CI and users parse (schema 1; extend it, never break it).
- * { schema, kernels: [{id, release}], runs: [{id, case, variant, kernel, outcome, durationMs, steps,
+ * { schema, kernels: [{id, release, build?, source?}], runs: [{id, case, variant, kernel, outcome, durationMs, steps,
  *   failures? | reason?}], claims: [{id, verdicts: {kernel: verdict}, evidence: [run id], relations,
  *   quote, section, seedLine}], bench?, audit? }: bench, when `reuselab bench` ran, is lab/bench/bench-results.ts's BenchResults;
  *   audit, when `reuselab audit` ran, is lab/audit/audit.ts's AuditResult per audited service
+ * A guest kernel's build is its /proc/version, its source lab/backend/backend.ts's KernelProvenance (where it came from, with sha256).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";

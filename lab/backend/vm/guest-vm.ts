@@ -36,17 +36,17 @@ export class GuestVm implements AsyncDisposable {
   ) {}
 
   /**
-   * Boots kernel `id` with the command line images/guest/boot.sh gives (it fetches the kernel, builds
-   * the initramfs and picks the accelerator: one place knows how to boot a guest).
+   * Boots kernel `id` (its folder: kernel-source.ts) with the command line images/guest/boot.sh gives
+   * (it builds the initramfs and picks the accelerator: one place knows how to boot a guest).
    */
-  static async boot(id: string, timeoutMs = BOOT_TIMEOUT_MS): Promise<GuestVm> {
+  static async boot(id: string, kernelDir: string, timeoutMs = BOOT_TIMEOUT_MS): Promise<GuestVm> {
     const started = Date.now();
     const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     const ports = Array.from({ length: PROBE_PORTS }, (_, i) => `reuselab.p${i}`);
-    const printed = spawnSync(systemTool("bash", "bash"), [BOOT_SCRIPT, "--print", id, dir, String(PROBE_PORTS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: systemEnv({ REUSELAB_CACHE: cacheDir() }) });
+    const printed = spawnSync(systemTool("bash", "bash"), [BOOT_SCRIPT, "--print", kernelDir, dir, String(PROBE_PORTS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: systemEnv({ REUSELAB_CACHE: cacheDir() }) });
     if (printed.status !== 0) {
       rmSync(dir, { recursive: true, force: true });
-      throw new LabError("REUSELAB_NO_ENGINE", `preparing guest kernel ${id} failed: bash images/guest/boot.sh --print ${id} exited with ${printed.status ?? printed.error?.message} (its message is above)`);
+      throw new LabError("REUSELAB_NO_ENGINE", `preparing guest kernel ${id} failed: bash images/guest/boot.sh --print ${kernelDir} exited with ${printed.status ?? printed.error?.message} (its message is above)`);
     }
     const [command, ...args] = printed.stdout.split("\n").filter(Boolean);
     args.push("-pidfile", join(dir, "qemu.pid"));

@@ -1,12 +1,13 @@
 /**
  * The vm backend: the netns backend's labs inside a guest kernel booted under QEMU, one guest per
- * kernel image, driven from here (images/guest/PROTOCOL.md). A case does not know which backend runs it.
+ * kernel, driven from here (images/guest/PROTOCOL.md). A case does not know which backend runs it.
  */
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
+import { LabError } from "../../errors";
 import { NetnsLab } from "../netns/netns-lab";
 import { GuestVm, removeLeftoverVms } from "./guest-vm";
-import { kernelIds } from "./kernel-images";
-import { LabError } from "../../errors";
+import { configUnknown, prepareKernel } from "./kernel-source";
+import { describeSpec, type GuestKernel } from "./kernel-spec";
 
 export class VmBackend implements Backend {
   readonly name = "vm";
@@ -14,19 +15,35 @@ export class VmBackend implements Backend {
   private labs = 0;
   private readonly live = new Set<NetnsLab>();
   private aborted = false;
+  private info?: KernelInfo;
 
-  constructor(readonly kernelId: string) {}
+  constructor(
+    readonly kernel: GuestKernel,
+    private readonly say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  ) {}
 
   /** Milliseconds from QEMU's start to the guest agent's READY. */
   get bootMs(): number | undefined {
     return this.vm?.bootMs;
   }
 
+  /** The kernel's id: the one given, else its release (known once prepared). */
+  get kernelId(): string {
+    return this.info?.id ?? this.kernel.id ?? describeSpec(this.kernel.spec);
+  }
+
   async prepare(): Promise<PrepareReport> {
-    if (!kernelIds().includes(this.kernelId)) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel '${this.kernelId}' (images/kernels/kernels.yaml has ${kernelIds().join(", ")})`);
+    // The kernel is fetched and its config checked before anything else: a kernel that cannot run the
+    // guest is refused without a boot.
+    const prepared = await prepareKernel(this.kernel);
+    const id = this.kernel.id ?? prepared.release;
+    const unknown = configUnknown(prepared);
+    if (unknown) this.say(`reuselab: kernel ${id}: its config is unknown (${unknown}); booting it unchecked`);
     const removed = removeLeftoverVms();
-    this.vm = await GuestVm.boot(this.kernelId);
-    return { kernels: [{ id: this.kernelId, release: this.vm.image.release }], leftoversRemoved: removed ? { "guest VMs": removed } : {} };
+    this.vm = await GuestVm.boot(id, prepared.dir);
+    const build = (await this.vm.host.script("cat /proc/version")).trim();
+    this.info = { id, release: this.vm.image.release, build, source: prepared.source };
+    return { kernels: [this.info], leftoversRemoved: removed ? { "guest VMs": removed } : {} };
   }
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { kernelIds } from "../../backend/vm/kernel-images";
+import { parseKernelSpec, type GuestKernel } from "../../backend/vm/kernel-spec";
 import { ensureMachine } from "../../bootstrap/ensure";
 import { loadCatalogue, type Catalogue } from "../../case/load-cases";
 import { LabError } from "../../errors";
@@ -23,7 +24,7 @@ import { KernelBackends } from "../backends";
 import { EXIT } from "../exit-codes";
 import { caseFilesRead, closingSafely, ReportFiles } from "../file-reporters";
 import { interruptible } from "../interruptible";
-import { addBackendOption, addKernelsOption, addReportOptions, addSelectionOptions, casePaths, selectionOf, wholeNumber, type ExitSink, type RunOptions } from "../options";
+import { addBackendOption, addKernelSpecOption, addKernelsOption, addReportOptions, addSelectionOptions, casePaths, selectionOf, wholeNumber, type ExitSink, type RunOptions } from "../options";
 
 const WHAT = {
   run: "the catalogue on this machine's kernel (the default command)",
@@ -39,6 +40,7 @@ export function runCommands(parent: Command, exit: ExitSink): void {
     const cmd = parent.command(name).summary(SUMMARY[name]).description(WHAT[name]);
     addSelectionOptions(cmd).option("--slow", "also run the cases tagged slow (they wait out real timers, e.g. TIME_WAIT)");
     addKernelsOption(cmd, `the kernels to run on (default: ${name === "run" ? "host" : "host and every guest kernel"})`);
+    addKernelSpecOption(cmd);
     addBackendOption(cmd);
     cmd
       .option("--jobs <n>", "runs at once on each kernel", wholeNumber("--jobs", 1, 32), 2)
@@ -50,11 +52,21 @@ export function runCommands(parent: Command, exit: ExitSink): void {
 async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promise<number> {
   const catalogue = loadCatalogue(casePaths(o));
   const files = new ReportFiles(o, [...caseFilesRead(casePaths(o)), { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
-  const kernels = o.kernels ?? (name === "matrix" ? ["host", ...kernelIds()] : ["host"]);
-  await using backends = new KernelBackends(kernels, o.backend);
+  const specs = guestKernels(o.kernel ?? []);
+  const kernels = o.kernels ?? (specs.length ? (name === "matrix" ? ["host"] : []) : name === "matrix" ? ["host", ...kernelIds()] : ["host"]);
+  await using backends = new KernelBackends(kernels, o.backend, specs);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
   return await runCases(backends, catalogue, o, files);
+}
+
+/** The kernels of --kernel SPEC; a spec that is none says why, and how to write it. */
+function guestKernels(texts: readonly string[]): GuestKernel[] {
+  return texts.map((text) => {
+    const k = parseKernelSpec(text);
+    if ("error" in k) throw new LabError("REUSELAB_BAD_ARGS", `--kernel ${text}: ${k.error}; ${k.fix}`);
+    return k;
+  });
 }
 
 /** The console (or the repeat summary) under a progress line on a terminal, the files, and the last results. */
