@@ -14,6 +14,14 @@ interface Pending {
  * The engine's side of one probe: commands go out one line each, replies come back in order.
  * When the probe's output ends (it exited, or was killed), every pending call is rejected.
  */
+/**
+ * How long a probe may take to answer a call that has no time of its own (hello, socket, bind…), and
+ * the slack on top of a call's own duration. It only catches a probe that hangs: a guest under software
+ * emulation on a loaded 2-core machine has taken over 10 s to answer a hello, so the bound is generous.
+ * REUSELAB_PROBE_ANSWER_MS changes it.
+ */
+export const ANSWER_MS = Number(process.env.REUSELAB_PROBE_ANSWER_MS) || 60_000;
+
 export class ProbeSession {
   private buffered = "";
   private readonly pending = new Map<number, Pending>();
@@ -55,7 +63,7 @@ export class ProbeSession {
     return this.ended;
   }
 
-  call(words: readonly string[], timeoutMs = 10_000): Promise<ProbeReply> {
+  call(words: readonly string[], timeoutMs = ANSWER_MS): Promise<ProbeReply> {
     if (this.ended) {
       return Promise.reject(new LabError("REUSELAB_ACTOR_EXITED", `${this.label}: cannot run '${words.join(" ")}', the probe has exited`));
     }

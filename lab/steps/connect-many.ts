@@ -2,6 +2,7 @@
  * connect-many N to ADDRESS:PORT [within MS] [as NAME] => N: N TCP connections, each from its own socket
  * and so its own source port (N 4-tuples), kept open under NAME until it is closed.
  */
+import { ANSWER_MS } from "../probe/probe-session";
 import { callChain, numberField } from "./calls";
 import { checkName, familyOf, noMoreWords, parseCount, parseEndpoint, StepSyntaxError, takeKeyword, takeMilliseconds, type Endpoint } from "./grammar";
 import { registerStep } from "./registry";
@@ -35,7 +36,7 @@ export const connectManyStep = registerStep<ConnectManyStep>({
   },
   async perform(step, actor) {
     const call = ["connectn", step.sock, String(step.count), String(step.endpoint.host.family), actor.resolve(step.endpoint.host), String(step.endpoint.port), String(step.timeoutMs)];
-    const { observation, last } = await callChain(actor, [call], step.timeoutMs * step.count + 10_000);
+    const { observation, last } = await callChain(actor, [call], step.timeoutMs * step.count + ANSWER_MS);
     const connected = numberField(last, "connected");
     return connected === undefined ? observation : { ...observation, errno: connected > 0 ? null : observation.errno, count: connected };
   },
