@@ -68,6 +68,17 @@ test("an engine that stops answering mid-run: exit 2, naming the call, and what 
   realEngineUntouched(t, lab);
 });
 
+test("an engine that stops answering testcontainers' calls: exit 2, naming the call", async (t) => {
+  // The lab network is made; the first container's start (testcontainers' own client) is held.
+  const answer: Answer = (call, held) => (call === "POST /networks/create" ? { Id: "fake-network" } : held > 0 ? answersPing(call) : emptyEngine(call));
+  const lab = await labOn(t, answer, "1500");
+  t.is(await lab.exited, 2, lab.output());
+  const first = lab.engine.calls.find((c) => !["GET /_ping", "HEAD /_ping", "GET /version", "GET /containers/json", "GET /networks", "POST /networks/create"].includes(c) && !c.startsWith("GET /images/"));
+  t.regex(lab.output(), new RegExp(`did not answer "${first}" within 1500 ms`), `${lab.engine.calls.join(", ")}\n${lab.output()}`);
+  t.notRegex(lab.output(), /container runtime strategy/);
+  realEngineUntouched(t, lab);
+});
+
 test("Ctrl-C while the engine holds a call: exit 130 at once, not after the bound", async (t) => {
   const lab = await labOn(t, hangsAtNetwork(false), NEVER_MS);
   t.is(await lab.engine.held(), "POST /networks/create");

@@ -51,6 +51,9 @@ const exempt = new WeakSet<Modem>();
 let hung: LabError | undefined;
 let stopped: LabError | undefined;
 
+/** The error of the first call that ran out its bound, if one did: the engine is taken as hung since. */
+export const engineHung = (): LabError | undefined => hung;
+
 /** Ends every engine call in flight with `reason`, and refuses new ones but the cleanup's, for good. */
 export function stopEngineCalls(reason: LabError): void {
   stopped ??= reason;
