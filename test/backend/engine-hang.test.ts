@@ -111,3 +111,12 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     realEngineUntouched(t, lab);
   });
 }
+
+test("a bound that is not a number of milliseconds is bad input: exit 2, naming the variable", async (t) => {
+  const lab = await labOn(t, emptyEngine, "soon");
+  t.is(await lab.exited, 2, lab.output());
+  t.regex(lab.output(), /REUSELAB_ENGINE_TIMEOUT_MS=soon is not a number of milliseconds: give a whole number above 0 \(the default is REUSELAB_ENGINE_TIMEOUT_MS=60000\)/, lab.output());
+  t.notRegex(lab.output(), /no Docker engine answers/, "a bad bound is not a missing engine");
+  t.false(lab.engine.calls.includes("GET /_ping"), `the lab asked the engine before checking its bound: ${lab.engine.calls.join(", ")}`);
+  t.deepEqual(labelled(`reuselab.pid=${lab.child.pid}`), { containers: 0, networks: 0 });
+});
