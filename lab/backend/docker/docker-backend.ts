@@ -13,7 +13,7 @@ import type { ActorSpec, Backend, KernelInfo, LabSpec, PrepareReport, StartedLab
 import { removeLabelled, removeLeftovers } from "./cleanup";
 import { ensureEgressGuard } from "./egress-guard";
 import { connectEngine, explainEngineLoss } from "./engine";
-import { cleanupEngine, stopEngineCalls } from "./engine-calls";
+import { cleanupEngine, engineHung, stopEngineCalls } from "./engine-calls";
 import { ProbeContainer } from "./lab-container";
 import { HolderPool, IDLE_PER_HOLDER, type Holder, type IdleActor, type Lease } from "./holder-pool";
 import { labLabels, newSession, RUN_LABEL } from "./labels";
@@ -62,7 +62,9 @@ export class DockerBackend implements Backend {
     } catch (e) {
       await lab[Symbol.asyncDispose]();
       if (this.interrupted) throw e; // the run is skipped, not failed (the lab's dispose waited for the cleanup)
-      const error = this.withLeftovers(await explainEngineLoss(this.docker, e));
+      // testcontainers words a call past its bound as "Could not find a working container runtime strategy".
+      const cause = e instanceof LabError ? e : (engineHung() ?? e);
+      const error = this.withLeftovers(await explainEngineLoss(this.docker, cause));
       // A hung engine ends the command with this error (run-case.ts), which says what may be left.
       if (error instanceof LabError && error.code === "REUSELAB_ENGINE_HUNG") this.told = true;
       throw error;
