@@ -53,16 +53,16 @@ function realEngineUntouched(t: ExecutionContext, lab: Awaited<ReturnType<typeof
 }
 
 test("an engine that answers a ping and then nothing: exit 2, naming the call and the bound", async (t) => {
-  const lab = await labOn(t, answersPing, "1500");
+  const lab = await labOn(t, answersPing, "5000");
   t.is(await lab.exited, 2, lab.output());
-  t.regex(lab.output(), new RegExp(`Docker engine at ${lab.engine.host} did not answer "GET /containers/json" within 1500 ms`), lab.output());
+  t.regex(lab.output(), new RegExp(`Docker engine at ${lab.engine.host} did not answer "GET /containers/json" within 5000 ms`), lab.output());
   realEngineUntouched(t, lab);
 });
 
 test("an engine that stops answering mid-run: exit 2, naming the call, and what may be left", async (t) => {
-  const lab = await labOn(t, hangsAtNetwork(true), "1500");
+  const lab = await labOn(t, hangsAtNetwork(true), "5000");
   t.is(await lab.exited, 2, lab.output());
-  t.regex(lab.output(), /did not answer "POST \/networks\/create" within 1500 ms/, lab.output());
+  t.regex(lab.output(), /did not answer "POST \/networks\/create" within 5000 ms/, lab.output());
   t.regex(lab.output(), /may still be there \(containers and networks labelled reuselab\.run=rl-.*'reuselab clean' removes it/, lab.output());
   t.notRegex(lab.output(), /internal error/);
   realEngineUntouched(t, lab);
@@ -71,10 +71,10 @@ test("an engine that stops answering mid-run: exit 2, naming the call, and what 
 test("an engine that stops answering testcontainers' calls: exit 2, naming the call", async (t) => {
   // The lab network is made; the first container's start (testcontainers' own client) is held.
   const answer: Answer = (call, held) => (call === "POST /networks/create" ? { Id: "fake-network" } : held > 0 ? answersPing(call) : emptyEngine(call));
-  const lab = await labOn(t, answer, "1500");
+  const lab = await labOn(t, answer, "5000");
   t.is(await lab.exited, 2, lab.output());
   const first = lab.engine.calls.find((c) => !["GET /_ping", "HEAD /_ping", "GET /version", "GET /containers/json", "GET /networks", "POST /networks/create"].includes(c) && !c.startsWith("GET /images/"));
-  t.regex(lab.output(), new RegExp(`did not answer "${first}" within 1500 ms`), `${lab.engine.calls.join(", ")}\n${lab.output()}`);
+  t.regex(lab.output(), new RegExp(`did not answer "${first}" within 5000 ms`), `${lab.engine.calls.join(", ")}\n${lab.output()}`);
   t.notRegex(lab.output(), /container runtime strategy/);
   realEngineUntouched(t, lab);
 });

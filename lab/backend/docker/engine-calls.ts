@@ -103,11 +103,18 @@ function boundedDial(dial: Modem["dial"]): Modem["dial"] {
     const timer =
       ms === undefined
         ? undefined
-        : setTimeout(() => {
-            const e = unanswered(what, ms, path === "/build" ? BUILD_TIMEOUT_ENV : ENGINE_TIMEOUT_ENV);
-            if (!exempt.has(this)) hung ??= e;
-            controller.abort(e);
-          }, ms);
+        : setTimeout(
+            // A turn later: after a stall of this process (a busy machine, a sync spawn), timers run
+            // before the socket is read, and a reply that came in the meantime must win.
+            () =>
+              setImmediate(() => {
+                if (settled) return;
+                const e = unanswered(what, ms, path === "/build" ? BUILD_TIMEOUT_ENV : ENGINE_TIMEOUT_ENV);
+                if (!exempt.has(this)) hung ??= e;
+                controller.abort(e);
+              }),
+            ms,
+          );
     // The request ends with the abort (docker-modem hands the signal to http.request); the caller hears
     // the reason now, whatever the request does next.
     controller.signal.addEventListener("abort", () => settle(controller.signal.reason as Error, null), { once: true });
