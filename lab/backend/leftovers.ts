@@ -10,14 +10,17 @@ import { connectEngine } from "./docker/engine";
 import { removeLeftoverNamespaces } from "./netns/netns-backend";
 import { removeLeftoverVms } from "./vm/guest-vm";
 
+type Kind = "containers" | "networks" | "network namespaces" | "guest VMs";
+
 export interface LeftoverReport {
-  removed: { containers: number; networks: number; "network namespaces": number; "guest VMs": number };
-  /** What could not be looked at, and why. */
+  /** What was looked at, and how many of each were removed. */
+  removed: Partial<Record<Kind, number>>;
+  /** What could not be looked at, and why: none of it is known to be gone. */
   unchecked: string[];
 }
 
 export async function removeAllLeftovers(): Promise<LeftoverReport> {
-  const report: LeftoverReport = { removed: { containers: 0, networks: 0, "network namespaces": 0, "guest VMs": 0 }, unchecked: [] };
+  const report: LeftoverReport = { removed: {}, unchecked: [] };
   try {
     const { containers, networks } = await removeLeftovers(await connectEngine());
     Object.assign(report.removed, { containers, networks });
@@ -30,4 +33,3 @@ export async function removeAllLeftovers(): Promise<LeftoverReport> {
   report.removed["guest VMs"] = removeLeftoverVms();
   return report;
 }
-

@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.passed : EXIT.badInput;
     if (e instanceof LabError) {
       process.stderr.write(`reuselab: ${e.message}\n`);
-      return EXIT.badInput;
+      return e.code === "REUSELAB_INTERRUPTED" ? EXIT.interrupted : EXIT.badInput;
     }
     throw e;
   }

@@ -1,5 +1,6 @@
 /** Runs one planned run: starts its lab, sends each step to its actor, judges each answer. */
 import type { Backend } from "../backend/backend";
+import { LabError } from "../errors";
 import { errorText } from "../steps/calls";
 import { stepKind } from "../steps";
 import type { EventBus } from "../events/events";
@@ -37,6 +38,8 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
     }
   } catch (e) {
     interrupted ||= signal?.aborted ?? false;
+    // An engine that does not answer is no verdict on this case, and would fail every later run alike.
+    if (!interrupted && e instanceof LabError && e.code === "REUSELAB_ENGINE_HUNG") throw e;
     if (!interrupted) failures.push({ file: run.case.file, line: 1, message: `the lab failed: ${errorText(e)}` });
   }
   const durationMs = Date.now() - started;

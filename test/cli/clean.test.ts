@@ -1,13 +1,14 @@
 // clean: what killed runs left goes, what a live run holds stays. The "killed run" is a process that
 // has ended; the live one is this test's own process.
 import test from "ava";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectEngine } from "../../lab/backend/docker/engine";
 import { ensureProbeImage } from "../../lab/backend/docker/probe-image";
 import { selfIdentity } from "../../lab/backend/docker/runner-process";
+import { fakeEngine } from "../backend/fake-engine";
 import { labHere } from "./helpers";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
@@ -59,4 +60,27 @@ test("clean removes a killed run's containers, networks, namespaces and guest fo
   t.true(exists("network", kept.network), "the live runner's network");
   t.true(netns().includes(liveNs), "the live runner's namespace");
   t.true(existsSync(liveVm), "the live runner's guest folder");
+});
+
+test("clean with no engine answering says containers and networks were not checked, never 'nothing left'", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-fake-engine-"));
+  const engine = await fakeEngine(dir, () => undefined); // accepts, reads, never answers
+  t.teardown(() => {
+    engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // Its own process, and not spawnSync: the fake engine answers from this process's event loop.
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "clean"], {
+    env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: engine.host, REUSELAB_ENGINE_TIMEOUT_MS: "1500" },
+  });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+  const code = await new Promise<number | null>((r) => child.on("close", r));
+  t.is(code, 0, out);
+  t.notRegex(out, /nothing left/, out);
+  t.regex(out, /^reuselab clean: removed \d+ network namespaces, \d+ guest VMs; containers and networks not checked \(below\)$/m, out);
+  const why = `not checked: containers and networks: no Docker engine answers at ${engine.host} (Docker engine at ${engine.host} did not answer "GET /_ping" within 1500 ms`;
+  t.true(out.includes(why), out);
+  t.deepEqual(engine.calls, ["GET /_ping"]);
 });

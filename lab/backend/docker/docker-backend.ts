@@ -13,6 +13,7 @@ import type { ActorSpec, Backend, KernelInfo, LabSpec, PrepareReport, StartedLab
 import { removeLabelled, removeLeftovers } from "./cleanup";
 import { ensureEgressGuard } from "./egress-guard";
 import { connectEngine, explainEngineLoss } from "./engine";
+import { cleanupEngine, engineHung, stopEngineCalls } from "./engine-calls";
 import { ProbeContainer } from "./lab-container";
 import { HolderPool, IDLE_PER_HOLDER, type Holder, type IdleActor, type Lease } from "./holder-pool";
 import { labLabels, newSession, RUN_LABEL } from "./labels";
@@ -25,27 +26,48 @@ export class DockerBackend implements Backend {
   private image?: string;
   private pool?: HolderPool;
   private readonly labs = new Set<DockerLab>();
+  /** The pass that removes this run's objects once Ctrl-C came: why it could not, if it could not. */
+  private cleanup?: Promise<string | undefined>;
+  private interrupted = false;
+  private started = false;
+  /** An error that ends the command has said what may be left: disposing need not say it again. */
+  private told = false;
 
   async prepare(): Promise<PrepareReport> {
-    this.docker = await connectEngine();
-    ensureEgressGuard();
-    const { containers, networks } = await removeLeftovers(this.docker);
-    this.image = await ensureProbeImage(this.docker);
-    this.pool = new HolderPool(this.docker, this.image, this.session, labLabels(this.session));
-    const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));
-    return { kernels: [{ id: "host", release: release() }], leftoversRemoved };
+    try {
+      this.docker = await connectEngine();
+      ensureEgressGuard();
+      const { containers, networks } = await removeLeftovers(this.docker);
+      this.image = await ensureProbeImage(this.docker);
+      this.pool = new HolderPool(this.docker, this.image, this.session, labLabels(this.session));
+      const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));
+      return { kernels: [{ id: "host", release: release() }], leftoversRemoved };
+    } catch (e) {
+      // This error ends the command: it says what the cleanup could not do, the cleanup need not.
+      this.told = true;
+      if (this.interrupted) throw new LabError("REUSELAB_INTERRUPTED", this.interruptedText(await this.cleanup));
+      throw e; // nothing of this run was made yet
+    }
   }
 
   async start(spec: LabSpec, kernel: KernelInfo): Promise<StartedLab> {
     if (!this.docker || !this.image || !this.pool) throw new Error("DockerBackend.start() before prepare()");
-    const lab = new DockerLab(this.docker, this.image, this.pool, this.session, spec, kernel);
+    this.started = true;
+    // After Ctrl-C a run ends only once the cleanup pass has: until then a second Ctrl-C is heard (interruptible.ts).
+    const lab = new DockerLab(this.docker, this.image, this.pool, this.session, spec, kernel, () => this.cleanup);
     this.labs.add(lab);
     lab.disposed.then(() => this.labs.delete(lab));
     try {
       await lab.start();
     } catch (e) {
       await lab[Symbol.asyncDispose]();
-      throw await explainEngineLoss(this.docker, e);
+      if (this.interrupted) throw e; // the run is skipped, not failed (the lab's dispose waited for the cleanup)
+      // testcontainers words a call past its bound as "Could not find a working container runtime strategy".
+      const cause = e instanceof LabError ? e : (engineHung() ?? e);
+      const error = this.withLeftovers(await explainEngineLoss(this.docker, cause));
+      // A hung engine ends the command with this error (run-case.ts), which says what may be left.
+      if (error instanceof LabError && error.code === "REUSELAB_ENGINE_HUNG") this.told = true;
+      throw error;
     }
     return lab;
   }
@@ -55,18 +77,54 @@ export class DockerBackend implements Backend {
     return this.pool?.counts;
   }
 
+  /**
+   * Ctrl-C: every engine call in flight ends at once, and what this run made is removed by its label,
+   * each call within the engine's bound. Never rejects (it runs from a signal handler); what it could
+   * not remove is said when the backend is disposed.
+   */
   async abort(): Promise<void> {
-    if (!this.docker) return;
-    const docker = this.docker;
-    await removeLabelled(docker, `${RUN_LABEL}=${this.session}`).catch(async (e: unknown) => {
-      throw await explainEngineLoss(docker, e);
-    });
+    this.interrupted = true;
+    stopEngineCalls(new LabError("REUSELAB_INTERRUPTED", "interrupted"));
+    this.cleanup ??= this.removeRun();
+    await this.cleanup;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await Promise.all([...this.labs].map((l) => l[Symbol.asyncDispose]()));
-    await this.pool?.[Symbol.asyncDispose]();
-    await this.abort();
+    if (!this.interrupted) {
+      await Promise.all([...this.labs].map((l) => l[Symbol.asyncDispose]()));
+      await this.pool?.[Symbol.asyncDispose]();
+    }
+    // After Ctrl-C, a second pass takes what was being made while the first one ran; not when the
+    // first found no engine answering: that would only wait out the bound again.
+    const left = (await this.cleanup) ?? (await this.removeRun());
+    if (!left || this.told) return;
+    if (this.interrupted) throw new LabError("REUSELAB_INTERRUPTED", this.interruptedText(left));
+    throw new LabError("REUSELAB_NO_ENGINE", `this run's containers and networks could not be removed: ${left}; ${this.leftovers}`);
+  }
+
+  /** One pass removing every object of this run; why it could not, if it could not. */
+  private async removeRun(): Promise<string | undefined> {
+    if (!this.started) return undefined; // nothing of this run is made before its first lab
+    try {
+      await removeLabelled(cleanupEngine(), `${RUN_LABEL}=${this.session}`);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  private get leftovers(): string {
+    return `what this run made may still be there (containers and networks labelled ${RUN_LABEL}=${this.session}): once the engine answers, 'reuselab clean' removes it`;
+  }
+
+  /** A hung engine's error, with what may be left and how to remove it. */
+  private withLeftovers(e: unknown): unknown {
+    if (!(e instanceof LabError) || e.code !== "REUSELAB_ENGINE_HUNG" || e.message.includes(RUN_LABEL)) return e;
+    return new LabError(e.code, `${e.message}; ${this.leftovers}`);
+  }
+
+  private interruptedText(left: string | undefined): string {
+    return left ? `interrupted, and this run's containers and networks could not be removed: ${left}; ${this.leftovers}` : "interrupted";
   }
 }
 
@@ -95,6 +153,7 @@ class DockerLab implements StartedLab {
     private readonly session: string,
     private readonly spec: LabSpec,
     private readonly kernel: KernelInfo,
+    private readonly interruptCleanup: () => Promise<unknown> | undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -152,6 +211,7 @@ class DockerLab implements StartedLab {
       const settled = await Promise.all(this.places.map((p) => this.putAway(p)));
       const dirty = new Set(this.places.filter((p, i) => !settled[i] || p.spec.caps.length > 0).map((p) => p.spec.netns));
       await this.lease?.release(dirty);
+      await this.interruptCleanup();
       this.markDisposed();
     })();
     return this.disposing;

@@ -1,7 +1,6 @@
 import Docker from "dockerode";
 import { LabError } from "../../errors";
-
-const where = () => process.env.DOCKER_HOST ?? "/var/run/docker.sock";
+import { engineAddress, engineTimeoutMs } from "./engine-calls";
 
 /**
  * What to tell the user when a Docker call failed: if the engine no longer answers a ping, a LabError
@@ -19,19 +18,20 @@ export async function explainEngineLoss(docker: Docker, e: unknown): Promise<unk
   if (answers) return e;
   return new LabError(
     "REUSELAB_NO_ENGINE",
-    `the Docker engine at ${where()} stopped answering during the run (${(e as Error).message}); what this run made may still be there: once the engine is back, 'npm run lab -- clean' (or the next run) removes it`,
+    `the Docker engine at ${engineAddress()} stopped answering during the run (${(e as Error).message}); what this run made may still be there: once the engine is back, 'npm run lab -- clean' (or the next run) removes it`,
   );
 }
 
 /** The Docker engine, once it has answered a ping; a clear error when none answers. */
 export async function connectEngine(): Promise<Docker> {
+  engineTimeoutMs(); // a bad REUSELAB_ENGINE_TIMEOUT_MS is bad input, said before anything is asked
   const docker = new Docker();
   try {
     await docker.ping();
   } catch (e) {
     throw new LabError(
       "REUSELAB_NO_ENGINE",
-      `no Docker engine answers at ${where()} (${(e as Error).message}). Run 'bash lab/bootstrap/bootstrap.sh' (as root it installs and starts one), or start your engine.`,
+      `no Docker engine answers at ${engineAddress()} (${(e as Error).message}). Run 'bash lab/bootstrap/bootstrap.sh' (as root it installs and starts one), or start your engine.`,
     );
   }
   return docker;

@@ -1,3 +1,4 @@
+import "./engine-calls";
 import "./testcontainers-env";
 import type Docker from "dockerode";
 import { PassThrough, type Duplex } from "node:stream";

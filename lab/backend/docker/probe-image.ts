@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LabError } from "../../errors";
+import { BUILD_TIMEOUT_ENV, buildTimeoutMs, unanswered } from "./engine-calls";
 
 export const REPO_ROOT = resolve(__dirname, "../../..");
 export const PROBE_BINARY = join(REPO_ROOT, "images/probe/build/probe");
@@ -42,10 +43,9 @@ export async function ensureProbeImage(docker: Docker): Promise<string> {
       { context: REPO_ROOT, src: ["Dockerfile", "images/probe/build/probe"] },
       { t: tag, labels: { "reuselab.probe": hash }, rm: true, forcerm: true, pull: false },
     );
-    events = await new Promise<BuildEvent[]>((done, fail) =>
-      docker.modem.followProgress(stream, (err: Error | null, out: BuildEvent[]) => (err ? fail(err) : done(out))),
-    );
+    events = await followBuild(docker, stream);
   } catch (e) {
+    if (e instanceof LabError) throw e;
     throw new LabError("REUSELAB_PROBE_BUILD", `docker build of the probe image failed: ${(e as Error).message}`);
   }
   const failed = events.find((e) => e.error || e.errorDetail);
@@ -53,11 +53,39 @@ export async function ensureProbeImage(docker: Docker): Promise<string> {
     throw new LabError("REUSELAB_PROBE_BUILD", `docker build of the probe image failed: ${failed.error ?? failed.errorDetail?.message}`);
   }
   const built = events.map((e) => e.aux?.ID).filter(Boolean).pop();
-  const inspected = await docker.getImage(tag).inspect().catch(() => undefined);
+  const inspected = await docker
+    .getImage(tag)
+    .inspect()
+    .catch((e: unknown) => {
+      if (e instanceof LabError) throw e; // the engine did not answer: not "missing"
+      return undefined;
+    });
   if (!inspected || (built && inspected.Id !== built)) {
     throw new LabError("REUSELAB_PROBE_BUILD", `docker build reported success but ${tag} is ${inspected ? `image ${inspected.Id}, not the built ${built}` : "missing"}`);
   }
   return tag;
+}
+
+/** The build's messages; a build that says nothing for REUSELAB_BUILD_TIMEOUT_MS is taken as stuck. */
+function followBuild(docker: Docker, stream: NodeJS.ReadableStream): Promise<BuildEvent[]> {
+  const ms = buildTimeoutMs();
+  return new Promise<BuildEvent[]>((done, fail) => {
+    let timer: NodeJS.Timeout | undefined;
+    const quiet = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        fail(unanswered("POST /build (its next message)", ms, BUILD_TIMEOUT_ENV));
+        (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      }, ms);
+    };
+    quiet();
+    stream.on("data", quiet);
+    docker.modem.followProgress(stream, (err: Error | null, out: BuildEvent[]) => {
+      clearTimeout(timer);
+      if (err) fail(err);
+      else done(out);
+    });
+  });
 }
 
 interface BuildEvent {
@@ -71,7 +99,8 @@ async function imageExists(docker: Docker, tag: string): Promise<boolean> {
   try {
     await docker.getImage(tag).inspect();
     return true;
-  } catch {
+  } catch (e) {
+    if (e instanceof LabError) throw e; // the engine did not answer: not "missing"
     return false;
   }
 }

@@ -13,7 +13,10 @@ export function cleanCommand(parent: Command, exit: ExitSink): void {
       const { removed, unchecked } = await removeAllLeftovers();
       const counts = Object.entries(removed).map(([what, n]) => `${n} ${what}`);
       const total = Object.values(removed).reduce((a, b) => a + b, 0);
-      process.stdout.write(`reuselab clean: ${total ? `removed ${counts.join(", ")}` : "nothing left by killed runs"}\n`);
+      // "Nothing left" only when everything was looked at: what could not be checked may still be there.
+      const engineUnchecked = removed.containers === undefined;
+      const headline = total || engineUnchecked ? `removed ${counts.join(", ")}` : "nothing left by killed runs";
+      process.stdout.write(`reuselab clean: ${headline}${engineUnchecked ? "; containers and networks not checked (below)" : ""}\n`);
       for (const u of unchecked) process.stdout.write(`  not checked: ${u}\n`);
       exit(EXIT.passed);
     });
