@@ -66,6 +66,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       progress(`N=${n}: starting ${n} worker(s), ${settings.tcpClients} client(s), ${settings.udpSenders} sender(s) on ${backend.name}`);
       await using lab = await BenchLab.start(backend, kernel, `bench.n${n}@${kernel.id}`, { workers: n, clients: settings.tcpClients, senders: settings.udpSenders });
       checkAborted(options.signal);
+      progress(`N=${n}: measuring tcp for ${settings.durationMs} ms`);
       const t = await measureTcp(lab, n, settings, TCP_PORT);
       tcp.push(t);
       progress(`N=${n}: tcp ${t.connectionsPerSec} connections/s, p99 ${t.latencyUs.p99 ?? "-"} us`);

@@ -47,7 +47,7 @@ const SUBNET_ATTEMPTS = 3;
 export interface HijackDemoOptions {
   /** Requests the client sends, one every 200 ms (1 to 1000; default 10). */
   requests?: number;
-  /** The whole demo, teardown excluded (default 60 000 ms). */
+  /** The whole demo, teardown excluded (default 60 000 ms; Infinity: no deadline). */
   timeoutMs?: number;
   /** Aborting it stops the demo, tears it down, and rejects with REUSELAB_INTERRUPTED. */
   signal?: AbortSignal;

@@ -16,7 +16,8 @@ export function stopSignal(what: string, caller: AbortSignal | undefined, timeou
   };
   const onCaller = () => stop(new LabError("REUSELAB_INTERRUPTED", `${what} was interrupted`));
   const onSignal = (sig: NodeJS.Signals) => stop(new LabError("REUSELAB_INTERRUPTED", `${what} was interrupted by ${sig}`));
-  const timer = setTimeout(() => stop(new LabError("REUSELAB_TIMEOUT", `${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  // Infinity: no deadline (setTimeout would fire at once on it).
+  const timer = Number.isFinite(timeoutMs) ? setTimeout(() => stop(new LabError("REUSELAB_TIMEOUT", `${what} did not finish within ${timeoutMs} ms`)), timeoutMs) : undefined;
   if (caller) {
     if (caller.aborted) onCaller();
     else caller.addEventListener("abort", onCaller, { once: true });

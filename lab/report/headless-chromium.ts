@@ -20,7 +20,7 @@ export class ChromiumError extends Error {
 }
 
 export interface ChromiumOptions {
-  /** Killed after this long (default 30 s). */
+  /** Killed after this long (default 30 s; Infinity: never). */
   timeoutMs?: number;
 }
 
@@ -49,10 +49,12 @@ async function chromium(args: string[], { timeoutMs = 30_000 }: ChromiumOptions)
     child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
     child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, timeoutMs);
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          timedOut = true;
+          killGroup(child.pid);
+        }, timeoutMs)
+      : undefined;
     const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
     let code: number | null, signal: NodeJS.Signals | null;
     try {

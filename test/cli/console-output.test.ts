@@ -21,12 +21,12 @@ function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /** The CLI on a pseudo-terminal: what a person at a terminal sees, escape codes and all. */
 function onTerminal(args: string[], env: NodeJS.ProcessEnv) {
   const command = ["node", "-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args].join(" ");
-  const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env, timeout: 240_000 });
+  const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env });
   return { code: r.status, out: r.stdout };
 }
 
 function piped(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { encoding: "utf8", env, timeout: 240_000 });
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { encoding: "utf8", env });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 

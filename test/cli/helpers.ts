@@ -15,7 +15,6 @@ export function lab(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", ...env },
-    timeout: 240_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -1,27 +1,22 @@
 // No leaks when the runner is interrupted (SIGINT) or killed (SIGKILL) in the middle of a run.
 import test, { type ExecutionContext } from "ava";
 import { spawn, spawnSync } from "node:child_process";
-import { setTimeout as sleep } from "node:timers/promises";
-import { labelled } from "../e2e/helpers";
+import { containersStarted, labelled } from "../e2e/helpers";
 
 function startLab(args: string[]) {
+  const since = Date.now() / 1000;
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { env: { ...process.env, NO_COLOR: "1" } });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
   // "close", not "exit": exit can come before the last of its output has been read.
   const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
-  return { child, exited, output: () => out };
+  return { child, exited, since, output: () => out };
 }
 
-/** Waits until the runner `pid` has its lab's containers up (both actors and their holders). */
-async function waitForContainers(lab: ReturnType<typeof startLab>, want: number): Promise<void> {
-  const pid = lab.child.pid!;
-  for (let i = 0; i < 300; i++) {
-    if (labelled(`reuselab.pid=${pid}`).containers >= want) return;
-    await sleep(100);
-  }
-  throw new Error(`runner ${pid} never had ${want} containers up; it printed:\n${lab.output()}`);
+/** Waits until the runner has its lab's containers up (both actors and their holders): Docker says when. */
+function waitForContainers(lab: ReturnType<typeof startLab>, want: number): Promise<void> {
+  return containersStarted(`reuselab.pid=${lab.child.pid!}`, want, lab.since, lab.exited, lab.output);
 }
 
 test("Ctrl-C in the middle of a run: exit 130, the run is skipped, nothing is left", async (t) => {
