@@ -2,7 +2,7 @@
 // group hashes each on its own), and answers are tallied by RCODE (a REFUSED is an answer, not a
 // service). A stand-in server in a network namespace of the probe's own prints "ready" once bound, then
 // one line per query: its source port and the RCODE it answered with.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
@@ -28,7 +28,7 @@ while True:
     out.write("%d %d\\n" % (a[1], rcode))
 `;
 
-function start(t: import("ava").ExecutionContext) {
+function start(t: ExecutionContext) {
   const script = 'ip link set lo up && python3 -c "$1" </dev/null >/dev/null 2>&1 & exec "$0" 3>&-';
   const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVER], { stdio: ["pipe", "pipe", "pipe", "pipe"] });
   t.teardown(() => child.kill("SIGKILL"));
