@@ -11,13 +11,36 @@
  *   port: 5353/udp
  *   profiles: [udp-specific-reuseaddr, …]
  *   must-resist: [udp-reuseport-other-uid]
+ *   host-sysctls: { net.ipv4.ip_unprivileged_port_start: 1024 }   # the production host's, if not this host's
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
-import { CaseProblemsError, suggestion, type Problem } from "../case/problems";
+import { CaseProblemsError, formatProblem, suggestion, type Problem } from "../case/problems";
 import { YamlFile } from "../case/yaml-file";
+import { MODELLED_SYSCTLS } from "./host-model";
+import { notApplicableReason } from "./profiles/applicability";
 import { PROFILES, PROTOCOLS, type Audit, type ProfileName, type ServiceImageSpec, type ServicePort, type ServiceProtocol } from "./audit";
 
-const KEYS = ["schemaVersion", "name", "image", "user", "command", "capabilities", "tmpfs", "protocol", "port", "reload", "profiles", "must-resist"];
+const KEYS = ["schemaVersion", "name", "image", "user", "command", "capabilities", "tmpfs", "protocol", "port", "reload", "profiles", "must-resist", "host-sysctls"];
+/** The highest uid a process can have: (uid_t)-1 means "no uid" to the kernel (setresuid, chown). */
+export const UID_MAX = 4294967294;
+
+/** Every problem of every audit file, found before anything starts. */
+export class AuditProblemsError extends CaseProblemsError {
+  constructor(problems: readonly Problem[]) {
+    super(problems);
+    const files = new Set(problems.map((p) => p.file)).size;
+    this.message =
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in the audit file${files === 1 ? "" : "s"}; nothing was started:\n` +
+      problems.map((p) => `  ${formatProblem(p)}`).join("\n");
+  }
+}
+
+/** Why a user[:gid] is not one the lab can run a service as, or undefined. */
+export function badUser(user: string): string | undefined {
+  if (!/^\d+(:\d+)?$/.test(user)) return `user '${user}' must be a numeric uid or uid:gid`;
+  const big = user.split(":").find((n) => Number(n) > UID_MAX);
+  return big ? `user '${user}': ${big} is above the highest uid or gid, ${UID_MAX} (${UID_MAX + 1} is (uid_t)-1, "no uid")` : undefined;
+}
 const REQUIRED = ["schemaVersion", "name", "image", "user", "command", "protocol", "port", "profiles"];
 /** Debian package names: what debootstrap --include accepts, and nothing a shell could misread. */
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -39,7 +62,7 @@ export function loadAudits(files: readonly string[]): Audit[] {
     problems.push(...r.problems);
     if (r.audit) audits.push(r.audit);
   }
-  if (problems.length) throw new CaseProblemsError(problems);
+  if (problems.length) throw new AuditProblemsError(problems);
   return audits;
 }
 
@@ -92,7 +115,8 @@ export function readAudit(file: string, text?: string): { audit?: Audit; problem
 
   const name = str("name");
   const user = str("user");
-  if (user !== undefined && !/^\d+(:\d+)?$/.test(user)) y.problem(get("user"), `user '${user}' must be a numeric uid or uid:gid`, "numbers only: the attacker of the other-uid profiles must be a different uid, which a name could hide");
+  const userProblem = user === undefined ? undefined : badUser(user);
+  if (userProblem) y.problem(get("user"), userProblem, "numbers only (0 to 4294967294): the attacker of the other-uid profiles must be a different uid, which a name could hide");
   const command = list("command", anyWord);
   if (command && command.length === 0) y.problem(get("command"), "'command' is empty", "name the service's program and its arguments");
   const capabilities = list("capabilities", (s) => (CAPABILITY.test(s) ? undefined : `capability '${s}' must be written like NET_BIND_SERVICE`)) ?? [];
@@ -107,13 +131,26 @@ export function readAudit(file: string, text?: string): { audit?: Audit; problem
   const mustResist = (list("must-resist", profileName) ?? []) as ProfileName[];
   const mustNode = get("must-resist");
   for (const p of mustResist) if (profiles && !profiles.includes(p)) y.problem(mustNode, `must-resist names '${p}', which is not in profiles`, `add it to profiles, or drop it here`);
+  if (port && protocol) {
+    for (const item of isSeq(mustNode) ? mustNode.items : []) {
+      const p = isScalar(item) ? (String(item.value) as ProfileName) : undefined;
+      const why = p && (PROFILES as readonly string[]).includes(p) ? notApplicableReason(p, { port, protocol: protocol as ServiceProtocol, reload }) : undefined;
+      if (why) y.problem(item as Node, `must-resist names '${p}', which cannot run here: ${why}`, "a must-resist profile that cannot run would pass the gate without an attack: drop it from must-resist");
+    }
+  }
   if (profiles?.includes("reload") && !reload) y.problem(get("profiles"), "the reload profile needs 'reload:' (the command that reloads the service)", "e.g. reload: [nginx, -s, reload]");
   const image = readImage(y, get("image"));
+  const hostSysctls = readSysctls(y, get("host-sysctls"));
+  const lines: Record<string, number> = {};
+  for (const key of KEYS) {
+    const n = get(key);
+    if (n?.range) lines[key] = y.lineOf(n);
+  }
 
   if (y.problems.length || !name || !user || !command || !protocol || !port || !profiles || !image) return { problems: y.problems };
   return {
     problems: [],
-    audit: { file, name, image, command, user, capabilities, tmpfs, protocol: protocol as ServiceProtocol, port, ...(reload ? { reload } : {}), profiles, mustResist },
+    audit: { file, name, image, command, user, capabilities, tmpfs, protocol: protocol as ServiceProtocol, port, ...(reload ? { reload } : {}), profiles, mustResist, hostSysctls, lines },
   };
 }
 
@@ -143,4 +180,27 @@ function readImage(y: YamlFile, n: Node | undefined): ServiceImageSpec | undefin
   if (local && isScalar(local) && typeof local.value === "string" && local.value) return { kind: "local", image: local.value };
   y.problem(local ?? n, "'image' must be { packages: [...] } or { local: NAME:TAG }", how);
   return undefined;
+}
+
+function readSysctls(y: YamlFile, n: Node | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!n) return out;
+  if (!isMap(n)) {
+    y.problem(n, "'host-sysctls' must be a mapping of sysctl: value", "e.g. host-sysctls: { net.ipv4.ip_unprivileged_port_start: 1024 }");
+    return out;
+  }
+  for (const pair of (n as YAMLMap).items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : "";
+    const v = pair.value as Node | null;
+    if (!(MODELLED_SYSCTLS as readonly string[]).includes(key)) {
+      y.problem(pair.key as Node, `'${key}' is not a sysctl the audit models`, `the modelled ones: ${MODELLED_SYSCTLS.join(", ")}`);
+      continue;
+    }
+    if (!isScalar(v) || !/^\d{1,5}$/.test(String(v.value))) {
+      y.problem((v ?? pair.key) as Node, `${key} must be a whole number`, "as /proc/sys shows it, e.g. 1024");
+      continue;
+    }
+    out[key] = String(v.value);
+  }
+  return out;
 }

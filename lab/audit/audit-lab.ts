@@ -35,6 +35,8 @@ export class AuditLab implements AsyncDisposable {
     private readonly session: string,
     private readonly audit: Audit,
     private readonly probeImage: string,
+    /** The modelled host's sysctls, set in the service's network namespace (lab/audit/host-model.ts). */
+    readonly hostSysctls: Readonly<Record<string, string>> = {},
   ) {}
 
   labels(): Record<string, string> {
@@ -55,12 +57,15 @@ export class AuditLab implements AsyncDisposable {
     const name = `${this.session}-audit-${this.audit.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}`.slice(0, 50) + `-${this.id}`;
     this.network = await createLabNetwork(this.docker, name, this.labels());
     const address = this.network.subnet.replace(/\.0\/24$/, `.${SERVICE_HOST}`);
-    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, address, this.labels());
+    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, address, this.labels(), this.hostSysctls);
     this.clientProbe = await this.probe("client", 1001, this.network.name);
     return this;
   }
 
-  /** An attacker process with uid in the service's network namespace: it shares its addresses and ports. */
+  /**
+   * An attacker process with uid in the service's network namespace: it shares its addresses and
+   * ports, and the namespace's sysctls. It has no capability at all (the probe's container drops them).
+   */
   attacker(uid: number): Promise<Probe> {
     return this.probe(`attacker (uid ${uid})`, uid, `container:${this.service.id}`);
   }

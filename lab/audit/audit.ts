@@ -2,6 +2,7 @@
  * The service audit's model: an audit file names a real service (its image, command, user and ports)
  * and the attack profiles to run against it; each profile ends in a verdict with its evidence.
  */
+import type { ModelledSysctl } from "./host-model";
 
 /** The attacks and disruptions an audit can run (lab/audit/profiles/*), in the order it runs them: restart last, it tears down the service's network namespace. */
 export const PROFILES = [
@@ -46,13 +47,29 @@ export interface Audit {
   reload?: string[];
   profiles: ProfileName[];
   mustResist: ProfileName[];
+  /** Sysctls of the production host that the lab models instead of this host's (lab/audit/host-model.ts). */
+  hostSysctls: Record<string, string>;
+  /** Lines of the audit file's keys, for errors found when the service starts ("--image" audits have none). */
+  lines: Partial<Record<string, number>>;
 }
 
-export type VerdictKind = "vulnerable" | "resisted" | "not applicable";
+/**
+ * vulnerable: the kernel let the attacker in where it gets the service's traffic (or the disruption
+ * lost answers). resisted: the kernel refused the attacker (or no answer was lost). inconclusive: the
+ * attack or its baseline could not be established (the service did not answer well before it, the
+ * attacker could not be placed, a setup call failed); never a pass. not applicable: the profile does
+ * not fit the port (refused for must-resist profiles before anything starts).
+ */
+export type VerdictKind = "vulnerable" | "resisted" | "inconclusive" | "not applicable";
+
+/** What a verdict rests on: the kernel's answer to the attacker's calls, or traffic that was counted. */
+export type VerdictBasis = "kernel" | "traffic" | "setup";
 
 export interface ProfileVerdict {
   profile: ProfileName;
   verdict: VerdictKind;
+  /** kernel: the kernel's answer to the attacker's bind/listen decided it; traffic: counted answers (restart, reload); setup: the attack could not be set up (inconclusive). */
+  basis?: VerdictBasis;
   /** What was observed, in words with the figures ("client: 0 of 10 queries answered; attacker received 10"). */
   evidence: string;
   /** The counts behind the evidence, for --json. */
@@ -70,6 +87,10 @@ export interface AuditResult {
   /** The service's own sockets as the kernel lists them (ss -l inside its network namespace). */
   sockets: string[];
   profiles: ProfileVerdict[];
-  /** Profiles listed in must-resist that were found vulnerable: the CI gate. */
+  /** Profiles listed in must-resist that were vulnerable or inconclusive: the CI gate. */
   gateFailures: ProfileName[];
+  /** The sysctls set in the service's namespace, each with where its value came from. */
+  host: Record<string, ModelledSysctl>;
+  /** Things the reader should know about the service's setup (e.g. it runs as root). */
+  notes: string[];
 }

@@ -75,3 +75,42 @@ test.serial("reuselab audit --image without --port: exit 2", async (t) => {
   t.is(r.code, 2);
   t.regex(r.err, /--image needs --port PORT\/udp or PORT\/tcp/);
 });
+
+test("a must-resist profile that cannot run on the port is refused at its line: it would pass the gate without an attack", (t) => {
+  const tcpOnUdp = GOOD.replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [udp-specific-reuseaddr, tcp-beside-listener]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [udp-specific-reuseaddr, tcp-beside-listener]");
+  t.deepEqual(problems(tcpOnUdp), ["a.yaml:9: must-resist names 'tcp-beside-listener', which cannot run here: tcp-beside-listener attacks a TCP port; the audited port is 5353/udp"]);
+});
+
+test("a uid above 4294967294 is a problem at its line, not an internal error later", (t) => {
+  t.deepEqual(problems(GOOD.replace('"65534:65534"', '"4294967295"')), ["a.yaml:4: user '4294967295': 4294967295 is above the highest uid or gid, 4294967294 (4294967295 is (uid_t)-1, \"no uid\")"]);
+  t.deepEqual(problems(GOOD.replace('"65534:65534"', '"0:4294967296"')).length, 1);
+  t.deepEqual(problems(GOOD.replace('"65534:65534"', '"4294967294"')), []);
+});
+
+test("host-sysctls: only the modelled ones, whole numbers, each at its line", (t) => {
+  const { audit } = readAudit("a.yaml", `${GOOD}host-sysctls: { net.ipv4.ip_unprivileged_port_start: 1024 }\n`);
+  t.deepEqual(audit?.hostSysctls, { "net.ipv4.ip_unprivileged_port_start": "1024" });
+  t.deepEqual(problems(`${GOOD}host-sysctls:\n  net.core.rmem_max: 1\n  net.ipv4.ip_nonlocal_bind: yes\n`), [
+    "a.yaml:11: 'net.core.rmem_max' is not a sysctl the audit models",
+    "a.yaml:12: net.ipv4.ip_nonlocal_bind must be a whole number",
+  ]);
+});
+
+test.serial("audit-file errors say 'audit file', not 'case files'", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-audit-"));
+  const file = join(dir, "bad.yaml");
+  writeFileSync(file, GOOD.replace('"65534:65534"', '"4294967295"'));
+  const r = await labHere(["audit", file]);
+  t.is(r.code, 2);
+  t.regex(r.err, /1 problem in the audit file; nothing was started:\n/);
+  t.notRegex(r.err, /case files|internal error/);
+});
+
+test.serial("reuselab audit --image: a must-resist profile that cannot run on the port is refused (exit 2), a bad uid too", async (t) => {
+  const r = await labHere(["audit", "--image", "some:image", "--port", "5353/udp", "--profiles", "udp-specific-reuseaddr,tcp-beside-listener", "--must-resist", "tcp-beside-listener"]);
+  t.is(r.code, 2);
+  t.regex(r.err, /--must-resist: tcp-beside-listener attacks a TCP port; the audited port is 5353\/udp; drop it from --must-resist/);
+  const u = await labHere(["audit", "--image", "some:image", "--port", "5353/udp", "--user", "4294967295"]);
+  t.is(u.code, 2);
+  t.regex(u.err, /--user: user '4294967295': 4294967295 is above the highest uid/);
+});

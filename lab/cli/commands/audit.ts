@@ -2,7 +2,7 @@
  * reuselab audit: attacks real services in the lab and says whether another user of the host can take
  * their traffic, and whether a restart or reload drops connections (lab/audit). Audit files
  * (audits/*.yaml by default), or a quick audit of any local image with --image and --port.
- * Exit 0 when every must-resist profile was resisted, 1 when one was vulnerable (the CI gate),
+ * Exit 0 when every must-resist profile was resisted, 1 when one was vulnerable or inconclusive (the CI gate),
  * 2 on bad input or environment, 130 on Ctrl-C.
  */
 import { InvalidArgumentError, type Command } from "commander";
@@ -10,7 +10,8 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { release } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { PROFILES, type Audit, type AuditResult, type ProfileName } from "../../audit/audit";
-import { loadAudits, parsePort } from "../../audit/audit-file";
+import { badUser, loadAudits, parsePort } from "../../audit/audit-file";
+import { notApplicableReason } from "../../audit/profiles/applicability";
 import { formatAudits } from "../../audit/audit-report";
 import { runAudits } from "../../audit/run-audit";
 import { ensureMachine } from "../../bootstrap/ensure";
@@ -48,7 +49,7 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
   parent
     .command("audit")
     .summary("attack real services in the lab: can another user steal their traffic, does a restart drop it")
-    .description("runs audit files (default: audits/*.yaml), or a quick audit of a local image (--image, --port); exit 1 when a must-resist profile is vulnerable")
+    .description("runs audit files (default: audits/*.yaml), or a quick audit of a local image (--image, --port); exit 1 when a must-resist profile is vulnerable or inconclusive")
     .argument("[files...]", "audit files or folders of them")
     .option("--image <image>", "quick audit: a local image (nothing is pulled)")
     .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp")
@@ -57,7 +58,7 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .option("--protocol <dns|http>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
     .option("--profiles <list>", `quick audit: profiles to run, comma-separated (default: those for the port's transport; known: ${PROFILES.join(", ")})`, profileList("--profiles"))
     .option("--must-resist <list>", "quick audit: profiles whose vulnerability fails the run (exit 1)", profileList("--must-resist"))
-    .option("--requests <n>", "questions the client asks in each attack", wholeNumber("--requests", 1, 1000), 10)
+    .option("--requests <n>", "flows (distinct source ports, one question each) the client sends in each baseline and attack", wholeNumber("--requests", 1, 1000), 64)
     .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]})")
     .option("--html <file>", "also write the verdicts as one self-contained HTML page")
     .action(async (files: string[], o: AuditOptions) => {
@@ -100,7 +101,8 @@ function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   if (files.length) throw bad("--image audits one image: give either audit files or --image, not both");
   const port = o.port ? parsePort(o.port) : undefined;
   if (!port) throw bad(`--image needs --port PORT/udp or PORT/tcp${o.port ? `, not '${o.port}'` : ""}`);
-  if (!/^\d+(:\d+)?$/.test(o.user)) throw bad(`--user ${o.user}: a numeric uid or uid:gid`);
+  const userProblem = badUser(o.user);
+  if (userProblem) throw bad(`--user: ${userProblem}`);
   const protocol = o.protocol ?? (port.transport === "udp" ? "dns" : "http");
   if (protocol !== "dns" && protocol !== "http") throw bad(`--protocol ${protocol}: dns or http`);
   const profiles: ProfileName[] = o.profiles ?? [...PROFILES.filter((p) => p.startsWith(`${port.transport}-`)), "restart"];
@@ -108,8 +110,11 @@ function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   const missing = mustResist.filter((p) => !profiles.includes(p));
   if (missing.length) throw bad(`--must-resist ${missing.join(", ")}: not among the profiles run (${profiles.join(", ")})`);
   if (profiles.includes("reload")) throw bad("the reload profile needs an audit file (its reload command)");
+  // A must-resist profile that cannot run on this port would pass the gate without any attack.
+  const cannot = mustResist.map((p) => notApplicableReason(p, { port, protocol })).filter(Boolean);
+  if (cannot.length) throw bad(`--must-resist: ${cannot.join("; ")}; drop it from --must-resist`);
   const command = o.command?.split(/\s+/).filter(Boolean) ?? [];
-  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: [], tmpfs: ["/tmp"], protocol, port, profiles, mustResist };
+  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: [], tmpfs: ["/tmp"], protocol, port, profiles, mustResist, hostSysctls: {}, lines: {} };
 }
 
 function writeJson(file: string, audit: AuditResult[]): void {
