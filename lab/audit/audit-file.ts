@@ -7,7 +7,9 @@
  *   image: { packages: [dnsmasq, nginx] }     # or  image: { local: my/image:tag }
  *   user: "65534:65534"
  *   command: [dnsmasq, --keep-in-foreground, --port=5353]
- *   protocol: dns                              # dns | http
+ *   protocol: dns                              # dns | http | ntp | udp
+ *   payload: "hex:0a0b" or "text"              # protocol udp: the request's bytes
+ *   expect: "PONG"                             # protocol udp: bytes a good reply contains (any reply if absent)
  *   port: 5353/udp
  *   profiles: [udp-specific-reuseaddr, …]
  *   must-resist: [udp-reuseport-other-uid]
@@ -20,7 +22,7 @@ import { MODELLED_SYSCTLS } from "./host-model";
 import { notApplicableReason } from "./profiles/applicability";
 import { PROFILES, PROTOCOLS, type Audit, type ProfileName, type ServiceImageSpec, type ServicePort, type ServiceProtocol } from "./audit";
 
-const KEYS = ["schemaVersion", "name", "image", "user", "command", "capabilities", "tmpfs", "protocol", "port", "reload", "profiles", "must-resist", "host-sysctls"];
+const KEYS = ["schemaVersion", "name", "image", "user", "command", "capabilities", "tmpfs", "protocol", "port", "reload", "profiles", "must-resist", "host-sysctls", "payload", "expect"];
 /** The highest uid a process can have: (uid_t)-1 means "no uid" to the kernel (setresuid, chown). */
 export const UID_MAX = 4294967294;
 
@@ -124,9 +126,15 @@ export function readAudit(file: string, text?: string): { audit?: Audit; problem
   const reload = list("reload", anyWord);
   const protocol = str("protocol");
   if (protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(protocol)) y.problem(get("protocol"), `unknown protocol '${protocol}'`, suggestion(protocol, PROTOCOLS, "protocols"));
+  const payload = bytes(y, get("payload"), "payload");
+  const expect = bytes(y, get("expect"), "expect");
+  if (protocol === "udp" && !get("payload")) y.problem(get("protocol"), "protocol udp needs 'payload:' (the request's bytes)", `e.g. payload: "hex:0a0b0c" or payload: "status\\n"`);
+  if (protocol !== "udp") for (const key of ["payload", "expect"]) if (get(key)) y.problem(get(key), `'${key}' is for protocol udp only`, `drop it, or write 'protocol: udp'`);
   const portText = str("port");
   const port = portText === undefined ? undefined : parsePort(portText);
   if (portText !== undefined && !port) y.problem(get("port"), `port '${portText}' must be PORT/udp or PORT/tcp (1 to 65535)`);
+  const wants = protocol === "http" ? "tcp" : "udp";
+  if (port && (PROTOCOLS as readonly string[]).includes(protocol ?? "") && port.transport !== wants) y.problem(get("port"), `protocol ${protocol} is spoken over ${wants}; the port is ${portText}`, `write '${port.port}/${wants}', or the protocol the service speaks on ${portText}`);
   const profiles = list("profiles", profileName) as ProfileName[] | undefined;
   const mustResist = (list("must-resist", profileName) ?? []) as ProfileName[];
   const mustNode = get("must-resist");
@@ -150,7 +158,7 @@ export function readAudit(file: string, text?: string): { audit?: Audit; problem
   if (y.problems.length || !name || !user || !command || !protocol || !port || !profiles || !image) return { problems: y.problems };
   return {
     problems: [],
-    audit: { file, name, image, command, user, capabilities, tmpfs, protocol: protocol as ServiceProtocol, port, ...(reload ? { reload } : {}), profiles, mustResist, hostSysctls, lines },
+    audit: { file, name, image, command, user, capabilities, tmpfs, protocol: protocol as ServiceProtocol, port, ...(reload ? { reload } : {}), profiles, mustResist, hostSysctls, lines, ...(payload ? { payload } : {}), ...(expect ? { expect } : {}) },
   };
 }
 
@@ -203,4 +211,17 @@ function readSysctls(y: YamlFile, n: Node | undefined): Record<string, string> {
     out[key] = String(v.value);
   }
   return out;
+}
+
+/** The bytes of payload/expect, in hex: "hex:0a0b" as written, any other text as its UTF-8 bytes. */
+export function payloadHex(text: string): string | undefined {
+  const hex = text.startsWith("hex:") ? text.slice(4).replace(/\s+/g, "").toLowerCase() : Buffer.from(text, "utf8").toString("hex");
+  return /^([0-9a-f]{2}){1,256}$/.test(hex) ? hex : undefined;
+}
+
+function bytes(y: YamlFile, n: Node | undefined, key: string): string | undefined {
+  if (!n) return undefined;
+  const hex = isScalar(n) && typeof n.value === "string" ? payloadHex(n.value) : undefined;
+  if (!hex) y.problem(n, `'${key}' must be text, or 'hex:' and pairs of hex digits, 1 to 256 bytes`, `e.g. ${key}: "hex:1b0000" or ${key}: "PING"`);
+  return hex;
 }

@@ -17,8 +17,12 @@ export const PROFILES = [
 ] as const;
 export type ProfileName = (typeof PROFILES)[number];
 
-/** What a client of the service speaks: the audit asks it real questions. */
-export const PROTOCOLS = ["dns", "http"] as const;
+/**
+ * What a client of the service speaks: the audit asks it real questions. dns (UDP), http (TCP), ntp
+ * (UDP, NTP's 48-byte client packet), udp (any UDP service: the audit file's payload, and what a
+ * good reply contains).
+ */
+export const PROTOCOLS = ["dns", "http", "ntp", "udp"] as const;
 export type ServiceProtocol = (typeof PROTOCOLS)[number];
 
 export interface ServicePort {
@@ -42,6 +46,9 @@ export interface Audit {
   /** Writable tmpfs mounts the service needs on its read-only root (pid files, caches). */
   tmpfs: string[];
   protocol: ServiceProtocol;
+  /** protocol udp: the request's bytes in hex, and bytes (hex) a good reply contains (any reply when absent). */
+  payload?: string;
+  expect?: string;
   port: ServicePort;
   /** The command that makes the running service reload its configuration (docker exec), if any. */
   reload?: string[];

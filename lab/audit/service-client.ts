@@ -3,7 +3,8 @@
  * (dnsq for DNS, httpget for HTTP) from many flows (distinct source ports: a SO_REUSEPORT group hashes
  * each on its own), and how many got a good answer. Answers are judged: a DNS answer is good with
  * RCODE NOERROR or NXDOMAIN (REFUSED, SERVFAIL… are a service that does not serve), an HTTP one with a
- * 2xx or 3xx status.
+ * 2xx or 3xx status, an NTP one is a server's reply (mode 4) with a stratum of 1 to 15 (0 is a
+ * kiss-o'-death), a raw UDP one contains the bytes the audit file expects (udpq).
  */
 import { LabError } from "../errors";
 import type { ProbeReply } from "../probe/protocol";
@@ -26,6 +27,8 @@ export interface Asked {
 }
 
 const GOOD_RCODES = ["NOERROR", "NXDOMAIN"];
+/** NTP's client packet (RFC 5905): LI 0, version 4, mode 3 (client), the rest zero. */
+const NTP_REQUEST = `23${"00".repeat(47)}`;
 
 export async function ask(client: Probe, audit: Audit, address: string, n: number, timeoutMs: number): Promise<Asked> {
   const port = String(audit.port.port);
@@ -36,6 +39,16 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
     const good = GOOD_RCODES.reduce((sum, k) => sum + (rcodes[k] ?? 0), 0);
     const bad = Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)).map(([k, v]) => `${k} ${v}`);
     return { sent: num(r.sent), answered: num(r.answered), good, bad: bad.join(", "), noun: "queries", reply: r };
+  }
+  if (audit.protocol === "ntp" || audit.protocol === "udp") {
+    const payload = audit.protocol === "ntp" ? NTP_REQUEST : audit.payload!;
+    const judge = audit.protocol === "ntp" ? "ntp" : (audit.expect ?? "any");
+    const r = await client.session.call(["udpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, judge], timeoutMs + 10_000);
+    checkReply(r, "udpq");
+    const answered = num(r.answered);
+    const good = num(r.good);
+    const bad = answered > good ? `${answered - good} ${audit.protocol === "ntp" ? "not a server's reply with stratum 1 to 15" : "without the expected bytes"}` : "";
+    return { sent: num(r.sent), answered, good, bad, noun: "requests", reply: r };
   }
   const r = await client.session.call(["httpget", address, port, String(n), String(timeoutMs)], n * timeoutMs + 10_000);
   checkReply(r, "httpget");

@@ -114,3 +114,26 @@ test.serial("reuselab audit --image: a must-resist profile that cannot run on th
   t.is(u.code, 2);
   t.regex(u.err, /--user: user '4294967295': 4294967295 is above the highest uid/);
 });
+
+test("protocols ntp and udp: the port's transport must fit, udp needs a payload, payload and expect are text or hex", (t) => {
+  const udp = GOOD.replace("protocol: dns", 'protocol: udp\npayload: "hex:00 00 00 00 00 01 00 00 76 65"\nexpect: "VERSION"');
+  const { audit } = readAudit("a.yaml", udp);
+  t.is(audit?.payload, "00000000000100007665");
+  t.is(audit?.expect, Buffer.from("VERSION").toString("hex"));
+  t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: ntp")), []);
+  t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: udp")), ["a.yaml:6: protocol udp needs 'payload:' (the request's bytes)"]);
+  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: udp\npayload: "hex:0g"')), ["a.yaml:7: 'payload' must be text, or 'hex:' and pairs of hex digits, 1 to 256 bytes"]);
+  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: dns\nexpect: "x"')), ["a.yaml:7: 'expect' is for protocol udp only"]);
+  t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: http").replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [restart]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [restart]")), [
+    "a.yaml:7: protocol http is spoken over tcp; the port is 5353/udp",
+  ]);
+});
+
+test.serial("reuselab audit --image: --protocol must fit the port, udp needs --payload", async (t) => {
+  const r = await labHere(["audit", "--image", "some:image", "--port", "5353/udp", "--protocol", "http"]);
+  t.is(r.code, 2);
+  t.regex(r.err, /--protocol http is not spoken over udp/);
+  const p = await labHere(["audit", "--image", "some:image", "--port", "11211/udp", "--protocol", "udp"]);
+  t.is(p.code, 2);
+  t.regex(p.err, /--protocol udp needs --payload/);
+});

@@ -9,7 +9,7 @@ export function notApplicableReason(profile: ProfileName, audit: Pick<Audit, "po
   const { port, protocol } = audit;
   if (profile.startsWith("udp-")) {
     if (port.transport !== "udp") return `${profile} attacks a UDP port; the audited port is ${port.port}/${port.transport}`;
-    if (protocol !== "dns") return `${profile} needs a UDP client; the audit's protocol is ${protocol} (the UDP client speaks dns)`;
+    if (protocol === "http") return `${profile} needs a UDP client; the audit's protocol is http (UDP clients: dns, ntp, udp)`;
   }
   if (profile.startsWith("tcp-")) {
     if (port.transport !== "tcp") return `${profile} attacks a TCP port; the audited port is ${port.port}/${port.transport}`;
