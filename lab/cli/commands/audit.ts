@@ -2,17 +2,19 @@
  * reuselab audit: attacks real services in the lab and says whether another user of the host can take
  * their traffic, and whether a restart or reload drops connections (lab/audit). Audit files
  * (audits/*.yaml by default), or a quick audit of any local image with --image and --port.
- * Exit 0 when every must-resist profile was resisted, 1 when one was vulnerable or inconclusive (the CI gate),
+ * Exit 0 when every must-resist profile was resisted, 1 when one was vulnerable or inconclusive (the CI gate)
+ * or, with --repeat, when a verdict changed between repetitions,
  * 2 on bad input or environment, 130 on Ctrl-C.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { release } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { PROFILES, type Audit, type AuditResult, type ProfileName } from "../../audit/audit";
-import { badUser, loadAudits, parsePort } from "../../audit/audit-file";
+import { PROFILES, PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
+import { badUser, loadAudits, parsePort, payloadHex } from "../../audit/audit-file";
 import { notApplicableReason } from "../../audit/profiles/applicability";
 import { formatAudits } from "../../audit/audit-report";
+import { formatStability, stability } from "../../audit/audit-stability";
 import { runAudits } from "../../audit/run-audit";
 import { ensureMachine } from "../../bootstrap/ensure";
 import { LabError } from "../../errors";
@@ -31,11 +33,14 @@ interface AuditOptions {
   command?: string;
   user: string;
   protocol?: string;
+  payload?: string;
+  expect?: string;
   profiles?: ProfileName[];
   mustResist?: ProfileName[];
   json?: string;
   html?: string;
   requests: number;
+  repeat: number;
 }
 
 const profileList = (flag: string) => (v: string) => {
@@ -55,11 +60,14 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp")
     .option("--command <words>", "quick audit: the service's command, split on spaces (default: the image's)")
     .option("--user <uid[:gid]>", "quick audit: the uid the service runs as", "65534:65534")
-    .option("--protocol <dns|http>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
+    .option("--protocol <dns|http|ntp|udp>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
+    .option("--payload <text|hex:…>", "quick audit, --protocol udp: the request's bytes")
+    .option("--expect <text|hex:…>", "quick audit, --protocol udp: bytes a good reply contains (default: any reply)")
     .option("--profiles <list>", `quick audit: profiles to run, comma-separated (default: those for the port's transport; known: ${PROFILES.join(", ")})`, profileList("--profiles"))
     .option("--must-resist <list>", "quick audit: profiles whose vulnerability fails the run (exit 1)", profileList("--must-resist"))
     .option("--requests <n>", "flows (distinct source ports, one question each) the client sends in each baseline and attack", wholeNumber("--requests", 1, 1000), 64)
-    .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]})")
+    .option("--repeat <n>", "run the audits N times and report every verdict that changed (exit 1 if one did)", wholeNumber("--repeat", 1, 100), 1)
+    .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]}; with --repeat, the last repetition's)")
     .option("--html <file>", "also write the verdicts as one self-contained HTML page")
     .action(async (files: string[], o: AuditOptions) => {
       const audits = o.image ? [quickAudit(o, files)] : loadAudits(auditFiles(files));
@@ -67,11 +75,19 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
       ensureMachine("audit");
       using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
       try {
-        const results = await runAudits(audits, { requests: o.requests, signal: interrupt.signal, log: (l) => process.stderr.write(`reuselab audit: ${l}\n`) });
+        const repetitions: AuditResult[][] = [];
+        for (let i = 0; i < o.repeat; i++) {
+          const log = (l: string) => process.stderr.write(`reuselab audit${o.repeat > 1 ? ` [${i + 1}/${o.repeat}]` : ""}: ${l}\n`);
+          repetitions.push(await runAudits(audits, { requests: o.requests, signal: interrupt.signal, log }));
+        }
+        const results = repetitions[repetitions.length - 1]!;
         process.stdout.write(formatAudits(results, wantsColor(process.stdout)));
+        const rows = stability(repetitions);
+        if (o.repeat > 1) process.stdout.write(`\n${formatStability(rows, wantsColor(process.stdout))}`);
         if (o.json) writeJson(o.json, results);
         if (o.html) writeFile(o.html, auditPage(results));
-        exit(results.some((r) => r.gateFailures.length) ? EXIT.failed : EXIT.passed);
+        const gateFailed = repetitions.some((rep) => rep.some((r) => r.gateFailures.length));
+        exit(gateFailed || rows.some((r) => r.changed) ? EXIT.failed : EXIT.passed);
       } catch (e) {
         if (!interrupt.signal.aborted && !(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED")) throw e;
         process.stderr.write(`reuselab: the audit was interrupted\n`);
@@ -103,8 +119,14 @@ function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   if (!port) throw bad(`--image needs --port PORT/udp or PORT/tcp${o.port ? `, not '${o.port}'` : ""}`);
   const userProblem = badUser(o.user);
   if (userProblem) throw bad(`--user: ${userProblem}`);
-  const protocol = o.protocol ?? (port.transport === "udp" ? "dns" : "http");
-  if (protocol !== "dns" && protocol !== "http") throw bad(`--protocol ${protocol}: dns or http`);
+  const protocol = (o.protocol ?? (port.transport === "udp" ? "dns" : "http")) as ServiceProtocol;
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw bad(`--protocol ${protocol}: one of ${PROTOCOLS.join(", ")}`);
+  if ((protocol === "http") !== (port.transport === "tcp")) throw bad(`--protocol ${protocol} is not spoken over ${port.transport} (--port ${o.port})`);
+  const payload = o.payload === undefined ? undefined : payloadHex(o.payload);
+  const expect = o.expect === undefined ? undefined : payloadHex(o.expect);
+  if ((o.payload !== undefined && !payload) || (o.expect !== undefined && !expect)) throw bad("--payload/--expect: text, or 'hex:' and pairs of hex digits, 1 to 256 bytes");
+  if (protocol === "udp" && !payload) throw bad("--protocol udp needs --payload (the request's bytes)");
+  if (protocol !== "udp" && (payload || expect)) throw bad("--payload and --expect are for --protocol udp");
   const profiles: ProfileName[] = o.profiles ?? [...PROFILES.filter((p) => p.startsWith(`${port.transport}-`)), "restart"];
   const mustResist = o.mustResist ?? [];
   const missing = mustResist.filter((p) => !profiles.includes(p));
@@ -114,7 +136,7 @@ function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   const cannot = mustResist.map((p) => notApplicableReason(p, { port, protocol })).filter(Boolean);
   if (cannot.length) throw bad(`--must-resist: ${cannot.join("; ")}; drop it from --must-resist`);
   const command = o.command?.split(/\s+/).filter(Boolean) ?? [];
-  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: [], tmpfs: ["/tmp"], protocol, port, profiles, mustResist, hostSysctls: {}, lines: {} };
+  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: [], tmpfs: ["/tmp"], protocol, port, profiles, mustResist, hostSysctls: {}, lines: {}, ...(payload ? { payload } : {}), ...(expect ? { expect } : {}) };
 }
 
 function writeJson(file: string, audit: AuditResult[]): void {
