@@ -12,6 +12,7 @@ import { release } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { PROFILES, PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
 import { badUser, loadAudits, parsePort, payloadHex } from "../../audit/audit-file";
+import { MODELLED_SYSCTLS } from "../../audit/host-model";
 import { notApplicableReason } from "../../audit/profiles/applicability";
 import { formatAudits } from "../../audit/audit-report";
 import { formatStability, stability } from "../../audit/audit-stability";
@@ -27,10 +28,14 @@ import { wholeNumber, type ExitSink } from "../options";
 
 const DEFAULT_AUDITS = resolve(__dirname, "../../../audits");
 
-interface AuditOptions {
+export interface AuditOptions {
   image?: string;
   port?: string;
   command?: string;
+  arg: string[];
+  tmpfs: string[];
+  cap: string[];
+  sysctl: string[];
   user: string;
   protocol?: string;
   payload?: string;
@@ -42,6 +47,8 @@ interface AuditOptions {
   requests: number;
   repeat: number;
 }
+
+const collect = (v: string, all: string[]) => [...all, v];
 
 const profileList = (flag: string) => (v: string) => {
   const names = v.split(",").map((s) => s.trim()).filter(Boolean);
@@ -58,7 +65,11 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .argument("[files...]", "audit files or folders of them")
     .option("--image <image>", "quick audit: a local image (nothing is pulled)")
     .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp")
-    .option("--command <words>", "quick audit: the service's command, split on spaces (default: the image's)")
+    .option("--command <words|json>", "quick audit: the service's command, split on spaces, or a JSON array of words (default: the image's)")
+    .option("--arg <word>", "quick audit: one word of the service's command, as is (repeat it: --arg sh --arg -c --arg 'exec x'); instead of --command", collect, [])
+    .option("--tmpfs <path>", "quick audit: a writable tmpfs on the read-only root (repeatable; default /tmp)", collect, [])
+    .option("--cap <name>", "quick audit: a capability the service keeps, e.g. NET_BIND_SERVICE (repeatable; default none)", collect, [])
+    .option("--sysctl <name=value>", "quick audit: the production host's value of a modelled sysctl, e.g. net.ipv4.ip_unprivileged_port_start=1024 (repeatable; default this host's)", collect, [])
     .option("--user <uid[:gid]>", "quick audit: the uid the service runs as", "65534:65534")
     .option("--protocol <dns|http|ntp|udp>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
     .option("--payload <text|hex:…>", "quick audit, --protocol udp: the request's bytes")
@@ -112,7 +123,8 @@ function auditFiles(args: readonly string[]): string[] {
   });
 }
 
-function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
+/** The audit --image and its options describe (exported for its tests). */
+export function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   const bad = (m: string) => new LabError("REUSELAB_BAD_ARGS", m);
   if (files.length) throw bad("--image audits one image: give either audit files or --image, not both");
   const port = o.port ? parsePort(o.port) : undefined;
@@ -135,8 +147,34 @@ function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   // A must-resist profile that cannot run on this port would pass the gate without any attack.
   const cannot = mustResist.map((p) => notApplicableReason(p, { port, protocol })).filter(Boolean);
   if (cannot.length) throw bad(`--must-resist: ${cannot.join("; ")}; drop it from --must-resist`);
-  const command = o.command?.split(/\s+/).filter(Boolean) ?? [];
-  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: [], tmpfs: ["/tmp"], protocol, port, profiles, mustResist, hostSysctls: {}, lines: {}, ...(payload ? { payload } : {}), ...(expect ? { expect } : {}) };
+  if (o.command !== undefined && o.arg.length) throw bad("--command and --arg both give the service's command: use one");
+  const command = o.arg.length ? o.arg : commandWords(o.command);
+  const badCap = o.cap.find((c) => !/^[A-Z_]+$/.test(c));
+  if (badCap) throw bad(`--cap ${badCap}: a capability name like NET_BIND_SERVICE`);
+  const badTmpfs = o.tmpfs.find((p) => !p.startsWith("/"));
+  if (badTmpfs) throw bad(`--tmpfs ${badTmpfs}: an absolute path`);
+  const hostSysctls: Record<string, string> = {};
+  for (const kv of o.sysctl) {
+    const [name, value] = kv.split("=", 2) as [string, string | undefined];
+    if (!(MODELLED_SYSCTLS as readonly string[]).includes(name) || value === undefined || !/^\d{1,5}$/.test(value)) throw bad(`--sysctl ${kv}: NAME=NUMBER, NAME one of ${MODELLED_SYSCTLS.join(", ")}`);
+    hostSysctls[name] = value;
+  }
+  const tmpfs = o.tmpfs.length ? o.tmpfs : ["/tmp"];
+  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: o.cap, tmpfs, protocol, port, profiles, mustResist, hostSysctls, lines: {}, ...(payload ? { payload } : {}), ...(expect ? { expect } : {}) };
+}
+
+/** --command: a JSON array of words as given, or words split on spaces. */
+function commandWords(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  if (!text.trimStart().startsWith("[")) return text.split(/\s+/).filter(Boolean);
+  let words: unknown;
+  try {
+    words = JSON.parse(text);
+  } catch (e) {
+    throw new LabError("REUSELAB_BAD_ARGS", `--command ${text}: not a JSON array (${(e as Error).message})`);
+  }
+  if (!Array.isArray(words) || !words.length || !words.every((w) => typeof w === "string")) throw new LabError("REUSELAB_BAD_ARGS", `--command ${text}: a JSON array of strings, e.g. ["sh", "-c", "exec x"]`);
+  return words as string[];
 }
 
 function writeJson(file: string, audit: AuditResult[]): void {
