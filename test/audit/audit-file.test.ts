@@ -1,6 +1,6 @@
 // Audit files are validated whole before anything starts: every problem, each with its file:line.
 import test from "ava";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAudits, readAudit } from "../../lab/audit/audit-file";
@@ -33,6 +33,9 @@ test("a valid audit file becomes an Audit", (t) => {
 
 test("the shipped audits validate", (t) => {
   const audits = loadAudits(["audits/dnsmasq.yaml", "audits/nginx.yaml"]);
+  const shipped = loadAudits(readdirSync("audits").filter((f) => f.endsWith(".yaml")).map((f) => `audits/${f}`));
+  t.true(shipped.length >= 9, shipped.map((a) => a.name).join(", "));
+  t.true(new Set(shipped.map((a) => a.protocol)).size === 4, "dns, http, ntp and udp are all shipped");
   t.deepEqual(audits.map((a) => `${a.name} ${a.port.port}/${a.port.transport} ${a.protocol}`), ["dnsmasq 5353/udp dns", "nginx 8080/tcp http"]);
   t.deepEqual(audits[1]!.reload?.slice(-2), ["-s", "reload"]);
 });
