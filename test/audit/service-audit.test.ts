@@ -66,3 +66,19 @@ test("nginx: no other uid binds beside its reuseport listeners, its own uid does
   t.true(restart!.counts!.failed! > 0 && restart!.counts!.failed! < restart!.counts!.tries!, restart!.evidence);
   t.deepEqual(r!.gateFailures, ["restart"]);
 });
+
+test("an NTP server (chrony) and a raw-UDP service (memcached -U) get verdicts: their clients' answers are judged, the kernel decides", async (t) => {
+  const audits = loadAudits(["audits/chrony.yaml", "audits/memcached-udp.yaml"]).map((a) => ({ ...a, profiles: ["udp-specific-reuseaddr" as const, "udp-reuseport-same-uid" as const, "udp-reuseport-other-uid" as const] }));
+  const session = newSession();
+  const [chrony, memcached] = await runAudits(audits, { session });
+  t.is(await leftovers(session), 0);
+  // chrony sets SO_REUSEADDR and SO_REUSEPORT on its NTP socket: another uid binds its address, its own uid joins its group.
+  t.deepEqual(chrony!.profiles.map((p) => [p.profile, p.verdict]), [["udp-specific-reuseaddr", "vulnerable"], ["udp-reuseport-same-uid", "vulnerable"], ["udp-reuseport-other-uid", "resisted"]], chrony!.profiles.map((p) => p.evidence).join("\n"));
+  t.regex(chrony!.profiles[0]!.evidence, /traffic: the attacker took 64 of 64 flows, the service answered 0$/);
+  // The reuseport group hashes the 64 flows between its two members; the verdict does not depend on the share.
+  const shared = chrony!.profiles[1]!.counts!;
+  t.is(shared.stolen! + shared.answered!, 64, chrony!.profiles[1]!.evidence);
+  // memcached -U: SO_REUSEADDR, no SO_REUSEPORT.
+  t.deepEqual(memcached!.profiles.map((p) => p.verdict), ["vulnerable", "resisted", "resisted"], memcached!.profiles.map((p) => p.evidence).join("\n"));
+  t.deepEqual([chrony!.gateFailures, memcached!.gateFailures], [[], []]);
+});
