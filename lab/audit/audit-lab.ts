@@ -15,7 +15,10 @@ import type { ProbeSession } from "../probe/probe-session";
 import type { Audit } from "./audit";
 import { ServiceContainer } from "./service-container";
 
-/** The service's host number on its /24: clients find it there again after a restart. */
+/** Docker turns IPv6 off in the namespaces it makes unless told: the service's [::] sockets are attacked over IPv6 too. */
+const IPV6_ON = { "net.ipv6.conf.all.disable_ipv6": "0", "net.ipv6.conf.default.disable_ipv6": "0", "net.ipv6.conf.lo.disable_ipv6": "0" };
+
+/** The service's host number on its /24 (and /64): clients find it there again after a restart. */
 const SERVICE_HOST = 10;
 
 export interface Probe {
@@ -57,7 +60,8 @@ export class AuditLab implements AsyncDisposable {
     const name = `${this.session}-audit-${this.audit.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}`.slice(0, 50) + `-${this.id}`;
     this.network = await createLabNetwork(this.docker, name, this.labels());
     const address = this.network.subnet.replace(/\.0\/24$/, `.${SERVICE_HOST}`);
-    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, address, this.labels(), this.hostSysctls);
+    const address6 = this.network.subnet6.replace(/::\/64$/, `::${SERVICE_HOST}`);
+    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, { v4: address, v6: address6 }, this.labels(), { ...IPV6_ON, ...this.hostSysctls });
     this.clientProbe = await this.probe("client", 1001, this.network.name);
     return this;
   }
@@ -72,6 +76,7 @@ export class AuditLab implements AsyncDisposable {
 
   private async probe(label: string, uid: number, networkMode: string): Promise<Probe> {
     const c = new ProbeContainer(this.docker, this.probeImage, this.labels(), `${this.audit.name} ${label}`).withUser(String(uid)).withNetworkMode(networkMode);
+    if (!networkMode.startsWith("container:")) c.withSysctls(IPV6_ON); // a joined namespace has the service's
     const started: StartedTestContainer = await c.start();
     const session = c.session!;
     const hello = await session.call(["hello"]);

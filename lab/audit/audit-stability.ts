@@ -16,10 +16,11 @@ export interface ProfileStability {
 
 export function stability(repetitions: readonly (readonly AuditResult[])[]): ProfileStability[] {
   const keys: string[] = [];
-  for (const rep of repetitions) for (const r of rep) for (const p of r.profiles) if (!keys.includes(`${r.audit}\0${p.profile}`)) keys.push(`${r.audit}\0${p.profile}`);
+  const name = (p: { profile: string; family?: string }) => (p.family ? `${p.profile} ${p.family}` : p.profile);
+  for (const rep of repetitions) for (const r of rep) for (const p of r.profiles) if (!keys.includes(`${r.audit}\0${name(p)}`)) keys.push(`${r.audit}\0${name(p)}`);
   return keys.map((key) => {
     const [audit, profile] = key.split("\0") as [string, string];
-    const verdicts = repetitions.map((rep) => rep.find((r) => r.audit === audit)?.profiles.find((p) => p.profile === profile)?.verdict);
+    const verdicts = repetitions.map((rep) => rep.find((r) => r.audit === audit)?.profiles.find((p) => name(p) === profile)?.verdict);
     return { audit, profile, verdicts, changed: new Set(verdicts).size > 1 };
   });
 }

@@ -74,6 +74,8 @@ export type VerdictBasis = "kernel" | "traffic" | "setup";
 
 export interface ProfileVerdict {
   profile: ProfileName;
+  /** The address family the attack used, for the profiles that attack each family the service listens on. */
+  family?: "v4" | "v6";
   verdict: VerdictKind;
   /** kernel: the kernel's answer to the attacker's bind/listen decided it; traffic: counted answers (restart, reload); setup: the attack could not be set up (inconclusive). */
   basis?: VerdictBasis;

@@ -18,7 +18,7 @@ import { describeModel, hostModel } from "./host-model";
 import { Inconclusive } from "./profiles/profile";
 import { waitUntilReady } from "./service-client";
 import { ensureServiceImage } from "./service-image";
-import { boundAddresses, serviceSockets } from "./service-sockets";
+import { boundAddresses, servedFamilies, serviceSockets } from "./service-sockets";
 
 export interface AuditOptions {
   /** Flows (distinct source ports, one question each) the client sends in each baseline and attack. */
@@ -91,29 +91,34 @@ async function runAudit(docker: Docker, audit: Audit, probeImage: string, sessio
   }
   o.log?.(`${audit.name}: answering on ${lab.service.address} ${audit.port.port}/${audit.port.transport} after ${ready.ms} ms`);
   const sockets = serviceSockets(await lab.service.pid(), audit.port);
-  const ctx = { audit, lab, sockets, boundAddresses: boundAddresses(sockets), requests: o.requests ?? 64 };
+  const families = servedFamilies(sockets);
+  const base = { audit, lab, sockets, boundAddresses: boundAddresses(sockets), requests: o.requests ?? 64 };
   const verdicts: ProfileVerdict[] = [];
   for (const profile of order) {
-    checkAborted(o.signal);
-    const started = Date.now();
-    let finding: Finding;
-    try {
-      finding = await PROFILE_RUNNERS[profile](ctx);
-    } catch (e) {
+    // The attacks run in each family the service listens on; restart and reload once, over IPv4 where it is served.
+    const attack = profile.startsWith("udp-") || profile.startsWith("tcp-");
+    for (const family of attack ? families : [families[0] ?? "v4"]) {
       checkAborted(o.signal);
-      if (e instanceof LabError && e.code === "REUSELAB_INTERRUPTED") throw e;
-      // Anything that stopped the attack half-way (a probe gone, a call unanswered) leaves it unproven.
-      finding = { verdict: "inconclusive", basis: "setup", evidence: e instanceof Inconclusive ? e.reason : `the attack did not complete: ${(e as Error).message}` };
+      const started = Date.now();
+      let finding: Finding;
+      try {
+        finding = await PROFILE_RUNNERS[profile]({ ...base, family });
+      } catch (e) {
+        checkAborted(o.signal);
+        if (e instanceof LabError && e.code === "REUSELAB_INTERRUPTED") throw e;
+        // Anything that stopped the attack half-way (a probe gone, a call unanswered) leaves it unproven.
+        finding = { verdict: "inconclusive", basis: "setup", evidence: e instanceof Inconclusive ? e.reason : `the attack did not complete: ${(e as Error).message}` };
+      }
+      verdicts.push({ profile, ...(attack ? { family } : {}), ...finding, durationMs: Date.now() - started });
+      o.log?.(`${audit.name}: ${profile}${attack ? ` ${family}` : ""}: ${finding.verdict}`);
     }
-    verdicts.push({ profile, ...finding, durationMs: Date.now() - started });
-    o.log?.(`${audit.name}: ${profile}: ${finding.verdict}`);
   }
   return result(sockets, verdicts);
 }
 
 /** The CI gate: a must-resist profile fails it unless it was resisted (inconclusive and not applicable prove nothing). */
 export function gateFailures(verdicts: readonly ProfileVerdict[], mustResist: readonly ProfileName[]): ProfileName[] {
-  return verdicts.filter((v) => v.verdict !== "resisted" && mustResist.includes(v.profile)).map((v) => v.profile);
+  return [...new Set(verdicts.filter((v) => v.verdict !== "resisted" && mustResist.includes(v.profile)).map((v) => v.profile))];
 }
 
 /** What a reader of the verdicts should know about how the service was run. */

@@ -9,6 +9,7 @@ import { Inconclusive, type Finding, type ProfileContext } from "../../lab/audit
 import { tcpBesideListener } from "../../lab/audit/profiles/tcp-beside-listener";
 import { udpReuseportSameUid, udpSpecificReuseaddr } from "../../lab/audit/profiles/udp-hijack";
 import { gateFailures } from "../../lab/audit/run-audit";
+import { servedFamilies } from "../../lab/audit/service-sockets";
 import type { ProbeReply } from "../../lab/probe/protocol";
 
 /** The probe's answer to one command, without its seq and cmd. */
@@ -36,7 +37,7 @@ function context(audit: Audit, client: Script, attacker: Script | Error, calls: 
       return { uid, session: session(attacker), remove: async () => undefined };
     },
   };
-  return { audit, lab: lab as unknown as AuditLab, sockets: [], boundAddresses: ["0.0.0.0"], requests: 64 };
+  return { audit, lab: lab as unknown as AuditLab, sockets: [], boundAddresses: ["0.0.0.0"], requests: 64, family: "v4" };
 }
 
 /** What run-audit makes of a profile: its finding, or inconclusive with the reason it threw. */
@@ -117,4 +118,27 @@ test("the gate: a must-resist profile fails it unless resisted; the report never
   const text = formatAudits([{ audit: "dns", file: "a.yaml", image: "i", port: "53/udp", host: {}, sockets: [], profiles: verdicts, gateFailures: ["udp-specific-reuseaddr"], notes: [] }]);
   t.regex(text, /dns: FAILED: must-resist udp-specific-reuseaddr inconclusive \(the attack could not be established, so nothing was proven resisted\)/);
   t.notRegex(text, /every must-resist profile was resisted/);
+});
+
+test("the families attacked: IPv4 through an IPv4 socket or a dual-stack IPv6 one, IPv6 through any IPv6 socket", (t) => {
+  const v4 = "UNCONN 0 0 0.0.0.0:53 0.0.0.0:* users:((\"d\",pid=1,fd=4)) uid:65534 <->";
+  const v6only = "UNCONN 0 0 [::]:53 [::]:* users:((\"d\",pid=1,fd=6)) uid:65534 v6only:1 <->";
+  const dual = "UNCONN 0 0 [::]:53 [::]:* users:((\"d\",pid=1,fd=6)) uid:65534 <->";
+  t.deepEqual(servedFamilies([v4, v6only]), ["v4", "v6"]);
+  t.deepEqual(servedFamilies([v4]), ["v4"]);
+  t.deepEqual(servedFamilies([v6only]), ["v6"]);
+  t.deepEqual(servedFamilies([dual]), ["v4", "v6"]);
+  t.deepEqual(servedFamilies(["(ss could not list the sockets: x)"]), []);
+});
+
+test("an IPv6 attack binds the service's IPv6 address (or [::]) with an IPv6 socket and asks over IPv6", async (t) => {
+  const calls: string[] = [];
+  const ctx = { ...context(DNS, healthy, placed, calls), family: "v6" as const, boundAddresses: ["0.0.0.0", "::"] };
+  (ctx.lab.service as { address6: string }).address6 = "fd00:213:1::10";
+  const f = await verdict(udpSpecificReuseaddr, ctx);
+  t.regex(f.evidence, /bind \[fd00:213:1::10\]:53 beside the service/);
+  t.true(calls.includes("socket a udp 6"), calls.join("\n"));
+  t.true(calls.filter((c) => c.startsWith("dnsq")).every((c) => c.startsWith("dnsq fd00:213:1::10 53 ")), calls.join("\n"));
+  const same = await verdict(udpReuseportSameUid, ctx);
+  t.regex(same.evidence, /bind \[::\]:53 beside/);
 });

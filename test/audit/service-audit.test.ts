@@ -26,7 +26,12 @@ test("dnsmasq: another uid takes every flow with SO_REUSEADDR on its specific ad
   t.is(await leftovers(session), 0);
 
   t.true(r!.sockets.some((s) => /0\.0\.0\.0:5353 .*"dnsmasq".* uid:65534/.test(s)), r!.sockets.join("\n"));
-  const [hijack, reuseport] = r!.profiles;
+  // dnsmasq listens on 0.0.0.0 and on [::] (v6only): each family is attacked.
+  t.deepEqual(r!.profiles.map((p) => `${p.profile} ${p.family}`), ["udp-specific-reuseaddr v4", "udp-specific-reuseaddr v6", "udp-reuseport-other-uid v4", "udp-reuseport-other-uid v6"]);
+  const [hijack, hijack6, reuseport, reuseport6] = r!.profiles;
+  t.is(hijack6!.verdict, "vulnerable", hijack6!.evidence);
+  t.regex(hijack6!.evidence, /^the kernel let attacker \(uid 1000, SO_REUSEADDR, no capability\) bind \[fd00:213:[0-9a-f]+::10\]:5353 beside the service; traffic: the attacker took \d+ of 64 flows/);
+  t.is(reuseport6!.evidence, "the kernel refused attacker (uid 1000, SO_REUSEPORT, no capability): bind [::]:5353 = EADDRINUSE: the kernel would not share the port with it");
   t.is(hijack!.profile, "udp-specific-reuseaddr");
   t.is(hijack!.verdict, "vulnerable", hijack!.evidence);
   t.is(hijack!.basis, "kernel");
@@ -73,12 +78,15 @@ test("an NTP server (chrony) and a raw-UDP service (memcached -U) get verdicts: 
   const [chrony, memcached] = await runAudits(audits, { session });
   t.is(await leftovers(session), 0);
   // chrony sets SO_REUSEADDR and SO_REUSEPORT on its NTP socket: another uid binds its address, its own uid joins its group.
-  t.deepEqual(chrony!.profiles.map((p) => [p.profile, p.verdict]), [["udp-specific-reuseaddr", "vulnerable"], ["udp-reuseport-same-uid", "vulnerable"], ["udp-reuseport-other-uid", "resisted"]], chrony!.profiles.map((p) => p.evidence).join("\n"));
-  t.regex(chrony!.profiles[0]!.evidence, /traffic: the attacker took 64 of 64 flows, the service answered 0$/);
+  // chrony listens on both families: every attack in each.
+  const v4 = chrony!.profiles.filter((p) => p.family === "v4");
+  t.deepEqual(v4.map((p) => [p.profile, p.verdict]), [["udp-specific-reuseaddr", "vulnerable"], ["udp-reuseport-same-uid", "vulnerable"], ["udp-reuseport-other-uid", "resisted"]], chrony!.profiles.map((p) => p.evidence).join("\n"));
+  t.deepEqual(chrony!.profiles.filter((p) => p.family === "v6").map((p) => p.verdict), ["vulnerable", "vulnerable", "resisted"], chrony!.profiles.map((p) => p.evidence).join("\n"));
+  t.regex(v4[0]!.evidence, /traffic: the attacker took 64 of 64 flows, the service answered 0$/);
   // The reuseport group hashes the 64 flows between its two members; the verdict does not depend on the share.
-  const shared = chrony!.profiles[1]!.counts!;
-  t.is(shared.stolen! + shared.answered!, 64, chrony!.profiles[1]!.evidence);
-  // memcached -U: SO_REUSEADDR, no SO_REUSEPORT.
-  t.deepEqual(memcached!.profiles.map((p) => p.verdict), ["vulnerable", "resisted", "resisted"], memcached!.profiles.map((p) => p.evidence).join("\n"));
+  const shared = v4[1]!.counts!;
+  t.is(shared.stolen! + shared.answered!, 64, v4[1]!.evidence);
+  // memcached -U: SO_REUSEADDR, no SO_REUSEPORT; IPv4 only (-l 0.0.0.0).
+  t.deepEqual(memcached!.profiles.map((p) => `${p.family} ${p.verdict}`), ["v4 vulnerable", "v4 resisted", "v4 resisted"], memcached!.profiles.map((p) => p.evidence).join("\n"));
   t.deepEqual([chrony!.gateFailures, memcached!.gateFailures], [[], []]);
 });

@@ -12,6 +12,21 @@ export interface ProfileContext {
   boundAddresses: string[];
   /** Flows (distinct source ports) the client sends in each baseline and each attack. */
   requests: number;
+  /** The address family attacked (and asked over): the service's IPv4 or IPv6 address. */
+  family: Family;
+}
+
+export type Family = "v4" | "v6";
+
+/** The service's address in the family attacked: where the client asks, and the attacker's "specific" bind. */
+export function serviceAddress(ctx: Pick<ProfileContext, "lab" | "family">): string {
+  return ctx.family === "v6" ? ctx.lab.service.address6 : ctx.lab.service.address;
+}
+
+/** The address the service's own socket is bound to in that family ("0.0.0.0", "::", or a specific one). */
+export function boundAddress(ctx: Pick<ProfileContext, "lab" | "family" | "boundAddresses">): string {
+  const v6 = ctx.family === "v6";
+  return ctx.boundAddresses.find((x) => x.includes(":") === v6) ?? serviceAddress(ctx);
 }
 
 export type Finding = Omit<ProfileVerdict, "profile" | "durationMs">;
@@ -67,7 +82,7 @@ export async function placeAttacker(lab: AuditLab, uid: number): Promise<Probe> 
  * is silent or answers with errors would read as "resisted" when the attacker took nothing.
  */
 export async function baseline(ctx: ProfileContext): Promise<Asked> {
-  const a = await ask(ctx.lab.client, ctx.audit, ctx.lab.service.address, ctx.requests, 1500);
+  const a = await ask(ctx.lab.client, ctx.audit, serviceAddress(ctx), ctx.requests, 1500);
   if (a.good < a.sent) {
     throw new Inconclusive(`baseline not established: before the attack the service gave ${a.good} good answers to ${a.sent} ${a.noun} (${a.answered} answered${a.bad ? `; ${a.bad}` : ""}), so no attack could show a loss`);
   }

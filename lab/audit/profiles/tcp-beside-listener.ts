@@ -17,7 +17,7 @@
 import type { ProfileName } from "../audit";
 import { ask, num } from "../service-client";
 import { notApplicableReason } from "./applicability";
-import { baseline, notApplicable, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type ProfileContext } from "./profile";
+import { baseline, notApplicable, serviceAddress, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type ProfileContext } from "./profile";
 
 export const tcpBesideListener = (ctx: ProfileContext) => besideListener(ctx, "tcp-beside-listener", false);
 export const tcpReuseportSameUid = (ctx: ProfileContext) => besideListener(ctx, "tcp-reuseport-same-uid", true);
@@ -33,9 +33,9 @@ async function besideListener(ctx: ProfileContext, name: ProfileName, sameUid: b
   const attacker = await placeAttacker(lab, uid);
   try {
     const s = attacker.session;
-    const address = lab.service.address;
-    const where = `${address}:${audit.port.port}`;
-    await setup(attacker, ["socket", "a", "tcp", "4"]);
+    const address = serviceAddress(ctx);
+    const where = ctx.family === "v6" ? `[${address}]:${audit.port.port}` : `${address}:${audit.port.port}`;
+    await setup(attacker, ["socket", "a", "tcp", ctx.family === "v6" ? "6" : "4"]);
     await setup(attacker, ["setsockopt", "a", "reuseaddr", "1"]);
     await setup(attacker, ["setsockopt", "a", "reuseport", "1"]);
     const who = `attacker (uid ${uid}, SO_REUSEADDR+SO_REUSEPORT, no capability)`;

@@ -18,7 +18,7 @@
  * must succeed, or the verdict is inconclusive.
  */
 import { ask, num } from "../service-client";
-import { baseline, notApplicable, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type Profile, type ProfileContext } from "./profile";
+import { baseline, boundAddress, notApplicable, serviceAddress, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type Profile, type ProfileContext } from "./profile";
 import { notApplicableReason } from "./applicability";
 import type { ProfileName } from "../audit";
 
@@ -41,14 +41,14 @@ function udpAttack(a: UdpAttack): Profile {
     const { audit, lab } = ctx;
     const na = notApplicableReason(a.name, audit);
     if (na) return notApplicable(na);
-    const address = a.address === "specific" ? lab.service.address : (ctx.boundAddresses.find((x) => !x.includes(":")) ?? lab.service.address);
+    const address = a.address === "specific" ? serviceAddress(ctx) : boundAddress(ctx);
     const uid = a.sameUid ? lab.service.uid : otherUid(lab.service.uid);
     await baseline(ctx);
     const attacker = await placeAttacker(lab, uid);
     try {
-      await setup(attacker, ["socket", "a", "udp", "4"]);
+      await setup(attacker, ["socket", "a", "udp", ctx.family === "v6" ? "6" : "4"]);
       await setup(attacker, ["setsockopt", "a", a.option, "1"]);
-      const where = `${address}:${audit.port.port}`;
+      const where = address.includes(":") ? `[${address}]:${audit.port.port}` : `${address}:${audit.port.port}`;
       const who = `attacker (uid ${uid}, ${a.option === "reuseaddr" ? "SO_REUSEADDR" : "SO_REUSEPORT"}, no capability)`;
       const bind = await attacker.session.call(["bind", "a", address, String(audit.port.port)]);
       if (bind.ret !== 0) {
@@ -56,7 +56,7 @@ function udpAttack(a: UdpAttack): Profile {
         if (typeof bind.error === "string" || !REFUSED.includes(why)) return { verdict: "inconclusive", basis: "setup", evidence: `${who} not placed: bind ${where} = ${why}, not a refusal for the port's sake`, counts: { attackerBound: 0 } };
         return { verdict: "resisted", basis: "kernel", evidence: `the kernel refused ${who}: bind ${where} = ${refusal(why, ctx, uid)}`, counts: { attackerBound: 0 } };
       }
-      const asked = await ask(lab.client, audit, lab.service.address, ctx.requests, 1500);
+      const asked = await ask(lab.client, audit, serviceAddress(ctx), ctx.requests, 1500);
       const got = await attacker.session.call(["recv", "a", "0", "0"]);
       const stolen = num(got.received);
       const evidence = `the kernel let ${who} bind ${where} beside the service; traffic: the attacker took ${stolen} of ${asked.sent} flows, the service answered ${asked.answered}`;
