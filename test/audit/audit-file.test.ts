@@ -140,3 +140,24 @@ test.serial("reuselab audit --image: --protocol must fit the port, udp needs --p
   t.is(p.code, 2);
   t.regex(p.err, /--protocol udp needs --payload/);
 });
+
+test("ports: one audit per port, each with its protocol; profiles that cannot run on a port are left out there", (t) => {
+  const two = GOOD.replace("protocol: dns\nport: 5353/udp", "ports: [5353/udp dns, 8080/tcp http]")
+    .replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [udp-specific-reuseaddr, tcp-beside-listener, restart]")
+    .replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [udp-specific-reuseaddr, tcp-beside-listener]");
+  const { audits, problems: p } = readAudit("a.yaml", two);
+  t.deepEqual(p, []);
+  t.deepEqual(audits?.map((a) => [a.name, `${a.port.port}/${a.port.transport}`, a.protocol, a.profiles.join(","), a.mustResist.join(",")]), [
+    ["dns 5353/udp", "5353/udp", "dns", "udp-specific-reuseaddr,restart", "udp-specific-reuseaddr"],
+    ["dns 8080/tcp", "8080/tcp", "http", "tcp-beside-listener,restart", "tcp-beside-listener"],
+  ]);
+  // 'protocol:' is the default for entries without one.
+  t.deepEqual(readAudit("a.yaml", GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5354/udp]")).audits?.map((a) => a.protocol), ["dns", "dns"]);
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 8080/tcp]")), ["a.yaml:7: protocol dns is spoken over udp; the port is 8080/tcp"]);
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5353/udp dns]")), ["a.yaml:7: port 5353/udp is listed twice"]);
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "port: 5353/udp\nports: [53/udp]")), ["a.yaml:8: both 'port' and 'ports'"]);
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp dsn]")), ["a.yaml:7: unknown protocol 'dsn'"]);
+  // A must-resist profile that runs on no port at all is still refused.
+  const none = GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5354/udp]").replace("restart]", "tcp-beside-listener]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [tcp-beside-listener]");
+  t.regex(problems(none)[0]!, /^a\.yaml:9: must-resist names 'tcp-beside-listener', which cannot run here: /);
+});

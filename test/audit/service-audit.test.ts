@@ -4,7 +4,9 @@
 // attacker. Nothing labelled with the run's session is left afterwards.
 import test from "ava";
 import Docker from "dockerode";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadAudits } from "../../lab/audit/audit-file";
 import { runAudits } from "../../lab/audit/run-audit";
 import { newSession, RUN_LABEL } from "../../lab/backend/docker/labels";
@@ -89,4 +91,45 @@ test("an NTP server (chrony) and a raw-UDP service (memcached -U) get verdicts: 
   // memcached -U: SO_REUSEADDR, no SO_REUSEPORT; IPv4 only (-l 0.0.0.0).
   t.deepEqual(memcached!.profiles.map((p) => `${p.family} ${p.verdict}`), ["v4 vulnerable", "v4 resisted", "v4 resisted"], memcached!.profiles.map((p) => p.evidence).join("\n"));
   t.deepEqual([chrony!.gateFailures, memcached!.gateFailures], [[], []]);
+});
+
+test("a two-port audit: one Python service on 5300/udp and 8080/tcp, each port attacked with its own profiles and verdicts", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-audit-"));
+  const file = join(dir, "two-ports.yaml");
+  writeFileSync(file, `schemaVersion: 1
+name: two-ports
+image: { packages: [chrony, dnsmasq, memcached, nginx, python3-minimal, unbound] }
+user: "65534:65534"
+command:
+  - python3
+  - -c
+  - |
+    import socketserver, threading
+    class Pong(socketserver.BaseRequestHandler):
+        def handle(self):
+            data, sock = self.request
+            sock.sendto(b"PONG " + data, self.client_address)
+    class Http(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.rfile.readline()
+            self.wfile.write(b"HTTP/1.0 200 OK\\r\\n\\r\\nok\\n")
+    socketserver.TCPServer.allow_reuse_address = True
+    threading.Thread(target=socketserver.TCPServer(("0.0.0.0", 8080), Http).serve_forever, daemon=True).start()
+    socketserver.UDPServer(("0.0.0.0", 5300), Pong).serve_forever()
+ports: [5300/udp udp, 8080/tcp http]
+payload: "ping"
+expect: "PONG ping"
+profiles: [udp-specific-reuseaddr, tcp-beside-listener]
+must-resist: [udp-specific-reuseaddr, tcp-beside-listener]
+`);
+  const audits = loadAudits([file]);
+  t.deepEqual(audits.map((a) => a.name), ["two-ports 5300/udp", "two-ports 8080/tcp"]);
+  const session = newSession();
+  const [udp, tcp] = await runAudits(audits, { session, requests: 16 });
+  t.is(await leftovers(session), 0);
+  // UDPServer's defaults: no SO_REUSEADDR, so the kernel refuses the other uid's bind.
+  t.deepEqual(udp!.profiles.map((p) => [p.profile, p.family, p.verdict]), [["udp-specific-reuseaddr", "v4", "resisted"]], udp!.profiles.map((p) => p.evidence).join("\n"));
+  // A TCP listener with SO_REUSEADDR alone: no other listener may bind beside it.
+  t.deepEqual(tcp!.profiles.map((p) => [p.profile, p.family, p.verdict]), [["tcp-beside-listener", "v4", "resisted"]], tcp!.profiles.map((p) => p.evidence).join("\n"));
+  t.deepEqual([udp!.port, tcp!.port], ["5300/udp", "8080/tcp"]);
 });
