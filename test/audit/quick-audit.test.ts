@@ -1,7 +1,7 @@
 // audit --image at parity with audit files: the command as words given one by one (--arg) or as a JSON
 // array, tmpfs mounts, capabilities, the production host's sysctls, the protocol and its payload.
 import test from "ava";
-import { quickAudit, type AuditOptions } from "../../lab/cli/commands/audit";
+import { quickAudit, quickAudits, type AuditOptions } from "../../lab/cli/commands/audit";
 
 const base: AuditOptions = { image: "svc:1", port: "53/udp", user: "65534:65534", arg: [], tmpfs: [], cap: [], sysctl: [], requests: 64, repeat: 1 };
 
@@ -26,4 +26,14 @@ test("bad --image options are refused with the option named", (t) => {
   t.throws(() => quickAudit({ ...base, cap: ["net_admin"] }, []), { message: /--cap net_admin/ });
   t.throws(() => quickAudit({ ...base, tmpfs: ["run"] }, []), { message: /--tmpfs run: an absolute path/ });
   t.throws(() => quickAudit({ ...base, sysctl: ["net.core.rmem_max=1"] }, []), { message: /--sysctl net.core.rmem_max=1: NAME=NUMBER/ });
+});
+
+test("several --port: one audit per port, each with its default protocol and the profiles that fit it", (t) => {
+  const audits = quickAudits({ ...base, port: ["5353/udp", "8080/tcp"], mustResist: ["udp-specific-reuseaddr", "tcp-beside-listener"] }, []);
+  t.deepEqual(audits.map((a) => [a.name, a.protocol, a.profiles.filter((p) => p !== "restart").every((p) => p.startsWith(a.port.transport)), a.mustResist.join(",")]), [
+    ["svc:1 5353/udp", "dns", true, "udp-specific-reuseaddr"],
+    ["svc:1 8080/tcp", "http", true, "tcp-beside-listener"],
+  ]);
+  t.throws(() => quickAudits({ ...base, port: ["5353/udp", "5354/udp"], mustResist: ["tcp-beside-listener"] }, []), { message: /--must-resist tcp-beside-listener: runs on none of the ports/ });
+  t.deepEqual(quickAudits({ ...base, port: ["53/udp"] }, []).map((a) => a.name), ["svc:1"]);
 });

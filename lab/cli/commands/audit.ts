@@ -30,7 +30,7 @@ const DEFAULT_AUDITS = resolve(__dirname, "../../../audits");
 
 export interface AuditOptions {
   image?: string;
-  port?: string;
+  port?: string | string[];
   command?: string;
   arg: string[];
   tmpfs: string[];
@@ -64,7 +64,7 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .description("runs audit files (default: audits/*.yaml), or a quick audit of a local image (--image, --port); exit 1 when a must-resist profile is vulnerable or inconclusive")
     .argument("[files...]", "audit files or folders of them")
     .option("--image <image>", "quick audit: a local image (nothing is pulled)")
-    .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp")
+    .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp (repeatable: each port is audited on its own, with the profiles that fit it)", collect, [])
     .option("--command <words|json>", "quick audit: the service's command, split on spaces, or a JSON array of words (default: the image's)")
     .option("--arg <word>", "quick audit: one word of the service's command, as is (repeat it: --arg sh --arg -c --arg 'exec x'); instead of --command", collect, [])
     .option("--tmpfs <path>", "quick audit: a writable tmpfs on the read-only root (repeatable; default /tmp)", collect, [])
@@ -81,7 +81,7 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]}; with --repeat, the last repetition's)")
     .option("--html <file>", "also write the verdicts as one self-contained HTML page")
     .action(async (files: string[], o: AuditOptions) => {
-      const audits = o.image ? [quickAudit(o, files)] : loadAudits(auditFiles(files));
+      const audits = o.image ? quickAudits(o, files) : loadAudits(auditFiles(files));
       ensureMachine("all");
       ensureMachine("audit");
       using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
@@ -123,17 +123,34 @@ function auditFiles(args: readonly string[]): string[] {
   });
 }
 
-/** The audit --image and its options describe (exported for its tests). */
+/** The audits --image and its options describe: one per --port; with several, each port's profiles are those that fit it. */
+export function quickAudits(o: AuditOptions, files: readonly string[]): Audit[] {
+  const ports = typeof o.port === "string" ? [o.port] : (o.port ?? []);
+  if (ports.length <= 1) return [quickAudit({ ...o, port: ports[0] }, files)];
+  const audits = ports.map((port) => {
+    const one = quickAudit({ ...o, port, profiles: undefined, mustResist: undefined }, files);
+    const profiles = o.profiles ? o.profiles.filter((p) => !notApplicableReason(p, one)) : one.profiles;
+    const mustResist = (o.mustResist ?? []).filter((p) => profiles.includes(p));
+    return { ...one, name: `${one.name} ${port}`, profiles, mustResist };
+  });
+  // A must-resist profile that runs on no port would pass the gate without any attack.
+  const nowhere = (o.mustResist ?? []).filter((p) => !audits.some((a) => a.mustResist.includes(p)));
+  if (nowhere.length) throw new LabError("REUSELAB_BAD_ARGS", `--must-resist ${nowhere.join(", ")}: runs on none of the ports (${ports.join(", ")}) among the profiles run; drop it from --must-resist`);
+  return audits;
+}
+
+/** The audit --image and its options describe for one port (exported for its tests). */
 export function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   const bad = (m: string) => new LabError("REUSELAB_BAD_ARGS", m);
   if (files.length) throw bad("--image audits one image: give either audit files or --image, not both");
-  const port = o.port ? parsePort(o.port) : undefined;
-  if (!port) throw bad(`--image needs --port PORT/udp or PORT/tcp${o.port ? `, not '${o.port}'` : ""}`);
+  const portText = Array.isArray(o.port) ? o.port[0] : o.port;
+  const port = portText ? parsePort(portText) : undefined;
+  if (!port) throw bad(`--image needs --port PORT/udp or PORT/tcp${portText ? `, not '${portText}'` : ""}`);
   const userProblem = badUser(o.user);
   if (userProblem) throw bad(`--user: ${userProblem}`);
   const protocol = (o.protocol ?? (port.transport === "udp" ? "dns" : "http")) as ServiceProtocol;
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw bad(`--protocol ${protocol}: one of ${PROTOCOLS.join(", ")}`);
-  if ((protocol === "http") !== (port.transport === "tcp")) throw bad(`--protocol ${protocol} is not spoken over ${port.transport} (--port ${o.port})`);
+  if ((protocol === "http") !== (port.transport === "tcp")) throw bad(`--protocol ${protocol} is not spoken over ${port.transport} (--port ${portText})`);
   const payload = o.payload === undefined ? undefined : payloadHex(o.payload);
   const expect = o.expect === undefined ? undefined : payloadHex(o.expect);
   if ((o.payload !== undefined && !payload) || (o.expect !== undefined && !expect)) throw bad("--payload/--expect: text, or 'hex:' and pairs of hex digits, 1 to 256 bytes");
