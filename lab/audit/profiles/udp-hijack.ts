@@ -59,7 +59,9 @@ function udpAttack(a: UdpAttack): Profile {
       const asked = await ask(lab.client, audit, serviceAddress(ctx), ctx.requests, 1500);
       const got = await attacker.session.call(["recv", "a", "0", "0"]);
       const stolen = num(got.received);
-      const evidence = `the kernel let ${who} bind ${where} beside the service; traffic: the attacker took ${stolen} of ${asked.sent} flows, the service answered ${asked.answered}`;
+      // Bound but given nothing: e.g. an IPv6 socket that is not v6only cannot join a v6only socket's reuseport group, and the older socket wins the lookup. It still holds the port, and takes the traffic once the service's socket closes (a restart).
+      const idle = stolen === 0 ? "; it took none this time, yet holds the port beside the service and takes its traffic when the service's socket closes (a restart)" : "";
+      const evidence = `the kernel let ${who} bind ${where} beside the service; traffic: the attacker took ${stolen} of ${asked.sent} flows, the service answered ${asked.answered}${idle}`;
       return { verdict: "vulnerable", basis: "kernel", evidence, counts: { attackerBound: 1, flows: asked.sent, sent: asked.sent, answered: asked.answered, stolen }, fix: a.fix };
     } finally {
       await attacker.remove();
