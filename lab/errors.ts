@@ -12,7 +12,8 @@ export type LabErrorCode =
   | "REUSELAB_NO_COMPOSE" // docker-compose (or the compose binary named) does not run: exit 2
   | "REUSELAB_DEMO_FAILED" // the hijack demo's services did not tell their story (a bind failed, no client log)
   | "REUSELAB_INTERRUPTED" // SIGINT/SIGTERM, or the caller's AbortSignal: exit 130
-  | "REUSELAB_ENGINE_HUNG"; // the Docker engine let a call run past its bound (REUSELAB_ENGINE_TIMEOUT_MS): exit 2
+  | "REUSELAB_ENGINE_HUNG" // the Docker engine let a call run past its bound (REUSELAB_ENGINE_TIMEOUT_MS): exit 2
+  | "REUSELAB_SERVICE_START"; // an audited service's container would not start (its command, its user): exit 2
 
 export class LabError extends Error {
   constructor(

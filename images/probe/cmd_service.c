@@ -2,7 +2,10 @@
  * httploop ask an HTTP server. Each counts what really answered, so an attacker that took the
  * service's traffic shows as questions without answers.
  *
- *   dnsq ADDRESS PORT N TIMEOUT_MS        N DNS queries (type A, distinct ids) from one UDP socket
+ *   dnsq ADDRESS PORT N TIMEOUT_MS [FLOWS]
+ *                                         N DNS queries (type A, distinct ids), dealt in turn to FLOWS
+ *                                         UDP sockets (default 1), each its own source port: its own
+ *                                         flow, hashed on its own in a SO_REUSEPORT group
  *   httpget ADDRESS PORT N TIMEOUT_MS     N HTTP/1.0 GET / requests, one connection each
  *   httploop ADDRESS PORT DURATION_MS TIMEOUT_MS
  *                                         GET / again and again for DURATION_MS (restart, reload) */
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #define QUERIES_MAX 1000
+#define FLOWS_MAX 256
 #define TIMEOUT_MAX 600000
 #define STATUSES_MAX 8
 #define LOOP_TRIES_MAX 100000
@@ -65,26 +69,54 @@ static void address_text(const struct sockaddr_storage *ss, char *out, size_t si
 	snprintf(out, size, "%s %u", host, port);
 }
 
-/* All N queries go out first, then answers are taken until every id has one or the time is up: a
- * query the attacker took is simply never answered. "answered" counts distinct ids answered; "from"
+static const char *const RCODES[16] = {
+	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
+	"NXRRSET", "NOTAUTH", "NOTZONE", "RCODE11", "RCODE12", "RCODE13", "RCODE14", "RCODE15",
+};
+
+struct dns_flows {
+	int fd[FLOWS_MAX];
+	long n;
+};
+
+static void flows_close(struct dns_flows *f)
+{
+	for (long i = 0; i < f->n; i++)
+		close(f->fd[i]);
+	f->n = 0;
+}
+
+/* All N queries go out first, query k from flow k % FLOWS, then answers are taken until every id has
+ * one or the time is up: a query the attacker took is simply never answered. "answered" counts
+ * distinct ids answered, "rcodes" those answers by RCODE (REFUSED is an answer, not a service); "from"
  * is the source of the first answer. */
 static void cmd_dnsq(const struct args *a, struct reply *r)
 {
 	int family = family_of(a->argv[1]);
 	struct sockaddr_storage to;
 	socklen_t len;
-	long n, timeout;
+	long n, timeout, nflows = 1;
 	if (parse_sockaddr(family, a->argv[1], a->argv[2], &to, &len))
 		FAIL(r, "bad address or port '%s %s'", a->argv[1], a->argv[2]);
 	if (parse_long(a->argv[3], 1, QUERIES_MAX, &n))
 		FAIL(r, "bad count '%s' (1 to %d)", a->argv[3], QUERIES_MAX);
 	if (parse_long(a->argv[4], 0, TIMEOUT_MAX, &timeout))
 		FAIL(r, "bad timeout '%s' (milliseconds)", a->argv[4]);
+	if (a->argc > 5 && parse_long(a->argv[5], 1, FLOWS_MAX, &nflows))
+		FAIL(r, "bad flow count '%s' (1 to %d)", a->argv[5], FLOWS_MAX);
+	if (nflows > n)
+		nflows = n;
 
-	int fd = socket(family, SOCK_DGRAM, 0);
-	if (fd < 0) {
-		reply_result(r, -1, errno);
-		return;
+	static struct dns_flows flows;
+	int err = 0;
+	for (flows.n = 0; flows.n < nflows; flows.n++) {
+		flows.fd[flows.n] = socket(family, SOCK_DGRAM, 0);
+		if (flows.fd[flows.n] < 0) {
+			err = errno;
+			flows_close(&flows);
+			reply_result(r, -1, err);
+			return;
+		}
 	}
 	static unsigned short next_id;
 	if (!next_id)
@@ -94,12 +126,11 @@ static void cmd_dnsq(const struct args *a, struct reply *r)
 	static unsigned char seen[QUERIES_MAX];
 	memset(seen, 0, sizeof(seen));
 
-	long sent = 0, answered = 0, noerror = 0, stray = 0;
-	int err = 0;
+	long sent = 0, answered = 0, stray = 0, rcodes[16] = { 0 };
 	unsigned char buf[512];
 	for (; sent < n; sent++) {
 		size_t qlen = dns_query(buf, (unsigned short)(first + sent));
-		if (sendto(fd, buf, qlen, 0, (struct sockaddr *)&to, len) < 0) {
+		if (sendto(flows.fd[sent % nflows], buf, qlen, 0, (struct sockaddr *)&to, len) < 0) {
 			err = errno;
 			break;
 		}
@@ -107,42 +138,50 @@ static void cmd_dnsq(const struct args *a, struct reply *r)
 	char from[INET6_ADDRSTRLEN + 8] = "";
 	long deadline = now_ms() + timeout;
 	while (!err && answered < sent) {
-		struct sockaddr_storage src;
-		socklen_t slen = sizeof(src);
-		ssize_t got = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&src, &slen);
-		if (got >= 12) {
-			unsigned short id = (unsigned short)(buf[0] << 8 | buf[1]);
+		int progress = 0;
+		for (long i = 0; i < nflows && !err; i++) {
+			struct sockaddr_storage src;
+			socklen_t slen = sizeof(src);
+			ssize_t got = recvfrom(flows.fd[i], buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&src, &slen);
+			if (got < 0) {
+				if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
+					err = errno;
+				continue;
+			}
+			progress = 1;
+			unsigned short id = got >= 12 ? (unsigned short)(buf[0] << 8 | buf[1]) : 0;
 			unsigned short k = (unsigned short)(id - first);
-			if ((buf[2] & 0x80) && k < sent && !seen[k]) { /* QR set: an answer to one of ours */
+			if (got >= 12 && (buf[2] & 0x80) && k < sent && !seen[k]) { /* QR set: an answer to one of ours */
 				seen[k] = 1;
 				answered++;
-				noerror += (buf[3] & 0x0f) == 0;
+				rcodes[buf[3] & 0x0f]++;
 				if (!from[0])
 					address_text(&src, from, sizeof(from));
 			} else {
 				stray++;
 			}
+		}
+		if (progress || err)
 			continue;
-		}
-		if (got >= 0) {
-			stray++;
-			continue;
-		}
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED) {
-			err = errno;
-			break;
-		}
 		long left = deadline - now_ms();
 		if (left <= 0)
 			break;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		poll(&p, 1, (int)left);
+		struct pollfd p[FLOWS_MAX];
+		for (long i = 0; i < nflows; i++)
+			p[i] = (struct pollfd){ .fd = flows.fd[i], .events = POLLIN };
+		poll(p, (nfds_t)nflows, (int)left);
 	}
-	close(fd);
+	flows_close(&flows);
 	reply_result(r, err ? -1 : answered, err);
 	reply_int(r, "sent", sent);
+	reply_int(r, "flows", nflows);
 	reply_int(r, "answered", answered);
-	reply_int(r, "noerror", noerror);
+	reply_int(r, "noerror", rcodes[0]);
+	reply_open(r, "rcodes");
+	for (int i = 0; i < 16; i++)
+		if (rcodes[i])
+			reply_int(r, RCODES[i], rcodes[i]);
+	reply_close(r);
 	reply_int(r, "stray", stray);
 	if (from[0])
 		reply_str(r, "from", from);
@@ -332,7 +371,7 @@ static void cmd_httploop(const struct args *a, struct reply *r)
 }
 
 const struct command service_commands[] = {
-	{ "dnsq", 4, 4, "dnsq ADDRESS PORT N TIMEOUT_MS", cmd_dnsq },
+	{ "dnsq", 4, 5, "dnsq ADDRESS PORT N TIMEOUT_MS [FLOWS]", cmd_dnsq },
 	{ "httpget", 4, 4, "httpget ADDRESS PORT N TIMEOUT_MS", cmd_httpget },
 	{ "httploop", 4, 4, "httploop ADDRESS PORT DURATION_MS TIMEOUT_MS", cmd_httploop },
 	{ NULL, 0, 0, NULL, NULL },

@@ -15,7 +15,10 @@ import type { ProbeSession } from "../probe/probe-session";
 import type { Audit } from "./audit";
 import { ServiceContainer } from "./service-container";
 
-/** The service's host number on its /24: clients find it there again after a restart. */
+/** Docker turns IPv6 off in the namespaces it makes unless told: the service's [::] sockets are attacked over IPv6 too. */
+const IPV6_ON = { "net.ipv6.conf.all.disable_ipv6": "0", "net.ipv6.conf.default.disable_ipv6": "0", "net.ipv6.conf.lo.disable_ipv6": "0" };
+
+/** The service's host number on its /24 (and /64): clients find it there again after a restart. */
 const SERVICE_HOST = 10;
 
 export interface Probe {
@@ -35,6 +38,8 @@ export class AuditLab implements AsyncDisposable {
     private readonly session: string,
     private readonly audit: Audit,
     private readonly probeImage: string,
+    /** The modelled host's sysctls, set in the service's network namespace (lab/audit/host-model.ts). */
+    readonly hostSysctls: Readonly<Record<string, string>> = {},
   ) {}
 
   labels(): Record<string, string> {
@@ -55,18 +60,23 @@ export class AuditLab implements AsyncDisposable {
     const name = `${this.session}-audit-${this.audit.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}`.slice(0, 50) + `-${this.id}`;
     this.network = await createLabNetwork(this.docker, name, this.labels());
     const address = this.network.subnet.replace(/\.0\/24$/, `.${SERVICE_HOST}`);
-    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, address, this.labels());
+    const address6 = this.network.subnet6.replace(/::\/64$/, `::${SERVICE_HOST}`);
+    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, { v4: address, v6: address6 }, this.labels(), { ...IPV6_ON, ...this.hostSysctls });
     this.clientProbe = await this.probe("client", 1001, this.network.name);
     return this;
   }
 
-  /** An attacker process with uid in the service's network namespace: it shares its addresses and ports. */
+  /**
+   * An attacker process with uid in the service's network namespace: it shares its addresses and
+   * ports, and the namespace's sysctls. It has no capability at all (the probe's container drops them).
+   */
   attacker(uid: number): Promise<Probe> {
     return this.probe(`attacker (uid ${uid})`, uid, `container:${this.service.id}`);
   }
 
   private async probe(label: string, uid: number, networkMode: string): Promise<Probe> {
     const c = new ProbeContainer(this.docker, this.probeImage, this.labels(), `${this.audit.name} ${label}`).withUser(String(uid)).withNetworkMode(networkMode);
+    if (!networkMode.startsWith("container:")) c.withSysctls(IPV6_ON); // a joined namespace has the service's
     const started: StartedTestContainer = await c.start();
     const session = c.session!;
     const hello = await session.call(["hello"]);

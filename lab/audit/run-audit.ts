@@ -10,15 +10,18 @@ import { connectEngine } from "../backend/docker/engine";
 import { newSession, RUN_LABEL } from "../backend/docker/labels";
 import { ensureProbeImage } from "../backend/docker/probe-image";
 import { LabError } from "../errors";
-import { PROFILES, type Audit, type AuditResult, type ProfileVerdict } from "./audit";
+import { PROFILES, type Audit, type AuditResult, type ProfileName, type ProfileVerdict } from "./audit";
 import { AuditLab } from "./audit-lab";
 import { PROFILE_RUNNERS } from "./profiles";
-import { waitUntilAnswers } from "./service-client";
+import type { Finding } from "./profiles/profile";
+import { describeModel, hostModel } from "./host-model";
+import { Inconclusive } from "./profiles/profile";
+import { waitUntilReady } from "./service-client";
 import { ensureServiceImage } from "./service-image";
-import { boundAddresses, serviceSockets } from "./service-sockets";
+import { boundAddresses, servedFamilies, serviceSockets } from "./service-sockets";
 
 export interface AuditOptions {
-  /** Questions the client asks in each attack. */
+  /** Flows (distinct source ports, one question each) the client sends in each baseline and attack. */
   requests?: number;
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -62,29 +65,68 @@ async function serviceImage(docker: Docker, audit: Audit, o: AuditOptions): Prom
 
 async function runAudit(docker: Docker, audit: Audit, probeImage: string, session: string, o: AuditOptions): Promise<AuditResult> {
   const image = await serviceImage(docker, audit, o);
-  await using lab = new AuditLab(docker, session, audit, probeImage);
+  const host = hostModel(audit.hostSysctls);
+  o.log?.(`${audit.name}: modelled host: ${describeModel(host)}`);
+  await using lab = new AuditLab(docker, session, audit, probeImage, Object.fromEntries(Object.entries(host).map(([k, v]) => [k, v.value])));
   await lab.start(image);
-  const readyMs = await waitUntilAnswers(lab.client, audit, lab.service);
-  o.log?.(`${audit.name}: answering on ${lab.service.address} ${audit.port.port}/${audit.port.transport} after ${readyMs} ms`);
-  const sockets = serviceSockets(await lab.service.pid(), audit.port);
-  const ctx = { audit, lab, sockets, boundAddresses: boundAddresses(sockets), requests: o.requests ?? 10 };
-  const verdicts: ProfileVerdict[] = [];
-  for (const profile of PROFILES.filter((p) => audit.profiles.includes(p))) {
-    checkAborted(o.signal);
-    const started = Date.now();
-    const finding = await PROFILE_RUNNERS[profile](ctx);
-    verdicts.push({ profile, ...finding, durationMs: Date.now() - started });
-    o.log?.(`${audit.name}: ${profile}: ${finding.verdict}`);
-  }
-  return {
+  const order = PROFILES.filter((p) => audit.profiles.includes(p));
+  const result = (sockets: string[], verdicts: ProfileVerdict[], notes: string[] = []): AuditResult => ({
     audit: audit.name,
     file: audit.file,
     image,
     port: `${audit.port.port}/${audit.port.transport}`,
+    host,
     sockets,
     profiles: verdicts,
-    gateFailures: verdicts.filter((v) => v.verdict === "vulnerable" && audit.mustResist.includes(v.profile)).map((v) => v.profile),
-  };
+    gateFailures: gateFailures(verdicts, audit.mustResist),
+    notes: [...serviceNotes(audit), ...notes],
+  });
+  const ready = await waitUntilReady(lab.client, audit, lab.service);
+  if (!ready.ready) {
+    // No baseline: no attack could show anything. Every profile says so; none reads as resisted.
+    o.log?.(`${audit.name}: not ready: ${ready.reason}`);
+    const pid = await lab.service.pid();
+    const verdicts = order.map((profile): ProfileVerdict => ({ profile, verdict: "inconclusive", basis: "setup", evidence: `no baseline: ${ready.reason}`, durationMs: 0 }));
+    return result(pid ? serviceSockets(pid, audit.port) : [], verdicts, [`the service's output:\n${ready.output || "(none)"}`]);
+  }
+  o.log?.(`${audit.name}: answering on ${lab.service.address} ${audit.port.port}/${audit.port.transport} after ${ready.ms} ms`);
+  const sockets = serviceSockets(await lab.service.pid(), audit.port);
+  const families = servedFamilies(sockets);
+  const base = { audit, lab, sockets, boundAddresses: boundAddresses(sockets), requests: o.requests ?? 64 };
+  const verdicts: ProfileVerdict[] = [];
+  for (const profile of order) {
+    // The attacks run in each family the service listens on; restart and reload once, over IPv4 where it is served.
+    const attack = profile.startsWith("udp-") || profile.startsWith("tcp-");
+    for (const family of attack ? families : [families[0] ?? "v4"]) {
+      checkAborted(o.signal);
+      const started = Date.now();
+      let finding: Finding;
+      try {
+        finding = await PROFILE_RUNNERS[profile]({ ...base, family });
+      } catch (e) {
+        checkAborted(o.signal);
+        if (e instanceof LabError && e.code === "REUSELAB_INTERRUPTED") throw e;
+        // Anything that stopped the attack half-way (a probe gone, a call unanswered) leaves it unproven.
+        finding = { verdict: "inconclusive", basis: "setup", evidence: e instanceof Inconclusive ? e.reason : `the attack did not complete: ${(e as Error).message}` };
+      }
+      verdicts.push({ profile, ...(attack ? { family } : {}), ...finding, durationMs: Date.now() - started });
+      o.log?.(`${audit.name}: ${profile}${attack ? ` ${family}` : ""}: ${finding.verdict}`);
+    }
+  }
+  return result(sockets, verdicts);
+}
+
+/** The CI gate: a must-resist profile fails it unless it was resisted (inconclusive and not applicable prove nothing). */
+export function gateFailures(verdicts: readonly ProfileVerdict[], mustResist: readonly ProfileName[]): ProfileName[] {
+  return [...new Set(verdicts.filter((v) => v.verdict !== "resisted" && mustResist.includes(v.profile)).map((v) => v.profile))];
+}
+
+/** What a reader of the verdicts should know about how the service was run. */
+function serviceNotes(audit: Audit): string[] {
+  const uid = audit.user.split(":")[0];
+  return uid === "0"
+    ? [`the service starts as root (user "${audit.user}"): its sockets are owned by uid 0 even after it drops privileges, so the same-uid profiles attack as root (without capabilities); give it a uid of its own if it can run without root`]
+    : [];
 }
 
 function checkAborted(signal?: AbortSignal): void {

@@ -1,45 +1,92 @@
 /**
  * The service's client: real questions in the service's own protocol, asked by the client probe
- * (dnsq for DNS, httpget for HTTP), and how many really got an answer.
+ * (dnsq for DNS, httpget for HTTP) from many flows (distinct source ports: a SO_REUSEPORT group hashes
+ * each on its own), and how many got a good answer. Answers are judged: a DNS answer is good with
+ * RCODE NOERROR or NXDOMAIN (REFUSED, SERVFAIL… are a service that does not serve), an HTTP one with a
+ * 2xx or 3xx status, an NTP one is a server's reply (mode 4) with a stratum of 1 to 15 (0 is a
+ * kiss-o'-death), a raw UDP one contains the bytes the audit file expects (udpq).
  */
 import { LabError } from "../errors";
 import type { ProbeReply } from "../probe/protocol";
 import type { Audit } from "./audit";
 import type { Probe } from "./audit-lab";
 import type { ServiceContainer } from "./service-container";
+import { serviceSockets } from "./service-sockets";
 
 export interface Asked {
   sent: number;
+  /** Questions that got any answer of the protocol's. */
   answered: number;
+  /** Answers judged good (see above). */
+  good: number;
+  /** The answers that were not good, by RCODE or HTTP status, and failures by reason: "REFUSED 64". */
+  bad: string;
   /** "queries" or "requests", for the evidence. */
   noun: string;
   reply: ProbeReply;
 }
 
+const GOOD_RCODES = ["NOERROR", "NXDOMAIN"];
+/** NTP's client packet (RFC 5905): LI 0, version 4, mode 3 (client), the rest zero. */
+const NTP_REQUEST = `23${"00".repeat(47)}`;
+
 export async function ask(client: Probe, audit: Audit, address: string, n: number, timeoutMs: number): Promise<Asked> {
   const port = String(audit.port.port);
   if (audit.protocol === "dns") {
-    const r = await client.session.call(["dnsq", address, port, String(n), String(timeoutMs)], timeoutMs + 10_000);
-    return { sent: num(r.sent), answered: num(r.answered), noun: "queries", reply: r };
+    const r = await client.session.call(["dnsq", address, port, String(n), String(timeoutMs), String(Math.min(n, 256))], timeoutMs + 10_000);
+    checkReply(r, "dnsq");
+    const rcodes = (r.rcodes ?? {}) as Record<string, number>;
+    const good = GOOD_RCODES.reduce((sum, k) => sum + (rcodes[k] ?? 0), 0);
+    const bad = Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)).map(([k, v]) => `${k} ${v}`);
+    return { sent: num(r.sent), answered: num(r.answered), good, bad: bad.join(", "), noun: "queries", reply: r };
+  }
+  if (audit.protocol === "ntp" || audit.protocol === "udp") {
+    const payload = audit.protocol === "ntp" ? NTP_REQUEST : audit.payload!;
+    const judge = audit.protocol === "ntp" ? "ntp" : (audit.expect ?? "any");
+    const r = await client.session.call(["udpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, judge], timeoutMs + 10_000);
+    checkReply(r, "udpq");
+    const answered = num(r.answered);
+    const good = num(r.good);
+    const bad = answered > good ? `${answered - good} ${audit.protocol === "ntp" ? "not a server's reply with stratum 1 to 15" : "without the expected bytes"}` : "";
+    return { sent: num(r.sent), answered, good, bad, noun: "requests", reply: r };
   }
   const r = await client.session.call(["httpget", address, port, String(n), String(timeoutMs)], n * timeoutMs + 10_000);
-  return { sent: num(r.tries), answered: num(r.ok), noun: "requests", reply: r };
+  checkReply(r, "httpget");
+  const status = (r.status ?? {}) as Record<string, number>;
+  const good = Object.entries(status).filter(([k]) => /^[23]\d\d$/.test(k)).reduce((sum, [, v]) => sum + v, 0);
+  const bad = Object.entries(status).filter(([k]) => !/^[23]\d\d$/.test(k)).map(([k, v]) => `status ${k} ${v}`);
+  return { sent: num(r.tries), answered: num(r.ok), good, bad: bad.join(", "), noun: "requests", reply: r };
 }
 
-/** Waits until the service answers one question; bounded, and it says why it gave up. */
-export async function waitUntilAnswers(client: Probe, audit: Audit, service: ServiceContainer, limitMs = 20_000): Promise<number> {
+function checkReply(r: ProbeReply, cmd: string): void {
+  if (typeof r.error === "string") throw new LabError("REUSELAB_PROBE_PROTOCOL", `the client's ${cmd} was refused: ${r.error}`);
+}
+
+export type Readiness = { ready: true; ms: number } | { ready: false; reason: string; output: string };
+
+/**
+ * Waits until the service's socket on its port exists in its namespace (the kernel's own signal that
+ * it is bound), then asks it once. Bounded: a service that never binds, exits, or binds and does not
+ * answer is reported as not ready, with why and the end of its output.
+ */
+export async function waitUntilReady(client: Probe, audit: Audit, service: ServiceContainer, limitMs = 20_000): Promise<Readiness> {
   const started = Date.now();
+  const where = `${service.address} ${audit.port.port}/${audit.port.transport}`;
   for (;;) {
-    if (!(await service.running())) {
-      throw new LabError("REUSELAB_DEMO_FAILED", `${audit.file}: the service '${audit.name}' exited before it answered; its output:\n${await service.logTail()}`);
-    }
-    const a = await ask(client, audit, service.address, 1, 300);
-    if (a.answered === 1) return Date.now() - started;
-    if (Date.now() - started > limitMs) {
-      throw new LabError("REUSELAB_TIMEOUT", `${audit.file}: the service '${audit.name}' did not answer a ${audit.protocol} ${a.noun.slice(0, -1)} on ${service.address} ${audit.port.port}/${audit.port.transport} within ${limitMs} ms; its output:\n${await service.logTail()}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+    if (!(await service.running())) return { ready: false, reason: `the service exited before it listened on ${where}`, output: await service.logTail() };
+    const pid = await service.pid();
+    if (pid && serviceSockets(pid, audit.port).some((l) => !l.startsWith("("))) break; // "(ss could not…)" is no socket
+    if (Date.now() - started > limitMs) return { ready: false, reason: `the service never bound ${where} (no such socket in its namespace after ${limitMs} ms)`, output: await service.logTail() };
+    await new Promise((r) => setTimeout(r, 100));
   }
+  // Bound: a service that answers does so now. Three tries, for one that binds before it serves.
+  let last: Asked | undefined;
+  for (let i = 0; i < 3; i++) {
+    last = await ask(client, audit, service.address, 1, 1000);
+    if (last.good === 1) return { ready: true, ms: Date.now() - started };
+  }
+  const what = last!.answered ? `answered with errors only (${last!.bad})` : `did not answer a ${audit.protocol} ${audit.protocol === "dns" ? "query" : "request"}`;
+  return { ready: false, reason: `the service listens on ${where} but ${what}`, output: await service.logTail() };
 }
 
 export function num(v: unknown): number {

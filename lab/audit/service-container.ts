@@ -17,10 +17,12 @@ export class ServiceContainer {
     readonly id: string,
     /** The service's IPv4 address on the lab network. */
     readonly address: string,
+    /** Its IPv6 address there. */
+    readonly address6: string,
     readonly uid: number,
   ) {}
 
-  static async start(docker: Docker, audit: Audit, image: string, network: string, address: string, labels: Record<string, string>): Promise<ServiceContainer> {
+  static async start(docker: Docker, audit: Audit, image: string, network: string, addresses: { v4: string; v6: string }, labels: Record<string, string>, sysctls: Readonly<Record<string, string>> = {}): Promise<ServiceContainer> {
     const container = await docker.createContainer({
       Image: image,
       Cmd: audit.command,
@@ -34,12 +36,19 @@ export class ServiceContainer {
         ReadonlyRootfs: true,
         Tmpfs: Object.fromEntries(audit.tmpfs.map((p) => [p, "rw,size=16m,mode=1777"])),
         PidsLimit: 64,
+        // The modelled host's, not Docker's (which sets ip_unprivileged_port_start=0): attackers join this namespace. IPv6 on.
+        Sysctls: { ...sysctls },
         Memory: 256 * 1024 * 1024,
       },
-      NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address } } } },
+      NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: addresses.v4, IPv6Address: addresses.v6 } } } },
     });
-    await container.start();
-    return new ServiceContainer(docker, container.id, address, Number(audit.user.split(":")[0]));
+    try {
+      await container.start();
+    } catch (e) {
+      await container.remove({ force: true }).catch(() => undefined);
+      throw new LabError("REUSELAB_SERVICE_START", `${where(audit, "command")}: the service '${audit.name}' could not be started with command [${audit.command.join(", ")}] as user ${audit.user}: ${engineMessage(e)}`);
+    }
+    return new ServiceContainer(docker, container.id, addresses.v4, addresses.v6, Number(audit.user.split(":")[0]));
   }
 
   private get container(): Docker.Container {
@@ -88,4 +97,17 @@ export class ServiceContainer {
   async remove(): Promise<void> {
     await this.container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/** "audits/x.yaml:7" for a key of an audit file, the option for a quick audit ("--image … --arg"). */
+function where(audit: Audit, key: string): string {
+  const line = audit.lines[key];
+  if (audit.file === "--image") return key === "command" ? "--arg/--command" : `--${key}`;
+  return line ? `${audit.file}:${line}` : audit.file;
+}
+
+/** The engine's reason without its HTTP wrapping ("(HTTP code 400) unexpected - … "). */
+function engineMessage(e: unknown): string {
+  const m = e as { json?: { message?: string }; message?: string };
+  return (m.json?.message ?? m.message ?? String(e)).replace(/^\(HTTP code \d+\)\s*\S+\s*-\s*/, "").trim();
 }

@@ -27,3 +27,20 @@ export function boundAddresses(lines: readonly string[]): string[] {
   }
   return [...new Set(out)];
 }
+
+/**
+ * The families a client can reach the service over, from its sockets: IPv4 through an IPv4 socket or
+ * an IPv6 one that is not v6only (v4-mapped), IPv6 through an IPv6 socket.
+ */
+export function servedFamilies(lines: readonly string[]): ("v4" | "v6")[] {
+  let v4 = false;
+  let v6 = false;
+  for (const l of lines) {
+    const local = l.split(" ")[3] ?? "";
+    if (local.startsWith("[")) {
+      v6 = true;
+      if (!/\bv6only:1\b/.test(l)) v4 = true;
+    } else if (/:\d+$/.test(local)) v4 = true;
+  }
+  return [...(v4 ? ["v4" as const] : []), ...(v6 ? ["v6" as const] : [])];
+}

@@ -19,19 +19,24 @@ test("--image with --must-resist: exit 1 when the profile is vulnerable, the ver
   const html = join(scratch(), "audit.html");
   const r = lab(["audit", "--image", image, "--port", "5353/udp", "--command", DNSMASQ, "--profiles", "udp-specific-reuseaddr,udp-reuseport-other-uid", "--must-resist", "udp-specific-reuseaddr", "--json", json, "--html", html]);
   t.is(r.code, 1, r.err);
-  t.regex(r.out, /udp-specific-reuseaddr\s+vulnerable \(must resist\)\s+client: \d+ of 10 queries answered/);
-  t.regex(r.out, /FAILED: udp-specific-reuseaddr must be resisted and was not/);
+  t.regex(r.out, /udp-specific-reuseaddr v4\s+vulnerable \(must resist\)\s+the kernel let attacker \(uid 1000, SO_REUSEADDR, no capability\) bind/);
+  t.regex(r.out, /FAILED: must-resist udp-specific-reuseaddr vulnerable/);
   const results = JSON.parse(readFileSync(json, "utf8")) as ResultsFile;
   t.is(results.schema, 1);
   const [audit] = results.audit!;
   t.deepEqual(audit!.gateFailures, ["udp-specific-reuseaddr"]);
-  t.deepEqual(audit!.profiles.map((p) => [p.profile, p.verdict]), [["udp-specific-reuseaddr", "vulnerable"], ["udp-reuseport-other-uid", "resisted"]]);
+  t.deepEqual(audit!.profiles.map((p) => [p.profile, p.family, p.verdict]), [
+    ["udp-specific-reuseaddr", "v4", "vulnerable"],
+    ["udp-specific-reuseaddr", "v6", "vulnerable"],
+    ["udp-reuseport-other-uid", "v4", "resisted"],
+    ["udp-reuseport-other-uid", "v6", "resisted"],
+  ]);
   const c = audit!.profiles[0]!.counts!;
-  t.is(c.answered! + c.stolen!, 10);
+  t.is(c.answered! + c.stolen!, 64);
   // The page: one row per profile with its verdict's colour, the gate's failure, the evidence.
   const page = readFileSync(html, "utf8");
-  t.is(page.match(/<tr class="profile">/g)?.length, 2);
-  t.regex(page, /<code>udp-specific-reuseaddr<\/code><\/td><td class="v-refuted">vulnerable<\/td><td><strong>must resist: FAILED<\/strong><\/td><td>client: \d+ of 10 queries answered/);
+  t.is(page.match(/<tr class="profile">/g)?.length, 4);
+  t.regex(page, /<code>udp-specific-reuseaddr<\/code><\/td><td class="v-refuted">vulnerable<\/td><td><strong>must resist: FAILED<\/strong><\/td><td>the kernel let attacker/);
   t.regex(page, /<code>udp-reuseport-other-uid<\/code><\/td><td class="v-confirmed">resisted<\/td>/);
   t.regex(page, /must-resist failed: [^<]*udp-specific-reuseaddr/);
 });

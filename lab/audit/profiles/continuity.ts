@@ -5,8 +5,9 @@
  */
 import type { Audit } from "../audit";
 import type { AuditLab } from "../audit-lab";
-import { num, waitUntilAnswers } from "../service-client";
-import type { Finding, ProfileContext } from "./profile";
+import { ask, num, waitUntilReady } from "../service-client";
+import { notApplicableReason } from "./applicability";
+import { baseline, Inconclusive, notApplicable, type Finding, type ProfileContext } from "./profile";
 
 const WINDOW_MS = 4000;
 /** The disruption comes after the client has been answered for a while. */
@@ -21,8 +22,8 @@ interface Tally {
 
 async function keepAsking(lab: AuditLab, audit: Audit): Promise<Tally> {
   const address = lab.service.address;
-  const port = String(audit.port.port);
   if (audit.protocol === "http") {
+    const port = String(audit.port.port);
     const r = await lab.client.session.call(["httploop", address, port, String(WINDOW_MS), "500"], WINDOW_MS + 15_000);
     return { tries: num(r.tries), failed: num(r.failed), errors: (r.errors ?? {}) as Record<string, number> };
   }
@@ -31,11 +32,11 @@ async function keepAsking(lab: AuditLab, audit: Audit): Promise<Tally> {
   const end = Date.now() + WINDOW_MS;
   while (Date.now() < end) {
     const next = Date.now() + PACE_MS;
-    const r = await lab.client.session.call(["dnsq", address, port, "1", "300"], 10_000);
+    const r = await ask(lab.client, audit, address, 1, 300);
     t.tries++;
-    if (num(r.answered) !== 1) {
+    if (r.good !== 1) {
       t.failed++;
-      const why = r.errno ?? "no answer";
+      const why = r.bad || (typeof r.reply.errno === "string" ? r.reply.errno : "no answer");
       t.errors[why] = (t.errors[why] ?? 0) + 1;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
@@ -50,13 +51,16 @@ function describe(t: Tally, audit: Audit, what: string): string {
 }
 
 async function during(ctx: ProfileContext, disrupt: () => Promise<void>): Promise<{ tally: Tally; downMs: number }> {
+  await baseline(ctx);
   const asking = keepAsking(ctx.lab, ctx.audit);
   await new Promise((r) => setTimeout(r, DISRUPT_AFTER_MS));
   const started = Date.now();
   await disrupt();
   const downMs = Date.now() - started;
   const tally = await asking;
-  await waitUntilAnswers(ctx.lab.client, ctx.audit, ctx.lab.service);
+  // The service must come back, or the next profiles would attack nothing.
+  const back = await waitUntilReady(ctx.lab.client, ctx.audit, ctx.lab.service);
+  if (!back.ready) throw new Inconclusive(`after the disruption: ${back.reason}; its output: ${back.output.slice(-300)}`);
   return { tally, downMs };
 }
 
@@ -66,23 +70,25 @@ export async function restart(ctx: ProfileContext): Promise<Finding> {
     await ctx.lab.service.startAgain();
   });
   const evidence = describe(tally, ctx.audit, "the service was killed (SIGKILL) and started again");
+  if (tally.failed === tally.tries) throw new Inconclusive(`${evidence}: not one answer, not even before the kill`);
   const counts = { tries: tally.tries, failed: tally.failed };
   return tally.failed > 0
-    ? { verdict: "vulnerable", evidence, counts, fix: "a restart leaves the port unbound: keep the socket open across it (systemd socket activation), or start the new process with SO_REUSEPORT before the old one exits" }
-    : { verdict: "resisted", evidence, counts };
+    ? { verdict: "vulnerable", basis: "traffic", evidence, counts, fix: "a restart leaves the port unbound: keep the socket open across it (systemd socket activation), or start the new process with SO_REUSEPORT before the old one exits" }
+    : { verdict: "resisted", basis: "traffic", evidence, counts };
 }
 
 export async function reload(ctx: ProfileContext): Promise<Finding> {
   const cmd = ctx.audit.reload;
-  if (!cmd) return { verdict: "not applicable", evidence: "the audit names no reload command" };
+  const na = notApplicableReason("reload", ctx.audit);
+  if (na || !cmd) return notApplicable(na ?? "no reload command");
   let exec = { code: 0, output: "" };
   const { tally } = await during(ctx, async () => {
     exec = await ctx.lab.service.exec(cmd);
   });
-  if (exec.code !== 0) return { verdict: "not applicable", evidence: `'${cmd.join(" ")}' exited with ${exec.code}: ${exec.output.slice(0, 300)}` };
+  if (exec.code !== 0) throw new Inconclusive(`the reload command '${cmd.join(" ")}' exited with ${exec.code}, so no reload was tested: ${exec.output.slice(0, 300)}`);
   const evidence = describe(tally, ctx.audit, `'${cmd.join(" ")}' reloaded the service`);
   const counts = { tries: tally.tries, failed: tally.failed };
   return tally.failed > 0
-    ? { verdict: "vulnerable", evidence, counts, fix: "a reload must keep the listening sockets open (nginx and dnsmasq do on SIGHUP); check what the reload command really does" }
-    : { verdict: "resisted", evidence, counts };
+    ? { verdict: "vulnerable", basis: "traffic", evidence, counts, fix: "a reload must keep the listening sockets open (nginx and dnsmasq do on SIGHUP); check what the reload command really does" }
+    : { verdict: "resisted", basis: "traffic", evidence, counts };
 }

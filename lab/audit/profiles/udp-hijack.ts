@@ -1,18 +1,29 @@
 /**
- * The UDP hijacks: an attacker in the service's network namespace binds the service's port too, and
- * the client's queries are counted where they land. Linux delivers a unicast datagram to the one
- * socket whose binding matches best (a specific address beats the wildcard) and, between equal
- * bindings, to the last bound; SO_REUSEPORT groups only share a port among sockets of one uid.
+ * The UDP hijacks: an attacker in the service's network namespace binds the service's port too.
+ * Linux delivers a unicast datagram to the one socket whose binding matches best (a specific address
+ * beats the wildcard) and, between equal bindings, to the last bound or, in a SO_REUSEPORT group, to
+ * the member the flow's hash picks; SO_REUSEPORT groups only take sockets of one uid.
  *
  *   udp-specific-reuseaddr      other uid, the service's own IP, SO_REUSEADDR (both sides need it)
  *   udp-same-address-reuseaddr  other uid, the very address the service bound, SO_REUSEADDR
  *   udp-reuseport-same-uid      the service's uid, its address, SO_REUSEPORT (a sibling process)
  *   udp-reuseport-other-uid     other uid, its address, SO_REUSEPORT
+ *
+ * What each proves, and how: the verdict is the kernel's answer to the attacker's bind. A bind it
+ * allows puts the attacker where the kernel routes the service's datagrams (more specific, last bound,
+ * or in its reuseport group): vulnerable, whatever share one round of traffic showed. A bind it
+ * refuses (EADDRINUSE, EACCES) is resisted. The traffic is evidence of the share: the client sends
+ * one query from each of many flows (distinct source ports), and the attacker's socket counts what it
+ * took. The service must answer every flow well before the attack (baseline) and every setup call
+ * must succeed, or the verdict is inconclusive.
  */
 import { ask, num } from "../service-client";
-import { notApplicable, otherUid, type Finding, type Profile, type ProfileContext } from "./profile";
+import { baseline, boundAddress, notApplicable, serviceAddress, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type Profile, type ProfileContext } from "./profile";
+import { notApplicableReason } from "./applicability";
+import type { ProfileName } from "../audit";
 
 interface UdpAttack {
+  name: ProfileName;
   option: "reuseaddr" | "reuseport";
   sameUid: boolean;
   /** The service's own IP on the lab network, or the address its socket is bound to. */
@@ -22,36 +33,43 @@ interface UdpAttack {
 
 const FIX_REUSEADDR = "drop SO_REUSEADDR on the service's UDP socket (nothing else can then bind its port), or run it in a network namespace of its own where no other user has processes";
 const FIX_SAME_UID = "run the service as a uid of its own: SO_REUSEPORT lets any process of the same uid share the port and take a share of its traffic";
+/** Errors by which the kernel refuses a bind for the port's sake: the attack was made and failed. */
+const REFUSED = ["EADDRINUSE", "EACCES"];
 
 function udpAttack(a: UdpAttack): Profile {
   return async (ctx: ProfileContext): Promise<Finding> => {
     const { audit, lab } = ctx;
-    if (audit.port.transport !== "udp") return notApplicable(`the audited port is ${audit.port.port}/${audit.port.transport}, not UDP`);
-    const address = a.address === "specific" ? lab.service.address : (ctx.boundAddresses.find((x) => !x.includes(":")) ?? lab.service.address);
+    const na = notApplicableReason(a.name, audit);
+    if (na) return notApplicable(na);
+    const address = a.address === "specific" ? serviceAddress(ctx) : boundAddress(ctx);
     const uid = a.sameUid ? lab.service.uid : otherUid(lab.service.uid);
-    const attacker = await lab.attacker(uid);
+    await baseline(ctx);
+    const attacker = await placeAttacker(lab, uid);
     try {
-      const s = attacker.session;
-      await s.call(["socket", "a", "udp", "4"]);
-      await s.call(["setsockopt", "a", a.option, "1"]);
-      const bind = await s.call(["bind", "a", address, String(audit.port.port)]);
-      const who = `attacker (uid ${uid}, ${a.option})`;
+      await setup(attacker, ["socket", "a", "udp", ctx.family === "v6" ? "6" : "4"]);
+      await setup(attacker, ["setsockopt", "a", a.option, "1"]);
+      const where = address.includes(":") ? `[${address}]:${audit.port.port}` : `${address}:${audit.port.port}`;
+      const who = `attacker (uid ${uid}, ${a.option === "reuseaddr" ? "SO_REUSEADDR" : "SO_REUSEPORT"}, no capability)`;
+      const bind = await attacker.session.call(["bind", "a", address, String(audit.port.port)]);
       if (bind.ret !== 0) {
-        return { verdict: "resisted", evidence: `${who}: bind ${address}:${audit.port.port} = ${bind.errno ?? bind.error ?? bind.ret}`, counts: { attackerBound: 0 } };
+        const why = outcome(bind);
+        if (typeof bind.error === "string" || !REFUSED.includes(why)) return { verdict: "inconclusive", basis: "setup", evidence: `${who} not placed: bind ${where} = ${why}, not a refusal for the port's sake`, counts: { attackerBound: 0 } };
+        return { verdict: "resisted", basis: "kernel", evidence: `the kernel refused ${who}: bind ${where} = ${refusal(why, ctx, uid)}`, counts: { attackerBound: 0 } };
       }
-      const asked = await ask(lab.client, audit, lab.service.address, ctx.requests, 1500);
-      const got = await s.call(["recv", "a", "0", "500", "200"]);
+      const asked = await ask(lab.client, audit, serviceAddress(ctx), ctx.requests, 1500);
+      const got = await attacker.session.call(["recv", "a", "0", "0"]);
       const stolen = num(got.received);
-      const evidence = `client: ${asked.answered} of ${asked.sent} ${asked.noun} answered; ${who} bound ${address}:${audit.port.port} and received ${stolen}`;
-      const counts = { attackerBound: 1, sent: asked.sent, answered: asked.answered, stolen };
-      return stolen > 0 ? { verdict: "vulnerable", evidence, counts, fix: a.fix } : { verdict: "resisted", evidence, counts };
+      // Bound but given nothing: e.g. an IPv6 socket that is not v6only cannot join a v6only socket's reuseport group, and the older socket wins the lookup. It still holds the port, and takes the traffic once the service's socket closes (a restart).
+      const idle = stolen === 0 ? "; it took none this time, yet holds the port beside the service and takes its traffic when the service's socket closes (a restart)" : "";
+      const evidence = `the kernel let ${who} bind ${where} beside the service; traffic: the attacker took ${stolen} of ${asked.sent} flows, the service answered ${asked.answered}${idle}`;
+      return { verdict: "vulnerable", basis: "kernel", evidence, counts: { attackerBound: 1, flows: asked.sent, sent: asked.sent, answered: asked.answered, stolen }, fix: a.fix };
     } finally {
       await attacker.remove();
     }
   };
 }
 
-export const udpSpecificReuseaddr = udpAttack({ option: "reuseaddr", sameUid: false, address: "specific", fix: FIX_REUSEADDR });
-export const udpSameAddressReuseaddr = udpAttack({ option: "reuseaddr", sameUid: false, address: "same", fix: FIX_REUSEADDR });
-export const udpReuseportSameUid = udpAttack({ option: "reuseport", sameUid: true, address: "same", fix: FIX_SAME_UID });
-export const udpReuseportOtherUid = udpAttack({ option: "reuseport", sameUid: false, address: "same", fix: FIX_REUSEADDR });
+export const udpSpecificReuseaddr = udpAttack({ name: "udp-specific-reuseaddr", option: "reuseaddr", sameUid: false, address: "specific", fix: FIX_REUSEADDR });
+export const udpSameAddressReuseaddr = udpAttack({ name: "udp-same-address-reuseaddr", option: "reuseaddr", sameUid: false, address: "same", fix: FIX_REUSEADDR });
+export const udpReuseportSameUid = udpAttack({ name: "udp-reuseport-same-uid", option: "reuseport", sameUid: true, address: "same", fix: FIX_SAME_UID });
+export const udpReuseportOtherUid = udpAttack({ name: "udp-reuseport-other-uid", option: "reuseport", sameUid: false, address: "same", fix: FIX_REUSEADDR });

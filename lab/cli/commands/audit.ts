@@ -2,16 +2,20 @@
  * reuselab audit: attacks real services in the lab and says whether another user of the host can take
  * their traffic, and whether a restart or reload drops connections (lab/audit). Audit files
  * (audits/*.yaml by default), or a quick audit of any local image with --image and --port.
- * Exit 0 when every must-resist profile was resisted, 1 when one was vulnerable (the CI gate),
+ * Exit 0 when every must-resist profile was resisted, 1 when one was vulnerable or inconclusive (the CI gate)
+ * or, with --repeat, when a verdict changed between repetitions,
  * 2 on bad input or environment, 130 on Ctrl-C.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { release } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { PROFILES, type Audit, type AuditResult, type ProfileName } from "../../audit/audit";
-import { loadAudits, parsePort } from "../../audit/audit-file";
+import { PROFILES, PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
+import { badUser, loadAudits, parsePort, payloadHex } from "../../audit/audit-file";
+import { MODELLED_SYSCTLS } from "../../audit/host-model";
+import { notApplicableReason } from "../../audit/profiles/applicability";
 import { formatAudits } from "../../audit/audit-report";
+import { formatStability, stability } from "../../audit/audit-stability";
 import { runAudits } from "../../audit/run-audit";
 import { ensureMachine } from "../../bootstrap/ensure";
 import { LabError } from "../../errors";
@@ -24,18 +28,27 @@ import { wholeNumber, type ExitSink } from "../options";
 
 const DEFAULT_AUDITS = resolve(__dirname, "../../../audits");
 
-interface AuditOptions {
+export interface AuditOptions {
   image?: string;
-  port?: string;
+  port?: string | string[];
   command?: string;
+  arg: string[];
+  tmpfs: string[];
+  cap: string[];
+  sysctl: string[];
   user: string;
   protocol?: string;
+  payload?: string;
+  expect?: string;
   profiles?: ProfileName[];
   mustResist?: ProfileName[];
   json?: string;
   html?: string;
   requests: number;
+  repeat: number;
 }
+
+const collect = (v: string, all: string[]) => [...all, v];
 
 const profileList = (flag: string) => (v: string) => {
   const names = v.split(",").map((s) => s.trim()).filter(Boolean);
@@ -48,29 +61,44 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
   parent
     .command("audit")
     .summary("attack real services in the lab: can another user steal their traffic, does a restart drop it")
-    .description("runs audit files (default: audits/*.yaml), or a quick audit of a local image (--image, --port); exit 1 when a must-resist profile is vulnerable")
+    .description("runs audit files (default: audits/*.yaml), or a quick audit of a local image (--image, --port); exit 1 when a must-resist profile is vulnerable or inconclusive")
     .argument("[files...]", "audit files or folders of them")
     .option("--image <image>", "quick audit: a local image (nothing is pulled)")
-    .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp")
-    .option("--command <words>", "quick audit: the service's command, split on spaces (default: the image's)")
+    .option("--port <port/proto>", "quick audit: the service's port, e.g. 53/udp or 8080/tcp (repeatable: each port is audited on its own, with the profiles that fit it)", collect, [])
+    .option("--command <words|json>", "quick audit: the service's command, split on spaces, or a JSON array of words (default: the image's)")
+    .option("--arg <word>", "quick audit: one word of the service's command, as is (repeat it: --arg sh --arg -c --arg 'exec x'); instead of --command", collect, [])
+    .option("--tmpfs <path>", "quick audit: a writable tmpfs on the read-only root (repeatable; default /tmp)", collect, [])
+    .option("--cap <name>", "quick audit: a capability the service keeps, e.g. NET_BIND_SERVICE (repeatable; default none)", collect, [])
+    .option("--sysctl <name=value>", "quick audit: the production host's value of a modelled sysctl, e.g. net.ipv4.ip_unprivileged_port_start=1024 (repeatable; default this host's)", collect, [])
     .option("--user <uid[:gid]>", "quick audit: the uid the service runs as", "65534:65534")
-    .option("--protocol <dns|http>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
+    .option("--protocol <dns|http|ntp|udp>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
+    .option("--payload <text|hex:…>", "quick audit, --protocol udp: the request's bytes")
+    .option("--expect <text|hex:…>", "quick audit, --protocol udp: bytes a good reply contains (default: any reply)")
     .option("--profiles <list>", `quick audit: profiles to run, comma-separated (default: those for the port's transport; known: ${PROFILES.join(", ")})`, profileList("--profiles"))
     .option("--must-resist <list>", "quick audit: profiles whose vulnerability fails the run (exit 1)", profileList("--must-resist"))
-    .option("--requests <n>", "questions the client asks in each attack", wholeNumber("--requests", 1, 1000), 10)
-    .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]})")
+    .option("--requests <n>", "flows (distinct source ports, one question each) the client sends in each baseline and attack", wholeNumber("--requests", 1, 1000), 64)
+    .option("--repeat <n>", "run the audits N times and report every verdict that changed (exit 1 if one did)", wholeNumber("--repeat", 1, 100), 1)
+    .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]}; with --repeat, the last repetition's)")
     .option("--html <file>", "also write the verdicts as one self-contained HTML page")
     .action(async (files: string[], o: AuditOptions) => {
-      const audits = o.image ? [quickAudit(o, files)] : loadAudits(auditFiles(files));
+      const audits = o.image ? quickAudits(o, files) : loadAudits(auditFiles(files));
       ensureMachine("all");
       ensureMachine("audit");
       using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
       try {
-        const results = await runAudits(audits, { requests: o.requests, signal: interrupt.signal, log: (l) => process.stderr.write(`reuselab audit: ${l}\n`) });
+        const repetitions: AuditResult[][] = [];
+        for (let i = 0; i < o.repeat; i++) {
+          const log = (l: string) => process.stderr.write(`reuselab audit${o.repeat > 1 ? ` [${i + 1}/${o.repeat}]` : ""}: ${l}\n`);
+          repetitions.push(await runAudits(audits, { requests: o.requests, signal: interrupt.signal, log }));
+        }
+        const results = repetitions[repetitions.length - 1]!;
         process.stdout.write(formatAudits(results, wantsColor(process.stdout)));
+        const rows = stability(repetitions);
+        if (o.repeat > 1) process.stdout.write(`\n${formatStability(rows, wantsColor(process.stdout))}`);
         if (o.json) writeJson(o.json, results);
         if (o.html) writeFile(o.html, auditPage(results));
-        exit(results.some((r) => r.gateFailures.length) ? EXIT.failed : EXIT.passed);
+        const gateFailed = repetitions.some((rep) => rep.some((r) => r.gateFailures.length));
+        exit(gateFailed || rows.some((r) => r.changed) ? EXIT.failed : EXIT.passed);
       } catch (e) {
         if (!interrupt.signal.aborted && !(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED")) throw e;
         process.stderr.write(`reuselab: the audit was interrupted\n`);
@@ -95,21 +123,75 @@ function auditFiles(args: readonly string[]): string[] {
   });
 }
 
-function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
+/** The audits --image and its options describe: one per --port; with several, each port's profiles are those that fit it. */
+export function quickAudits(o: AuditOptions, files: readonly string[]): Audit[] {
+  const ports = typeof o.port === "string" ? [o.port] : (o.port ?? []);
+  if (ports.length <= 1) return [quickAudit({ ...o, port: ports[0] }, files)];
+  const audits = ports.map((port) => {
+    const one = quickAudit({ ...o, port, profiles: undefined, mustResist: undefined }, files);
+    const profiles = o.profiles ? o.profiles.filter((p) => !notApplicableReason(p, one)) : one.profiles;
+    const mustResist = (o.mustResist ?? []).filter((p) => profiles.includes(p));
+    return { ...one, name: `${one.name} ${port}`, profiles, mustResist };
+  });
+  // A must-resist profile that runs on no port would pass the gate without any attack.
+  const nowhere = (o.mustResist ?? []).filter((p) => !audits.some((a) => a.mustResist.includes(p)));
+  if (nowhere.length) throw new LabError("REUSELAB_BAD_ARGS", `--must-resist ${nowhere.join(", ")}: runs on none of the ports (${ports.join(", ")}) among the profiles run; drop it from --must-resist`);
+  return audits;
+}
+
+/** The audit --image and its options describe for one port (exported for its tests). */
+export function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   const bad = (m: string) => new LabError("REUSELAB_BAD_ARGS", m);
   if (files.length) throw bad("--image audits one image: give either audit files or --image, not both");
-  const port = o.port ? parsePort(o.port) : undefined;
-  if (!port) throw bad(`--image needs --port PORT/udp or PORT/tcp${o.port ? `, not '${o.port}'` : ""}`);
-  if (!/^\d+(:\d+)?$/.test(o.user)) throw bad(`--user ${o.user}: a numeric uid or uid:gid`);
-  const protocol = o.protocol ?? (port.transport === "udp" ? "dns" : "http");
-  if (protocol !== "dns" && protocol !== "http") throw bad(`--protocol ${protocol}: dns or http`);
+  const portText = Array.isArray(o.port) ? o.port[0] : o.port;
+  const port = portText ? parsePort(portText) : undefined;
+  if (!port) throw bad(`--image needs --port PORT/udp or PORT/tcp${portText ? `, not '${portText}'` : ""}`);
+  const userProblem = badUser(o.user);
+  if (userProblem) throw bad(`--user: ${userProblem}`);
+  const protocol = (o.protocol ?? (port.transport === "udp" ? "dns" : "http")) as ServiceProtocol;
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw bad(`--protocol ${protocol}: one of ${PROTOCOLS.join(", ")}`);
+  if ((protocol === "http") !== (port.transport === "tcp")) throw bad(`--protocol ${protocol} is not spoken over ${port.transport} (--port ${portText})`);
+  const payload = o.payload === undefined ? undefined : payloadHex(o.payload);
+  const expect = o.expect === undefined ? undefined : payloadHex(o.expect);
+  if ((o.payload !== undefined && !payload) || (o.expect !== undefined && !expect)) throw bad("--payload/--expect: text, or 'hex:' and pairs of hex digits, 1 to 256 bytes");
+  if (protocol === "udp" && !payload) throw bad("--protocol udp needs --payload (the request's bytes)");
+  if (protocol !== "udp" && (payload || expect)) throw bad("--payload and --expect are for --protocol udp");
   const profiles: ProfileName[] = o.profiles ?? [...PROFILES.filter((p) => p.startsWith(`${port.transport}-`)), "restart"];
   const mustResist = o.mustResist ?? [];
   const missing = mustResist.filter((p) => !profiles.includes(p));
   if (missing.length) throw bad(`--must-resist ${missing.join(", ")}: not among the profiles run (${profiles.join(", ")})`);
   if (profiles.includes("reload")) throw bad("the reload profile needs an audit file (its reload command)");
-  const command = o.command?.split(/\s+/).filter(Boolean) ?? [];
-  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: [], tmpfs: ["/tmp"], protocol, port, profiles, mustResist };
+  // A must-resist profile that cannot run on this port would pass the gate without any attack.
+  const cannot = mustResist.map((p) => notApplicableReason(p, { port, protocol })).filter(Boolean);
+  if (cannot.length) throw bad(`--must-resist: ${cannot.join("; ")}; drop it from --must-resist`);
+  if (o.command !== undefined && o.arg.length) throw bad("--command and --arg both give the service's command: use one");
+  const command = o.arg.length ? o.arg : commandWords(o.command);
+  const badCap = o.cap.find((c) => !/^[A-Z_]+$/.test(c));
+  if (badCap) throw bad(`--cap ${badCap}: a capability name like NET_BIND_SERVICE`);
+  const badTmpfs = o.tmpfs.find((p) => !p.startsWith("/"));
+  if (badTmpfs) throw bad(`--tmpfs ${badTmpfs}: an absolute path`);
+  const hostSysctls: Record<string, string> = {};
+  for (const kv of o.sysctl) {
+    const [name, value] = kv.split("=", 2) as [string, string | undefined];
+    if (!(MODELLED_SYSCTLS as readonly string[]).includes(name) || value === undefined || !/^\d{1,5}$/.test(value)) throw bad(`--sysctl ${kv}: NAME=NUMBER, NAME one of ${MODELLED_SYSCTLS.join(", ")}`);
+    hostSysctls[name] = value;
+  }
+  const tmpfs = o.tmpfs.length ? o.tmpfs : ["/tmp"];
+  return { file: "--image", name: o.image!, image: { kind: "local", image: o.image! }, command, user: o.user, capabilities: o.cap, tmpfs, protocol, port, profiles, mustResist, hostSysctls, lines: {}, ...(payload ? { payload } : {}), ...(expect ? { expect } : {}) };
+}
+
+/** --command: a JSON array of words as given, or words split on spaces. */
+function commandWords(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  if (!text.trimStart().startsWith("[")) return text.split(/\s+/).filter(Boolean);
+  let words: unknown;
+  try {
+    words = JSON.parse(text);
+  } catch (e) {
+    throw new LabError("REUSELAB_BAD_ARGS", `--command ${text}: not a JSON array (${(e as Error).message})`);
+  }
+  if (!Array.isArray(words) || !words.length || !words.every((w) => typeof w === "string")) throw new LabError("REUSELAB_BAD_ARGS", `--command ${text}: a JSON array of strings, e.g. ["sh", "-c", "exec x"]`);
+  return words as string[];
 }
 
 function writeJson(file: string, audit: AuditResult[]): void {

@@ -6,7 +6,7 @@
 import type { AuditResult } from "../../audit/audit";
 import { CSS, esc } from "./markup";
 
-const VERDICT_CLASS = { vulnerable: "v-refuted", resisted: "v-confirmed", "not applicable": "v-untested" } as const;
+const VERDICT_CLASS = { vulnerable: "v-refuted", resisted: "v-confirmed", inconclusive: "v-partly", "not applicable": "v-untested" } as const;
 
 function serviceSection(r: AuditResult): string {
   const rows = r.profiles
