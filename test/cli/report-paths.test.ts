@@ -135,3 +135,15 @@ test("bench: its --json and --html are checked before the machine is touched", (
   t.notRegex(r.err, /engine|bootstrap/);
   t.false(existsSync(join(dir, "nowhere")));
 });
+
+test("audit: --json onto an audit file it reads and --html in a missing folder are refused before any service starts", (t) => {
+  const dir = scratch(t);
+  const file = "audits/dnsmasq.yaml";
+  const before = readFileSync(file, "utf8");
+  const r = lab(["audit", file, "--json", file, "--html", join(dir, "missing/audit.html")], NO_ENGINE);
+  refusedUpFront(t, r, 2);
+  t.true(r.err.includes(`--json ${file}: is an audit file this command reads; the report would overwrite it: name another file`), r.err);
+  t.true(r.err.includes(`--html ${dir}/missing/audit.html: the folder ${dir}/missing does not exist`), r.err);
+  t.is(readFileSync(file, "utf8"), before);
+  t.false(existsSync(join(dir, "missing")), "no folder was made");
+});

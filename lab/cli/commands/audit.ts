@@ -7,9 +7,9 @@
  * 2 on bad input or environment, 130 on Ctrl-C.
  */
 import { InvalidArgumentError, type Command } from "commander";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { release } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { PROFILES, PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
 import { badUser, loadAudits, parsePort, payloadHex } from "../../audit/audit-file";
 import { MODELLED_SYSCTLS } from "../../audit/host-model";
@@ -22,6 +22,7 @@ import { LabError } from "../../errors";
 import type { ResultsFile } from "../../report/json-reporter";
 import { wantsColor } from "../../report/terminal";
 import { auditPage } from "../../report/html/audit-page";
+import { checkReportPaths, writeReports } from "../../report/report-paths";
 import { EXIT } from "../exit-codes";
 import { interruptible } from "../interruptible";
 import { wholeNumber, type ExitSink } from "../options";
@@ -81,7 +82,13 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .option("--json <file>", "also write the verdicts as JSON ({schema: 1, audit: [...]}; with --repeat, the last repetition's)")
     .option("--html <file>", "also write the verdicts as one self-contained HTML page")
     .action(async (files: string[], o: AuditOptions) => {
-      const audits = o.image ? quickAudits(o, files) : loadAudits(auditFiles(files));
+      const inputs = o.image ? [] : auditFiles(files);
+      const audits = o.image ? quickAudits(o, files) : loadAudits(inputs);
+      const reports = [
+        ...(o.json ? [{ option: "--json", file: o.json }] : []),
+        ...(o.html ? [{ option: "--html", file: o.html }] : []),
+      ];
+      checkReportPaths(reports, inputs.map((file) => ({ file, what: "an audit file this command reads" })));
       ensureMachine("all");
       ensureMachine("audit");
       using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
@@ -95,10 +102,12 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
         process.stdout.write(formatAudits(results, wantsColor(process.stdout)));
         const rows = stability(repetitions);
         if (o.repeat > 1) process.stdout.write(`\n${formatStability(rows, wantsColor(process.stdout))}`);
-        if (o.json) writeJson(o.json, results);
-        if (o.html) writeFile(o.html, auditPage(results));
+        const texts: Record<string, () => string> = { "--json": () => jsonText(results), "--html": () => auditPage(results) };
+        const unwritten = writeReports(reports.map((r) => ({ ...r, text: texts[r.option]! })));
+        for (const line of unwritten) process.stderr.write(`reuselab: ${line}\n`);
         const gateFailed = repetitions.some((rep) => rep.some((r) => r.gateFailures.length));
-        exit(gateFailed || rows.some((r) => r.changed) ? EXIT.failed : EXIT.passed);
+        // A gate that passed without its report is no pass: CI would read a file that is not there.
+        exit(gateFailed || rows.some((r) => r.changed) ? EXIT.failed : unwritten.length ? EXIT.badInput : EXIT.passed);
       } catch (e) {
         if (!interrupt.signal.aborted && !(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED")) throw e;
         process.stderr.write(`reuselab: the audit was interrupted\n`);
@@ -194,12 +203,7 @@ function commandWords(text: string | undefined): string[] {
   return words as string[];
 }
 
-function writeJson(file: string, audit: AuditResult[]): void {
+function jsonText(audit: AuditResult[]): string {
   const results: ResultsFile = { schema: 1, kernels: [{ id: "host", release: release() }], runs: [], claims: [], audit };
-  writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-}
-
-function writeFile(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  return `${JSON.stringify(results, null, 2)}\n`;
 }
