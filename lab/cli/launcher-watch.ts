@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { procStat } from "../process-stat";
 
 export interface Launcher {
   pid: number;
@@ -54,18 +55,6 @@ function isShellWrapper(argv: readonly string[]): boolean {
   return ["sh", "dash", "bash"].includes(basename(argv[0] ?? "")) && argv[1] === "-c";
 }
 
-/** State, parent and start time from /proc/PID/stat; undefined if there is no such process (or no /proc). */
-function procStat(pid: number): { state: string; ppid: number; start: string } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state: fields[0] ?? "", ppid: Number(fields[1]), start: fields[19] ?? "" };
-}
 
 function commandLine(pid: number): string[] {
   try {

@@ -7,7 +7,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectEngine } from "../../lab/backend/docker/engine";
 import { ensureProbeImage } from "../../lab/backend/docker/probe-image";
-import { selfIdentity } from "../../lab/backend/docker/runner-process";
+import { selfIdentity } from "../../lab/process-stat";
 import { fakeEngine } from "../backend/fake-engine";
 import { labHere } from "./helpers";
 

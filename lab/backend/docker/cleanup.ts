@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import { hostname } from "node:os";
 import { HOST_LABEL, PID_LABEL, RUN_LABEL, START_LABEL } from "./labels";
-import { runnerAlive } from "./runner-process";
+import { runnerAlive } from "../../process-stat";
 
 export interface Removed {
   containers: number;

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { selfIdentity } from "./runner-process";
+import { selfIdentity } from "../../process-stat";
 
 /** Every Docker object of the lab carries these, so that it can always be found and removed. */
 export const RUN_LABEL = "reuselab.run";

@@ -9,7 +9,7 @@ import { LabError } from "../../errors";
 import { findSystemTool, systemTool } from "../../system-tools";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { buildProbeBinary } from "../docker/probe-image";
-import { runnerAlive } from "../docker/runner-process";
+import { runnerAlive } from "../../process-stat";
 import { LocalHost } from "./local-host";
 import { NetnsLab } from "./netns-lab";
 

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LabError } from "../../errors";
-import { runnerAlive } from "../docker/runner-process";
+import { runnerAlive } from "../../process-stat";
 import { GuestControl } from "./guest-control";
 import { GuestHost } from "./guest-host";
 import { REPO_ROOT } from "../docker/probe-image";

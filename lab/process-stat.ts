@@ -1,3 +1,7 @@
+/**
+ * What /proc says of a process: the lab's runners are told apart by pid and start time (pids are
+ * reused), by the docker, netns and vm backends' leftover removal and by the CLI's launcher watch.
+ */
 import { readFileSync } from "node:fs";
 
 /**
@@ -19,8 +23,8 @@ export function runnerAlive(pid: number, start: string | undefined): boolean {
   }
 }
 
-/** State and start time (in clock ticks since boot) from /proc/PID/stat; undefined if there is no such process. */
-function procStat(pid: number): { state: string; start: string } | undefined {
+/** State, parent and start time (in clock ticks since boot) from /proc/PID/stat; undefined if there is no such process (or no /proc). */
+export function procStat(pid: number): { state: string; ppid: number; start: string } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -29,5 +33,5 @@ function procStat(pid: number): { state: string; start: string } | undefined {
   }
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state: fields[0] ?? "", start: fields[19] ?? "" };
+  return { state: fields[0] ?? "", ppid: Number(fields[1]), start: fields[19] ?? "" };
 }
