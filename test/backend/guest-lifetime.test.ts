@@ -9,16 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { lab, scratch } from "../cli/helpers";
-
-/** Whether `pid` is a process that has not ended (a zombie has). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
+import { runnerAlive } from "../../lab/process-stat";
 
 /** The pid QEMU wrote into a guest folder of runner `runner` in `tmp`, once it has; undefined while there is none. */
 function guestOf(tmp: string, runner: number): { dir: string; qemu: number } | undefined {
@@ -50,14 +41,14 @@ test("SIGKILL of the runner while its guest boots: QEMU ends too, and clean remo
     await sleep(50);
   }
   t.teardown(() => {
-    if (running(guest.qemu) && readFileSync(`/proc/${guest.qemu}/cmdline`, "utf8").includes(guest.dir)) process.kill(guest.qemu, "SIGKILL");
+    if (runnerAlive(guest.qemu, undefined) && readFileSync(`/proc/${guest.qemu}/cmdline`, "utf8").includes(guest.dir)) process.kill(guest.qemu, "SIGKILL");
   });
   t.regex(readFileSync(`/proc/${guest.qemu}/cmdline`, "utf8"), /^[^\0]*qemu-system-x86_64\0/, "the pid file names QEMU");
   runner.kill("SIGKILL");
   await exited;
 
   // Until QEMU is gone: the test's own timeout (ava's, 10 min) is the only bound.
-  while (running(guest.qemu)) await sleep(100);
+  while (runnerAlive(guest.qemu, undefined)) await sleep(100);
   t.pass(`QEMU ${guest.qemu} ended with its runner`);
 
   const clean = lab(["clean"], { TMPDIR: tmp });

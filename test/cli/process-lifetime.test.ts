@@ -3,31 +3,12 @@
 // and nothing of its lab is left.
 import test from "ava";
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, watch } from "node:fs";
-
-/** Whether `pid` is a process that has not ended (a zombie has). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-/** The parent of `pid` from /proc. */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return undefined;
-  }
-}
+import { readdirSync, watch } from "node:fs";
+import { procStat, runnerAlive } from "../../lab/process-stat";
 
 /** Whether `pid` descends from `ancestor`. */
 function descendsFrom(pid: number, ancestor: number): boolean {
-  for (let p = parentOf(pid); p !== undefined && p > 1; p = parentOf(p)) if (p === ancestor) return true;
+  for (let p = procStat(pid)?.ppid; p !== undefined && p > 1; p = procStat(p)?.ppid) if (p === ancestor) return true;
   return false;
 }
 
@@ -65,7 +46,7 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     // SIGTERM: npm passes it to its sh -c, which ends; SIGKILL: the sh -c stays, npm above it is gone.
     lab.npm.kill(signal);
     await lab.closed;
-    t.false(running(lab.runner), "the runner has ended");
+    t.false(runnerAlive(lab.runner, undefined), "the runner has ended");
     const out = lab.output();
     // Whichever ended first: npm, or the sh -c it ran the script with.
     t.regex(out, /reuselab: the process that started this one has ended \(pid \d+: (npm run lab|sh -c node) /, out);
