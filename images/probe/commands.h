@@ -23,7 +23,7 @@ extern const struct command process_commands[];
 extern const struct command bench_tcp_commands[];
 extern const struct command bench_udp_commands[];
 extern const struct command service_commands[];
-extern const struct command udpq_commands[];
+extern const struct command payload_commands[];
 
 /* A reply that says the command was not understood; nothing was called. */
 void command_error(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -7,9 +7,9 @@
  *   image: { packages: [dnsmasq, nginx] }     # or  image: { local: my/image:tag }
  *   user: "65534:65534"
  *   command: [dnsmasq, --keep-in-foreground, --port=5353]
- *   protocol: dns                              # dns | http | ntp | udp
- *   payload: "hex:0a0b" or "text"              # protocol udp: the request's bytes
- *   expect: "PONG"                             # protocol udp: bytes a good reply contains (any reply if absent)
+ *   protocol: dns                              # dns | http | ntp | udp | tcp
+ *   payload: "hex:0a0b" or "text"              # protocol udp or tcp: the request's bytes
+ *   expect: "PONG"                             # protocol udp or tcp: bytes a good reply contains (any reply if absent)
  *   port: 5353/udp
  *   ports: [5353/udp, 8080/tcp http]          # instead of port: several, each with its protocol if not 'protocol:'
  *   profiles: [udp-specific-reuseaddr, …]
@@ -21,7 +21,7 @@ import { CaseProblemsError, formatProblem, suggestion, type Problem } from "../c
 import { YamlFile } from "../case/yaml-file";
 import { MODELLED_SYSCTLS } from "./host-model";
 import { notApplicableReason } from "./profiles/applicability";
-import { PROFILES, PROTOCOLS, type Audit, type ProfileName, type ServiceImageSpec, type ServicePort, type ServiceProtocol } from "./audit";
+import { PROFILES, PROTOCOL_TRANSPORTS, PROTOCOLS, RAW_PROTOCOLS, type Audit, type ProfileName, type ServiceImageSpec, type ServicePort, type ServiceProtocol } from "./audit";
 
 const KEYS = ["schemaVersion", "name", "image", "user", "command", "capabilities", "tmpfs", "protocol", "port", "reload", "profiles", "must-resist", "host-sysctls", "payload", "expect", "ports"];
 /** The highest uid a process can have: (uid_t)-1 means "no uid" to the kernel (setresuid, chown). */
@@ -131,8 +131,9 @@ export function readAudit(file: string, text?: string): { audit?: Audit; audits?
   if (protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(protocol)) y.problem(get("protocol"), `unknown protocol '${protocol}'`, suggestion(protocol, PROTOCOLS, "protocols"));
   const payload = bytes(y, get("payload"), "payload");
   const expect = bytes(y, get("expect"), "expect");
-  if (protocol === "udp" && !get("payload") && !get("ports")) y.problem(get("protocol"), "protocol udp needs 'payload:' (the request's bytes)", `e.g. payload: "hex:0a0b0c" or payload: "status\\n"`);
-  if (protocol !== "udp" && !get("ports")) for (const key of ["payload", "expect"]) if (get(key)) y.problem(get(key), `'${key}' is for protocol udp only`, `drop it, or write 'protocol: udp'`);
+  const raw = (p: string | undefined) => (RAW_PROTOCOLS as readonly (string | undefined)[]).includes(p);
+  if (raw(protocol) && !get("payload") && !get("ports")) y.problem(get("protocol"), `protocol ${protocol} needs 'payload:' (the request's bytes)`, `e.g. payload: "hex:0a0b0c" or payload: "status\\n"`);
+  if (!raw(protocol) && !get("ports")) for (const key of ["payload", "expect"]) if (get(key)) y.problem(get(key), `'${key}' is for protocols udp and tcp only`, `drop it, or write 'protocol: udp' or 'protocol: tcp'`);
   const targets = readPorts(y, get("port"), get("ports"), protocol, root);
   const profiles = list("profiles", profileName) as ProfileName[] | undefined;
   const mustResist = (list("must-resist", profileName) ?? []) as ProfileName[];
@@ -164,7 +165,7 @@ export function readAudit(file: string, text?: string): { audit?: Audit; audits?
     return {
       file, name: named, image, command, user, capabilities, tmpfs, protocol: t.protocol!, port: t.port, ...(reload ? { reload } : {}),
       profiles: get("ports") ? profiles.filter(fits) : profiles, mustResist: get("ports") ? mustResist.filter(fits) : mustResist,
-      hostSysctls, lines, ...(payload && t.protocol === "udp" ? { payload } : {}), ...(expect && t.protocol === "udp" ? { expect } : {}),
+      hostSysctls, lines, ...(payload && raw(t.protocol) ? { payload } : {}), ...(expect && raw(t.protocol) ? { expect } : {}),
     };
   });
   return { problems: [], audit: audits[0]!, audits };
@@ -206,9 +207,9 @@ function readPorts(y: YamlFile, one: Node | undefined, many: Node | undefined, p
       continue;
     }
     if (!(PROTOCOLS as readonly string[]).includes(p)) continue; // reported at 'protocol:'
-    const wants = p === "http" ? "tcp" : "udp";
-    if (port.transport !== wants) {
-      y.problem(item, `protocol ${p} is spoken over ${wants}; the port is ${portText}`, `write '${port.port}/${wants}', or the protocol the service speaks on ${portText}`);
+    const wants = PROTOCOL_TRANSPORTS[p as ServiceProtocol];
+    if (!wants.includes(port.transport)) {
+      y.problem(item, `protocol ${p} is spoken over ${wants.join(" or ")}; the port is ${portText}`, `write '${port.port}/${wants[0]}', or the protocol the service speaks on ${portText}`);
       continue;
     }
     if (out.some((t) => t.port.port === port.port && t.port.transport === port.transport)) {

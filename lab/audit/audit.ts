@@ -18,12 +18,24 @@ export const PROFILES = [
 export type ProfileName = (typeof PROFILES)[number];
 
 /**
- * What a client of the service speaks: the audit asks it real questions. dns (UDP), http (TCP), ntp
- * (UDP, NTP's 48-byte client packet), udp (any UDP service: the audit file's payload, and what a
- * good reply contains).
+ * What a client of the service speaks: the audit asks it real questions. dns (over UDP, or over TCP
+ * with its two-byte length), http (TCP), ntp (UDP, NTP's 48-byte client packet), udp and tcp (any
+ * service: the audit file's payload, and what a good reply contains).
  */
-export const PROTOCOLS = ["dns", "http", "ntp", "udp"] as const;
+export const PROTOCOLS = ["dns", "http", "ntp", "udp", "tcp"] as const;
 export type ServiceProtocol = (typeof PROTOCOLS)[number];
+
+/** The transports each protocol is spoken over. */
+export const PROTOCOL_TRANSPORTS: Record<ServiceProtocol, readonly ServicePort["transport"][]> = {
+  dns: ["udp", "tcp"],
+  http: ["tcp"],
+  ntp: ["udp"],
+  udp: ["udp"],
+  tcp: ["tcp"],
+};
+
+/** The protocols whose request is the audit file's payload (and whose good reply contains its expect). */
+export const RAW_PROTOCOLS: readonly ServiceProtocol[] = ["udp", "tcp"];
 
 export interface ServicePort {
   port: number;
@@ -46,7 +58,7 @@ export interface Audit {
   /** Writable tmpfs mounts the service needs on its read-only root (pid files, caches). */
   tmpfs: string[];
   protocol: ServiceProtocol;
-  /** protocol udp: the request's bytes in hex, and bytes (hex) a good reply contains (any reply when absent). */
+  /** protocol udp or tcp: the request's bytes in hex, and bytes (hex) a good reply contains (any reply when absent). */
   payload?: string;
   expect?: string;
   port: ServicePort;
@@ -96,6 +108,8 @@ export interface AuditResult {
   /** The service's own sockets as the kernel lists them (ss -l inside its network namespace). */
   sockets: string[];
   profiles: ProfileVerdict[];
+  /** The profiles the audit must resist (the CI gate). */
+  mustResist: ProfileName[];
   /** Profiles listed in must-resist that were vulnerable or inconclusive: the CI gate. */
   gateFailures: ProfileName[];
   /** The sysctls set in the service's namespace, each with where its value came from. */

@@ -78,6 +78,7 @@ async function runAudit(docker: Docker, audit: Audit, probeImage: string, sessio
     host,
     sockets,
     profiles: verdicts,
+    mustResist: audit.mustResist,
     gateFailures: gateFailures(verdicts, audit.mustResist),
     notes: [...serviceNotes(audit), ...notes],
   });

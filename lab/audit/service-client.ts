@@ -1,10 +1,11 @@
 /**
  * The service's client: real questions in the service's own protocol, asked by the client probe
- * (dnsq for DNS, httpget for HTTP) from many flows (distinct source ports: a SO_REUSEPORT group hashes
- * each on its own), and how many got a good answer. Answers are judged: a DNS answer is good with
- * RCODE NOERROR or NXDOMAIN (REFUSED, SERVFAIL… are a service that does not serve), an HTTP one with a
- * 2xx or 3xx status, an NTP one is a server's reply (mode 4) with a stratum of 1 to 15 (0 is a
- * kiss-o'-death), a raw UDP one contains the bytes the audit file expects (udpq).
+ * (dnsq for DNS over UDP, httpget for HTTP, udpq and tcpq for NTP, DNS over TCP and raw payloads)
+ * from many flows (distinct source ports: a SO_REUSEPORT group hashes each on its own), and how many
+ * got a good answer. Answers are judged: a DNS answer is good with RCODE NOERROR or NXDOMAIN
+ * (REFUSED, SERVFAIL… are a service that does not serve), an HTTP one with a 2xx or 3xx status, an
+ * NTP one is a server's reply (mode 4) with a stratum of 1 to 15 (0 is a kiss-o'-death), a raw UDP or
+ * TCP one contains the bytes the audit file expects.
  */
 import { LabError } from "../errors";
 import type { ProbeReply } from "../probe/protocol";
@@ -30,8 +31,35 @@ const GOOD_RCODES = ["NOERROR", "NXDOMAIN"];
 /** NTP's client packet (RFC 5905): LI 0, version 4, mode 3 (client), the rest zero. */
 const NTP_REQUEST = `23${"00".repeat(47)}`;
 
+/**
+ * The query dnsq asks (images/probe/cmd_service.c), over TCP: its two-byte length first (RFC 1035
+ * 4.2.2). Id 0x5254, RD, one question: reuselab.test A IN, which the audit's DNS servers answer.
+ */
+export const DNS_TCP_QUERY = dnsTcpQuery();
+
+function dnsTcpQuery(): string {
+  const hex = (b: Buffer | number[]) => Buffer.from(b).toString("hex");
+  const qname = ["reuselab", "test"].map((label) => hex([label.length]) + hex(Buffer.from(label))).join("") + "00";
+  const message = `5254 0100 0001 0000 0000 0000 ${qname} 0001 0001`.replace(/ /g, "");
+  return (message.length / 2).toString(16).padStart(4, "0") + message;
+}
+
 export async function ask(client: Probe, audit: Audit, address: string, n: number, timeoutMs: number): Promise<Asked> {
   const port = String(audit.port.port);
+  if (audit.port.transport === "tcp" && audit.protocol !== "http") {
+    const dns = audit.protocol === "dns";
+    const payload = dns ? DNS_TCP_QUERY : audit.payload!;
+    const r = await client.session.call(["tcpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, dns ? "dns" : (audit.expect ?? "any")], timeoutMs + 10_000);
+    checkReply(r, "tcpq");
+    const errors = Object.entries((r.errors ?? {}) as Record<string, number>).map(([k, v]) => `${k} ${v}`);
+    if (!dns) {
+      return { sent: num(r.sent), answered: num(r.answered), good: num(r.good), bad: errors.join(", "), noun: "requests", reply: r };
+    }
+    const rcodes = (r.rcodes ?? {}) as Record<string, number>;
+    const good = GOOD_RCODES.reduce((sum, k) => sum + (rcodes[k] ?? 0), 0);
+    const bad = [...Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)).map(([k, v]) => `${k} ${v}`), ...errors];
+    return { sent: num(r.sent), answered: num(r.answered), good, bad: bad.join(", "), noun: "queries", reply: r };
+  }
   if (audit.protocol === "dns") {
     const r = await client.session.call(["dnsq", address, port, String(n), String(timeoutMs), String(Math.min(n, 256))], timeoutMs + 10_000);
     checkReply(r, "dnsq");

@@ -118,7 +118,7 @@ test.serial("reuselab audit --image: a must-resist profile that cannot run on th
   t.regex(u.err, /--user: user '4294967295': 4294967295 is above the highest uid/);
 });
 
-test("protocols ntp and udp: the port's transport must fit, udp needs a payload, payload and expect are text or hex", (t) => {
+test("protocols ntp, udp and tcp: the port's transport must fit, udp and tcp need a payload, payload and expect are text or hex", (t) => {
   const udp = GOOD.replace("protocol: dns", 'protocol: udp\npayload: "hex:00 00 00 00 00 01 00 00 76 65"\nexpect: "VERSION"');
   const { audit } = readAudit("a.yaml", udp);
   t.is(audit?.payload, "00000000000100007665");
@@ -126,7 +126,12 @@ test("protocols ntp and udp: the port's transport must fit, udp needs a payload,
   t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: ntp")), []);
   t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: udp")), ["a.yaml:6: protocol udp needs 'payload:' (the request's bytes)"]);
   t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: udp\npayload: "hex:0g"')), ["a.yaml:7: 'payload' must be text, or 'hex:' and pairs of hex digits, 1 to 256 bytes"]);
-  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: dns\nexpect: "x"')), ["a.yaml:7: 'expect' is for protocol udp only"]);
+  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: dns\nexpect: "x"')), ["a.yaml:7: 'expect' is for protocols udp and tcp only"]);
+  const tcp = readAudit("a.yaml", GOOD.replace("protocol: dns\nport: 5353/udp", 'protocol: tcp\npayload: "stats\\r\\n"\nexpect: "STAT pid"\nport: 11211/tcp').replace("udp-specific-reuseaddr, restart]", "tcp-beside-listener]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [tcp-beside-listener]"));
+  t.deepEqual(tcp.problems, []);
+  t.is(tcp.audit?.payload, Buffer.from("stats\r\n").toString("hex"));
+  t.is(tcp.audit?.expect, Buffer.from("STAT pid").toString("hex"));
+  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: tcp\npayload: "x"')), ["a.yaml:8: protocol tcp is spoken over tcp; the port is 5353/udp"]);
   t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: http").replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [restart]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [restart]")), [
     "a.yaml:7: protocol http is spoken over tcp; the port is 5353/udp",
   ]);
@@ -153,7 +158,14 @@ test("ports: one audit per port, each with its protocol; profiles that cannot ru
   ]);
   // 'protocol:' is the default for entries without one.
   t.deepEqual(readAudit("a.yaml", GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5354/udp]")).audits?.map((a) => a.protocol), ["dns", "dns"]);
-  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 8080/tcp]")), ["a.yaml:7: protocol dns is spoken over udp; the port is 8080/tcp"]);
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 123/tcp ntp]")), ["a.yaml:7: protocol ntp is spoken over udp; the port is 123/tcp"]);
+  // DNS is spoken over UDP and TCP: one server's two sides, audited together.
+  const both = readAudit("a.yaml", GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5353/tcp]").replace("restart]", "tcp-beside-listener, restart]"));
+  t.deepEqual(both.problems, []);
+  t.deepEqual(both.audits?.map((a) => [`${a.port.port}/${a.port.transport}`, a.protocol, a.profiles.join(",")]), [
+    ["5353/udp", "dns", "udp-specific-reuseaddr,restart"],
+    ["5353/tcp", "dns", "tcp-beside-listener,restart"],
+  ]);
   t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5353/udp dns]")), ["a.yaml:7: port 5353/udp is listed twice"]);
   t.deepEqual(problems(GOOD.replace("port: 5353/udp", "port: 5353/udp\nports: [53/udp]")), ["a.yaml:8: both 'port' and 'ports'"]);
   t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp dsn]")), ["a.yaml:7: unknown protocol 'dsn'"]);

@@ -5,7 +5,7 @@ import { formatStability, stability } from "../../lab/audit/audit-stability";
 
 const rep = (...verdicts: ProfileVerdict["verdict"][]): AuditResult[] => [
   {
-    audit: "dns", file: "a.yaml", image: "i", port: "53/udp", host: {}, sockets: [], gateFailures: [], notes: [],
+    audit: "dns", file: "a.yaml", image: "i", port: "53/udp", host: {}, sockets: [], mustResist: [], gateFailures: [], notes: [],
     profiles: verdicts.map((verdict, i) => ({ profile: (["udp-reuseport-same-uid", "restart"] as const)[i]!, verdict, evidence: "", durationMs: 0 })),
   },
 ];

@@ -8,6 +8,8 @@ import { formatAudits } from "../../lab/audit/audit-report";
 import { Inconclusive, type Finding, type ProfileContext } from "../../lab/audit/profiles/profile";
 import { tcpBesideListener } from "../../lab/audit/profiles/tcp-beside-listener";
 import { udpReuseportSameUid, udpSpecificReuseaddr } from "../../lab/audit/profiles/udp-hijack";
+import { notApplicableReason } from "../../lab/audit/profiles/applicability";
+import { DNS_TCP_QUERY } from "../../lab/audit/service-client";
 import { gateFailures } from "../../lab/audit/run-audit";
 import { servedFamilies } from "../../lab/audit/service-sockets";
 import type { ProbeReply } from "../../lab/probe/protocol";
@@ -115,7 +117,7 @@ test("the gate: a must-resist profile fails it unless resisted; the report never
   const verdicts = [v("udp-specific-reuseaddr", "inconclusive"), v("udp-reuseport-other-uid", "resisted"), v("restart", "not applicable")];
   t.deepEqual(gateFailures(verdicts, ["udp-specific-reuseaddr", "udp-reuseport-other-uid", "restart"]), ["udp-specific-reuseaddr", "restart"]);
   t.deepEqual(gateFailures(verdicts, ["udp-reuseport-other-uid"]), []);
-  const text = formatAudits([{ audit: "dns", file: "a.yaml", image: "i", port: "53/udp", host: {}, sockets: [], profiles: verdicts, gateFailures: ["udp-specific-reuseaddr"], notes: [] }]);
+  const text = formatAudits([{ audit: "dns", file: "a.yaml", image: "i", port: "53/udp", host: {}, sockets: [], profiles: verdicts, mustResist: ["udp-specific-reuseaddr"], gateFailures: ["udp-specific-reuseaddr"], notes: [] }]);
   t.regex(text, /dns: FAILED: must-resist udp-specific-reuseaddr inconclusive \(the attack could not be established, so nothing was proven resisted\)/);
   t.notRegex(text, /every must-resist profile was resisted/);
 });
@@ -141,4 +143,45 @@ test("an IPv6 attack binds the service's IPv6 address (or [::]) with an IPv6 soc
   t.true(calls.filter((c) => c.startsWith("dnsq")).every((c) => c.startsWith("dnsq fd00:213:1::10 53 ")), calls.join("\n"));
   const same = await verdict(udpReuseportSameUid, ctx);
   t.regex(same.evidence, /bind \[::\]:53 beside/);
+});
+
+test("a TCP port of a DNS server is asked DNS over TCP (tcpq, length-prefixed), its RCODEs judged", async (t) => {
+  const DNS_TCP: Audit = { ...DNS, port: { port: 53, transport: "tcp" }, profiles: ["tcp-beside-listener"], mustResist: ["tcp-beside-listener"] };
+  const calls: string[] = [];
+  const tcpq = (rcodes: (n: number) => Record<string, number>): Script => (w) => (w[0] === "tcpq" ? { sent: Number(w[3]), connected: Number(w[3]), answered: Number(w[3]), good: 0, rcodes: rcodes(Number(w[3])), errors: {} } : {});
+  const f = await verdict(tcpBesideListener, context(DNS_TCP, tcpq((n) => ({ NOERROR: n })), placed, calls));
+  t.not(f.verdict, "inconclusive", f.evidence);
+  const asked = calls.filter((c) => c.startsWith("tcpq"));
+  t.true(asked.length > 0 && asked.every((c) => new RegExp(`^tcpq 10\\.213\\.0\\.10 53 64 \\d+ ${DNS_TCP_QUERY} dns$`).test(c)), calls.join("\n"));
+  // The query's length prefix is the length of what follows it.
+  t.is(parseInt(DNS_TCP_QUERY.slice(0, 4), 16), DNS_TCP_QUERY.length / 2 - 2);
+  const refused = await verdict(tcpBesideListener, context(DNS_TCP, tcpq((n) => ({ REFUSED: n })), placed));
+  t.is(refused.verdict, "inconclusive");
+  t.regex(refused.evidence, /0 good answers to 64 queries \(64 answered; REFUSED 64\)/);
+});
+
+test("a raw TCP service is sent the file's payload and judged by the expected bytes; connection errors are named", async (t) => {
+  const RAW: Audit = { ...DNS, protocol: "tcp", payload: "7374617473", expect: "53544154", port: { port: 11211, transport: "tcp" }, profiles: ["tcp-beside-listener"], mustResist: ["tcp-beside-listener"] };
+  const calls: string[] = [];
+  const good: Script = (w) => (w[0] === "tcpq" ? { sent: Number(w[3]), connected: Number(w[3]), answered: Number(w[3]), good: Number(w[3]), errors: {} } : {});
+  const f = await verdict(tcpBesideListener, context(RAW, good, placed, calls));
+  t.not(f.verdict, "inconclusive", f.evidence);
+  t.true(calls.filter((c) => c.startsWith("tcpq")).every((c) => /^tcpq 10\.213\.0\.10 11211 64 \d+ 7374617473 53544154$/.test(c)), calls.join("\n"));
+  const wrong: Script = (w) => (w[0] === "tcpq" ? { sent: 64, connected: 64, answered: 64, good: 0, errors: { "unexpected-reply": 64 } } : {});
+  const g = await verdict(tcpBesideListener, context(RAW, wrong, placed));
+  t.is(g.verdict, "inconclusive");
+  t.regex(g.evidence, /0 good answers to 64 requests \(64 answered; 64 without the expected bytes\)/);
+  const refused: Script = (w) => (w[0] === "tcpq" ? { sent: 64, connected: 0, answered: 0, good: 0, errors: { ECONNREFUSED: 64 } } : {});
+  const h = await verdict(tcpBesideListener, context(RAW, refused, placed));
+  t.is(h.verdict, "inconclusive");
+  t.regex(h.evidence, /\(0 answered; ECONNREFUSED 64\)/);
+});
+
+test("which profiles fit which protocol: DNS and raw payloads over both transports, NTP over UDP only", (t) => {
+  const at = (port: number, transport: "udp" | "tcp", protocol: Audit["protocol"]) => ({ port: { port, transport }, protocol });
+  t.is(notApplicableReason("tcp-beside-listener", at(53, "tcp", "dns")), undefined);
+  t.is(notApplicableReason("tcp-beside-listener", at(11211, "tcp", "tcp")), undefined);
+  t.is(notApplicableReason("udp-specific-reuseaddr", at(11211, "udp", "udp")), undefined);
+  t.regex(notApplicableReason("tcp-beside-listener", at(53, "udp", "dns")) ?? "", /TCP/);
+  t.regex(notApplicableReason("udp-specific-reuseaddr", at(53, "tcp", "dns")) ?? "", /UDP/);
 });

@@ -10,7 +10,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { readdirSync, statSync } from "node:fs";
 import { release } from "node:os";
 import { join, resolve } from "node:path";
-import { PROFILES, PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
+import { PROFILES, PROTOCOL_TRANSPORTS, PROTOCOLS, RAW_PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
 import { badUser, loadAudits, parsePort, payloadHex } from "../../audit/audit-file";
 import { MODELLED_SYSCTLS } from "../../audit/host-model";
 import { notApplicableReason } from "../../audit/profiles/applicability";
@@ -72,9 +72,9 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
     .option("--cap <name>", "quick audit: a capability the service keeps, e.g. NET_BIND_SERVICE (repeatable; default none)", collect, [])
     .option("--sysctl <name=value>", "quick audit: the production host's value of a modelled sysctl, e.g. net.ipv4.ip_unprivileged_port_start=1024 (repeatable; default this host's)", collect, [])
     .option("--user <uid[:gid]>", "quick audit: the uid the service runs as", "65534:65534")
-    .option("--protocol <dns|http|ntp|udp>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
-    .option("--payload <text|hex:…>", "quick audit, --protocol udp: the request's bytes")
-    .option("--expect <text|hex:…>", "quick audit, --protocol udp: bytes a good reply contains (default: any reply)")
+    .option("--protocol <dns|http|ntp|udp|tcp>", "quick audit: what the client asks (default: dns for udp, http for tcp)")
+    .option("--payload <text|hex:…>", "quick audit, --protocol udp or tcp: the request's bytes")
+    .option("--expect <text|hex:…>", "quick audit, --protocol udp or tcp: bytes a good reply contains (default: any reply)")
     .option("--profiles <list>", `quick audit: profiles to run, comma-separated (default: those for the port's transport; known: ${PROFILES.join(", ")})`, profileList("--profiles"))
     .option("--must-resist <list>", "quick audit: profiles whose vulnerability fails the run (exit 1)", profileList("--must-resist"))
     .option("--requests <n>", "flows (distinct source ports, one question each) the client sends in each baseline and attack", wholeNumber("--requests", 1, 1000), 64)
@@ -159,12 +159,12 @@ export function quickAudit(o: AuditOptions, files: readonly string[]): Audit {
   if (userProblem) throw bad(`--user: ${userProblem}`);
   const protocol = (o.protocol ?? (port.transport === "udp" ? "dns" : "http")) as ServiceProtocol;
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw bad(`--protocol ${protocol}: one of ${PROTOCOLS.join(", ")}`);
-  if ((protocol === "http") !== (port.transport === "tcp")) throw bad(`--protocol ${protocol} is not spoken over ${port.transport} (--port ${portText})`);
+  if (!PROTOCOL_TRANSPORTS[protocol].includes(port.transport)) throw bad(`--protocol ${protocol} is not spoken over ${port.transport} (--port ${portText})`);
   const payload = o.payload === undefined ? undefined : payloadHex(o.payload);
   const expect = o.expect === undefined ? undefined : payloadHex(o.expect);
   if ((o.payload !== undefined && !payload) || (o.expect !== undefined && !expect)) throw bad("--payload/--expect: text, or 'hex:' and pairs of hex digits, 1 to 256 bytes");
-  if (protocol === "udp" && !payload) throw bad("--protocol udp needs --payload (the request's bytes)");
-  if (protocol !== "udp" && (payload || expect)) throw bad("--payload and --expect are for --protocol udp");
+  if (RAW_PROTOCOLS.includes(protocol) && !payload) throw bad(`--protocol ${protocol} needs --payload (the request's bytes)`);
+  if (!RAW_PROTOCOLS.includes(protocol) && (payload || expect)) throw bad("--payload and --expect are for --protocol udp or tcp");
   const profiles: ProfileName[] = o.profiles ?? [...PROFILES.filter((p) => p.startsWith(`${port.transport}-`)), "restart"];
   const mustResist = o.mustResist ?? [];
   const missing = mustResist.filter((p) => !profiles.includes(p));
