@@ -20,7 +20,9 @@ export interface Asked {
   answered: number;
   /** Answers judged good (see above). */
   good: number;
-  /** The answers that were not good, by RCODE or HTTP status, and failures by reason: "REFUSED 64". */
+  /** The answers that were not good, by RCODE or HTTP status, and failures by reason: { REFUSED: 64 }. */
+  failures: Record<string, number>;
+  /** The same in words: "REFUSED 64". */
   bad: string;
   /** "queries" or "requests", for the evidence. */
   noun: string;
@@ -51,22 +53,16 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
     const payload = dns ? DNS_TCP_QUERY : audit.payload!;
     const r = await client.session.call(["tcpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, dns ? "dns" : (audit.expect ?? "any")], timeoutMs + 10_000);
     checkReply(r, "tcpq");
-    const errors = Object.entries((r.errors ?? {}) as Record<string, number>).map(([k, v]) => `${k} ${v}`);
-    if (!dns) {
-      return { sent: num(r.sent), answered: num(r.answered), good: num(r.good), bad: errors.join(", "), noun: "requests", reply: r };
-    }
+    const errors = (r.errors ?? {}) as Record<string, number>;
+    if (!dns) return asked(num(r.sent), num(r.answered), num(r.good), errors, "requests", r);
     const rcodes = (r.rcodes ?? {}) as Record<string, number>;
-    const good = GOOD_RCODES.reduce((sum, k) => sum + (rcodes[k] ?? 0), 0);
-    const bad = [...Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)).map(([k, v]) => `${k} ${v}`), ...errors];
-    return { sent: num(r.sent), answered: num(r.answered), good, bad: bad.join(", "), noun: "queries", reply: r };
+    return asked(num(r.sent), num(r.answered), goodRcodes(rcodes), { ...badRcodes(rcodes), ...errors }, "queries", r);
   }
   if (audit.protocol === "dns") {
     const r = await client.session.call(["dnsq", address, port, String(n), String(timeoutMs), String(Math.min(n, 256))], timeoutMs + 10_000);
     checkReply(r, "dnsq");
     const rcodes = (r.rcodes ?? {}) as Record<string, number>;
-    const good = GOOD_RCODES.reduce((sum, k) => sum + (rcodes[k] ?? 0), 0);
-    const bad = Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)).map(([k, v]) => `${k} ${v}`);
-    return { sent: num(r.sent), answered: num(r.answered), good, bad: bad.join(", "), noun: "queries", reply: r };
+    return asked(num(r.sent), num(r.answered), goodRcodes(rcodes), badRcodes(rcodes), "queries", r);
   }
   if (audit.protocol === "ntp" || audit.protocol === "udp") {
     const payload = audit.protocol === "ntp" ? NTP_REQUEST : audit.payload!;
@@ -75,16 +71,24 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
     checkReply(r, "udpq");
     const answered = num(r.answered);
     const good = num(r.good);
-    const bad = answered > good ? `${answered - good} ${audit.protocol === "ntp" ? "not a server's reply with stratum 1 to 15" : "without the expected bytes"}` : "";
-    return { sent: num(r.sent), answered, good, bad, noun: "requests", reply: r };
+    const why = audit.protocol === "ntp" ? "not a server's reply with stratum 1 to 15" : "without the expected bytes";
+    return asked(num(r.sent), answered, good, answered > good ? { [why]: answered - good } : {}, "requests", r);
   }
   const r = await client.session.call(["httpget", address, port, String(n), String(timeoutMs)], n * timeoutMs + 10_000);
   checkReply(r, "httpget");
   const status = (r.status ?? {}) as Record<string, number>;
   const good = Object.entries(status).filter(([k]) => /^[23]\d\d$/.test(k)).reduce((sum, [, v]) => sum + v, 0);
-  const bad = Object.entries(status).filter(([k]) => !/^[23]\d\d$/.test(k)).map(([k, v]) => `status ${k} ${v}`);
-  return { sent: num(r.tries), answered: num(r.ok), good, bad: bad.join(", "), noun: "requests", reply: r };
+  const bad = Object.fromEntries(Object.entries(status).filter(([k]) => !/^[23]\d\d$/.test(k)).map(([k, v]) => [`status ${k}`, v]));
+  return asked(num(r.tries), num(r.ok), good, bad, "requests", r);
 }
+
+function asked(sent: number, answered: number, good: number, failures: Record<string, number>, noun: string, reply: ProbeReply): Asked {
+  const bad = Object.entries(failures).map(([k, v]) => `${k} ${v}`).join(", ");
+  return { sent, answered, good, failures, bad, noun, reply };
+}
+
+const goodRcodes = (rcodes: Record<string, number>) => GOOD_RCODES.reduce((sum, k) => sum + (rcodes[k] ?? 0), 0);
+const badRcodes = (rcodes: Record<string, number>) => Object.fromEntries(Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)));
 
 function checkReply(r: ProbeReply, cmd: string): void {
   if (typeof r.error === "string") throw new LabError("REUSELAB_PROBE_PROTOCOL", `the client's ${cmd} was refused: ${r.error}`);

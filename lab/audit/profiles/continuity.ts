@@ -36,8 +36,8 @@ async function keepAsking(lab: AuditLab, audit: Audit): Promise<Tally> {
     t.tries++;
     if (r.good !== 1) {
       t.failed++;
-      const why = r.bad || (typeof r.reply.errno === "string" ? r.reply.errno : "no answer");
-      t.errors[why] = (t.errors[why] ?? 0) + 1;
+      const whys = Object.keys(r.failures);
+      for (const why of whys.length ? whys : [typeof r.reply.errno === "string" ? r.reply.errno : "no answer"]) t.errors[why] = (t.errors[why] ?? 0) + 1;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
   }
