@@ -93,10 +93,6 @@ export class ServiceContainer {
     if (r.error) throw new LabError("REUSELAB_NO_ENGINE", `docker exec ${cmd.join(" ")}: ${r.error.message}`);
     return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`.trim() };
   }
-
-  async remove(): Promise<void> {
-    await this.container.remove({ force: true }).catch(() => undefined);
-  }
 }
 
 /** "audits/x.yaml:7" for a key of an audit file, the option for a quick audit ("--image … --arg"). */

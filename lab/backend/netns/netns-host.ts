@@ -30,11 +30,6 @@ export interface NetnsHost {
   spawnProbe(spawn: ProbeSpawn): Promise<ProbeProcess>;
 }
 
-/** Commands as one shell line that stops at the first failure. */
-export function shellLine(commands: readonly (readonly string[])[]): string {
-  return commands.map((argv) => argv.map(shellQuote).join(" ")).join(" && ");
-}
-
 /**
  * `ip` commands for one namespace (or the root one) as a single `ip -batch` process: under software
  * emulation every program a guest starts costs ~40 ms, and a lab needs a few dozen ip commands.
