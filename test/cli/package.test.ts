@@ -90,7 +90,7 @@ test.serial("the tarball holds what runs: compiled code and types, the probe's s
 /** The unpacked package's bin, run from its project; its dependencies found through NODE_PATH (the clone's node_modules). */
 const installed = (args: string[]) => bin(args, { bin: join(packed.pkg, "lab/cli/bin.js"), cwd: packed.project, env: { NODE_PATH: join(ROOT, "node_modules") } });
 
-test.serial("installed in a project's node_modules: --version, list and explain find the package's own files, not the clone's", (t) => {
+test.serial("installed in a project's node_modules: --version, list, explain and audit find the package's own files, not the clone's", (t) => {
   const version = installed(["--version"]);
   t.is(version.code, 0, version.err);
   t.is(version.out, `${VERSION}\n`);
@@ -103,6 +103,11 @@ test.serial("installed in a project's node_modules: --version, list and explain 
   const explain = installed(["explain", "uid-rule/tcp-reuseport-needs-same-uid"]);
   t.is(explain.code, 0, explain.err);
   t.regex(explain.out, /^uid-rule\/tcp-reuseport-needs-same-uid {2}node_modules\/reuselab\/cases\/uid-rule\/tcp-reuseport-needs-same-uid\.yaml$/m);
+  // audit reads the package's own audits/ by default: a report onto one of them is refused as a file it reads.
+  const shipped = join(packed.pkg, "audits/dnsmasq.yaml");
+  const audit = installed(["audit", "--json", shipped]);
+  t.is(audit.code, 2, audit.err);
+  t.true(audit.err.includes(`--json ${shipped}: is an audit file this command reads`), audit.err);
 });
 
 test.serial("installed: the library runs a case on netns, building the probe from the package's own sources", (t) => {
