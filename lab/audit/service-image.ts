@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../backend/docker/probe-image";
+import { PACKAGE_ROOT as REPO_ROOT } from "../package-root";
 import { LabError } from "../errors";
 
 const SCRIPT = join(REPO_ROOT, "images/services/build-rootfs.sh");

@@ -13,6 +13,7 @@ import { readKernelsFile } from "../backend/vm/kernel-images";
 import { packageFolder } from "../backend/vm/kernel-source";
 import { describeSpec } from "../backend/vm/kernel-spec";
 import { LabError } from "../errors";
+import { PACKAGE_ROOT } from "../package-root";
 
 export type CheckStatus = "ok" | "missing" | "warn";
 
@@ -28,7 +29,7 @@ export type Part = "all" | "engine" | "toolchain" | "vm" | "netns" | "report" | 
 
 /** Runs `bash lab/bootstrap/bootstrap.sh --check PARTS…` and reads its lines. */
 export function machineChecks(parts: readonly Part[]): Check[] {
-  const script = join(__dirname, "bootstrap.sh");
+  const script = join(PACKAGE_ROOT, "lab/bootstrap/bootstrap.sh");
   const r = spawnSync(systemTool("bash", "bash"), [script, "--check", ...parts], { encoding: "utf8", timeout: 120_000, env: systemEnv() });
   if (r.error || (r.status !== 0 && r.status !== 1)) {
     throw new LabError("REUSELAB_NO_ENGINE", `bash ${script} --check ${parts.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim()}`);

@@ -6,9 +6,9 @@ import { readKernelsFile } from "../backend/vm/kernel-images";
 import type { GuestKernel } from "../backend/vm/kernel-spec";
 import { VmBackend } from "../backend/vm/vm-backend";
 import { LabError } from "../errors";
+import type { HostBackend } from "./host-backends";
 
-export const HOST_BACKENDS = ["docker", "netns"] as const;
-export type HostBackend = (typeof HOST_BACKENDS)[number];
+export { HOST_BACKENDS, type HostBackend } from "./host-backends";
 
 export class KernelBackends implements AsyncDisposable {
   /** By kernel id; a kernel given by --kernel without an id is known by its release once prepared. */

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { LabError } from "../errors";
+import { packageVersion } from "../package-root";
 import { auditCommand } from "./commands/audit";
 import { benchCommand } from "./commands/bench";
 import { cleanCommand } from "./commands/clean";
@@ -29,6 +30,7 @@ function program(exit: (code: number) => void, out: (s: string) => void, err: (s
   const p = new Command("reuselab")
     .usage("[command] [options]")
     .description("Runs SO_REUSEADDR / SO_REUSEPORT cases on real Linux kernels and judges what the kernel does.")
+    .version(packageVersion(), "-V, --version", "print reuselab's version")
     .addHelpText("after", AFTER_HELP)
     // Settings set here are inherited by every command made with p.command().
     .exitOverride()
@@ -57,7 +59,8 @@ function program(exit: (code: number) => void, out: (s: string) => void, err: (s
 /** Options first (or nothing at all) means `run`, so `npm run lab -- --filter x` keeps working. */
 function withDefaultCommand(argv: readonly string[]): string[] {
   const first = argv[0];
-  if (first === undefined || (first.startsWith("-") && first !== "-h" && first !== "--help")) return ["run", ...argv];
+  const own = ["-h", "--help", "-V", "--version"];
+  if (first === undefined || (first.startsWith("-") && !own.includes(first))) return ["run", ...argv];
   return [...argv];
 }
 

@@ -1,11 +1,12 @@
 /** The options several commands share, each defined once: same flag, same words in every --help. */
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { resolve } from "node:path";
+import { join } from "node:path";
 import { kernelIds } from "../backend/vm/kernel-images";
+import { PACKAGE_ROOT } from "../package-root";
 import type { Selection } from "../plan/plan";
-import { HOST_BACKENDS, type HostBackend } from "./backends";
+import { HOST_BACKENDS, type HostBackend } from "./host-backends";
 
-export const DEFAULT_CASES = resolve(__dirname, "../../cases");
+export const DEFAULT_CASES = join(PACKAGE_ROOT, "cases");
 
 /** Sets the command's exit status; an action calls it once, when it is done. */
 export type ExitSink = (code: number) => void;

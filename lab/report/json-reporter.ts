@@ -26,20 +26,24 @@ export interface ResultsFile {
   audit?: AuditResult[];
 }
 
+/** The results object of a finished session: what --json writes and what runCases() returns. */
+export function resultsOf(e: Extract<LabEvent, { type: "session-finished" }>): ResultsFile {
+  const claim = new Map(e.claims.map((c) => [c.id, c]));
+  return {
+    schema: 1,
+    kernels: e.kernels,
+    runs: e.results,
+    claims: e.audit.map((a) => ({ ...a, quote: claim.get(a.id)!.quote, section: claim.get(a.id)!.section, seedLine: claim.get(a.id)!.line })),
+  };
+}
+
 export class JsonReporter implements Reporter {
   private results?: ResultsFile;
 
   constructor(private readonly file: string) {}
 
   onEvent(e: LabEvent): void {
-    if (e.type !== "session-finished") return;
-    const claim = new Map(e.claims.map((c) => [c.id, c]));
-    this.results = {
-      schema: 1,
-      kernels: e.kernels,
-      runs: e.results,
-      claims: e.audit.map((a) => ({ ...a, quote: claim.get(a.id)!.quote, section: claim.get(a.id)!.section, seedLine: claim.get(a.id)!.line })),
-    };
+    if (e.type === "session-finished") this.results = resultsOf(e);
   }
 
   async close(): Promise<void> {

@@ -10,11 +10,12 @@ import { systemEnv, systemTool } from "../../system-tools";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { LabError } from "../../errors";
+import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { BUILD_TIMEOUT_ENV, buildTimeoutMs, unanswered } from "./engine-calls";
 
-export const REPO_ROOT = resolve(__dirname, "../../..");
+export { REPO_ROOT };
 export const PROBE_BINARY = join(REPO_ROOT, "images/probe/build/probe");
 
 /** Compiles the probe (make is a no-op when it is up to date). */

@@ -17,7 +17,7 @@ import { LabError } from "../../errors";
 import { runnerAlive } from "../../process-stat";
 import { GuestControl } from "./guest-control";
 import { GuestHost } from "./guest-host";
-import { REPO_ROOT } from "../docker/probe-image";
+import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { cacheDir } from "./kernel-images";
 
 const PROBE_PORTS = 30;

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "../../case/yaml-file";
 import { formatProblem, suggestion, type Problem } from "../../case/problems";
 import { LabError } from "../../errors";
-import { REPO_ROOT } from "../docker/probe-image";
+import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { parseKernelSpec, type GuestKernel } from "./kernel-spec";
 
 export const KERNELS_FILE = join(REPO_ROOT, "images/kernels/kernels.yaml");

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { LabError } from "../../errors";
 import { systemEnv, systemTool } from "../../system-tools";
 import type { KernelProvenance } from "../backend";
-import { REPO_ROOT } from "../docker/probe-image";
+import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { describeMissing, embeddedConfig, missingOptions } from "./kernel-config";
 import { cacheDir } from "./kernel-images";
 import { debianMirror, describeSpec, type GuestKernel, type KernelSpec } from "./kernel-spec";

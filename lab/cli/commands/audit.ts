@@ -9,25 +9,21 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { readdirSync, statSync } from "node:fs";
 import { release } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { PROFILES, PROTOCOL_TRANSPORTS, PROTOCOLS, RAW_PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
 import { badUser, loadAudits, parsePort, payloadHex } from "../../audit/audit-file";
 import { MODELLED_SYSCTLS } from "../../audit/host-model";
 import { notApplicableReason } from "../../audit/profiles/applicability";
-import { formatAudits } from "../../audit/audit-report";
-import { formatStability, stability } from "../../audit/audit-stability";
-import { runAudits } from "../../audit/run-audit";
 import { ensureMachine } from "../../bootstrap/ensure";
 import { LabError } from "../../errors";
+import { PACKAGE_ROOT } from "../../package-root";
 import type { ResultsFile } from "../../report/json-reporter";
-import { wantsColor } from "../../report/terminal";
-import { auditPage } from "../../report/html/audit-page";
 import { checkReportPaths, writeReports } from "../../report/report-paths";
 import { EXIT } from "../exit-codes";
 import { interruptible } from "../interruptible";
 import { wholeNumber, type ExitSink } from "../options";
 
-const DEFAULT_AUDITS = resolve(__dirname, "../../../audits");
+const DEFAULT_AUDITS = join(PACKAGE_ROOT, "audits");
 
 export interface AuditOptions {
   image?: string;
@@ -91,6 +87,14 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
       checkReportPaths(reports, inputs.map((file) => ({ file, what: "an audit file this command reads" })));
       ensureMachine("all");
       ensureMachine("audit");
+      // The engine, the attacks and the report code load here, not for --help.
+      const [{ runAudits }, { formatAudits }, { formatStability, stability }, { auditPage }, { wantsColor }] = await Promise.all([
+        import("../../audit/run-audit"),
+        import("../../audit/audit-report"),
+        import("../../audit/audit-stability"),
+        import("../../report/html/audit-page"),
+        import("../../report/terminal"),
+      ]);
       using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
       try {
         const repetitions: AuditResult[][] = [];

@@ -3,7 +3,6 @@
  * The bench parses its own options, so its words are passed through as they are.
  */
 import type { Command } from "commander";
-import { main as benchMain } from "../../bench/bench-main";
 import type { ExitSink } from "../options";
 
 export function benchCommand(parent: Command, exit: ExitSink): void {
@@ -15,5 +14,5 @@ export function benchCommand(parent: Command, exit: ExitSink): void {
     .allowUnknownOption()
     .allowExcessArguments()
     .argument("[options...]", "the bench's own options: --n LIST, --duration MS, --backend NAME, --json FILE, --html FILE, --help")
-    .action(async (words: string[]) => exit(await benchMain(words)));
+    .action(async (words: string[]) => exit(await (await import("../../bench/bench-main")).main(words)));
 }

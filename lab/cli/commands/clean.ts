@@ -1,6 +1,5 @@
 /** reuselab clean: removes what killed runs left (containers, networks, namespaces, guests), never a live run's. */
 import type { Command } from "commander";
-import { removeAllLeftovers } from "../../backend/leftovers";
 import { EXIT } from "../exit-codes";
 import type { ExitSink } from "../options";
 
@@ -10,6 +9,7 @@ export function cleanCommand(parent: Command, exit: ExitSink): void {
     .summary("remove what killed runs left: containers, networks, namespaces, guests")
     .description("remove every object a killed or crashed run left: docker containers and networks, network namespaces, guest VMs; a run still going keeps its own")
     .action(async () => {
+      const { removeAllLeftovers } = await import("../../backend/leftovers");
       const { removed, unchecked } = await removeAllLeftovers();
       const counts = Object.entries(removed).map(([what, n]) => `${n} ${what}`);
       const total = Object.values(removed).reduce((a, b) => a + b, 0);

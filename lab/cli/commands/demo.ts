@@ -5,8 +5,6 @@
  */
 import { Argument, type Command } from "commander";
 import { ensureMachine } from "../../bootstrap/ensure";
-import { runHijackDemo } from "../../demo/hijack-demo";
-import { formatHijackDemo } from "../../demo/hijack-demo-report";
 import { LabError } from "../../errors";
 import { EXIT } from "../exit-codes";
 import { wholeNumber, type ExitSink } from "../options";
@@ -22,6 +20,7 @@ export function demoCommand(parent: Command, exit: ExitSink): void {
     .action(async (_name: "hijack", o: { requests: number; compose?: string }) => {
       ensureMachine("toolchain");
       ensureMachine(o.compose ? "engine" : "compose");
+      const [{ runHijackDemo }, { formatHijackDemo }] = await Promise.all([import("../../demo/hijack-demo"), import("../../demo/hijack-demo-report")]);
       try {
         const r = await runHijackDemo({ requests: o.requests, ...(o.compose ? { compose: o.compose } : {}) });
         process.stdout.write(formatHijackDemo(r));

@@ -5,10 +5,9 @@
  */
 import type { Command } from "commander";
 import { kernelIds } from "../../backend/vm/kernel-images";
-import { kernelImageChecks, machineChecks, probeImageCheck, type Check } from "../../bootstrap/checks";
+import type { Check } from "../../bootstrap/checks";
 import { LabError } from "../../errors";
-import { colorsFor, plainTable, tableText, wantsColor } from "../../report/terminal";
-import type { HostBackend } from "../backends";
+import type { HostBackend } from "../host-backends";
 import { EXIT } from "../exit-codes";
 import { addBackendOption, addKernelsOption, type ExitSink } from "../options";
 
@@ -39,6 +38,8 @@ async function doctor(kernels: readonly string[], backend: HostBackend): Promise
   const unknown = kernels.filter((k) => !known.includes(k));
   if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml)`);
   const guests = kernels.filter((k) => k !== "host");
+  // The checks reach for the engine and the probe's build: loaded here, not for --help.
+  const [{ kernelImageChecks, machineChecks, probeImageCheck }, { colorsFor, plainTable, tableText, wantsColor }] = await Promise.all([import("../../bootstrap/checks"), import("../../report/terminal")]);
   const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose", "audit", "fuzz"]);
   const engineOk = machine.some((c) => c.name === "engine" && c.status === "ok");
   const checks = [...machine, await probeImageCheck(engineOk), ...kernelImageChecks()];

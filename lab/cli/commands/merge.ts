@@ -4,12 +4,7 @@
  */
 import type { Command } from "commander";
 import { loadCatalogue } from "../../case/load-cases";
-import { EventBus } from "../../events/events";
-import { countOutcomes } from "../../report/console-reporter";
-import { auditMerged, mergeResults, readResultsFile } from "../../report/merge-results";
-import { isBad } from "../../verdict/outcome";
 import { EXIT } from "../exit-codes";
-import { caseFilesRead, ReportFiles } from "../file-reporters";
 import { addCasesOption, casePaths, type ExitSink, type ReportOptions, type SelectionOptions } from "../options";
 
 export function mergeCommand(parent: Command, exit: ExitSink): void {
@@ -23,6 +18,14 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
     .option("--junit <file>", "also write a JUnit XML report of the merged results")
     .option("--html <file>", "also write the HTML report of the merged results")
     .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions) => {
+      // The report writers load here, not for --help.
+      const [{ countOutcomes }, { auditMerged, mergeResults, readResultsFile }, { caseFilesRead, ReportFiles }, { EventBus }, { isBad }] = await Promise.all([
+        import("../../report/console-reporter"),
+        import("../../report/merge-results"),
+        import("../file-reporters"),
+        import("../../events/events"),
+        import("../../verdict/outcome"),
+      ]);
       const reads = [...inputs.map((file) => ({ file, what: "a results file this merge reads" })), ...caseFilesRead(casePaths(o))];
       const files = new ReportFiles({ json: out, junit: o.junit, html: o.html }, reads, "OUT");
       const merged = mergeResults(inputs.map((file) => ({ file, results: readResultsFile(file) })));

@@ -1,0 +1,132 @@
+/**
+ * runCases(): the case catalogue (or the user's own cases) run on one or more kernels, as a library
+ * call. `reuselab run` and `matrix` are this function with reporters on the terminal and in files
+ * (lab/cli/commands/run-action.ts): one code path. Everything is validated before anything starts
+ * (case files, kernels); nothing is left behind (containers, namespaces, guests), also when `signal`
+ * aborts or a run throws.
+ */
+import type { KernelInfo } from "../backend/backend";
+import { kernelIds } from "../backend/vm/kernel-images";
+import { parseKernelSpec, type GuestKernel } from "../backend/vm/kernel-spec";
+import { ensureMachine } from "../bootstrap/ensure";
+import { loadCatalogue, type Catalogue } from "../case/load-cases";
+import { KernelBackends } from "../cli/backends";
+import type { HostBackend } from "../cli/host-backends";
+import { DEFAULT_CASES } from "../cli/options";
+import { LabError } from "../errors";
+import { EventBus, type LabEvent, type Reporter } from "../events/events";
+import { plan } from "../plan/plan";
+import { resultsOf, type ResultsFile } from "../report/json-reporter";
+import { runAll } from "../run/runner";
+import type { RunResult } from "../verdict/outcome";
+
+export interface RunCasesOptions {
+  /** Case files or folders of them (default: the catalogue shipped in cases/). */
+  cases?: readonly string[];
+  /** For the host's kernel: "docker" (a container per actor, the default) or "netns" (root, no engine). */
+  backend?: HostBackend;
+  /** "host" and ids of images/kernels/kernels.yaml (default: ["host"]; guests boot under QEMU). */
+  kernels?: readonly string[];
+  /** Guest kernels by spec, as `--kernel` takes them: debian:SUITE, a .deb, IMAGE[:MODULES], a build tree; [ID=]SPEC. */
+  kernelSpecs?: readonly string[];
+  /** Only runs whose id (case.variant@kernel) contains one of these. */
+  filter?: readonly string[];
+  /** Only cases with one of these tags. */
+  tags?: readonly string[];
+  /** Also the cases tagged slow (they wait out real timers). */
+  slow?: boolean;
+  /** Runs at once on each kernel (default 2). */
+  jobs?: number;
+  /** Stops the runs and removes the lab; runCases then rejects with LabError REUSELAB_INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Listeners of the engine's events (run-started, step-finished, run-finished…), e.g. for progress. */
+  reporters?: readonly Reporter[];
+}
+
+/** The schema-1 results object, as `reuselab run --json FILE` writes it. */
+export type { ResultsFile } from "../report/json-reporter";
+export type { LabEvent, Reporter } from "../events/events";
+
+/** Runs the cases; resolves with the results (failed runs are results, not errors); rejects with a LabError on bad input or environment. */
+export async function runCases(o: RunCasesOptions = {}): Promise<ResultsFile> {
+  const { results, interrupted } = await runSessions({ ...o, repeat: 1, reporters: () => [...(o.reporters ?? [])] });
+  if (interrupted) throw new LabError("REUSELAB_INTERRUPTED", "runCases was interrupted (its signal aborted); the lab was removed");
+  return results;
+}
+
+/** What the CLI adds: repetitions, and reporters made once the cases are known to be valid (their files checked then). */
+export interface SessionOptions extends Omit<RunCasesOptions, "reporters"> {
+  repeat: number;
+  /** When no kernel is named: the host's kernel ("run") or it and every guest kernel ("matrix"). */
+  allKernels?: boolean;
+  reporters: (catalogue: Catalogue) => Reporter[];
+  /** Called once the machine is ready, right before the backends prepare; its signal (instead of `signal`) stops the runs; disposed once the reporters closed. */
+  interrupt?: () => { signal: AbortSignal } & Disposable;
+}
+
+export interface Sessions {
+  /** The last repetition's results. */
+  results: ResultsFile;
+  repetitions: RunResult[][];
+  interrupted: boolean;
+}
+
+export async function runSessions(o: SessionOptions): Promise<Sessions> {
+  const catalogue = loadCatalogue([...(o.cases ?? [DEFAULT_CASES])]);
+  const reporters = o.reporters(catalogue);
+  const specs = guestKernels(o.kernelSpecs ?? []);
+  const kernels = o.kernels ?? (specs.length ? (o.allKernels ? ["host"] : []) : o.allKernels ? ["host", ...kernelIds()] : ["host"]);
+  await using backends = new KernelBackends(kernels, o.backend ?? "docker", specs);
+  ensureMachine(backends.needsEngine ? "all" : "toolchain");
+  if (backends.needsVm) ensureMachine("vm");
+  return await runPrepared(backends, catalogue, o, reporters);
+}
+
+/** The kernels of --kernel SPEC; a spec that is none says why, and how to write it. */
+function guestKernels(texts: readonly string[]): GuestKernel[] {
+  return texts.map((text) => {
+    const k = parseKernelSpec(text);
+    if ("error" in k) throw new LabError("REUSELAB_BAD_ARGS", `--kernel ${text}: ${k.error}; ${k.fix}`);
+    return k;
+  });
+}
+
+async function runPrepared(backends: KernelBackends, catalogue: Catalogue, o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
+  using interrupt = o.interrupt?.();
+  const signal = interrupt?.signal ?? o.signal;
+  // Removing the lab at once on abort; runAll sees the signal and starts no further run.
+  const abort = () => void backends.abort();
+  signal?.addEventListener("abort", abort, { once: true });
+  try {
+    return await runSelection(backends, catalogue, { ...o, signal }, reporters);
+  } finally {
+    signal?.removeEventListener("abort", abort);
+  }
+}
+
+async function runSelection(backends: KernelBackends, catalogue: Catalogue, o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
+  const prepared = await backends.prepare();
+  const runs = plan(catalogue.cases, prepared.kernels, { filter: [...(o.filter ?? [])], tags: [...(o.tags ?? [])], slow: o.slow ?? false });
+  if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
+  const bus = new EventBus();
+  let last: Extract<LabEvent, { type: "session-finished" }> | undefined;
+  bus.add({ onEvent: (e) => void (e.type === "session-finished" && (last = e)) });
+  for (const r of reporters) bus.add(r);
+  const repetitions: RunResult[][] = [];
+  try {
+    for (let i = 0; i < o.repeat && !o.signal?.aborted; i++) {
+      const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
+      bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
+      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs ?? 2, signal: o.signal, claims: catalogue.claims }));
+    }
+  } finally {
+    // Also when a backend fails half-way: the reporters finish (a progress line goes, files of finished sessions are written).
+    await bus.close();
+  }
+  return { results: last ? resultsOf(last) : emptyResults(prepared.kernels), repetitions, interrupted: o.signal?.aborted ?? false };
+}
+
+/** Interrupted before the first session ended. */
+function emptyResults(kernels: KernelInfo[]): ResultsFile {
+  return { schema: 1, kernels, runs: [], claims: [] };
+}
