@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// The `reuselab` command. An installed package runs the compiled CLI (dist/, made by `npm run build`,
-// which `npm pack` runs first). A clone without a build runs the TypeScript through ts-node
-// (transpile only; `npm run typecheck` checks types): a clone's `npm run lab` always does.
+// The `reuselab` command. An installed package (which holds no TypeScript) runs the compiled CLI
+// (dist/, made by `npm run build`, which `npm pack` runs first). A clone runs its TypeScript through
+// ts-node (transpile only; `npm run typecheck` checks types), even when a dist/ is there: a build left
+// behind by `npm pack` would otherwise run code older than the clone's.
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
-const compiled = join(__dirname, "../../dist/cli/main.js");
-if (existsSync(compiled)) {
-  require(compiled).runCli();
-} else {
+if (existsSync(join(__dirname, "main.ts"))) {
   require("ts-node").register({ transpileOnly: true, project: join(__dirname, "../../tsconfig.json") });
   require("./main.ts").runCli();
+} else {
+  require(join(__dirname, "../../dist/cli/main.js")).runCli();
 }

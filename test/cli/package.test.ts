@@ -47,11 +47,14 @@ function bin(args: string[], o: { bin?: string; cwd?: string; env?: NodeJS.Proce
 
 const packagesIn = (loaded: readonly string[]) => new Set(loaded.flatMap((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1] ?? []));
 
+/** The installed package's bin (its compiled CLI), run in the project that installed it. */
+const compiledBin = (args: string[]) => bin(args, { bin: join(packed.pkg, "lab/cli/bin.js"), cwd: packed.project, env: { NODE_PATH: join(ROOT, "node_modules") } });
+
 test.serial("--version prints package.json's version, from the compiled bin and in process", async (t) => {
-  const r = bin(["--version"]);
+  const r = compiledBin(["--version"]);
   t.is(r.code, 0, r.err);
   t.is(r.out, `${VERSION}\n`);
-  t.true(r.loaded.includes(join(ROOT, "dist/cli/main.js")), "the bin ran the compiled CLI");
+  t.true(r.loaded.includes(join(packed.pkg, "dist/cli/main.js")), "the bin ran the compiled CLI");
   const here = await labHere(["-V"]);
   t.is(here.code, 0);
   t.is(here.out, `${VERSION}\n`);
@@ -59,9 +62,9 @@ test.serial("--version prints package.json's version, from the compiled bin and 
 
 for (const args of [["--help"], ["list"], ["explain", "hijack/udp-specific-address-steals-unicast"]]) {
   test.serial(`${args.join(" ")} from the compiled bin loads none of ${HEAVY.join(", ")}`, (t) => {
-    const r = bin(args);
+    const r = compiledBin(args);
     t.is(r.code, 0, r.err);
-    t.true(r.loaded.includes(join(ROOT, "dist/cli/main.js")), "the bin ran the compiled CLI");
+    t.true(r.loaded.includes(join(packed.pkg, "dist/cli/main.js")), "the bin ran the compiled CLI");
     t.false(r.loaded.some((p) => p.endsWith(".ts")), "no TypeScript was loaded");
     const packages = packagesIn(r.loaded);
     t.true(packages.has("commander"), `the record holds the libraries loaded: ${[...packages].join(", ")}`);
@@ -69,8 +72,16 @@ for (const args of [["--help"], ["list"], ["explain", "hijack/udp-specific-addre
   });
 }
 
+test.serial("a clone's bin runs its TypeScript even where npm pack left a dist/ behind (it could be older)", (t) => {
+  t.true(existsSync(join(ROOT, "dist/cli/main.js")), "npm pack built dist/ in the clone");
+  const r = bin(["--version"]);
+  t.is(r.code, 0, r.err);
+  t.true(r.loaded.includes(join(ROOT, "lab/cli/main.ts")), "the clone's source ran");
+  t.false(r.loaded.some((p) => p.startsWith(join(ROOT, "dist/"))), "nothing of dist/ was loaded");
+});
+
 test.serial("run --help loads none of them either; a run's own code loads only when it starts", (t) => {
-  const r = bin(["run", "--help"]);
+  const r = compiledBin(["run", "--help"]);
   t.is(r.code, 0, r.err);
   t.regex(r.out, /--backend <name>/);
   t.deepEqual(HEAVY.filter((h) => packagesIn(r.loaded).has(h)), []);
@@ -88,7 +99,7 @@ test.serial("the tarball holds what runs: compiled code and types, the probe's s
 });
 
 /** The unpacked package's bin, run from its project; its dependencies found through NODE_PATH (the clone's node_modules). */
-const installed = (args: string[]) => bin(args, { bin: join(packed.pkg, "lab/cli/bin.js"), cwd: packed.project, env: { NODE_PATH: join(ROOT, "node_modules") } });
+const installed = compiledBin;
 
 test.serial("installed in a project's node_modules: --version, list, explain and audit find the package's own files, not the clone's", (t) => {
   const version = installed(["--version"]);
