@@ -32,6 +32,8 @@ export function allowlistPath(o: SelectionOptions & KnownBugsOptions): string | 
 export function allowlistFor(o: SelectionOptions & KnownBugsOptions, catalogue: Catalogue, paths: readonly string[]): AllowEntry[] {
   const file = allowlistPath(o);
   if (file === undefined) return [];
+  // Named as the user wrote it; the default as a path from here.
+  const shown = o.knownBugs ?? (relative(process.cwd(), file) || file);
   const ids = findCaseFiles([...findCaseFiles(paths).roots]).files.map(([, id]) => id);
-  return loadAllowlist(relative(process.cwd(), file) || file, [...new Set([...ids, ...catalogue.cases.map((c) => c.id)])], catalogue.cases, o.knownBugs === undefined);
+  return loadAllowlist(shown, [...new Set([...ids, ...catalogue.cases.map((c) => c.id)])], catalogue.cases, o.knownBugs === undefined);
 }
