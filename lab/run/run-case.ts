@@ -54,9 +54,10 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
 function outcomeOf(run: PlannedRun, base: Omit<RunResult, "outcome">, failures: Failure[]): RunResult {
   const xfail = run.case.xfail;
   if (xfail !== undefined) return failures.length ? { ...base, outcome: "xfail", reason: xfail, failures } : { ...base, outcome: "xpass", reason: xfail };
-  // A fix the allowlist says this kernel lacks: its failure is the known absence. Its pass is not an
-  // xpass (the kernel has the fix after all): the known-bugs report calls the entry stale.
-  if (failures.length && run.allowed && run.case.fix) return { ...base, outcome: "xfail", reason: allowedReason(run.allowed, run.case.fix.commit), failures };
+  // A fix the allowlist says this kernel lacks: the kernel's disagreement is the known absence (a lab
+  // that could not run the trigger is no such evidence, and stays a failure). Its pass is not an xpass
+  // (the kernel has the fix after all): the known-bugs report calls the entry stale.
+  if (failures.length && failures.every((f) => f.actor) && run.allowed && run.case.fix) return { ...base, outcome: "xfail", reason: allowedReason(run.allowed, run.case.fix.commit), failures };
   return failures.length ? { ...base, outcome: "failed", failures } : { ...base, outcome: "passed" };
 }
 

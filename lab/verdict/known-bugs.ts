@@ -4,7 +4,8 @@
  *
  *   every run that ran passed (or passed despite an xfail mark)  ->  present
  *   any run failed (or failed as a known failure)                ->  absent, with the failing steps
- *   no run ran (skipped: a kernel too old, interrupted)          ->  not-run, with the reason
+ *   no run ran (skipped: a kernel too old, interrupted), or the
+ *   lab could not run the trigger (a failure with no actor)      ->  not-run, with the reason
  *
  * An allowlist entry whose fix turned out present is stale: it would let a regression through unseen.
  */
@@ -72,17 +73,22 @@ export function knownBugs(runs: readonly PlannedRun[], results: readonly RunResu
 
 /** One regression case on one kernel, from its runs' results (a run not in `results` did not finish). */
 export function judgeFix(fix: Fix, caseId: string, results: readonly RunResult[], k: KernelInfo): KnownBug {
-  const failed = results.filter((r) => r.outcome === "failed" || r.outcome === "xfail");
+  const failures = results.flatMap((r) => (r.outcome === "failed" || r.outcome === "xfail" ? r.failures.map((f) => ({ run: r.id, f })) : []));
+  // A failure with no actor is the lab's (it could not run the trigger): no evidence either way.
+  const disagreed = failures.filter((x) => x.f.actor);
+  const labFailed = failures.filter((x) => !x.f.actor);
   const passed = results.filter((r) => r.outcome === "passed" || r.outcome === "xpass");
-  const status: FixStatus = failed.length ? "absent" : passed.length ? "present" : "not-run";
+  const status: FixStatus = disagreed.length ? "absent" : labFailed.length || !passed.length ? "not-run" : "present";
   const evidence =
     status === "absent"
-      ? failed.flatMap((r) => (r.outcome === "failed" || r.outcome === "xfail" ? r.failures.map((f) => `${r.id}: ${formatFailure(f)}`) : []))
+      ? disagreed.map((x) => `${x.run}: ${formatFailure(x.f)}`)
       : status === "present"
         ? passed.map((r) => r.id)
-        : results.length
-          ? results.map((r) => `${r.id}: ${r.outcome === "skipped" ? r.reason : r.outcome}`)
-          : ["no run of it finished"];
+        : labFailed.length
+          ? labFailed.map((x) => `${x.run}: ${formatFailure(x.f)}`)
+          : results.length
+            ? results.map((r) => `${r.id}: ${r.outcome === "skipped" ? r.reason : r.outcome}`)
+            : ["no run of it finished"];
   const { predicted, because } = predictFix(fix, k);
   const disagrees = status !== "not-run" && predicted !== "unknown" && predicted !== status;
   return { case: caseId, fix: fix.commit, subject: fix.subject, ...(fix.cve ? { cve: fix.cve } : {}), status, evidence, predicted, because, disagrees };

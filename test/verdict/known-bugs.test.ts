@@ -133,3 +133,11 @@ test("an allowlisted absent fix carries the reason; an allowlisted present one i
   t.is(kb.kernels.host![0]!.allowed, undefined);
   t.deepEqual(kb.staleAllowlist, [{ case: "regressions/r", kernel: "host", reason: "thought it lacked it", file: "allow.yaml", line: 6, evidence: ["regressions/r.v4@host", "regressions/r.v6@host"] }]);
 });
+
+test("a lab that could not run the trigger is no evidence: not-run, with its error", (t) => {
+  const runs = plan([regression], [host]);
+  const labError: RunResult = { ...result("regressions/r.v4@host", "passed"), outcome: "failed", failures: [{ file: "cases/regressions/r.yaml", line: 1, message: "the lab failed: boom" }] };
+  const b = knownBugs(runs, [labError, result("regressions/r.v6@host", "passed")], [host]).kernels.host![0]!;
+  t.like(b, { status: "not-run", disagrees: false });
+  t.deepEqual(b.evidence, ["regressions/r.v4@host: cases/regressions/r.yaml:1: the lab failed: boom"]);
+});
