@@ -59,7 +59,7 @@ allow:
   t.deepEqual(read(merged).staleAllowlist, results.staleAllowlist);
 });
 
-test.serial("an allowlist with an unknown case id is refused with file:line before anything starts (exit 2)", async (t) => {
+test.serial("an allowlist with an unknown case id is refused with file:line before anything starts (exit 2); a report may not overwrite the allowlist", async (t) => {
   const allow = join(dir, "bad-allow.yaml");
   writeFileSync(allow, "allow:\n  - { case: fix-absent-on-purpse, kernel: host, reason: r }\n  - { case: fix-present, kernel: 5.10, reason: r }\n");
   const r = await labHere(["run", "--backend", "netns", "--cases", CASES, "--known-bugs", allow]);
@@ -68,6 +68,13 @@ test.serial("an allowlist with an unknown case id is refused with file:line befo
   t.regex(r.err, /2 problems in the known-bugs allowlist .*bad-allow\.yaml; nothing was started/);
   t.regex(r.err, /bad-allow\.yaml:2: unknown case 'fix-absent-on-purpse'; did you mean 'fix-absent-on-purpose'\?/);
   t.regex(r.err, /bad-allow\.yaml:3: kernel 5\.1 is a number to YAML \(5\.10 would read as 5\.1\); write it in quotes: kernel: "5\.1"/);
+  // A report may not overwrite the allowlist it reads.
+  const good = join(dir, "good-allow.yaml");
+  writeFileSync(good, "allow: []\n");
+  const over = await labHere(["run", "--backend", "netns", "--cases", CASES, "--known-bugs", good, "--json", good]);
+  t.is(over.code, 2);
+  t.regex(over.err, /--json .*good-allow\.yaml: is the known-bugs allowlist this command reads; the report would overwrite it/);
+  t.is(readFileSync(good, "utf8"), "allow: []\n");
   const missing = await labHere(["run", "--backend", "netns", "--cases", CASES, "--known-bugs", join(dir, "none.yaml")]);
   t.is(missing.code, 2);
   t.regex(missing.err, /none\.yaml/);
