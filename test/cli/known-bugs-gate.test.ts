@@ -3,13 +3,14 @@
 // refuses on every kernel) fails the run unless the allowlist names it; an entry for a fix the kernel
 // has (fix-present.yaml) is reported as stale, and is no failure.
 import test from "ava";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultsFile } from "../../lab/report/json-reporter";
 import { lab, labHere, scratch } from "./helpers";
 
 const CASES = "test/fixtures/known-bugs";
 const dir = scratch();
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 const read = (f: string) => JSON.parse(readFileSync(f, "utf8")) as ResultsFile;
 const run = (args: string[]) => lab(["run", "--backend", "netns", "--cases", CASES, ...args], { REUSELAB_CACHE: dir });
 
