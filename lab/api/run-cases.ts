@@ -9,9 +9,11 @@ import type { KernelInfo } from "../backend/backend";
 import { kernelIds } from "../backend/vm/kernel-images";
 import { parseKernelSpec, type GuestKernel } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";
+import type { AllowEntry } from "../case/allowlist";
 import { loadCatalogue, type Catalogue } from "../case/load-cases";
 import { KernelBackends } from "../cli/backends";
 import type { HostBackend } from "../cli/host-backends";
+import { allowlistFor } from "../cli/known-bugs-option";
 import { DEFAULT_CASES } from "../cli/options";
 import { LabError } from "../errors";
 import { EventBus, type LabEvent, type Reporter } from "../events/events";
@@ -39,6 +41,12 @@ export interface RunCasesOptions {
   jobs?: number;
   /** Stops the runs and removes the lab; runCases then rejects with LabError REUSELAB_INTERRUPTED. */
   signal?: AbortSignal;
+  /**
+   * The allowlist of fixes a kernel is known to lack (cases/regressions/allowlist.yaml's format): a
+   * regression case failing where it names the case and kernel is xfail. Default: the shipped one
+   * when `cases` is not given, none otherwise.
+   */
+  knownBugs?: string;
   /** Listeners of the engine's events (run-started, step-finished, run-finished…), e.g. for progress. */
   reporters?: readonly Reporter[];
 }
@@ -73,13 +81,14 @@ export interface Sessions {
 
 export async function runSessions(o: SessionOptions): Promise<Sessions> {
   const catalogue = loadCatalogue([...(o.cases ?? [DEFAULT_CASES])]);
+  const allow = allowlistFor({ ...(o.cases ? { cases: [...o.cases] } : {}), ...(o.knownBugs ? { knownBugs: o.knownBugs } : {}) }, catalogue, [...(o.cases ?? [DEFAULT_CASES])]);
   const reporters = o.reporters(catalogue);
   const specs = guestKernels(o.kernelSpecs ?? []);
   const kernels = o.kernels ?? (specs.length ? (o.allKernels ? ["host"] : []) : o.allKernels ? ["host", ...kernelIds()] : ["host"]);
   await using backends = new KernelBackends(kernels, o.backend ?? "docker", specs);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
-  return await runPrepared(backends, catalogue, o, reporters);
+  return await runPrepared(backends, catalogue, allow, o, reporters);
 }
 
 /** The kernels of --kernel SPEC; a spec that is none says why, and how to write it. */
@@ -91,22 +100,22 @@ function guestKernels(texts: readonly string[]): GuestKernel[] {
   });
 }
 
-async function runPrepared(backends: KernelBackends, catalogue: Catalogue, o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
+async function runPrepared(backends: KernelBackends, catalogue: Catalogue, allow: readonly AllowEntry[], o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
   using interrupt = o.interrupt?.();
   const signal = interrupt?.signal ?? o.signal;
   // Removing the lab at once on abort; runAll sees the signal and starts no further run.
   const abort = () => void backends.abort();
   signal?.addEventListener("abort", abort, { once: true });
   try {
-    return await runSelection(backends, catalogue, { ...o, signal }, reporters);
+    return await runSelection(backends, catalogue, allow, { ...o, signal }, reporters);
   } finally {
     signal?.removeEventListener("abort", abort);
   }
 }
 
-async function runSelection(backends: KernelBackends, catalogue: Catalogue, o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
+async function runSelection(backends: KernelBackends, catalogue: Catalogue, allow: readonly AllowEntry[], o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
   const prepared = await backends.prepare();
-  const runs = plan(catalogue.cases, prepared.kernels, { filter: [...(o.filter ?? [])], tags: [...(o.tags ?? [])], slow: o.slow ?? false });
+  const runs = plan(catalogue.cases, prepared.kernels, { filter: [...(o.filter ?? [])], tags: [...(o.tags ?? [])], slow: o.slow ?? false }, allow);
   if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
   const bus = new EventBus();
   let last: Extract<LabEvent, { type: "session-finished" }> | undefined;

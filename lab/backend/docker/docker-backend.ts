@@ -7,6 +7,7 @@
 import type Docker from "dockerode";
 import { constants, release } from "node:os";
 import { LabError } from "../../errors";
+import { hostKernel } from "../host-kernel";
 import type { ActorRuntime, ExitInfo } from "../../steps/actor-runtime";
 import type { Host } from "../../steps/grammar";
 import type { ActorSpec, Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
@@ -41,7 +42,7 @@ export class DockerBackend implements Backend {
       this.image = await ensureProbeImage(this.docker);
       this.pool = new HolderPool(this.docker, this.image, this.session, labLabels(this.session));
       const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));
-      return { kernels: [{ id: "host", release: release() }], leftoversRemoved };
+      return { kernels: [hostKernel(release())], leftoversRemoved };
     } catch (e) {
       // This error ends the command: it says what the cleanup could not do, the cleanup need not.
       this.told = true;

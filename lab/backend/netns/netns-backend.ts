@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { LabError } from "../../errors";
 import { findSystemTool, systemTool } from "../../system-tools";
+import { hostKernel } from "../host-kernel";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { buildProbeBinary } from "../docker/probe-image";
 import { runnerAlive } from "../../process-stat";
@@ -35,7 +36,7 @@ export class NetnsBackend implements Backend {
     if (missing.length) throw new LabError("REUSELAB_NO_ENGINE", `the netns backend needs ${missing.join(", ")} (Debian: apt-get install iproute2 util-linux)`);
     this.host = new LocalHost(buildProbeBinary());
     const removed = removeLeftoverNamespaces();
-    return { kernels: [{ id: "host", release: this.host.release }], leftoversRemoved: removed ? { "network namespaces": removed } : {} };
+    return { kernels: [hostKernel(this.host.release)], leftoversRemoved: removed ? { "network namespaces": removed } : {} };
   }
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {

@@ -15,13 +15,15 @@ import { isBad, type RunResult } from "../../verdict/outcome";
 import { EXIT } from "../exit-codes";
 import { caseFilesRead, closingSafely, ReportFiles } from "../file-reporters";
 import { interruptible } from "../interruptible";
+import { allowlistPath } from "../known-bugs-option";
 import { casePaths, type RunOptions } from "../options";
 
 export async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promise<number> {
   let files: ReportFiles | undefined;
   try {
     const { repetitions, interrupted } = await runSessions({
-      cases: casePaths(o),
+      ...(o.cases ? { cases: o.cases } : {}),
+      ...(o.knownBugs ? { knownBugs: o.knownBugs } : {}),
       backend: o.backend,
       ...(o.kernels ? { kernels: o.kernels } : {}),
       kernelSpecs: o.kernel ?? [],
@@ -34,7 +36,9 @@ export async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promis
       interrupt: () => interruptible("reuselab: interrupted; removing the lab's containers, namespaces and guests"),
       // Made once the cases are valid and before anything starts: a report that cannot be written stops the run here.
       reporters: () => {
-        files = new ReportFiles(o, [...caseFilesRead(casePaths(o)), { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
+        const allowlist = allowlistPath(o);
+        const reads = [...caseFilesRead(casePaths(o)), ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this command reads" }] : [])];
+        files = new ReportFiles(o, [...reads, { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
         return reporters(o, files);
       },
     });

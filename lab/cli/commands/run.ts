@@ -5,6 +5,7 @@
  * killed runs), runs the selection --repeat times, reports.
  */
 import type { Command } from "commander";
+import { addKnownBugsOption } from "../known-bugs-option";
 import { addBackendOption, addKernelSpecOption, addKernelsOption, addReportOptions, addSelectionOptions, wholeNumber, type ExitSink, type RunOptions } from "../options";
 
 const WHAT = {
@@ -23,6 +24,7 @@ export function runCommands(parent: Command, exit: ExitSink): void {
     addKernelsOption(cmd, `the kernels to run on (default: ${name === "run" ? "host" : "host and every guest kernel"})`);
     addKernelSpecOption(cmd);
     addBackendOption(cmd);
+    addKnownBugsOption(cmd);
     cmd
       .option("--jobs <n>", "runs at once on each kernel", wholeNumber("--jobs", 1, 32), 2)
       .option("--repeat <n>", "run the selection N times and report every run whose verdict changed", wholeNumber("--repeat", 1, 100), 1);
