@@ -85,6 +85,21 @@ export interface CaseVariant {
   requires: Requirement[];
 }
 
+/** The kernel commit that fixed the bug a regression case triggers, and where it landed. */
+export interface Fix {
+  /** 12 to 40 lower-case hex digits. */
+  commit: string;
+  subject: string;
+  cve?: string;
+  /** The first mainline release with the fix, e.g. "6.2". */
+  mainline: string;
+  /** Stable line ("5.10") -> its first release with the fix ("5.10.150"), or null when the line never took it. */
+  stable: Record<string, string | null>;
+  /** Where these facts came from. */
+  source: string;
+  at: SourceRef;
+}
+
 export interface Case {
   /** Path-derived id, e.g. "hijack/udp-specific-address-steals-unicast". */
   id: string;
@@ -96,5 +111,7 @@ export interface Case {
   tags: string[];
   /** Set when the case is known to fail: a failure is then xfail, a pass xpass. */
   xfail?: string;
+  /** Set on a regression case: the fix whose absence the case's failure shows. */
+  fix?: Fix;
   variants: CaseVariant[];
 }

@@ -8,7 +8,7 @@ import { isPair, isScalar, visit, type Scalar } from "yaml";
 import type { YamlFile } from "./yaml-file";
 
 /** Keys whose values are prose, where any letter is fine (the rule's "—", a quote's "…"). */
-const PROSE = new Set(["title", "rule", "source", "xfail", "because"]);
+const PROSE = new Set(["title", "rule", "source", "xfail", "because", "subject"]);
 
 const INVISIBLE: Record<number, string> = {
   0x00a0: "no-break space",

@@ -8,12 +8,13 @@ import { checkCharacters } from "./characters";
 import { suggestion, type Problem } from "./problems";
 import { actorNames, readActors } from "./read-actors";
 import { readClaimRefs } from "./read-claim-refs";
+import { readFix } from "./read-fix";
 import { readRequires } from "./read-requires";
 import { readGroups, readSteps } from "./read-steps";
 import type { VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "./yaml-file";
 
-export const TOP_KEYS = ["schemaVersion", "title", "rule", "source", "tags", "claims", "requires", "xfail", "variants", "actors", "groups", "steps"];
+export const TOP_KEYS = ["schemaVersion", "title", "rule", "source", "tags", "claims", "requires", "xfail", "fix", "variants", "actors", "groups", "steps"];
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface LoadedCase {
@@ -43,6 +44,7 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
   if (xfail !== undefined && typeof xfail !== "string") y.problem(root.get("xfail", true) as Node, "xfail is the reason the case is known to fail, as text", "e.g. xfail: the kernel resets queued connections");
   const caseClaims = readClaimRefs(y, root.get("claims", true) as Node | undefined);
   const caseRequires = readRequires(y, root.get("requires", true) as Node | undefined);
+  const fix = readFix(y, root.get("fix", true) as Node | undefined);
 
   const variants = readVariants(y, root);
   const rawActors = root.get("actors", true);
@@ -72,7 +74,7 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
 
   if (y.problems.length) return { case: null, problems: y.problems.filter((p, i) => i < early || !y.quietLines.has(p.line)) };
   return {
-    case: { id, file, title, rule, source, tags, ...(typeof xfail === "string" ? { xfail } : {}), variants: built },
+    case: { id, file, title, rule, source, tags, ...(typeof xfail === "string" ? { xfail } : {}), ...(fix ? { fix } : {}), variants: built },
     problems: [],
   };
 }

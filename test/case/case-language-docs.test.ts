@@ -10,6 +10,7 @@ import { loadCase, TOP_KEYS } from "../../lab/case/load-case";
 import { NETNS_SYSCTLS } from "../../lab/case/netns-sysctls";
 import { ACTOR_KEYS, CAPS } from "../../lab/case/read-actors";
 import { RELATIONS } from "../../lab/case/read-claim-refs";
+import { FIX_KEYS } from "../../lab/case/read-fix";
 import { GROUP_VERBS } from "../../lab/case/read-steps";
 import { stepKind, stepVerbs } from "../../lab/steps";
 import { KEYWORDS } from "../../lab/steps/grammar";
@@ -41,6 +42,7 @@ test("every socket option, keyword, key, capability, sysctl and expectation word
     ["keyword", KEYWORDS],
     ["top-level key", TOP_KEYS],
     ["actor key", ACTOR_KEYS],
+    ["fix key", FIX_KEYS],
     ["capability", CAPS],
     ["per-netns sysctl", NETNS_SYSCTLS],
     ["claim relation", RELATIONS],
