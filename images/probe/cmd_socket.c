@@ -1,4 +1,4 @@
-/* socket, setsockopt, getsockopt, bind, listen, getsockname, shutdown, close. */
+/* socket, setsockopt, getsockopt, bind, listen, getsockname, shutdown, disconnect, close. */
 #include "commands.h"
 
 #include <arpa/inet.h>
@@ -190,6 +190,16 @@ static void cmd_shutdown(const struct args *a, struct reply *r)
 	reply_result(r, ret, errno);
 }
 
+/* connect(AF_UNSPEC): a UDP socket forgets its peer, a TCP one is disconnected (tcp_disconnect()). */
+static void cmd_disconnect(const struct args *a, struct reply *r)
+{
+	struct probe_socket *s = socket_arg(a, 1, r);
+	if (!s) return;
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	int ret = connect(s->fd, &sa, sizeof(sa));
+	reply_result(r, ret, errno);
+}
+
 static void cmd_close(const struct args *a, struct reply *r)
 {
 	struct probe_socket *s = socket_arg(a, 1, r);
@@ -208,6 +218,7 @@ const struct command socket_commands[] = {
 	{ "listen", 1, 2, "listen NAME [BACKLOG]", cmd_listen },
 	{ "getsockname", 1, 1, "getsockname NAME", cmd_getsockname },
 	{ "shutdown", 2, 2, "shutdown NAME rd|wr|rdwr", cmd_shutdown },
+	{ "disconnect", 1, 1, "disconnect NAME", cmd_disconnect },
 	{ "close", 1, 1, "close NAME", cmd_close },
 	{ NULL, 0, 0, NULL, NULL },
 };

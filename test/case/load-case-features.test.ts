@@ -191,6 +191,19 @@ steps:
   ]);
 });
 
+test("disconnect takes only 'on NAME', and needs a socket", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+  b: { uid: 1000 }
+steps:
+  - a: bind udp 0.0.0.0:5000 as u
+  - a: disconnect on u
+  - a: disconnect now
+  - b: disconnect
+`);
+  t.deepEqual(p, ["11: disconnect: unexpected 'now'", "12: disconnect: b has no socket yet"]);
+});
+
 test("words that name Object.prototype members are not socket options", (t) => {
   const p = messages(`actors:
   a: { uid: 1000 }

@@ -87,6 +87,16 @@ test("linger sets SO_LINGER {1, N} and bind_address_no_port IP_BIND_ADDRESS_NO_P
   child.stdin.end();
 });
 
+test("disconnect is connect(AF_UNSPEC) on a named socket: the kernel takes it on a connected UDP socket; an unknown name is refused", async (t) => {
+  const { session, child } = startProbe(t);
+  await session.call(["socket", "u", "udp", "4"]);
+  t.like(await session.call(["bind", "u", "127.0.0.1", "0"]), { ret: 0 });
+  t.like(await session.call(["connect", "u", "127.0.0.1", "9"]), { ret: 0, errno: null });
+  t.like(await session.call(["disconnect", "u"]), { ret: 0, errno: null });
+  t.like(await session.call(["disconnect", "nope"]), { error: "no socket named 'nope'" });
+  child.stdin.end();
+});
+
 test("pin-cpu moves the process to that CPU; a CPU it may not use is EINVAL", async (t) => {
   const { session, child } = startProbe(t);
   t.like(await session.call(["pin-cpu", "0"]), { ret: 0, errno: null, cpu: 0 });
