@@ -3,6 +3,7 @@ export type LabErrorCode =
   | "REUSELAB_BAD_CASES" // case files that do not validate: exit 2
   | "REUSELAB_NO_CASES" // nothing to run: exit 2
   | "REUSELAB_BAD_ARGS" // command line: exit 2
+  | "REUSELAB_BAD_ALLOWLIST" // a known-bugs allowlist that does not validate: exit 2
   | "REUSELAB_NO_ENGINE" // no Docker engine and none could be started: exit 2
   | "REUSELAB_NO_TOOL" // a system tool the lab runs is not installed: exit 2
   | "REUSELAB_PROBE_BUILD" // the probe or its image could not be built: exit 2

@@ -16,8 +16,9 @@ export function caseIdFor(relativePath: string): string {
   return relativePath.replace(/\\/g, "/").replace(/\.ya?ml$/, "");
 }
 
-/** Files in a case folder that are not cases. */
+/** Files in a case folder that are not cases: the claims, and the known-bugs allowlist (lab/case/allowlist.ts). */
 const CLAIMS_FILE = "claims.yaml";
+const NOT_CASES = [CLAIMS_FILE, "allowlist.yaml"];
 
 /**
  * A case's id is its path, without .yaml, below the nearest enclosing folder named "cases" (or below
@@ -56,7 +57,7 @@ export function findCaseFiles(paths: readonly string[]): Found {
     const walk = (dir: string, walking: readonly string[]) => {
       for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
         const full = join(dir, entry.name);
-        const yaml = /\.ya?ml$/.test(entry.name) && entry.name !== CLAIMS_FILE;
+        const yaml = /\.ya?ml$/.test(entry.name) && !NOT_CASES.includes(entry.name);
         // A dangling link named *.yaml is kept: reading it reports it, with its name.
         const target = entry.isSymbolicLink() ? statOrLoop(full, show(full)) : entry;
         if (target?.isDirectory()) {

@@ -87,6 +87,8 @@ export interface ReportOptions {
 }
 
 export interface RunOptions extends SelectionOptions, ReportOptions {
+  /** --known-bugs FILE: the allowlist of fixes a kernel is known to lack. */
+  knownBugs?: string;
   kernels?: string[];
   /** --kernel SPEC, as given. */
   kernel?: string[];

@@ -3,6 +3,7 @@ import type { KernelInfo } from "../backend/backend";
 import type { PlannedRun } from "../plan/plan";
 import type { Claim } from "../case/claims";
 import type { ClaimAudit } from "../verdict/claims-audit";
+import type { KnownBugs } from "../verdict/known-bugs";
 import type { RunResult, StepResult } from "../verdict/outcome";
 
 export type LabEvent =
@@ -23,6 +24,8 @@ export type LabEvent =
       /** The seed guide's claims and the audit of them, per kernel. */
       claims: readonly Claim[];
       audit: ClaimAudit[];
+      /** Per kernel, whether each regression case's fix is present, and the allowlist entries found stale. */
+      knownBugs: KnownBugs;
       durationMs: number;
       interrupted: boolean;
     };

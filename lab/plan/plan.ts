@@ -1,4 +1,5 @@
 import type { KernelInfo } from "../backend/backend";
+import type { AllowEntry } from "../case/allowlist";
 import type { Case, CaseStep, CaseVariant } from "../case/case";
 import { describeSelector, matchesKernel } from "../case/kernel-selector";
 import type { Expectation } from "../verdict/expectation";
@@ -11,6 +12,8 @@ export interface PlannedRun {
   kernel: KernelInfo;
   /** Set when the kernel lacks what the case requires: the run is reported as skipped, with this. */
   skip?: string;
+  /** Set when the known-bugs allowlist names this regression case on this kernel: a failure is then xfail. */
+  allowed?: AllowEntry;
 }
 
 /** What a step expects on this kernel: its first matching per-kernel expectation, else its own. */
@@ -33,8 +36,8 @@ export interface Selection {
 
 export const SLOW_TAG = "slow";
 
-/** Variants × kernels, in case order, of the selected cases. */
-export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], { filter = [], tags = [], slow = false }: Selection = {}): PlannedRun[] {
+/** Variants × kernels, in case order, of the selected cases; `allow` is the known-bugs allowlist. */
+export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], { filter = [], tags = [], slow = false }: Selection = {}, allow: readonly AllowEntry[] = []): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (const c of cases) {
     if (tags.length && !tags.some((t) => c.tags.includes(t))) continue;
@@ -45,7 +48,8 @@ export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], { f
         if (filter.length && !filter.some((f) => id.includes(f))) continue;
         const unmet = variant.requires.find((r) => !matchesKernel(r.kernel, kernel));
         const skip = unmet && `needs a kernel ${describeSelector(unmet.kernel)} (this is ${kernel.release}): ${unmet.because}`;
-        runs.push({ id, case: c, variant, kernel, ...(skip ? { skip } : {}) });
+        const allowed = allow.find((a) => a.case === c.id && a.kernel === kernel.id);
+        runs.push({ id, case: c, variant, kernel, ...(skip ? { skip } : {}), ...(allowed ? { allowed } : {}) });
       }
     }
   }

@@ -1,4 +1,4 @@
-/** The console: one line per run with its verdict, the evidence of each failure, the matrix, and a summary. */
+/** The console: one line per run with its verdict, the evidence of each failure, the matrix, a summary, the known bugs and the claims audit. */
 import type { LabEvent, Reporter } from "../events/events";
 import type { KernelInfo } from "../backend/backend";
 import type { ClaimAudit, ClaimVerdict } from "../verdict/claims-audit";
@@ -7,6 +7,7 @@ import { describeObservation } from "../verdict/observation";
 import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
 import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "./terminal";
 import { provenanceText } from "./kernel-provenance";
+import { knownBugsText } from "./known-bugs-text";
 
 export interface ConsoleOptions {
   write?: (text: string) => void;
@@ -82,6 +83,7 @@ export class ConsoleReporter implements Reporter {
       case "session-finished":
         if (e.kernels.length > 1) this.write(this.matrix(e.results, e.kernels));
         this.write(this.summary(e.results, e.durationMs, e.interrupted));
+        this.write(knownBugsText(e.knownBugs, e.kernels, this.c));
         if (e.audit.length) this.write(this.audit(e.audit, e.kernels));
         return;
       default:

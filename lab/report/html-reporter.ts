@@ -1,6 +1,6 @@
 /**
  * --html FILE: one self-contained page of the session (inline CSS; no script, no fonts, no images to
- * fetch): the case × kernel matrix with the rows where kernels differ called out, the claims audit, and
+ * fetch): the case × kernel matrix with the rows where kernels differ called out, the known bugs, the claims audit, and
  * each run's steps, expected against observed. Written on close(), like the JSON results.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -10,6 +10,7 @@ import type { PlannedRun } from "../plan/plan";
 import type { Outcome } from "../verdict/outcome";
 import { CSS, esc, OUTCOME_CLASS } from "./html/markup";
 import { auditSection, failuresSection, matrixSection, runsSection, type PageData, type Section } from "./html/sections";
+import { knownBugsSection } from "./html/known-bugs-section";
 import { provenanceText } from "./kernel-provenance";
 import { CELL } from "./matrix";
 
@@ -19,7 +20,7 @@ import { CELL } from "./matrix";
  * adds its "bench" Section here: one whose render() draws from bench results carried in PageData and
  * returns undefined when a session has none (the engine emits no bench results yet).
  */
-const SECTIONS: readonly Section[] = [failuresSection, matrixSection, auditSection, runsSection];
+const SECTIONS: readonly Section[] = [failuresSection, matrixSection, knownBugsSection, auditSection, runsSection];
 
 export class HtmlReporter implements Reporter {
   private backend?: string;
@@ -41,6 +42,7 @@ export class HtmlReporter implements Reporter {
       planned: this.planned,
       claims: e.claims,
       audit: e.audit,
+      knownBugs: e.knownBugs,
       durationMs: e.durationMs,
       interrupted: e.interrupted,
       generatedAt: new Date(),

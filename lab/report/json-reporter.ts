@@ -2,7 +2,9 @@
  * --json FILE: the results contract that CI and users parse (schema 1; extend it, never break it).
  * { schema, kernels: [{id, release, build?, source?}], runs: [{id, case, variant, kernel, outcome, durationMs, steps,
  *   failures? | reason?}], claims: [{id, verdicts: {kernel: verdict}, evidence: [run id], relations,
- *   quote, section, seedLine}], bench?, audit? }: bench, when `reuselab bench` ran, is lab/bench/bench-results.ts's BenchResults;
+ *   quote, section, seedLine}], knownBugs: {kernel: [{case, fix, subject, cve?, status, evidence, predicted, because,
+ *   disagrees, allowed?}]}, staleAllowlist: [{case, kernel, reason, file, line, evidence}], bench?, audit? }:
+ *   knownBugs is lab/verdict/known-bugs.ts's, per kernel (an empty list where no regression case ran); bench, when `reuselab bench` ran, is lab/bench/bench-results.ts's BenchResults;
  *   audit, when `reuselab audit` ran, is lab/audit/audit.ts's AuditResult per audited service
  * A guest kernel's build is its /proc/version, its source lab/backend/backend.ts's KernelProvenance (where it came from, with sha256).
  */
@@ -13,6 +15,7 @@ import type { KernelInfo } from "../backend/backend";
 import type { BenchResults } from "../bench/bench-results";
 import type { LabEvent, Reporter } from "../events/events";
 import type { ClaimAudit } from "../verdict/claims-audit";
+import type { KnownBug, StaleAllowEntry } from "../verdict/known-bugs";
 import type { RunResult } from "../verdict/outcome";
 
 export interface ResultsFile {
@@ -20,6 +23,10 @@ export interface ResultsFile {
   kernels: KernelInfo[];
   runs: RunResult[];
   claims: (ClaimAudit & { quote: string; section: string; seedLine: number })[];
+  /** Per kernel, each regression case's fix: present, absent or not-run, with its evidence and the version's prediction. */
+  knownBugs?: Record<string, KnownBug[]>;
+  /** Allowlist entries whose fix the kernel was found to have. */
+  staleAllowlist?: StaleAllowEntry[];
   /** The SO_REUSEPORT performance measurements (reuselab bench). */
   bench?: BenchResults;
   /** The service audit's verdicts (reuselab audit). */
@@ -39,6 +46,8 @@ export class JsonReporter implements Reporter {
       kernels: e.kernels,
       runs: e.results,
       claims: e.audit.map((a) => ({ ...a, quote: claim.get(a.id)!.quote, section: claim.get(a.id)!.section, seedLine: claim.get(a.id)!.line })),
+      knownBugs: e.knownBugs.kernels,
+      staleAllowlist: e.knownBugs.staleAllowlist,
     };
   }
 

@@ -1,6 +1,6 @@
 /**
  * --junit FILE: JUnit XML for CI (Jenkins, GitLab, GitHub's test reporters). One <testsuite> per
- * kernel ("reuselab@<kernel>", its release as a property), one <testcase> per run: classname is the
+ * kernel ("reuselab@<kernel>", its release and known bugs as properties: junit-known-bugs.ts), one <testcase> per run: classname is the
  * case id, name "variant@kernel", so a CI groups a case's variants and kernels together.
  *
  *   passed   <testcase> with its steps in <system-out>
@@ -19,13 +19,16 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import type { KernelInfo } from "../backend/backend";
 import type { LabEvent, Reporter } from "../events/events";
+import type { KnownBugs } from "../verdict/known-bugs";
 import { describeObservation } from "../verdict/observation";
+import { knownBugProperties } from "./junit-known-bugs";
 import { formatFailure, type Failure, type RunResult, type StepResult } from "../verdict/outcome";
 
 interface Session {
   backend?: string;
   kernels: KernelInfo[];
   results: RunResult[];
+  knownBugs?: KnownBugs;
   durationMs: number;
   interrupted: boolean;
   finishedAt: number;
@@ -40,7 +43,7 @@ export class JunitReporter implements Reporter {
   onEvent(e: LabEvent): void {
     if (e.type === "session-started") this.backend = e.backend;
     if (e.type !== "session-finished") return;
-    this.session = { kernels: e.kernels, results: e.results, durationMs: e.durationMs, interrupted: e.interrupted, finishedAt: Date.now(), ...(this.backend ? { backend: this.backend } : {}) };
+    this.session = { kernels: e.kernels, results: e.results, knownBugs: e.knownBugs, durationMs: e.durationMs, interrupted: e.interrupted, finishedAt: Date.now(), ...(this.backend ? { backend: this.backend } : {}) };
   }
 
   async close(): Promise<void> {
@@ -75,6 +78,7 @@ function junitXml(s: Session): string {
     const count = (kind: Kind) => runs.filter((r) => kindOf(r) === kind).length;
     const props: [string, string][] = [["kernel", k.id], ["kernel.release", k.release], ...(s.backend ? [["backend", s.backend] as [string, string]] : [])];
     if (s.interrupted) props.push(["interrupted", "true"]);
+    props.push(...knownBugProperties(s.knownBugs, k.id));
     const head = attrs({
       name: `reuselab@${k.id}`,
       tests: runs.length,

@@ -2,10 +2,12 @@
  * `reuselab merge`: the JSON results of several jobs (one per kernel, or per --filter, in a CI job
  * matrix) as one. Kernels are joined without duplicates, runs concatenated; a run id in two files is
  * refused, since which of the two verdicts is true cannot be told. The claims audit is not copied but
- * recomputed from the merged runs and the catalogue, as if one job had run them all.
+ * recomputed from the merged runs and the catalogue, as if one job had run them all; so are the known
+ * bugs (lab/verdict/known-bugs.ts), with the allowlist's entries.
  */
 import { readFileSync } from "node:fs";
 import type { KernelInfo } from "../backend/backend";
+import type { AllowEntry } from "../case/allowlist";
 import type { Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
 import { plan, type PlannedRun } from "../plan/plan";
@@ -62,8 +64,8 @@ export function mergeResults(inputs: readonly { file: string; results: ResultsFi
  * matched to the catalogue's plan by id; runs the catalogue does not have (another --cases) are kept
  * in the results but named in `unknown`, and no claim rests on them.
  */
-export function auditMerged(merged: MergedResults, catalogue: Catalogue): { audit: ClaimAudit[]; planned: PlannedRun[]; unknown: string[] } {
-  const all = new Map(plan(catalogue.cases, merged.kernels, { slow: true }).map((r) => [r.id, r]));
+export function auditMerged(merged: MergedResults, catalogue: Catalogue, allow: readonly AllowEntry[] = []): { audit: ClaimAudit[]; planned: PlannedRun[]; unknown: string[] } {
+  const all = new Map(plan(catalogue.cases, merged.kernels, { slow: true }, allow).map((r) => [r.id, r]));
   const planned = merged.runs.map((r) => all.get(r.id)).filter((r): r is PlannedRun => r !== undefined);
   const unknown = merged.runs.filter((r) => !all.has(r.id)).map((r) => r.id);
   return { audit: auditClaims(catalogue.claims, planned, merged.runs, merged.kernels), planned, unknown };

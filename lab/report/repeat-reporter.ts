@@ -7,6 +7,7 @@ import type { LabEvent, Reporter } from "../events/events";
 import { flakyRuns } from "../verdict/flaky";
 import { formatFailure, type RunResult } from "../verdict/outcome";
 import { countOutcomes, LABEL, OUTCOME_COLOR } from "./console-reporter";
+import { knownBugsText } from "./known-bugs-text";
 import { CELL } from "./matrix";
 import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "./terminal";
 
@@ -20,6 +21,8 @@ export class RepeatReporter implements Reporter {
   private readonly c: Colors;
   private readonly repetitions: RunResult[][] = [];
   private started = 0;
+  /** The last repetition's known bugs and kernels: said once, at the end (a fix that flipped is in the flaky list). */
+  private last?: Extract<LabEvent, { type: "session-finished" }>;
 
   constructor(
     private readonly times: number,
@@ -39,6 +42,7 @@ export class RepeatReporter implements Reporter {
         return;
       case "session-finished": {
         this.repetitions.push(e.results);
+        this.last = e;
         const n = this.repetitions.length;
         const tail = e.interrupted ? " (interrupted)" : "";
         this.write(`repetition ${n}/${this.times}: ${countOutcomes(e.results)} in ${(e.durationMs / 1000).toFixed(1)} s${tail}\n`);
@@ -68,6 +72,7 @@ export class RepeatReporter implements Reporter {
     }
     if (alwaysBad.length) this.write(`\n${this.c.red(`failed in every repetition: ${alwaysBad.join(", ")}`)}\n`);
     const verdict = flaky.length || alwaysBad.length ? `${flaky.length} flaky, ${alwaysBad.length} failed every time` : "every run kept its verdict";
+    if (this.last) this.write(knownBugsText(this.last.knownBugs, this.last.kernels, this.c));
     this.write(`${n} repetition${n === 1 ? "" : "s"} of ${runs} run${runs === 1 ? "" : "s"}: ${verdict}\n`);
   }
 }

@@ -1,5 +1,6 @@
 /** Runs one planned run: starts its lab, sends each step to its actor, judges each answer. */
 import type { Backend } from "../backend/backend";
+import type { AllowEntry } from "../case/allowlist";
 import { LabError } from "../errors";
 import { errorText } from "../steps/calls";
 import { stepKind } from "../steps";
@@ -53,5 +54,13 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
 function outcomeOf(run: PlannedRun, base: Omit<RunResult, "outcome">, failures: Failure[]): RunResult {
   const xfail = run.case.xfail;
   if (xfail !== undefined) return failures.length ? { ...base, outcome: "xfail", reason: xfail, failures } : { ...base, outcome: "xpass", reason: xfail };
+  // A fix the allowlist says this kernel lacks: its failure is the known absence. Its pass is not an
+  // xpass (the kernel has the fix after all): the known-bugs report calls the entry stale.
+  if (failures.length && run.allowed && run.case.fix) return { ...base, outcome: "xfail", reason: allowedReason(run.allowed, run.case.fix.commit), failures };
   return failures.length ? { ...base, outcome: "failed", failures } : { ...base, outcome: "passed" };
+}
+
+/** "bullseye's 5.10 lacks it; fix d6ace0dbcbb7 absent (allowed by cases/regressions/allowlist.yaml:4)" */
+export function allowedReason(entry: AllowEntry, commit: string): string {
+  return `${entry.reason}; fix ${commit} absent (allowed by ${entry.source.file}:${entry.source.line})`;
 }

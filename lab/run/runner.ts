@@ -3,6 +3,7 @@ import type { Claim } from "../case/claims";
 import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
 import { auditClaims } from "../verdict/claims-audit";
+import { knownBugs } from "../verdict/known-bugs";
 import type { RunResult } from "../verdict/outcome";
 import { runCase } from "./run-case";
 
@@ -36,6 +37,6 @@ export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: s
   const done = results.filter(Boolean);
   const claims = opts.claims ?? [];
   const audit = auditClaims(claims, runs, done, kernels);
-  bus.emit({ type: "session-finished", kernels, results: done, claims, audit, durationMs: Date.now() - started, interrupted: opts.signal?.aborted ?? false });
+  bus.emit({ type: "session-finished", kernels, results: done, claims, audit, knownBugs: knownBugs(runs, done, kernels), durationMs: Date.now() - started, interrupted: opts.signal?.aborted ?? false });
   return done;
 }

@@ -7,9 +7,11 @@ import { loadCatalogue } from "../../case/load-cases";
 import { EventBus } from "../../events/events";
 import { countOutcomes } from "../../report/console-reporter";
 import { auditMerged, mergeResults, readResultsFile } from "../../report/merge-results";
+import { knownBugs } from "../../verdict/known-bugs";
 import { isBad } from "../../verdict/outcome";
 import { EXIT } from "../exit-codes";
 import { caseFilesRead, ReportFiles } from "../file-reporters";
+import { addKnownBugsOption, allowlistFor, allowlistPath, type KnownBugsOptions } from "../known-bugs-option";
 import { addCasesOption, casePaths, type ExitSink, type ReportOptions, type SelectionOptions } from "../options";
 
 export function mergeCommand(parent: Command, exit: ExitSink): void {
@@ -19,22 +21,23 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
     .description("join the --json results of several jobs (e.g. one per kernel) into one file, with the claims audit recomputed over all their runs")
     .argument("<out>", "the merged results (schema 1) to write")
     .argument("<inputs...>", "results files written by 'reuselab run --json FILE'");
-  addCasesOption(cmd)
+  addKnownBugsOption(addCasesOption(cmd))
     .option("--junit <file>", "also write a JUnit XML report of the merged results")
     .option("--html <file>", "also write the HTML report of the merged results")
-    .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions) => {
-      const reads = [...inputs.map((file) => ({ file, what: "a results file this merge reads" })), ...caseFilesRead(casePaths(o))];
+    .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions & KnownBugsOptions) => {
+      const allowlist = allowlistPath(o);
+      const reads = [...inputs.map((file) => ({ file, what: "a results file this merge reads" })), ...caseFilesRead(casePaths(o)), ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this merge reads" }] : [])];
       const files = new ReportFiles({ json: out, junit: o.junit, html: o.html }, reads, "OUT");
       const merged = mergeResults(inputs.map((file) => ({ file, results: readResultsFile(file) })));
       const catalogue = loadCatalogue(casePaths(o));
-      const { audit, planned, unknown } = auditMerged(merged, catalogue);
+      const { audit, planned, unknown } = auditMerged(merged, catalogue, allowlistFor(o, catalogue, casePaths(o)));
       for (const w of merged.warnings) process.stderr.write(`reuselab merge: ${w}\n`);
       if (unknown.length) process.stderr.write(`reuselab merge: ${unknown.length} run${unknown.length === 1 ? " is" : "s are"} not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`);
       const bus = new EventBus();
       for (const r of files.reporters()) bus.add(r);
       const durationMs = merged.runs.reduce((ms, r) => ms + r.durationMs, 0);
       bus.emit({ type: "session-started", backend: "merged", kernels: merged.kernels, runs: planned, leftoversRemoved: {} });
-      bus.emit({ type: "session-finished", kernels: merged.kernels, results: merged.runs, claims: catalogue.claims, audit, durationMs, interrupted: false });
+      bus.emit({ type: "session-finished", kernels: merged.kernels, results: merged.runs, claims: catalogue.claims, audit, knownBugs: knownBugs(planned, merged.runs, merged.kernels), durationMs, interrupted: false });
       await bus.close();
       files.sayFailures();
       const judged = audit.filter((a) => Object.values(a.verdicts).some((v) => v !== "untested")).length;

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { kernelIds } from "../../backend/vm/kernel-images";
 import { parseKernelSpec, type GuestKernel } from "../../backend/vm/kernel-spec";
 import { ensureMachine } from "../../bootstrap/ensure";
+import type { AllowEntry } from "../../case/allowlist";
 import { loadCatalogue, type Catalogue } from "../../case/load-cases";
 import { LabError } from "../../errors";
 import { EventBus, type Reporter } from "../../events/events";
@@ -24,6 +25,7 @@ import { KernelBackends } from "../backends";
 import { EXIT } from "../exit-codes";
 import { caseFilesRead, closingSafely, ReportFiles } from "../file-reporters";
 import { interruptible } from "../interruptible";
+import { addKnownBugsOption, allowlistFor, allowlistPath } from "../known-bugs-option";
 import { addBackendOption, addKernelSpecOption, addKernelsOption, addReportOptions, addSelectionOptions, casePaths, selectionOf, wholeNumber, type ExitSink, type RunOptions } from "../options";
 
 const WHAT = {
@@ -42,6 +44,7 @@ export function runCommands(parent: Command, exit: ExitSink): void {
     addKernelsOption(cmd, `the kernels to run on (default: ${name === "run" ? "host" : "host and every guest kernel"})`);
     addKernelSpecOption(cmd);
     addBackendOption(cmd);
+    addKnownBugsOption(cmd);
     cmd
       .option("--jobs <n>", "runs at once on each kernel", wholeNumber("--jobs", 1, 32), 2)
       .option("--repeat <n>", "run the selection N times and report every run whose verdict changed", wholeNumber("--repeat", 1, 100), 1);
@@ -51,13 +54,16 @@ export function runCommands(parent: Command, exit: ExitSink): void {
 
 async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promise<number> {
   const catalogue = loadCatalogue(casePaths(o));
-  const files = new ReportFiles(o, [...caseFilesRead(casePaths(o)), { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
+  const allow = allowlistFor(o, catalogue, casePaths(o));
+  const allowlist = allowlistPath(o);
+  const reads = [...caseFilesRead(casePaths(o)), ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this command reads" }] : [])];
+  const files = new ReportFiles(o, [...reads, { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
   const specs = guestKernels(o.kernel ?? []);
   const kernels = o.kernels ?? (specs.length ? (name === "matrix" ? ["host"] : []) : name === "matrix" ? ["host", ...kernelIds()] : ["host"]);
   await using backends = new KernelBackends(kernels, o.backend, specs);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
-  return await runCases(backends, catalogue, o, files);
+  return await runCases(backends, catalogue, allow, o, files);
 }
 
 /** The kernels of --kernel SPEC; a spec that is none says why, and how to write it. */
@@ -80,10 +86,10 @@ function reporters(o: RunOptions, files: ReportFiles): Reporter[] {
   return [...(progress ? [progress] : []), words, ...files.reporters(), lastResults];
 }
 
-async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOptions, files: ReportFiles): Promise<number> {
+async function runCases(backends: KernelBackends, catalogue: Catalogue, allow: readonly AllowEntry[], o: RunOptions, files: ReportFiles): Promise<number> {
   using interrupt = interruptible("reuselab: interrupted; removing the lab's containers, namespaces and guests", () => void backends.abort());
   const prepared = await backends.prepare();
-  const runs = plan(catalogue.cases, prepared.kernels, selectionOf(o));
+  const runs = plan(catalogue.cases, prepared.kernels, selectionOf(o), allow);
   if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
   const bus = new EventBus();
   for (const r of reporters(o, files)) bus.add(r);

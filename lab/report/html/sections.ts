@@ -7,6 +7,7 @@ import type { KernelInfo } from "../../backend/backend";
 import type { Claim } from "../../case/claims";
 import type { PlannedRun } from "../../plan/plan";
 import type { ClaimAudit, ClaimVerdict } from "../../verdict/claims-audit";
+import type { KnownBugs } from "../../verdict/known-bugs";
 import { describeObservation } from "../../verdict/observation";
 import { formatFailure, type RunResult, type StepResult } from "../../verdict/outcome";
 import { buildMatrix, CELL } from "../matrix";
@@ -20,6 +21,8 @@ export interface PageData {
   planned: ReadonlyMap<string, PlannedRun>;
   claims: readonly Claim[];
   audit: readonly ClaimAudit[];
+  /** Per kernel, each regression case's fix; absent from pages built before the engine judged them. */
+  knownBugs?: KnownBugs;
   durationMs: number;
   interrupted: boolean;
   generatedAt: Date;
