@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AllowlistProblemsError, loadAllowlist, readAllowlist } from "../../lab/case/allowlist";
 import { loadCase } from "../../lab/case/load-case";
+import { loadCatalogue } from "../../lab/case/load-cases";
+import { allowlistFor, allowlistPath, DEFAULT_ALLOWLIST } from "../../lab/cli/known-bugs-option";
+import { DEFAULT_CASES } from "../../lab/cli/options";
 
 const body = `actors: { a: { uid: 1000 } }
 steps:
@@ -94,4 +97,16 @@ test("loadAllowlist: a missing default is empty, a missing named file and proble
   const e2 = t.throws(() => loadAllowlist(bad, ids, []), { instanceOf: AllowlistProblemsError });
   t.is(e2.code, "REUSELAB_BAD_ALLOWLIST");
   t.regex(e2.message, /^1 problem in the known-bugs allowlist .*allow\.yaml; nothing was started:\n {2}.*allow\.yaml:2: unknown case 'nope'/);
+});
+
+test("the shipped allowlist is valid against the catalogue (and no case), and the default only with the shipped catalogue", (t) => {
+  t.is(allowlistPath({}), DEFAULT_ALLOWLIST);
+  t.regex(DEFAULT_ALLOWLIST, /cases\/regressions\/allowlist\.yaml$/);
+  t.is(allowlistPath({ cases: ["test/fixtures/known-bugs"] }), undefined);
+  t.is(allowlistPath({ cases: ["test/fixtures/known-bugs"], knownBugs: "a.yaml" }), "a.yaml");
+  // Loading the catalogue would report allowlist.yaml had it been read as a case.
+  const catalogue = loadCatalogue([DEFAULT_CASES]);
+  t.false(catalogue.cases.some((c) => c.id === "regressions/allowlist"));
+  const entries = allowlistFor({}, catalogue, [DEFAULT_CASES]);
+  for (const e of entries) t.truthy(catalogue.cases.find((c) => c.id === e.case)?.fix, e.case);
 });

@@ -5,6 +5,7 @@ import test from "ava";
 import { DockerBackend } from "../../lab/backend/docker/docker-backend";
 import { NetnsBackend } from "../../lab/backend/netns/netns-backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
+import { allowlistFor } from "../../lab/cli/known-bugs-option";
 import { EventBus, type LabEvent } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";
@@ -17,13 +18,16 @@ let netnsResults: RunResult[] = [];
 let audit: ClaimAudit[] = [];
 const events: LabEvent[] = [];
 let session = "";
+let allowed = new Set<string>();
 
 test.before(async () => {
   await using backend = new DockerBackend();
   session = backend.session;
   const prepared = await backend.prepare();
   const catalogue = loadCatalogue(["cases"]);
-  const runs = plan(catalogue.cases, prepared.kernels);
+  // The shipped allowlist, as `npm run lab` reads it: a regression case it names may be xfail.
+  const runs = plan(catalogue.cases, prepared.kernels, {}, allowlistFor({}, catalogue, ["cases"]));
+  allowed = new Set(runs.filter((r) => r.allowed).map((r) => r.id));
   const bus = new EventBus().add({ onEvent: (e) => events.push(e) });
   results = await runAll(runs, () => backend, bus, prepared.kernels, { jobs: 2, claims: catalogue.claims });
   const finished = events.at(-1);
@@ -36,10 +40,10 @@ test.before(async () => {
 
 const run = (id: string) => results.find((r) => r.id === id);
 
-test("every run of the default catalogue passes on the host kernel; slow cases are not in it", (t) => {
+test("every run of the default catalogue passes on the host kernel (or lacks a fix the shipped allowlist names); slow cases are not in it", (t) => {
   t.true(results.length >= 60, `${results.length} runs`);
   t.true(new Set(results.map((r) => r.case)).size >= 30);
-  for (const r of results) t.is(r.outcome, "passed", `${r.id}: ${JSON.stringify(r.outcome === "failed" ? r.failures : r.outcome)}`);
+  for (const r of results) t.is(r.outcome, r.outcome === "xfail" && allowed.has(r.id) ? "xfail" : "passed", `${r.id}: ${JSON.stringify(r.outcome === "failed" ? r.failures : r.outcome)}`);
   t.false(results.some((r) => r.case.includes("timewait-gone-after-60-seconds")));
 });
 
