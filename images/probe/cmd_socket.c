@@ -1,4 +1,4 @@
-/* socket, setsockopt, getsockopt, bind, listen, getsockname, shutdown, close. */
+/* socket, setsockopt, getsockopt, bind, listen, getsockname, shutdown, disconnect, close. */
 #include "commands.h"
 
 #include <arpa/inet.h>
@@ -33,7 +33,7 @@ static void cmd_socket(const struct args *a, struct reply *r)
 	reply_result(r, fd, 0);
 }
 
-enum optkind { INT, ADDR4, MREQ };
+enum optkind { INT, ADDR4, MREQ, LINGER };
 struct sockopt {
 	const char *name;
 	int level4, opt4, level6, opt6; /* opt < 0: not for that family */
@@ -46,6 +46,10 @@ static const struct sockopt sockopts[] = {
 	{ "rcvbuf", SOL_SOCKET, SO_RCVBUF, SOL_SOCKET, SO_RCVBUF, INT },
 	{ "sndbuf", SOL_SOCKET, SO_SNDBUF, SOL_SOCKET, SO_SNDBUF, INT },
 	{ "incoming_cpu", SOL_SOCKET, SO_INCOMING_CPU, SOL_SOCKET, SO_INCOMING_CPU, INT },
+	/* SO_LINGER {1, N}: close() waits up to N s for unsent data; N = 0 aborts with a RST, no TIME_WAIT. */
+	{ "linger", SOL_SOCKET, SO_LINGER, SOL_SOCKET, SO_LINGER, LINGER },
+	/* An IP-level option that IPv6 sockets take too (ipv6_setsockopt() passes SOL_IP on). */
+	{ "bind_address_no_port", IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, INT },
 	{ "v6only", 0, -1, IPPROTO_IPV6, IPV6_V6ONLY, INT },
 	{ "mcast_loop", IPPROTO_IP, IP_MULTICAST_LOOP, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, INT },
 	{ "mcast_ttl", IPPROTO_IP, IP_MULTICAST_TTL, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, INT },
@@ -81,6 +85,12 @@ static void cmd_setsockopt(const struct args *a, struct reply *r)
 			FAIL(r, "option '%s' takes one integer", o->name);
 		int iv = (int)v;
 		ret = setsockopt(s->fd, level, opt, &iv, sizeof(iv));
+	} else if (o->kind == LINGER) {
+		long v;
+		if (a->argc != 4 || parse_long(a->argv[3], 0, 65535, &v))
+			FAIL(r, "option '%s' takes the seconds to linger, 0 to 65535", o->name);
+		struct linger l = { .l_onoff = 1, .l_linger = (int)v };
+		ret = setsockopt(s->fd, level, opt, &l, sizeof(l));
 	} else if (o->kind == ADDR4) {
 		struct in_addr in;
 		if (a->argc != 4 || inet_pton(AF_INET, a->argv[3], &in) != 1)
@@ -180,6 +190,16 @@ static void cmd_shutdown(const struct args *a, struct reply *r)
 	reply_result(r, ret, errno);
 }
 
+/* connect(AF_UNSPEC): a UDP socket forgets its peer, a TCP one is disconnected (tcp_disconnect()). */
+static void cmd_disconnect(const struct args *a, struct reply *r)
+{
+	struct probe_socket *s = socket_arg(a, 1, r);
+	if (!s) return;
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	int ret = connect(s->fd, &sa, sizeof(sa));
+	reply_result(r, ret, errno);
+}
+
 static void cmd_close(const struct args *a, struct reply *r)
 {
 	struct probe_socket *s = socket_arg(a, 1, r);
@@ -198,6 +218,7 @@ const struct command socket_commands[] = {
 	{ "listen", 1, 2, "listen NAME [BACKLOG]", cmd_listen },
 	{ "getsockname", 1, 1, "getsockname NAME", cmd_getsockname },
 	{ "shutdown", 2, 2, "shutdown NAME rd|wr|rdwr", cmd_shutdown },
+	{ "disconnect", 1, 1, "disconnect NAME", cmd_disconnect },
 	{ "close", 1, 1, "close NAME", cmd_close },
 	{ NULL, 0, 0, NULL, NULL },
 };

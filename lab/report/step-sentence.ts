@@ -84,6 +84,8 @@ export function stepPhrase(step: Step, text: string): string {
       return `sets${options(step.options).replace(/^ with/, "")} on ${sock(step.sock, text)}`;
     case "setuid":
       return `switches to uid ${step.uid}`;
+    case "disconnect":
+      return `disconnects ${sock(step.sock, text)} (connect() with AF_UNSPEC: a UDP socket forgets its peer)`;
     case "shutdown":
       return `shuts ${sock(step.sock, text)} down for ${{ rd: "reading", wr: "writing", rdwr: "reading and writing" }[step.how]}`;
     case "sleep":

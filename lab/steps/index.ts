@@ -7,6 +7,7 @@ import "./close-listener";
 import "./connect";
 import "./connect-many";
 import "./crash";
+import "./disconnect";
 import "./join";
 import "./listen";
 import "./pin-cpu";

@@ -12,7 +12,7 @@ export interface SockOpt {
   value: string;
 }
 
-type Kind = "flag" | "int" | "ipv4";
+type Kind = "flag" | "int" | "seconds" | "ipv4";
 /** `only`: the one address family whose sockets have the option (the probe has no call for the other). */
 type Spec = { probe: string; kind: Kind; only?: Family };
 /** A Map: a word like "constructor" must not find Object.prototype's members. */
@@ -23,6 +23,8 @@ const OPTIONS = new Map<string, Spec>(Object.entries({
   rcvbuf: { probe: "rcvbuf", kind: "int" },
   sndbuf: { probe: "sndbuf", kind: "int" },
   "incoming-cpu": { probe: "incoming_cpu", kind: "int" },
+  linger: { probe: "linger", kind: "seconds" },
+  "bind-address-no-port": { probe: "bind_address_no_port", kind: "flag" },
   "mcast-loop": { probe: "mcast_loop", kind: "flag" },
   "mcast-ttl": { probe: "mcast_ttl", kind: "int" },
   "mcast-all": { probe: "mcast_all", kind: "flag" },
@@ -52,6 +54,7 @@ export function parseOption(word: string): SockOpt {
   }
   if (value === undefined) throw new StepSyntaxError(`option '${name}' needs a value`, `write ${name}=VALUE`);
   if (spec.kind === "int" && !/^-?\d+$/.test(value)) throw new StepSyntaxError(`option '${name}' takes a whole number, not '${value}'`, `write e.g. ${name}=${name === "rcvbuf" || name === "sndbuf" ? 4096 : 1}`);
+  if (spec.kind === "seconds" && !(/^\d+$/.test(value) && Number(value) <= 65535)) throw new StepSyntaxError(`option '${name}' takes whole seconds from 0 to 65535, not '${value}'`, `write ${name}=0 (close() aborts with a RST) or e.g. ${name}=5`);
   if (spec.kind === "ipv4" && !isIPv4(value)) throw new StepSyntaxError(`option '${name}' takes an IPv4 address, not '${value}'`, `write the interface's address, e.g. ${name}=10.0.0.1`);
   return { name: spec.probe, value };
 }

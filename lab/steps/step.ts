@@ -7,6 +7,7 @@ import type { CloseListenerStep } from "./close-listener";
 import type { ConnectStep } from "./connect";
 import type { ConnectManyStep } from "./connect-many";
 import type { CrashStep } from "./crash";
+import type { DisconnectStep } from "./disconnect";
 import type { JoinStep } from "./join";
 import type { ListenStep } from "./listen";
 import type { PinCpuStep } from "./pin-cpu";
@@ -30,6 +31,7 @@ export type Step =
   | ConnectStep
   | ConnectManyStep
   | CrashStep
+  | DisconnectStep
   | JoinStep
   | ListenStep
   | PinCpuStep

@@ -172,6 +172,38 @@ steps:
   ]);
 });
 
+test("linger takes whole seconds (0 aborts with a RST), bind-address-no-port is a flag; both fit either family", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+steps:
+  - a: bind tcp 0.0.0.0:80 linger=0 as ok4
+  - a: socket tcp v6 linger=5 bind-address-no-port as ok6
+  - a: socket tcp v4 linger
+  - a: socket tcp v4 linger=-1
+  - a: socket tcp v4 linger=70000
+  - a: socket tcp v4 bind-address-no-port=2
+`);
+  t.deepEqual(p, [
+    "10: socket: option 'linger' needs a value",
+    "11: socket: option 'linger' takes whole seconds from 0 to 65535, not '-1'",
+    "12: socket: option 'linger' takes whole seconds from 0 to 65535, not '70000'",
+    "13: socket: option 'bind-address-no-port' is 0 or 1, not '2'",
+  ]);
+});
+
+test("disconnect takes only 'on NAME', and needs a socket", (t) => {
+  const p = messages(`actors:
+  a: { uid: 1000 }
+  b: { uid: 1000 }
+steps:
+  - a: bind udp 0.0.0.0:5000 as u
+  - a: disconnect on u
+  - a: disconnect now
+  - b: disconnect
+`);
+  t.deepEqual(p, ["11: disconnect: unexpected 'now'", "12: disconnect: b has no socket yet"]);
+});
+
 test("words that name Object.prototype members are not socket options", (t) => {
   const p = messages(`actors:
   a: { uid: 1000 }

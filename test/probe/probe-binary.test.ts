@@ -74,6 +74,29 @@ test("malformed commands get an error object and the probe goes on", async (t) =
   t.deepEqual(await exited, { code: 0, signal: null }, "it exits cleanly at EOF, not by crashing");
 });
 
+test("linger sets SO_LINGER {1, N} and bind_address_no_port IP_BIND_ADDRESS_NO_PORT, on IPv4 and IPv6 sockets", async (t) => {
+  const { session, child } = startProbe(t);
+  for (const family of ["4", "6"]) {
+    const s = `s${family}`;
+    t.like(await session.call(["socket", s, "tcp", family]), { errno: null });
+    t.like(await session.call(["setsockopt", s, "linger", "0"]), { ret: 0, errno: null });
+    t.like(await session.call(["setsockopt", s, "bind_address_no_port", "1"]), { ret: 0, errno: null });
+    t.like(await session.call(["getsockopt", s, "bind_address_no_port"]), { ret: 0, value: 1 });
+    t.like(await session.call(["setsockopt", s, "linger", "-1"]), { error: "option 'linger' takes the seconds to linger, 0 to 65535" });
+  }
+  child.stdin.end();
+});
+
+test("disconnect is connect(AF_UNSPEC) on a named socket: the kernel takes it on a connected UDP socket; an unknown name is refused", async (t) => {
+  const { session, child } = startProbe(t);
+  await session.call(["socket", "u", "udp", "4"]);
+  t.like(await session.call(["bind", "u", "127.0.0.1", "0"]), { ret: 0 });
+  t.like(await session.call(["connect", "u", "127.0.0.1", "9"]), { ret: 0, errno: null });
+  t.like(await session.call(["disconnect", "u"]), { ret: 0, errno: null });
+  t.like(await session.call(["disconnect", "nope"]), { error: "no socket named 'nope'" });
+  child.stdin.end();
+});
+
 test("pin-cpu moves the process to that CPU; a CPU it may not use is EINVAL", async (t) => {
   const { session, child } = startProbe(t);
   t.like(await session.call(["pin-cpu", "0"]), { ret: 0, errno: null, cpu: 0 });
