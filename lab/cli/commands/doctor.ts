@@ -26,6 +26,7 @@ const PURPOSE: Record<string, string> = {
   "egress-guard": "docker backend (no route out)",
   audit: "service audit",
   fuzz: "the probe's fuzzer",
+  "kernel-build": "building a kernel (images/kernels/build-kernel.sh)",
 };
 
 export function doctorCommand(parent: Command, exit: ExitSink): void {
@@ -39,7 +40,7 @@ async function doctor(kernels: readonly string[], backend: HostBackend): Promise
   const unknown = kernels.filter((k) => !known.includes(k));
   if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml)`);
   const guests = kernels.filter((k) => k !== "host");
-  const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose", "audit", "fuzz"]);
+  const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose", "audit", "fuzz", "kernel-build"]);
   const engineOk = machine.some((c) => c.name === "engine" && c.status === "ok");
   const checks = [...machine, await probeImageCheck(engineOk), ...kernelImageChecks()];
   const needed = new Set(["toolchain", "probe-image"]);
