@@ -20,7 +20,7 @@ import { canRedraw } from "../../report/terminal";
 import { runAll } from "../../run/runner";
 import { flakyRuns } from "../../verdict/flaky";
 import { isBad, type RunResult } from "../../verdict/outcome";
-import { KernelBackends } from "../backends";
+import { defaultGuests, KernelBackends } from "../backends";
 import { EXIT } from "../exit-codes";
 import { caseFilesRead, closingSafely, ReportFiles } from "../file-reporters";
 import { interruptible } from "../interruptible";
@@ -44,6 +44,7 @@ export function runCommands(parent: Command, exit: ExitSink): void {
     addBackendOption(cmd);
     cmd
       .option("--jobs <n>", "runs at once on each kernel", wholeNumber("--jobs", 1, 32), 2)
+      .option("--guests <n>", `guest kernels booting or running at once; the others wait their turn (default: one per core, ${defaultGuests()} here)`, wholeNumber("--guests", 1, 64))
       .option("--repeat <n>", "run the selection N times and report every run whose verdict changed", wholeNumber("--repeat", 1, 100), 1);
     addReportOptions(cmd).action(async (o: RunOptions) => exit(await runOrMatrix(name, o)));
   }
@@ -54,7 +55,7 @@ async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promise<numbe
   const files = new ReportFiles(o, [...caseFilesRead(casePaths(o)), { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
   const specs = guestKernels(o.kernel ?? []);
   const kernels = o.kernels ?? (specs.length ? (name === "matrix" ? ["host"] : []) : name === "matrix" ? ["host", ...kernelIds()] : ["host"]);
-  await using backends = new KernelBackends(kernels, o.backend, specs);
+  await using backends = new KernelBackends(kernels, o.backend, specs, o.guests);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
   return await runCases(backends, catalogue, o, files);
@@ -92,7 +93,7 @@ async function runCases(backends: KernelBackends, catalogue: Catalogue, o: RunOp
     for (let i = 0; i < o.repeat && !interrupt.signal.aborted; i++) {
       const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
       bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
-      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs, signal: interrupt.signal, claims: catalogue.claims }));
+      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs, signal: interrupt.signal, claims: catalogue.claims, slotsFor: (k) => backends.slotsFor(k) }));
     }
   } finally {
     // Also when a backend fails half-way: the progress line goes, and the files of finished sessions are written.
