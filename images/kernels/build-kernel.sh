@@ -162,9 +162,10 @@ DROP_TREE=
 # --- config ----------------------------------------------------------------------------------------------
 cd "$TREE"
 if [ -z "$FROM" ]; then
-  nice make -s tinyconfig >&2
   # kvm_guest.config: virtio, PCI, the 8250 console, ELF; guest.config: what the lab needs on top.
-  scripts/kconfig/merge_config.sh -m .config kernel/configs/kvm_guest.config "$HERE/guest.config" >/dev/null
+  # merge_config.sh lists every value a fragment overrides: that goes to a log, shown when it fails.
+  { nice make tinyconfig && scripts/kconfig/merge_config.sh -m .config kernel/configs/kvm_guest.config "$HERE/guest.config"; } >.reuselab-config.log 2>&1 ||
+    die "configuring failed in $TREE: $(tail -n 20 .reuselab-config.log)"
 fi
 scripts/config --set-str LOCALVERSION "$LOCALVERSION" --disable LOCALVERSION_AUTO
 nice make -s olddefconfig >&2
