@@ -1,5 +1,8 @@
 /**
- * npm run bench:matrix [-- --kernels host,5.10,6.1,6.12] [--backend netns] [--jobs N] [--guests N]
+ * npm run bench:matrix [-- --kernels host,5.10,6.1,6.12] [--kernel [ID=]SPEC]... [--backend netns] [--jobs N] [--guests N]
+ *
+ * --kernel adds a guest kernel of your own (the forms of `reuselab matrix --kernel`, e.g. a build tree
+ * of images/kernels/build-kernel.sh); with it, --kernels defaults to host only.
  *
  * Times the kernel matrix, once: each guest's boot (QEMU start to the agent's READY), the catalogue on
  * each kernel (its first run's start to its last run's end: a guest waiting for a slot is not counted),
@@ -10,6 +13,7 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { VmBackend } from "../backend/vm/vm-backend";
 import { kernelIds } from "../backend/vm/kernel-images";
+import { parseKernelSpec } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
 import { KernelBackends, type HostBackend } from "../cli/backends";
@@ -19,10 +23,15 @@ import { runAll } from "../run/runner";
 import { formatFailure } from "../verdict/outcome";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { kernels: { type: "string" }, backend: { type: "string", default: "netns" }, jobs: { type: "string", default: "2" }, guests: { type: "string" } } });
-  const kernels = values.kernels?.split(",") ?? ["host", ...kernelIds()];
+  const { values } = parseArgs({ options: { kernels: { type: "string" }, backend: { type: "string", default: "netns" }, jobs: { type: "string", default: "2" }, guests: { type: "string" }, kernel: { type: "string", multiple: true } } });
+  const specs = (values.kernel ?? []).map((text) => {
+    const k = parseKernelSpec(text);
+    if ("error" in k) throw new Error(`--kernel ${text}: ${k.error}; ${k.fix}`);
+    return k;
+  });
+  const kernels = values.kernels?.split(",") ?? (specs.length ? ["host"] : ["host", ...kernelIds()]);
   const wall = Date.now();
-  await using backends = new KernelBackends(kernels, values.backend as HostBackend, [], values.guests ? Number(values.guests) : undefined);
+  await using backends = new KernelBackends(kernels, values.backend as HostBackend, specs, values.guests ? Number(values.guests) : undefined);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
   const prepared = await backends.prepare();
