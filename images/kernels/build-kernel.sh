@@ -153,7 +153,7 @@ for p in "${PATCHES[@]}"; do
 $out"
   fi
   patch -d "$TREE" "${flags[@]}" -s -i "$file"
-  say "${how/apply/applied}${how/revert/ed} $file"
+  if [ "$how" = revert ]; then say "reverted $file"; else say "applied $file"; fi
   applied+=("$how:$(basename "$file")")
 done
 
@@ -179,6 +179,13 @@ done <"$HERE/guest.config"
 [ ${#lost[@]} -eq 0 ] || die "the config lost options of images/kernels/guest.config (unmet dependencies?): ${lost[*]}"
 
 # --- build -----------------------------------------------------------------------------------------------
+if [ -n "$FROM" ]; then
+  # tools/ builds objtool with absolute paths, so in a copy make builds it again, and then every object
+  # (each depends on objtool) too: a full build. It is built first, and it and its objects are given
+  # the original's time: the same source makes the same program.
+  nice make -s tools/objtool >&2 || die "building objtool failed in $TREE (its output is above)"
+  find tools/objtool -newer "$FROM/tools/objtool/objtool" -exec touch -h -r "$FROM/tools/objtool/objtool" {} +
+fi
 say "building bzImage and modules with make -j$JOBS (nice) in $TREE"
 nice make -j"$JOBS" bzImage modules >&2 || die "the build failed in $TREE (its output is above)"
 {
