@@ -87,10 +87,11 @@ trap 'exit 130' INT TERM
 
 # --- the source package: the newest linux-source-<N> of the suite, cached --------------------------------
 readonly CACHE=${REUSELAB_CACHE:-$REPO/.cache}/kernel-source
-mkdir -p "$CACHE" "$OUTDIR"
+mkdir -p "$OUTDIR"
 fetch_source() {
   local apt=$CACHE/apt.$$ mirror
   [ -r "$KEYRING" ] || die "$KEYRING is missing; install debian-archive-keyring"
+  mkdir -p "$CACHE"
   case "$SUITE" in
     *-security) mirror=${REUSELAB_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security} ;;
     *) mirror=${REUSELAB_DEBIAN_MIRROR:-http://deb.debian.org/debian} ;;
