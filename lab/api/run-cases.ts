@@ -37,6 +37,8 @@ export interface RunCasesOptions {
   tags?: readonly string[];
   /** Also the cases tagged slow (they wait out real timers). */
   slow?: boolean;
+  /** Guest kernels booting or running at once; the others wait their turn (default: one per core). */
+  guests?: number;
   /** Runs at once on each kernel (default 2). */
   jobs?: number;
   /** Stops the runs and removes the lab; runCases then rejects with LabError REUSELAB_INTERRUPTED. */
@@ -85,7 +87,7 @@ export async function runSessions(o: SessionOptions): Promise<Sessions> {
   const reporters = o.reporters(catalogue);
   const specs = guestKernels(o.kernelSpecs ?? []);
   const kernels = o.kernels ?? (specs.length ? (o.allKernels ? ["host"] : []) : o.allKernels ? ["host", ...kernelIds()] : ["host"]);
-  await using backends = new KernelBackends(kernels, o.backend ?? "docker", specs);
+  await using backends = new KernelBackends(kernels, o.backend ?? "docker", specs, o.guests);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
   return await runPrepared(backends, catalogue, allow, o, reporters);
@@ -126,7 +128,7 @@ async function runSelection(backends: KernelBackends, catalogue: Catalogue, allo
     for (let i = 0; i < o.repeat && !o.signal?.aborted; i++) {
       const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
       bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
-      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs ?? 2, signal: o.signal, claims: catalogue.claims }));
+      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs ?? 2, signal: o.signal, claims: catalogue.claims, slotsFor: (k) => backends.slotsFor(k) }));
     }
   } finally {
     // Also when a backend fails half-way: the reporters finish (a progress line goes, files of finished sessions are written).

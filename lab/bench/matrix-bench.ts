@@ -1,14 +1,19 @@
 /**
- * npm run bench:matrix [-- --kernels host,5.10,6.1,6.12] [--backend netns] [--jobs N]
+ * npm run bench:matrix [-- --kernels host,5.10,6.1,6.12] [--kernel [ID=]SPEC]... [--backend netns] [--jobs N] [--guests N]
+ *
+ * --kernel adds a guest kernel of your own (the forms of `reuselab matrix --kernel`, e.g. a build tree
+ * of images/kernels/build-kernel.sh); with it, --kernels defaults to host only.
  *
  * Times the kernel matrix, once: each guest's boot (QEMU start to the agent's READY), the catalogue on
- * each kernel (session start to that kernel's last run), and the whole matrix's wall time. Prints a
+ * each kernel (its first run's start to its last run's end: a guest waiting for a slot is not counted),
+ * and the whole matrix's wall time. Prints a
  * table; it is a measurement, not a test: it never fails on a slow figure.
  */
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { VmBackend } from "../backend/vm/vm-backend";
 import { kernelIds } from "../backend/vm/kernel-images";
+import { parseKernelSpec } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
 import { KernelBackends, type HostBackend } from "../cli/backends";
@@ -18,21 +23,28 @@ import { runAll } from "../run/runner";
 import { formatFailure } from "../verdict/outcome";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { kernels: { type: "string" }, backend: { type: "string", default: "netns" }, jobs: { type: "string", default: "2" } } });
-  const kernels = values.kernels?.split(",") ?? ["host", ...kernelIds()];
+  const { values } = parseArgs({ options: { kernels: { type: "string" }, backend: { type: "string", default: "netns" }, jobs: { type: "string", default: "2" }, guests: { type: "string" }, kernel: { type: "string", multiple: true } } });
+  const specs = (values.kernel ?? []).map((text) => {
+    const k = parseKernelSpec(text);
+    if ("error" in k) throw new Error(`--kernel ${text}: ${k.error}; ${k.fix}`);
+    return k;
+  });
+  const kernels = values.kernels?.split(",") ?? (specs.length ? ["host"] : ["host", ...kernelIds()]);
   const wall = Date.now();
-  await using backends = new KernelBackends(kernels, values.backend as HostBackend);
+  await using backends = new KernelBackends(kernels, values.backend as HostBackend, specs, values.guests ? Number(values.guests) : undefined);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
   const prepared = await backends.prepare();
   const preparedAt = Date.now();
   const catalogue = loadCatalogue(["cases"]);
   const runs = plan(catalogue.cases, prepared.kernels);
+  const firstRun = new Map<string, number>();
   const lastRun = new Map<string, number>();
   const outcomes = new Map<string, Record<string, number>>();
   const notPassed: string[] = [];
   const bus = new EventBus().add({
     onEvent: (e) => {
+      if (e.type === "run-started" && !firstRun.has(e.run.kernel.id)) firstRun.set(e.run.kernel.id, Date.now());
       if (e.type !== "run-finished") return;
       if (e.result.outcome !== "passed") notPassed.push(`${e.result.id}: ${e.result.outcome === "failed" ? formatFailure(e.result.failures[0]!) : e.result.outcome}`);
       lastRun.set(e.run.kernel.id, Date.now());
@@ -41,13 +53,13 @@ async function main(): Promise<number> {
       outcomes.set(e.run.kernel.id, o);
     },
   });
-  await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: Number(values.jobs), claims: catalogue.claims });
+  await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: Number(values.jobs), claims: catalogue.claims, slotsFor: (k) => backends.slotsFor(k) });
   const done = Date.now();
 
   const rows = prepared.kernels.map((k) => {
     const b = backends.backend(k.id);
     const boot = b instanceof VmBackend && b.bootMs !== undefined ? `${(b.bootMs / 1000).toFixed(1)} s` : "-";
-    const catalogueTime = `${(((lastRun.get(k.id) ?? preparedAt) - preparedAt) / 1000).toFixed(1)} s`;
+    const catalogueTime = `${(((lastRun.get(k.id) ?? preparedAt) - (firstRun.get(k.id) ?? preparedAt)) / 1000).toFixed(1)} s`;
     const counts = Object.entries(outcomes.get(k.id) ?? {}).map(([o, n]) => `${n} ${o}`).join(", ");
     return [k.id, k.release, b.name, boot, catalogueTime, counts];
   });

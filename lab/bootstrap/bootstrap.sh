@@ -10,6 +10,8 @@
 #   bash lab/bootstrap/bootstrap.sh netns      what the netns backend needs: root, ip, nsenter, setpriv
 #   bash lab/bootstrap/bootstrap.sh fuzz       the probe's fuzzer: clang and its libFuzzer runtime, objcopy, unshare
 #   bash lab/bootstrap/bootstrap.sh audit      the service audit: debootstrap (builds the service image), nsenter, ss
+#   bash lab/bootstrap/bootstrap.sh kernel-build  what images/kernels/build-kernel.sh needs to build a kernel
+#                                              from Debian's linux-source: make, gcc, flex, bison, bc, libelf, openssl
 #   bash lab/bootstrap/bootstrap.sh all vm     several parts, in order
 #   bash lab/bootstrap/bootstrap.sh --check all vm report compose netns
 #                                              installs nothing, starts nothing: prints one line per check,
@@ -162,6 +164,21 @@ readonly FUZZ_COMMANDS=(clang:clang objcopy:binutils nm:binutils unshare:util-li
 # The service audit (lab/audit): debootstrap builds the service image from Debian's mirror, nsenter and
 # ss list the service's sockets from inside its network namespace.
 readonly AUDIT_COMMANDS=(debootstrap:debootstrap nsenter:util-linux ss:iproute2)
+# images/kernels/build-kernel.sh: apt-get and dpkg-deb fetch and unpack linux-source-N; the kernel's own
+# build needs the rest (perl for its scripts, bc for timeconst, patch for --patch/--revert). Its two
+# libraries (objtool's libelf, the signing tools' openssl) are headers, looked up in kernel_build_extra_packages.
+readonly KERNEL_BUILD_COMMANDS=(make:make gcc:gcc flex:flex bison:bison bc:bc perl:perl patch:patch xz:xz-utils
+  tar:tar apt-get:apt dpkg-deb:dpkg nice:coreutils)
+
+# The kernel build's libraries, by their headers as gcc finds them (no command tells).
+kernel_build_extra_packages() {
+  local missing=()
+  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+  has_header libelf.h || missing+=(libelf-dev)
+  has_header openssl/ssl.h || missing+=(libssl-dev)
+  printf '%s' "${missing[*]}"
+}
+has_header() { command -v gcc >/dev/null 2>&1 && printf '#include <%s>\n' "$1" | gcc -E -x c - >/dev/null 2>&1; }
 
 vm_extra_packages() {
   [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || printf 'debian-archive-keyring'
@@ -221,7 +238,11 @@ ensure_part() {
     compose) ensure_engine; ensure_commands "the hijack demo" "" "${COMPOSE_COMMANDS[@]}" ;;
     fuzz) ensure_commands "the probe's fuzzer" "$(fuzz_extra_packages)" "${FUZZ_COMMANDS[@]}" ;;
     audit) ensure_commands "the service audit" "" "${AUDIT_COMMANDS[@]}" ;;
-    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose, fuzz or audit)" ;;
+    # Twice: the headers are looked for with gcc, which the first round may have installed.
+    kernel-build)
+      ensure_commands "the kernel build" "$(kernel_build_extra_packages)" "${KERNEL_BUILD_COMMANDS[@]}"
+      ensure_commands "the kernel build" "$(kernel_build_extra_packages)" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose, fuzz, audit or kernel-build)" ;;
   esac
 }
 
@@ -300,7 +321,8 @@ check_part() {
     compose) check_commands compose compose "" "${COMPOSE_COMMANDS[@]}" ;;
     fuzz) check_commands fuzz fuzz "$(fuzz_extra_packages)" "${FUZZ_COMMANDS[@]}" ;;
     audit) check_commands audit audit "" "${AUDIT_COMMANDS[@]}" ;;
-    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose, fuzz or audit)" ;;
+    kernel-build) check_commands kernel-build kernel-build "$(kernel_build_extra_packages)" "${KERNEL_BUILD_COMMANDS[@]}" ;;
+    *) die "unknown part '$1' (expected: all, engine, toolchain, vm, netns, report, compose, fuzz, audit or kernel-build)" ;;
   esac
 }
 

@@ -25,7 +25,7 @@ export interface Check {
   text: string;
 }
 
-export type Part = "all" | "engine" | "toolchain" | "vm" | "netns" | "report" | "compose" | "audit" | "fuzz";
+export type Part = "all" | "engine" | "toolchain" | "vm" | "netns" | "report" | "compose" | "audit" | "fuzz" | "kernel-build";
 
 /** Runs `bash lab/bootstrap/bootstrap.sh --check PARTS…` and reads its lines. */
 export function machineChecks(parts: readonly Part[]): Check[] {

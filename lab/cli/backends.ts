@@ -6,16 +6,23 @@ import { readKernelsFile } from "../backend/vm/kernel-images";
 import type { GuestKernel } from "../backend/vm/kernel-spec";
 import { VmBackend } from "../backend/vm/vm-backend";
 import { LabError } from "../errors";
-import type { HostBackend } from "./host-backends";
+import { defaultGuests, type HostBackend } from "./host-backends";
+import { Slots } from "../run/slots";
 
 export { HOST_BACKENDS, type HostBackend } from "./host-backends";
 
 export class KernelBackends implements AsyncDisposable {
   /** By kernel id; a kernel given by --kernel without an id is known by its release once prepared. */
   readonly byKernel = new Map<string, Backend>();
+  /** The guests that boot or run at once; the others wait their turn, idle (--guests). */
+  private readonly guestSlots: Slots;
 
-  /** `kernels`: "host" and ids of images/kernels/kernels.yaml; `specs`: the kernels of --kernel SPEC. */
-  constructor(kernels: readonly string[], host: HostBackend, specs: readonly GuestKernel[] = []) {
+  /**
+   * `kernels`: "host" and ids of images/kernels/kernels.yaml; `specs`: the kernels of --kernel SPEC;
+   * `guests`: how many guest kernels boot or run at once (default: one per core).
+   */
+  constructor(kernels: readonly string[], host: HostBackend, specs: readonly GuestKernel[] = [], guests = defaultGuests()) {
+    this.guestSlots = new Slots(guests);
     const listed = kernels.some((k) => k !== "host") ? readKernelsFile() : [];
     const known = ["host", ...listed.map((k) => k.id)];
     const unknown = kernels.filter((k) => !known.includes(k));
@@ -40,10 +47,18 @@ export class KernelBackends implements AsyncDisposable {
     return this.byKernel.get(kernel)!;
   }
 
-  /** Prepares every backend at once (downloads, image builds and boots overlap); kernels in the order asked. */
+  /** The slots a kernel's runs take (runAll's slotsFor): the guest slots for a guest, none for the host. */
+  slotsFor(kernel: string): Slots | undefined {
+    return this.byKernel.get(kernel) instanceof VmBackend ? this.guestSlots : undefined;
+  }
+
+  /**
+   * Prepares every backend at once (downloads, image builds and boots overlap), except that no more
+   * guests boot at once than there are guest slots; kernels in the order asked.
+   */
   async prepare(): Promise<{ kernels: KernelInfo[]; leftoversRemoved: PrepareReport["leftoversRemoved"] }> {
     const backends = [...this.byKernel.values()];
-    const reports = await Promise.all(backends.map((b) => b.prepare()));
+    const reports = await Promise.all(backends.map((b) => (b instanceof VmBackend ? this.guestSlots.use(() => b.prepare()) : b.prepare())));
     const leftoversRemoved: Record<string, number> = {};
     for (const r of reports) for (const [k, n] of Object.entries(r.leftoversRemoved)) leftoversRemoved[k] = (leftoversRemoved[k] ?? 0) + n;
     // Re-keyed by the ids the kernels turned out to have (a --kernel without an id is named by its release).
@@ -72,3 +87,5 @@ export class KernelBackends implements AsyncDisposable {
     return [...new Set([...this.byKernel.values()].map((b) => b.name))].join(" + ");
   }
 }
+
+export { defaultGuests } from "./host-backends";

@@ -95,5 +95,7 @@ export interface RunOptions extends SelectionOptions, ReportOptions {
   kernel?: string[];
   backend: HostBackend;
   jobs: number;
+  /** --guests N: guest kernels booting or running at once. */
+  guests?: number;
   repeat: number;
 }

@@ -6,6 +6,7 @@ import { auditClaims } from "../verdict/claims-audit";
 import { knownBugs } from "../verdict/known-bugs";
 import type { RunResult } from "../verdict/outcome";
 import { runCase } from "./run-case";
+import type { Slots } from "./slots";
 
 export interface RunOptions {
   /** Runs in flight at once on each kernel; each has its own namespaces and network, so they cannot interfere. */
@@ -13,11 +14,16 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The claims to audit from the results. */
   claims?: readonly Claim[];
+  /**
+   * The slots a kernel's runs must hold, all of them at once (the guest kernels share as many as the
+   * machine has cores); a kernel with none runs at once.
+   */
+  slotsFor?: (kernel: string) => Slots | undefined;
 }
 
 /**
- * Runs every planned run on its kernel's backend: kernels side by side, each with at most `jobs` runs
- * at once. Results come back in plan order.
+ * Runs every planned run on its kernel's backend: kernels side by side (those sharing slots in turn),
+ * each with at most `jobs` runs at once. Results come back in plan order.
  */
 export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: string) => Backend, bus: EventBus, kernels: KernelInfo[], opts: RunOptions): Promise<RunResult[]> {
   const started = Date.now();
@@ -31,7 +37,9 @@ export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: s
         results[i] = await runCase(run, backendFor(k.id), bus, opts.signal);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, mine.length)) }, worker));
+    const all = async () => void (await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, mine.length)) }, worker)));
+    const slots = mine.length ? opts.slotsFor?.(k.id) : undefined;
+    await (slots ? slots.use(all) : all());
   });
   await Promise.all(pools);
   const done = results.filter(Boolean);

@@ -45,6 +45,7 @@ const BAD: [string[], RegExp][] = [
   [["--repeat", "0"], /--repeat 0 is not a whole number from 1 to 100/],
   [["--repeat", "101"], /--repeat 101 is not a whole number from 1 to 100/],
   [["--jobs", "x"], /--jobs x is not a whole number from 1 to 32/],
+  [["matrix", "--guests", "0"], /--guests 0 is not a whole number from 1 to 64/],
   [["--backend", "podman"], /argument 'podman' is invalid\. Allowed choices are docker, netns/],
   [["list", "bogus"], /value 'bogus' is invalid for argument 'section'\. Allowed choices are cases, tags, claims/],
   [["explain"], /missing required argument 'case'/],

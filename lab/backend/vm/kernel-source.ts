@@ -156,6 +156,9 @@ function installModules(tree: string, into: string, release: string): void {
   if (r.status !== 0) throw new LabError("REUSELAB_NO_ENGINE", `'make -C ${tree} modules_install' failed (status ${r.status}); its output is above`);
   const lib = [join(staged, "lib/modules", release), join(staged, "usr/lib/modules", release)].find((p) => existsSync(p));
   if (!lib) throw new LabError("REUSELAB_NO_ENGINE", `'make modules_install' of ${tree} left no lib/modules/${release}`);
+  // modules_install links build and source back to the tree: the guest needs neither, and the
+  // initramfs builder, which follows links to find modules, would walk the whole tree through them.
+  for (const link of ["build", "source"]) rmSync(join(lib, link), { force: true });
   renameSync(lib, join(into, "modules"));
   rmSync(staged, { recursive: true, force: true });
 }

@@ -39,6 +39,8 @@ export class VmBackend implements Backend {
     const id = this.kernel.id ?? prepared.release;
     const unknown = configUnknown(prepared);
     if (unknown) this.say(`reuselab: kernel ${id}: its config is unknown (${unknown}); booting it unchecked`);
+    // A guest that waited for a boot slot (--guests) while the run was interrupted is not booted at all.
+    if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `kernel ${id}: not booted, the run was interrupted`);
     const removed = removeLeftoverVms();
     this.vm = await GuestVm.boot(id, prepared.dir);
     const build = (await this.vm.host.script("cat /proc/version")).trim();

@@ -25,6 +25,7 @@ const PURPOSE: Record<string, string> = {
   "egress-guard": "docker backend (no route out)",
   audit: "service audit",
   fuzz: "the probe's fuzzer",
+  "kernel-build": "building a kernel (images/kernels/build-kernel.sh)",
 };
 
 export function doctorCommand(parent: Command, exit: ExitSink): void {
@@ -40,7 +41,7 @@ async function doctor(kernels: readonly string[], backend: HostBackend): Promise
   const guests = kernels.filter((k) => k !== "host");
   // The checks reach for the engine and the probe's build: loaded here, not for --help.
   const [{ kernelImageChecks, machineChecks, probeImageCheck }, { colorsFor, plainTable, tableText, wantsColor }] = await Promise.all([import("../../bootstrap/checks"), import("../../report/terminal")]);
-  const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose", "audit", "fuzz"]);
+  const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose", "audit", "fuzz", "kernel-build"]);
   const engineOk = machine.some((c) => c.name === "engine" && c.status === "ok");
   const checks = [...machine, await probeImageCheck(engineOk), ...kernelImageChecks()];
   const needed = new Set(["toolchain", "probe-image"]);

@@ -5,6 +5,7 @@
  * killed runs), runs the selection --repeat times, reports.
  */
 import type { Command } from "commander";
+import { defaultGuests } from "../host-backends";
 import { addKnownBugsOption } from "../known-bugs-option";
 import { addBackendOption, addKernelSpecOption, addKernelsOption, addReportOptions, addSelectionOptions, wholeNumber, type ExitSink, type RunOptions } from "../options";
 
@@ -27,6 +28,7 @@ export function runCommands(parent: Command, exit: ExitSink): void {
     addKnownBugsOption(cmd);
     cmd
       .option("--jobs <n>", "runs at once on each kernel", wholeNumber("--jobs", 1, 32), 2)
+      .option("--guests <n>", `guest kernels booting or running at once; the others wait their turn (default: one per core, ${defaultGuests()} here)`, wholeNumber("--guests", 1, 64))
       .option("--repeat <n>", "run the selection N times and report every run whose verdict changed", wholeNumber("--repeat", 1, 100), 1);
     // The engine, backends and reporters load when a run starts, not for --help (run-action.ts).
     addReportOptions(cmd).action(async (o: RunOptions) => exit(await (await import("./run-action")).runOrMatrix(name, o)));
