@@ -33,11 +33,11 @@ test("--image with --must-resist: exit 1 when the profile is vulnerable, the ver
   ]);
   const c = audit!.profiles[0]!.counts!;
   t.is(c.answered! + c.stolen!, 64);
-  // The page: one row per profile with its verdict's colour, the gate's failure, the evidence.
+  // The page: one row per profile and family with its verdict's colour, what it rests on, the gate's failure, the evidence.
   const page = readFileSync(html, "utf8");
   t.is(page.match(/<tr class="profile">/g)?.length, 4);
-  t.regex(page, /<code>udp-specific-reuseaddr<\/code><\/td><td class="v-refuted">vulnerable<\/td><td><strong>must resist: FAILED<\/strong><\/td><td>the kernel let attacker/);
-  t.regex(page, /<code>udp-reuseport-other-uid<\/code><\/td><td class="v-confirmed">resisted<\/td>/);
+  t.regex(page, /<code>udp-specific-reuseaddr<\/code><\/td><td>v4<\/td><td class="v-refuted">vulnerable<\/td><td>kernel<\/td><td><strong>must resist: FAILED<\/strong><\/td><td>the kernel let attacker/);
+  t.regex(page, /<code>udp-reuseport-other-uid<\/code><\/td><td>v6<\/td><td class="v-confirmed">resisted<\/td><td>kernel<\/td><td><\/td>/);
   t.regex(page, /must-resist failed: [^<]*udp-specific-reuseaddr/);
 });
 
