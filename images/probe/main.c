@@ -7,10 +7,13 @@
  *
  * "error" means the command was not understood and nothing was called; "ret"/"errno" are the
  * kernel's answer. `probe hold` only keeps a network namespace alive for actors that join it.
+ * `probe enter NETNS UID CAPS …` puts itself in an actor's namespace and credentials, then runs as
+ * the probe (enter.c).
  * `probe serve|ask|bound …` are the standing hijack demo's modes (demo.h), with no protocol at all.
  */
 #include "commands.h"
 #include "demo.h"
+#include "enter.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -194,6 +197,8 @@ static const struct mode {
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && !strcmp(argv[1], "enter"))
+		return enter_main(argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "hold"))
 		return getpid() == 1 ? run_as_init(hold) : hold();
 	for (size_t i = 0; argc >= 2 && i < sizeof(demo_modes) / sizeof(demo_modes[0]); i++)
@@ -202,6 +207,7 @@ int main(int argc, char **argv)
 	if (argc != 1) {
 		fprintf(stderr, "usage: probe          (commands on stdin, JSON lines on stdout)\n"
 				"       probe hold     (keep this network namespace alive)\n"
+				"       probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig]   (become an actor, then the probe)\n"
 				"       probe serve NAME ADDRESS|INTERFACE PORT [reuseaddr]   (the demo's UDP services)\n"
 				"       probe ask ADDRESS PORT COUNT [INTERVAL_MS]            (the demo's client)\n"
 				"       probe bound udp PORT MIN                              (the demo's healthcheck)\n");

@@ -30,7 +30,7 @@ export class LocalHost implements NetnsHost {
 
   async spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {
     const [cmd, ...args] = probeCommand(s, this.probe);
-    const child = spawn(systemTool(cmd!, "util-linux"), args, { stdio: ["pipe", "pipe", "pipe"], env: systemEnv(), detached: true });
+    const child = spawn(cmd!, args, { stdio: ["pipe", "pipe", "pipe"], env: systemEnv(), detached: true });
     const exited = new Promise<ExitInfo>((resolve) =>
       child.on("exit", (code, signal) => resolve(signal ? { code: null, signal } : exitFromStatus(code ?? 0, constants.signals))),
     );

@@ -17,7 +17,7 @@ import { NetnsLab } from "./netns-lab";
 const PREFIX = /^rl-(\d+)-/;
 /** Where `ip netns add` names namespaces (iproute2's NETNS_RUN_DIR). */
 const NETNS_DIR = "/run/netns";
-const TOOLS = ["ip", "nsenter", "setpriv", "sh"];
+const TOOLS = ["ip", "nsenter", "sh"];
 
 export class NetnsBackend implements Backend {
   readonly name = "netns";

@@ -44,22 +44,12 @@ export function shellQuote(word: string): string {
 }
 
 /**
- * The command that puts the probe in its namespace, as its uid, with only its capabilities; the probe
- * is killed when its runner dies (--pdeathsig, set by setpriv after the uid change, which would clear it).
+ * The command that starts the probe in its namespace, as its uid, with only its capabilities: the probe
+ * enters them itself and then execs itself (images/probe/enter.c, setpriv's sequence of calls), so the
+ * kernel computes the actor's credentials at that exec. It is killed when its runner dies (pdeathsig,
+ * set after the uid change, which would clear it).
  */
 export function probeCommand(spawn: ProbeSpawn, probe: string): string[] {
-  const bounding = ["-all", ...spawn.caps.map((c) => `+${c.toLowerCase()}`)].join(",");
-  return [
-    "nsenter",
-    `--net=/run/netns/${spawn.netns}`,
-    "--",
-    "setpriv",
-    `--reuid=${spawn.uid}`,
-    `--regid=${spawn.uid}`,
-    "--clear-groups",
-    `--bounding-set=${bounding}`,
-    "--pdeathsig=KILL",
-    "--",
-    probe,
-  ];
+  const caps = spawn.caps.length ? spawn.caps.map((c) => c.toLowerCase()).join(",") : "-";
+  return [probe, "enter", `/run/netns/${spawn.netns}`, String(spawn.uid), caps, "pdeathsig"];
 }

@@ -1,0 +1,130 @@
+/*
+ * `probe enter NETNS UID CAPS [no-new-privs] [pdeathsig]`: puts this process where an actor runs and
+ * then execs the probe itself, so that the kernel computes the actor's credentials at that exec, as it
+ * did when the agent ran nsenter and setpriv (`nsenter --net=NETNS -- setpriv --reuid=UID --regid=UID
+ * --clear-groups --bounding-set=-all,+CAP… [--no-new-privs] [--pdeathsig=KILL] -- probe`). It is the
+ * same sequence of calls, in setpriv's order, with two program starts fewer: under software emulation
+ * each dynamically linked program costs a guest ~110 ms, and every actor of every run started two.
+ *
+ *   NETNS  a network namespace file (/run/netns/NAME)
+ *   UID    the real, effective and saved uid and gid (no supplementary groups)
+ *   CAPS   the capabilities kept in the bounding set, e.g. net_admin,setuid (capabilities(7) names,
+ *          without "cap_"), or - for none: a uid 0 actor then has no capability after the exec
+ */
+#include "enter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+/* capabilities(7), by number. */
+static const char *const cap_names[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid",
+	"setpcap", "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw",
+	"ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
+	"sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod",
+	"lease", "audit_write", "audit_control", "setfcap", "mac_override", "mac_admin", "syslog",
+	"wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+#define NCAPS ((int)(sizeof(cap_names) / sizeof(cap_names[0])))
+
+static int fail(const char *what, const char *detail)
+{
+	fprintf(stderr, "probe enter: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	return 2;
+}
+
+/* CAPS into keep[] (by number); 0, or -1 naming the word it does not know in *bad. */
+static int parse_caps(char *caps, int keep[NCAPS], const char **bad)
+{
+	memset(keep, 0, sizeof(int) * NCAPS);
+	if (!strcmp(caps, "-"))
+		return 0;
+	for (char *word = strtok(caps, ","); word; word = strtok(NULL, ",")) {
+		if (!strncmp(word, "cap_", 4))
+			word += 4;
+		int n = 0;
+		while (n < NCAPS && strcmp(cap_names[n], word))
+			n++;
+		if (n == NCAPS) {
+			*bad = word;
+			return -1;
+		}
+		keep[n] = 1;
+	}
+	return 0;
+}
+
+/* Drops every capability not kept from the bounding set: all the kernel knows, up to cap_last_cap. */
+static int drop_bounding(const int keep[NCAPS])
+{
+	for (int cap = 0;; cap++) {
+		if (cap < NCAPS && keep[cap])
+			continue;
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
+			return errno == EINVAL ? 0 : -1; /* past the kernel's last capability */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return -1;
+	}
+}
+
+int enter_main(int argc, char **argv)
+{
+	if (argc < 3 || argc > 5)
+		return fail("usage: probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig]", NULL);
+	int nnp = 0, pdeathsig = 0;
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "no-new-privs"))
+			nnp = 1;
+		else if (!strcmp(argv[i], "pdeathsig"))
+			pdeathsig = 1;
+		else
+			return fail("unknown option (no-new-privs or pdeathsig)", argv[i]);
+	}
+	char *end;
+	errno = 0;
+	unsigned long uid = strtoul(argv[1], &end, 10);
+	if (errno || end == argv[1] || *end || uid > 65535)
+		return fail("bad uid (a number up to 65535)", argv[1]);
+	int keep[NCAPS];
+	const char *bad = NULL;
+	if (parse_caps(argv[2], keep, &bad) < 0)
+		return fail("unknown capability", bad);
+
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return fail("readlink /proc/self/exe", strerror(errno));
+	self[n] = 0;
+
+	int ns = open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return fail(argv[0], strerror(errno));
+	if (setns(ns, CLONE_NEWNET) < 0)
+		return fail("setns", strerror(errno));
+	close(ns);
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail("no_new_privs", strerror(errno));
+	if (drop_bounding(keep) < 0)
+		return fail("bounding set", strerror(errno));
+	if (setresgid(uid, uid, uid) < 0)
+		return fail("setresgid", strerror(errno));
+	if (setgroups(0, NULL) < 0)
+		return fail("setgroups", strerror(errno));
+	if (setresuid(uid, uid, uid) < 0)
+		return fail("setresuid", strerror(errno));
+	/* After the uid change, which clears it. */
+	if (pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return fail("pdeathsig", strerror(errno));
+	char *const args[] = { "probe", NULL };
+	execv(self, args);
+	return fail(self, strerror(errno));
+}
