@@ -67,9 +67,10 @@ test("the capabilities kept are exactly those named: root keeps net_admin and ne
 async function orphanable(t: ExecutionContext, args: string[]) {
   const script = '"$@" <&3 3<&- & exec sleep 600 >/dev/null 2>&1 3<&-';
   const parent = spawn("sh", ["-c", script, "sh", ...args], { stdio: ["ignore", "pipe", "inherit", "pipe"] });
+  const stdout = parent.stdout!;
   const parentGone = new Promise<void>((r) => parent.on("exit", () => r()));
-  const outEnded = new Promise<void>((r) => parent.stdout.on("end", () => r()));
-  const session = new ProbeSession("orphan", parent.stdio[3] as Writable, parent.stdout);
+  const outEnded = new Promise<void>((r) => stdout.on("end", () => r()));
+  const session = new ProbeSession("orphan", parent.stdio[3] as Writable, stdout);
   const pid = Number((await session.call(["hello"])).pid);
   t.teardown(() => {
     parent.kill("SIGKILL");
