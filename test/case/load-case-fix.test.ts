@@ -1,5 +1,6 @@
 import test from "ava";
 import { loadCase } from "../../lab/case/load-case";
+import { loadCases } from "../../lab/case/load-cases";
 
 const tail = `actors:
   a: { uid: 1000 }
@@ -95,4 +96,16 @@ test("fix that is not a mapping, and a subject that is prose", (t) => {
   t.deepEqual(problems("fix: d6ace0dbcbb7\n").map((x) => x.split(" | ")[0]), ["x.yaml:5: 'fix' maps commit, subject, mainline, stable and source to the fix's facts"]);
   const { problems: p } = withFix(`fix: { commit: d6ace0dbcbb7, subject: "net: fix Jos\u00e9's bug \u2014 again", mainline: "6.2", source: s }\n`);
   t.deepEqual(p, []);
+});
+
+test("the shipped regression cases: at least 15, each a different fix with its mainline release and where its facts came from", (t) => {
+  const regressions = loadCases(["cases/regressions"]);
+  t.true(regressions.length >= 15, `${regressions.length} regression cases`);
+  const commits = regressions.map((c) => c.fix?.commit);
+  for (const c of regressions) {
+    t.truthy(c.fix, `${c.id} names its fix`);
+    t.regex(c.fix?.mainline ?? "", /^\d+\.\d+$/, `${c.id}: mainline`);
+    t.true((c.fix?.source.length ?? 0) > 40, `${c.id}: where the fix's facts came from`);
+  }
+  t.is(new Set(commits).size, commits.length, `one case a fix: ${commits.join(", ")}`);
 });
