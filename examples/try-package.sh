@@ -44,5 +44,20 @@ step "node --test (the project's own tests)"
 t0=$(date +%s%N)
 npm test --silent
 echo "($(seconds "$t0"))"
+
+# ---- step block: audit() from the package (examples/audit-project) --------------------------------
+# The audit example's test, run in the same scratch project (the tarball is installed there already).
+# It needs a Docker engine; without one it is skipped, and says so.
+step "node --test: examples/audit-project's test (audit() of a service image)"
+if docker info >/dev/null 2>&1; then
+  cp "$repo/examples/audit-project/test/service-audit.test.js" "$scratch/project/test/"
+  t0=$(date +%s%N)
+  node --test test/service-audit.test.js
+  echo "($(seconds "$t0"))"
+else
+  echo "skipped: no Docker engine answers ('docker info'); the audit needs one"
+fi
+# ---- end of step block: audit() -------------------------------------------------------------------
+
 echo
 echo "try-package: all passed"

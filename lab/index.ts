@@ -6,8 +6,13 @@
  *   const { runCases } = require("reuselab");
  *   const results = await runCases({ cases: ["./cases"], backend: "netns" });
  *   results.runs.filter((r) => r.outcome === "failed");
+ *
+ *   const { audit } = require("reuselab");
+ *   const { audit: [verdicts] } = await audit({ image: "my/dns:1", ports: "5353/udp", mustResist: ["udp-reuseport-other-uid"] });
+ *   verdicts.gateFailures; // [] when every must-resist profile was resisted
  */
 export { runCases, type RunCasesOptions, type ResultsFile, type LabEvent, type Reporter } from "./api/run-cases";
+export { audit, type AuditResults, type AuditOptions, type AuditFileOptions, type AuditImageOptions, type AuditRunOptions, type AuditResult, type ProfileName, type ProfileVerdict, type VerdictKind } from "./api/audit";
 export { LabError, type LabErrorCode } from "./errors";
 export type { Outcome, RunResult } from "./verdict/outcome";
 export type { KernelInfo } from "./backend/backend";

@@ -42,7 +42,8 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
   const probeImage = await ensureProbeImage(docker);
   const session = o.session ?? newSession();
   const results: AuditResult[] = [];
-  const stopOnAbort = () => void removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(() => undefined);
+  let stopping: Promise<unknown> | undefined;
+  const stopOnAbort = () => void (stopping = removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(() => undefined));
   o.signal?.addEventListener("abort", stopOnAbort, { once: true });
   try {
     for (const audit of audits) {
@@ -51,6 +52,12 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
     }
   } finally {
     o.signal?.removeEventListener("abort", stopOnAbort);
+    if (stopping) {
+      // The lab's own removal ran beside the abort's: a network whose container was still going is
+      // left to this one. Both end before the audit does, so nothing of it outlives the call.
+      await stopping;
+      await removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(() => undefined);
+    }
   }
   return results;
 }

@@ -90,7 +90,7 @@ test.serial("run --help loads none of them either; a run's own code loads only w
 
 test.serial("the tarball holds what runs: compiled code and types, the probe's sources, scripts, recipes, cases, audits; no tests, fixtures or TypeScript sources", (t) => {
   const has = (f: string) => packed.files.includes(f);
-  for (const f of ["package.json", "README.md", "Dockerfile", "compose.yaml", "dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "lab/cli/bin.js", "lab/bootstrap/bootstrap.sh", "lab/bootstrap/system-path.sh", "images/probe/Makefile", "images/probe/main.c", "images/probe/sockets.h", "images/kernels/kernels.yaml", "images/kernels/fetch-kernel.sh", "images/guest/boot.sh", "images/services/build-rootfs.sh", "cases/claims.yaml", "audits/dnsmasq.yaml"]) {
+  for (const f of ["package.json", "README.md", "Dockerfile", "compose.yaml", "dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "lab/cli/bin.js", "lab/bootstrap/bootstrap.sh", "lab/bootstrap/system-path.sh", "images/probe/Makefile", "images/probe/main.c", "images/probe/sockets.h", "images/kernels/kernels.yaml", "images/kernels/fetch-kernel.sh", "images/guest/boot.sh", "images/services/build-rootfs.sh", "cases/claims.yaml", "audits/dnsmasq.yaml", "CHANGELOG.md", "dist/api/audit.js"]) {
     t.true(has(f), f);
   }
   t.deepEqual(packed.files.filter((f) => /^(test|examples|docs|\.ci)\/|fixtures|images\/probe\/(fuzz|build)\/|^lab\/.*\.ts$|^tsconfig|^eslint/.test(f)), []);

@@ -7,23 +7,17 @@
  * 2 on bad input or environment, 130 on Ctrl-C.
  */
 import { InvalidArgumentError, type Command } from "commander";
-import { readdirSync, statSync } from "node:fs";
-import { release } from "node:os";
-import { join } from "node:path";
-import { PROFILES, PROTOCOL_TRANSPORTS, PROTOCOLS, RAW_PROTOCOLS, type Audit, type AuditResult, type ProfileName, type ServiceProtocol } from "../../audit/audit";
+import { auditResults, runAuditSessions } from "../../api/audit";
+import { auditFiles } from "../../api/audit-options";
+import { PROFILES, PROTOCOL_TRANSPORTS, PROTOCOLS, RAW_PROTOCOLS, type Audit, type ProfileName, type ServiceProtocol } from "../../audit/audit";
 import { badUser, loadAudits, parsePort, payloadHex } from "../../audit/audit-file";
 import { MODELLED_SYSCTLS } from "../../audit/host-model";
 import { notApplicableReason } from "../../audit/profiles/applicability";
-import { ensureMachine } from "../../bootstrap/ensure";
 import { LabError } from "../../errors";
-import { PACKAGE_ROOT } from "../../package-root";
-import type { ResultsFile } from "../../report/json-reporter";
 import { checkReportPaths, writeReports } from "../../report/report-paths";
 import { EXIT } from "../exit-codes";
 import { interruptible } from "../interruptible";
 import { wholeNumber, type ExitSink } from "../options";
-
-const DEFAULT_AUDITS = join(PACKAGE_ROOT, "audits");
 
 export interface AuditOptions {
   image?: string;
@@ -85,11 +79,8 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
         ...(o.html ? [{ option: "--html", file: o.html }] : []),
       ];
       checkReportPaths(reports, inputs.map((file) => ({ file, what: "an audit file this command reads" })));
-      ensureMachine("all");
-      ensureMachine("audit");
-      // The engine, the attacks and the report code load here, not for --help.
-      const [{ runAudits }, { formatAudits }, { formatStability, stability }, { auditPage }, { wantsColor }] = await Promise.all([
-        import("../../audit/run-audit"),
+      // The report code loads here, not for --help (the engine loads in runAuditSessions).
+      const [{ formatAudits }, { formatStability, stability }, { auditPage }, { wantsColor }] = await Promise.all([
         import("../../audit/audit-report"),
         import("../../audit/audit-stability"),
         import("../../report/html/audit-page"),
@@ -97,16 +88,14 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
       ]);
       using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
       try {
-        const repetitions: AuditResult[][] = [];
-        for (let i = 0; i < o.repeat; i++) {
-          const log = (l: string) => process.stderr.write(`reuselab audit${o.repeat > 1 ? ` [${i + 1}/${o.repeat}]` : ""}: ${l}\n`);
-          repetitions.push(await runAudits(audits, { requests: o.requests, signal: interrupt.signal, log }));
-        }
+        // The library's audit() runs the same sessions (lab/api/audit.ts).
+        const log = (l: string, i: number) => process.stderr.write(`reuselab audit${o.repeat > 1 ? ` [${i + 1}/${o.repeat}]` : ""}: ${l}\n`);
+        const repetitions = await runAuditSessions(audits, { repeat: o.repeat, requests: o.requests, signal: interrupt.signal, log });
         const results = repetitions[repetitions.length - 1]!;
         process.stdout.write(formatAudits(results, wantsColor(process.stdout)));
         const rows = stability(repetitions);
         if (o.repeat > 1) process.stdout.write(`\n${formatStability(rows, wantsColor(process.stdout))}`);
-        const texts: Record<string, () => string> = { "--json": () => jsonText(results), "--html": () => auditPage(results) };
+        const texts: Record<string, () => string> = { "--json": () => `${JSON.stringify(auditResults(results), null, 2)}\n`, "--html": () => auditPage(results) };
         const unwritten = writeReports(reports.map((r) => ({ ...r, text: texts[r.option]! })));
         for (const line of unwritten) process.stderr.write(`reuselab: ${line}\n`);
         const gateFailed = repetitions.some((rep) => rep.some((r) => r.gateFailures.length));
@@ -118,22 +107,6 @@ export function auditCommand(parent: Command, exit: ExitSink): void {
         exit(EXIT.interrupted);
       }
     });
-}
-
-function auditFiles(args: readonly string[]): string[] {
-  const paths = args.length ? args : [DEFAULT_AUDITS];
-  return paths.flatMap((p) => {
-    let dir = false;
-    try {
-      dir = statSync(p).isDirectory();
-    } catch {
-      return [p]; // loadAudits says it cannot be read, with the rest of the problems
-    }
-    if (!dir) return [p];
-    const found = readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f));
-    if (!found.length) throw new LabError("REUSELAB_NO_CASES", `no audit files (*.yaml) in ${p}`);
-    return found;
-  });
 }
 
 /** The audits --image and its options describe: one per --port; with several, each port's profiles are those that fit it. */
@@ -205,9 +178,4 @@ function commandWords(text: string | undefined): string[] {
   }
   if (!Array.isArray(words) || !words.length || !words.every((w) => typeof w === "string")) throw new LabError("REUSELAB_BAD_ARGS", `--command ${text}: a JSON array of strings, e.g. ["sh", "-c", "exec x"]`);
   return words as string[];
-}
-
-function jsonText(audit: AuditResult[]): string {
-  const results: ResultsFile = { schema: 1, kernels: [{ id: "host", release: release() }], runs: [], claims: [], audit };
-  return `${JSON.stringify(results, null, 2)}\n`;
 }
