@@ -61,7 +61,10 @@ export async function ensureProbeImage(docker: Docker): Promise<string> {
       if (e instanceof LabError) throw e; // the engine did not answer: not "missing"
       return undefined;
     });
-  if (!inspected || (built && inspected.Id !== built)) {
+  // Two runs that build the same inputs at once (two test files, two terminals) each make an image and
+  // the later tag wins: an image with this hash's label is built from these same inputs.
+  const sameInputs = inspected?.Config?.Labels?.["reuselab.probe"] === hash;
+  if (!inspected || (built && inspected.Id !== built && !sameInputs)) {
     throw new LabError("REUSELAB_PROBE_BUILD", `docker build reported success but ${tag} is ${inspected ? `image ${inspected.Id}, not the built ${built}` : "missing"}`);
   }
   return tag;
