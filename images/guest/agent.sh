@@ -43,7 +43,7 @@ refuse() { # id message: a request that could not be carried out
 # pid to its stdout (a pipe the agent reads): the port is open before the host is told to use it,
 # because virtio_console drops what the host sends to a port nobody in the guest has open. It then
 # waits for the probe and reports its exit status on the control port (fd 3).
-watch_probe() { # port dev netns uid caps
+watch_probe() { # port dev netns uid caps [init]
   exec </dev/null
   { exec 5<>"$2"; } 2>&1 || exit 0 # bash's message ("...: Device or resource busy") goes to the agent
   # While the host is not connected to the port's socket (or QEMU's news of it is still on its way),
@@ -56,7 +56,7 @@ watch_probe() { # port dev netns uid caps
   done
   # The probe enters the namespace and the credentials itself, then execs itself (images/probe/enter.c):
   # nsenter and setpriv cost ~110 ms each under TCG, the static probe ~15 ms.
-  /probe enter "/run/netns/$3" "$4" "$5" no-new-privs <&5 >&5 2>"/tmp/$1.err" 5>&- 3>&- &
+  /probe enter "/run/netns/$3" "$4" "$5" no-new-privs ${6:+"$6"} <&5 >&5 2>"/tmp/$1.err" 5>&- 3>&- &
   local pid=$!
   exec 5>&-
   printf '%s\n' "$pid"
@@ -65,12 +65,13 @@ watch_probe() { # port dev netns uid caps
   printf 'X %s %s\n' "$1" "$?" >&3
 }
 
-spawn() { # id port netns uid caps
-  local id=$1 port=$2 netns=$3 uid=$4 caps=$5 dev cap line
+spawn() { # id port netns uid caps [init]
+  local id=$1 port=$2 netns=$3 uid=$4 caps=$5 init=${6:-} dev cap line
   [[ $port =~ ^[A-Za-z0-9._-]+$ ]] || { refuse "$id" "spawn: bad port name '$port'"; return; }
   [[ $netns =~ ^[A-Za-z0-9._-]+$ ]] && [ -e "/run/netns/$netns" ] ||
     { refuse "$id" "spawn: no network namespace '$netns' (create it first: ip netns add $netns)"; return; }
   [[ $uid =~ ^[0-9]+$ ]] || { refuse "$id" "spawn: bad uid '$uid' (a number)"; return; }
+  [[ -z $init || $init = init ]] || { refuse "$id" "spawn: unknown option '$init' (init, or nothing)"; return; }
   [[ $caps = - || $caps =~ ^[a-z_]+(,[a-z_]+)*$ ]] ||
     { refuse "$id" "spawn: bad capability list '$caps' (like net_admin,setuid, or - for none)"; return; }
   dev=$(port_dev "$port") || { refuse "$id" "spawn: no virtio port named '$port'"; return; }
@@ -81,7 +82,7 @@ spawn() { # id port netns uid caps
       [[ " $CAPABILITIES " = *" $cap "* ]] || { refuse "$id" "spawn: unknown capability '$cap'"; return; }
     done
   fi
-  IFS= read -r line < <(watch_probe "$port" "$dev" "$netns" "$uid" "$caps")
+  IFS= read -r line < <(watch_probe "$port" "$dev" "$netns" "$uid" "$caps" $init)
   [[ $line =~ ^[0-9]+$ ]] || { refuse "$id" "spawn: $port ($dev): ${line:-no answer}"; return; }
   printf 'S %s %s\n' "$id" "$line"
   printf 'R %s 0\n' "$id"
@@ -99,8 +100,8 @@ while IFS= read -r request; do
   id=${BASH_REMATCH[1]} command=${BASH_REMATCH[3]}
   read -r -a words <<<"$command"
   if [ "${words[0]:-}" = spawn ]; then
-    if [ ${#words[@]} -ne 5 ]; then
-      refuse "$id" "usage: spawn <port-name> <netns> <uid> <caps>"
+    if [ ${#words[@]} -ne 5 ] && [ ${#words[@]} -ne 6 ]; then
+      refuse "$id" "usage: spawn <port-name> <netns> <uid> <caps> [init]"
     else
       spawn "$id" "${words[@]:1}"
     fi

@@ -1,5 +1,5 @@
 /*
- * `probe enter NETNS UID CAPS [no-new-privs] [pdeathsig]`: puts this process where an actor runs and
+ * `probe enter NETNS UID CAPS [no-new-privs] [pdeathsig] [init]`: puts this process where an actor runs and
  * then execs the probe itself, so that the kernel computes the actor's credentials at that exec, as it
  * did when the agent ran nsenter and setpriv (`nsenter --net=NETNS -- setpriv --reuid=UID --regid=UID
  * --clear-groups --bounding-set=-all,+CAP… [--no-new-privs] [--pdeathsig=KILL] -- probe`). It is the
@@ -10,6 +10,7 @@
  *   UID    the real, effective and saved uid and gid (no supplementary groups)
  *   CAPS   the capabilities kept in the bounding set, e.g. net_admin,setuid (capabilities(7) names,
  *          without "cap_"), or - for none: a uid 0 actor then has no capability after the exec
+ *   init   exec `probe init`: a worker under an init of its own, which `recycle` replaces (main.c)
  */
 #include "enter.h"
 
@@ -78,16 +79,18 @@ static int drop_bounding(const int keep[NCAPS])
 
 int enter_main(int argc, char **argv)
 {
-	if (argc < 3 || argc > 5)
-		return fail("usage: probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig]", NULL);
-	int nnp = 0, pdeathsig = 0;
+	if (argc < 3 || argc > 6)
+		return fail("usage: probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig] [init]", NULL);
+	int nnp = 0, pdeathsig = 0, init = 0;
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "no-new-privs"))
 			nnp = 1;
 		else if (!strcmp(argv[i], "pdeathsig"))
 			pdeathsig = 1;
+		else if (!strcmp(argv[i], "init"))
+			init = 1;
 		else
-			return fail("unknown option (no-new-privs or pdeathsig)", argv[i]);
+			return fail("unknown option (no-new-privs, pdeathsig or init)", argv[i]);
 	}
 	char *end;
 	errno = 0;
@@ -124,7 +127,7 @@ int enter_main(int argc, char **argv)
 	/* After the uid change, which clears it. */
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return fail("pdeathsig", strerror(errno));
-	char *const args[] = { "probe", NULL };
+	char *const args[] = { "probe", init ? "init" : NULL, NULL };
 	execv(self, args);
 	return fail(self, strerror(errno));
 }

@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,18 +148,24 @@ static void want_respawn(int sig)
 
 /* As PID 1 of a container the probe cannot be killed from inside its own pid namespace, so it forks:
  * the child does the work (and can crash for real), the parent waits and exits with its status. A
- * worker that recycles itself (SIGUSR1, then exit 0) is replaced by a new one instead. */
+ * worker that recycles itself (SIGUSR1, then exit 0) is replaced by a new one instead. `probe init`
+ * runs so anywhere (the netns and vm backends recycle their probes too). */
 static int run_as_init(int (*body)(void))
 {
 	signal(SIGTERM, forward);
 	signal(SIGINT, forward);
 	signal(SIGUSR1, want_respawn);
+	pid_t parent = getpid();
 	for (;;) {
 		respawn = 0;
 		pid_t pid = fork();
 		if (pid < 0)
 			return body();
 		if (pid == 0) {
+			/* Outside a pid namespace of its own, the worker would outlive its init. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			if (getppid() != parent)
+				_exit(1);
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
 			signal(SIGUSR1, SIG_DFL);
@@ -199,6 +206,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && !strcmp(argv[1], "enter"))
 		return enter_main(argc - 2, argv + 2);
+	if (argc == 2 && !strcmp(argv[1], "init"))
+		return run_as_init(serve);
 	if (argc == 2 && !strcmp(argv[1], "hold"))
 		return getpid() == 1 ? run_as_init(hold) : hold();
 	for (size_t i = 0; argc >= 2 && i < sizeof(demo_modes) / sizeof(demo_modes[0]); i++)
@@ -207,7 +216,8 @@ int main(int argc, char **argv)
 	if (argc != 1) {
 		fprintf(stderr, "usage: probe          (commands on stdin, JSON lines on stdout)\n"
 				"       probe hold     (keep this network namespace alive)\n"
-				"       probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig]   (become an actor, then the probe)\n"
+				"       probe init     (the probe as a worker that can be recycled, as in a container)\n"
+				"       probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig] [init]   (become an actor, then the probe)\n"
 				"       probe serve NAME ADDRESS|INTERFACE PORT [reuseaddr]   (the demo's UDP services)\n"
 				"       probe ask ADDRESS PORT COUNT [INTERVAL_MS]            (the demo's client)\n"
 				"       probe bound udp PORT MIN                              (the demo's healthcheck)\n");

@@ -13,6 +13,7 @@ import { buildProbeBinary } from "../docker/probe-image";
 import { runnerAlive } from "../../process-stat";
 import { LocalHost } from "./local-host";
 import { NetnsLab } from "./netns-lab";
+import { NetnsPool } from "./netns-pool";
 
 const PREFIX = /^rl-(\d+)-/;
 /** Where `ip netns add` names namespaces (iproute2's NETNS_RUN_DIR). */
@@ -22,7 +23,7 @@ const TOOLS = ["ip", "nsenter", "sh"];
 export class NetnsBackend implements Backend {
   readonly name = "netns";
   private host?: LocalHost;
-  private labs = 0;
+  private pool?: NetnsPool;
   /** Tells apart two backends of one process (ava's test files run as threads of one pid). */
   private readonly tag = Math.random().toString(36).slice(2, 6);
   private readonly live = new Set<NetnsLab>();
@@ -35,15 +36,16 @@ export class NetnsBackend implements Backend {
     const missing = TOOLS.filter((t) => !findSystemTool(t));
     if (missing.length) throw new LabError("REUSELAB_NO_ENGINE", `the netns backend needs ${missing.join(", ")} (Debian: apt-get install iproute2 util-linux)`);
     this.host = new LocalHost(buildProbeBinary());
+    this.pool = new NetnsPool(this.host, `rl-${process.pid}-${this.tag}`);
     const removed = removeLeftoverNamespaces();
     return { kernels: [hostKernel(this.host.release)], leftoversRemoved: removed ? { "network namespaces": removed } : {} };
   }
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
-    if (!this.host) throw new Error("NetnsBackend.start() before prepare()");
+    if (!this.host || !this.pool) throw new Error("NetnsBackend.start() before prepare()");
     // After abort() nothing new is made: a lab started now would outlive the removal.
     if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
-    const lab: NetnsLab = new NetnsLab(this.host, spec, `rl-${process.pid}-${this.tag}${++this.labs}`, () => this.live.delete(lab));
+    const lab: NetnsLab = new NetnsLab(this.host, spec, "", () => this.live.delete(lab), this.pool);
     this.live.add(lab);
     try {
       await lab.start();
@@ -54,12 +56,20 @@ export class NetnsBackend implements Backend {
     return lab;
   }
 
-  async abort(): Promise<void> {
-    this.aborted = true;
-    await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
+  /** Namespace sets and probes made and reused (netns-pool.ts). */
+  get reuse() {
+    return this.pool?.counts;
   }
 
+  async abort(): Promise<void> {
+    this.aborted = true;
+    await Promise.all([...this.live].map((l) => l.abort()));
+    await this.pool?.drain();
+  }
+
+  /** The runs' labs are gone: their namespaces kept for reuse are deleted. */
   async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
     await this.abort();
   }
 }

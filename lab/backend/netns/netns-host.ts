@@ -20,6 +20,8 @@ export interface ProbeSpawn {
   caps: readonly string[];
   /** For messages: the actor and its run. */
   label: string;
+  /** A worker under an init of its own (`probe init`), which `recycle` replaces: for actors without capabilities. */
+  recyclable?: boolean;
 }
 
 export interface NetnsHost {
@@ -51,5 +53,5 @@ export function shellQuote(word: string): string {
  */
 export function probeCommand(spawn: ProbeSpawn, probe: string): string[] {
   const caps = spawn.caps.length ? spawn.caps.map((c) => c.toLowerCase()).join(",") : "-";
-  return [probe, "enter", `/run/netns/${spawn.netns}`, String(spawn.uid), caps, "pdeathsig"];
+  return [probe, "enter", `/run/netns/${spawn.netns}`, String(spawn.uid), caps, "pdeathsig", ...(spawn.recyclable ? ["init"] : [])];
 }

@@ -59,7 +59,7 @@ export class GuestHost implements NetnsHost {
       }),
     );
     const caps = s.caps.length ? s.caps.map((c) => c.toLowerCase()).join(",") : "-";
-    const r = await this.control.request(["spawn", port.name, s.netns, String(s.uid), caps].map(shellQuote).join(" "));
+    const r = await this.control.request(["spawn", port.name, s.netns, String(s.uid), caps, ...(s.recyclable ? ["init"] : [])].map(shellQuote).join(" "));
     if (r.status !== 0 || r.pid === undefined) {
       port.sink = undefined;
       port.freeSince = Date.now();

@@ -5,6 +5,7 @@
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { LabError } from "../../errors";
 import { NetnsLab } from "../netns/netns-lab";
+import { NetnsPool } from "../netns/netns-pool";
 import { GuestVm, removeLeftoverVms } from "./guest-vm";
 import { configUnknown, prepareKernel } from "./kernel-source";
 import { describeSpec, type GuestKernel } from "./kernel-spec";
@@ -12,7 +13,7 @@ import { describeSpec, type GuestKernel } from "./kernel-spec";
 export class VmBackend implements Backend {
   readonly name = "vm";
   private vm?: GuestVm;
-  private labs = 0;
+  private pool?: NetnsPool;
   private readonly live = new Set<NetnsLab>();
   private aborted = false;
   private info?: KernelInfo;
@@ -43,16 +44,17 @@ export class VmBackend implements Backend {
     if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `kernel ${id}: not booted, the run was interrupted`);
     const removed = removeLeftoverVms();
     this.vm = await GuestVm.boot(id, prepared.dir);
+    this.pool = new NetnsPool(this.vm.host, "rl-");
     const build = (await this.vm.host.script("cat /proc/version")).trim();
     this.info = { id, release: this.vm.image.release, build, source: prepared.source };
     return { kernels: [this.info], leftoversRemoved: removed ? { "guest VMs": removed } : {} };
   }
 
   async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
-    if (!this.vm) throw new Error("VmBackend.start() before prepare()");
+    if (!this.vm || !this.pool) throw new Error("VmBackend.start() before prepare()");
     // After abort() nothing new is made: a lab started now would outlive the removal.
     if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
-    const lab: NetnsLab = new NetnsLab(this.vm.host, spec, `rl-${++this.labs}`, () => this.live.delete(lab));
+    const lab: NetnsLab = new NetnsLab(this.vm.host, spec, "", () => this.live.delete(lab), this.pool);
     this.live.add(lab);
     try {
       await lab.start();
@@ -63,9 +65,15 @@ export class VmBackend implements Backend {
     return lab;
   }
 
+  /** Namespace sets and probes made and reused in the guest (netns-pool.ts). */
+  get reuse() {
+    return this.pool?.counts;
+  }
+
   async abort(): Promise<void> {
     this.aborted = true;
-    await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
+    await Promise.all([...this.live].map((l) => l.abort()));
+    await this.pool?.drain();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,0 +1,72 @@
+/**
+ * A lab's namespaces as the netns and vm backends make them: each namespace of the case is a netns with
+ * a veth to a bridge that lives in a "switch" namespace of its own, so labs share no wire and no address
+ * plan clash; nothing is added to the root namespace. Namespaces get IPv4 and IPv6 addresses, a route
+ * for multicast and no default route: there is no way out of the lab.
+ */
+import type { NetnsSpec } from "../backend";
+import { ipBatch, shellQuote } from "./netns-host";
+
+const SUBNET4 = "10.214.0";
+const SUBNET6 = "fd00:214::";
+
+export class NamespaceSet {
+  /** The namespaces' names under /run/netns, by the index of the lab's namespace. */
+  readonly names: string[];
+  readonly switchNs: string;
+  /** [IPv4, IPv6] of each namespace, by index. */
+  readonly addresses: [string, string][];
+  /** Sets with the same key are interchangeable: as many namespaces, with the same sysctls. */
+  readonly key: string;
+
+  /** `prefix` names every namespace of the set, so leftovers can be found (netns-backend.ts). */
+  constructor(
+    private readonly namespaces: readonly NetnsSpec[],
+    prefix: string,
+  ) {
+    this.switchNs = `${prefix}-sw`;
+    this.names = namespaces.map((_, i) => `${prefix}-${i}`);
+    this.addresses = namespaces.map((_, i) => [`${SUBNET4}.${i + 2}`, `${SUBNET6}${(i + 2).toString(16)}`]);
+    this.key = NamespaceSet.keyOf(namespaces);
+  }
+
+  static keyOf(namespaces: readonly NetnsSpec[]): string {
+    return JSON.stringify(namespaces.map((ns) => Object.entries(ns.sysctls).sort(([a], [b]) => a.localeCompare(b))));
+  }
+
+  allNames(): string[] {
+    return [this.switchNs, ...this.names];
+  }
+
+  /** The namespaces, the switch and its veths, addresses, routes and sysctls: one ip batch per namespace. */
+  setupScript(): string {
+    const sw = this.switchNs;
+    const namespaces = this.namespaces.map((ns, i) => ({ ns, i, name: this.names[i]!, addr: this.addresses[i]! }));
+    const parts = [
+      ipBatch([`netns add ${sw}`, ...namespaces.map((n) => `netns add ${n.name}`)]),
+      ipBatch([
+        "link add br0 type bridge",
+        "link set br0 up",
+        ...namespaces.flatMap((n) => [`link add p${n.i} type veth peer name eth0 netns ${n.name}`, `link set p${n.i} master br0 up`]),
+      ], sw),
+      ...namespaces.map((n) =>
+        ipBatch([
+          "link set lo up",
+          `addr add ${n.addr[0]}/24 dev eth0`,
+          `addr add ${n.addr[1]}/64 dev eth0 nodad`,
+          "link set eth0 up",
+          // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
+          "route add 224.0.0.0/4 dev eth0",
+        ], n.name),
+      ),
+      // /proc/sys/net shows the namespace of the process that opens it: write it from inside.
+      ...namespaces
+        .filter((n) => Object.keys(n.ns.sysctls).length)
+        .map((n) => {
+          const writes = Object.entries(n.ns.sysctls).map(([k, v]) => `echo ${shellQuote(v)} > /proc/sys/${k.replace(/\./g, "/")}`);
+          return ["nsenter", `--net=/run/netns/${n.name}`, "--", "sh", "-c", writes.join("; ")].map(shellQuote).join(" ");
+        }),
+    ];
+    return parts.join(" && ");
+  }
+}
