@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -102,11 +101,11 @@ int enter_main(int argc, char **argv)
 	if (parse_caps(argv[2], keep, &bad) < 0)
 		return fail("unknown capability", bad);
 
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return fail("readlink /proc/self/exe", strerror(errno));
-	self[n] = 0;
+	/* Opened while root: the exec below goes by this descriptor, so it needs no search permission on
+	 * the folders above the binary (a package unpacked in a private folder, mode 0700). */
+	int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return fail("/proc/self/exe", strerror(errno));
 
 	int ns = open(argv[0], O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
@@ -128,6 +127,6 @@ int enter_main(int argc, char **argv)
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return fail("pdeathsig", strerror(errno));
 	char *const args[] = { "probe", init ? "init" : NULL, NULL };
-	execv(self, args);
-	return fail(self, strerror(errno));
+	fexecve(self, args, environ);
+	return fail("exec of the probe", strerror(errno));
 }

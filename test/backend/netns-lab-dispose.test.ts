@@ -12,6 +12,7 @@ function scriptedHost() {
   let endSetup!: () => void;
   const host: NetnsHost = {
     release: "test",
+    shared: true,
     script(line) {
       if (line.includes("netns add")) {
         events.push("setup started");

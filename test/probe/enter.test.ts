@@ -4,7 +4,9 @@
 // their /proc/PID/status compared. Root only (it makes a namespace and changes uids).
 import test, { type ExecutionContext } from "ava";
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, readlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
 import { ProbeSession } from "../../lab/probe/probe-session";
@@ -94,6 +96,18 @@ test("pdeathsig: the probe dies with the process that started it; without it, it
   tied.parent.kill("SIGKILL");
   await tied.outEnded; // the probe's end is the only thing that closes its stdout
   await t.throwsAsync(tied.session.call(["hello"]), { message: /exit|ended|closed/i });
+});
+
+test("a probe in a folder only root may enter (a package unpacked in a private temp folder) still starts as another uid", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "rl-enter-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o700);
+  const probe = join(dir, "probe");
+  copyFileSync(PROBE, probe);
+  chmodSync(probe, 0o755);
+  const { uid, netns } = await identity(t, [probe, "enter", `/run/netns/${NETNS}`, "1000", "-"]);
+  t.is(uid, 1000);
+  t.not(netns, readlinkSync("/proc/self/ns/net"));
 });
 
 test("bad arguments are refused before anything changes, naming what is wrong", (t) => {

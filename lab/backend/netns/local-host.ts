@@ -14,6 +14,7 @@ import { probeCommand, type NetnsHost, type ProbeProcess, type ProbeSpawn } from
 
 export class LocalHost implements NetnsHost {
   readonly release = release();
+  readonly shared = true;
 
   constructor(private readonly probe: string) {}
 

@@ -27,6 +27,8 @@ export interface ProbeSpawn {
 export interface NetnsHost {
   /** The kernel the commands run on (uname -r). */
   readonly release: string;
+  /** Other processes than the lab's run there (this machine), and may enter the lab's namespaces. */
+  readonly shared: boolean;
   /** Runs one shell command line (sh/bash syntax); a non-zero status throws, with its output. */
   script(line: string): Promise<string>;
   spawnProbe(spawn: ProbeSpawn): Promise<ProbeProcess>;

@@ -47,9 +47,9 @@ export class NetnsPool {
     const key = NamespaceSet.keyOf(namespaces);
     for (let i; (i = this.idle.findIndex((s) => s.set.key === key)) >= 0; ) {
       const idle = this.idle.splice(i, 1)[0]!;
-      // Idle, it is still one of the machine's namespaces: a socket some other process made in it since
-      // is seen here, and the set is not used again.
-      if (await this.empty(idle.set, idle.probes, false)) {
+      // Idle on a machine with other processes (netns backend), a socket one of them made in it since
+      // is seen here, and the set is not used again. In a guest only the lab's processes run.
+      if (!this.host.shared || (await this.empty(idle.set, idle.probes))) {
         this.counts.setsReused++;
         return idle;
       }
@@ -71,7 +71,7 @@ export class NetnsPool {
    * is indistinguishable from a new one, else deleted with them.
    */
   async giveBack(set: NamespaceSet, probes: IdleProbe[][], keep: boolean): Promise<void> {
-    if (keep && this.keep > 0 && (await this.empty(set, probes))) {
+    if (keep && this.keep > 0 && (await this.empty(set, probes)) && (await this.flush(set))) {
       this.idle.push({ set, probes });
       while (this.idle.length > this.keep || this.idleProbes() > MAX_IDLE_PROBES) await this.remove(this.idle.shift()!);
       return;
@@ -103,6 +103,14 @@ export class NetnsPool {
       const none = Object.fromEntries(Object.keys(counts).map((k) => [k, 0]));
       return Object.keys(counts).length > 0 && sameSockets(counts, none);
     });
+  }
+
+  /** Forgets what the kernel learnt per namespace during the run: TCP metrics, neighbours. */
+  private async flush(set: NamespaceSet): Promise<boolean> {
+    return this.host.script(set.names.map((name) => ipBatch(["tcp_metrics flush all", "neigh flush all"], name)).join(" && ")).then(
+      () => true,
+      () => false,
+    );
   }
 
   private idleProbes(): number {

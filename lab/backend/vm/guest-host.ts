@@ -26,7 +26,11 @@ interface Port {
 }
 
 export class GuestHost implements NetnsHost {
+  /** Only the agent and the lab's probes run in a guest. */
+  readonly shared = false;
   private readonly ports: Port[];
+  /** Probes to kill, gathered in one request: each request costs the agent a fork under TCG. */
+  private killing: number[] = [];
 
   constructor(
     readonly release: string,
@@ -71,8 +75,17 @@ export class GuestHost implements NetnsHost {
     return {
       session: new ProbeSession(s.label, stdin, stdout),
       exited,
-      kill: () => void this.control.request(`kill -9 ${pid} 2>/dev/null; true`).catch(() => undefined),
+      kill: () => this.kill(pid),
     };
+  }
+
+  /** Kills probe `pid` with those killed in the same tick: one request for them all. */
+  private kill(pid: number): void {
+    if (this.killing.push(pid) > 1) return;
+    queueMicrotask(() => {
+      const pids = this.killing.splice(0);
+      void this.control.request(`kill -9 ${pids.join(" ")} 2>/dev/null; true`).catch(() => undefined);
+    });
   }
 
   /** The port that has rested longest. */
