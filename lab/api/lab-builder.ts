@@ -28,6 +28,11 @@ export interface LabOptions {
   backend?: HostBackend;
   /** Names the lab in messages and in its objects' labels (default "lab"). */
   name?: string;
+  /**
+   * Removes the lab when it aborts (node:test's `t.signal`, `AbortSignal.timeout(ms)`): a start under
+   * way rejects with REUSELAB_INTERRUPTED, a call under way with REUSELAB_ACTOR_EXITED.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ActorOptions {
@@ -52,8 +57,10 @@ export class Lab {
   private readonly sysctls = new Map<string, Record<string, string>>();
   private readonly backendName: HostBackend;
   private readonly name: string;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(options: LabOptions = {}) {
+    this.signal = options.signal;
     this.backendName = options.backend ?? "netns";
     this.name = options.name ?? "lab";
     if (!HOST_BACKENDS.includes(this.backendName)) bad(`backend '${String(this.backendName)}' is not one of ${HOST_BACKENDS.join(", ")}`);
@@ -106,14 +113,22 @@ export class Lab {
       ensureMachine(part);
       ready.add(part);
     }
+    const interrupted = () => new LabError("REUSELAB_INTERRUPTED", `${this.name} was not started: its signal aborted`);
+    if (this.signal?.aborted) throw interrupted();
     const backend: Backend = this.backendName === "docker" ? new DockerBackend() : new NetnsBackend();
+    // Until the lab is started, an abort removes what the backend has made, and it makes nothing more.
+    const abort = () => void backend.abort();
+    this.signal?.addEventListener("abort", abort, { once: true });
     try {
       const { kernels } = await backend.prepare();
       const lab = await backend.start(spec, kernels[0]!);
-      return new RunningLab(backend, lab, spec, kernels[0]!);
+      if (this.signal?.aborted) throw interrupted();
+      return new RunningLab(backend, lab, spec, kernels[0]!, this.signal);
     } catch (e) {
       await backend[Symbol.asyncDispose]();
-      throw e;
+      throw this.signal?.aborted ? interrupted() : e;
+    } finally {
+      this.signal?.removeEventListener("abort", abort);
     }
   }
 }

@@ -16,6 +16,7 @@ export class RunningLab implements AsyncDisposable {
   private readonly names: ReadonlySet<string>;
   private readonly actors = new Map<string, LabActor>();
   private stopping?: Promise<void>;
+  private readonly unlisten: () => void = () => undefined;
 
   /** @internal Made by Lab.start(). */
   constructor(
@@ -24,7 +25,13 @@ export class RunningLab implements AsyncDisposable {
     private readonly spec: LabSpec,
     /** The kernel the lab runs on (the host's: id "host", and its release). */
     readonly kernel: KernelInfo,
+    signal?: AbortSignal,
   ) {
+    if (signal) {
+      const stop = () => void this.stop();
+      signal.addEventListener("abort", stop, { once: true });
+      this.unlisten = () => signal.removeEventListener("abort", stop);
+    }
     this.names = new Set(spec.actors.map((a) => a.name));
     for (const a of spec.actors) this.actors.set(a.name, new LabActor(a.name, this.perform));
   }
@@ -39,6 +46,7 @@ export class RunningLab implements AsyncDisposable {
   /** Removes everything the lab made. Safe to call more than once, and while calls are under way (they fail with REUSELAB_ACTOR_EXITED). */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.unlisten();
       try {
         await this.lab[Symbol.asyncDispose]();
       } finally {

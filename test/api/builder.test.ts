@@ -2,7 +2,7 @@
  * The Lab builder on the netns backend (root, no engine): what the kernel answers to typed calls (the
  * uid rule of SO_REUSEPORT, the UDP hijack's datagram counts, a TCP accept), bad declarations and
  * calls as LabError REUSELAB_BAD_LAB before anything runs, and no namespace or probe process left
- * after stop(), `await using`, a test body that throws, or a stop while a call waits.
+ * after stop(), `await using`, a test body that throws, a stop while a call waits, or an aborted signal.
  */
 import test from "ava";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
@@ -99,6 +99,27 @@ test.serial("stop() while a recv waits: the call fails with REUSELAB_ACTOR_EXITE
   t.deepEqual(probes(), []);
   const after = await t.throwsAsync(victim.close(), badLab);
   t.is(after?.message, "victim: close: the lab was stopped");
+});
+
+test.serial("its signal aborts (a node:test t.signal, a timeout): before or during start, REUSELAB_INTERRUPTED; after, the lab is removed under the waiting call", async (t) => {
+  const declared = (signal: AbortSignal) => new Lab({ backend: "netns", signal }).actor("victim", { uid: 1000 });
+  await t.throwsAsync(declared(AbortSignal.abort()).start(), { instanceOf: LabError, code: "REUSELAB_INTERRUPTED", message: "lab was not started: its signal aborted" });
+  const during = new AbortController();
+  const starting = declared(during.signal).start();
+  during.abort();
+  await t.throwsAsync(starting, { instanceOf: LabError, code: "REUSELAB_INTERRUPTED" });
+  t.deepEqual(namespaces(), []);
+  t.deepEqual(probes(), []);
+
+  const after = new AbortController();
+  const lab = await declared(after.signal).start();
+  await lab.actor("victim").bind("udp", "$victim:5353");
+  const waiting = lab.actor("victim").recv({ atLeast: 1, withinMs: 60_000 });
+  after.abort();
+  await t.throwsAsync(waiting, { instanceOf: LabError, code: "REUSELAB_ACTOR_EXITED" });
+  await lab.stop(); // the removal the abort began
+  t.deepEqual(namespaces(), []);
+  t.deepEqual(probes(), []);
 });
 
 test.serial("bad declarations: a LabError REUSELAB_BAD_LAB naming the actor and the fix, before anything is made", (t) => {
