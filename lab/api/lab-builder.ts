@@ -21,6 +21,7 @@ import { suggestion } from "../case/problems";
 import { CAPS, MAX_NAMESPACES } from "../case/read-actors";
 import { HOST_BACKENDS, type HostBackend } from "../cli/host-backends";
 import { LabError } from "../errors";
+import { startReaper, type Reaper } from "./namespace-reaper";
 import { RunningLab } from "./running-lab";
 
 export interface LabOptions {
@@ -119,13 +120,16 @@ export class Lab {
     // Until the lab is started, an abort removes what the backend has made, and it makes nothing more.
     const abort = () => void backend.abort();
     this.signal?.addEventListener("abort", abort, { once: true });
+    let reaper: Reaper | undefined;
     try {
       const { kernels } = await backend.prepare();
+      reaper = backend instanceof NetnsBackend ? startReaper(backend.namespacePrefix) : undefined;
       const lab = await backend.start(spec, kernels[0]!);
       if (this.signal?.aborted) throw interrupted();
-      return new RunningLab(backend, lab, spec, kernels[0]!, this.signal);
+      return new RunningLab({ backend, lab, spec, kernel: kernels[0]!, ...(this.signal ? { signal: this.signal } : {}), ...(reaper ? { reaper } : {}) });
     } catch (e) {
       await backend[Symbol.asyncDispose]();
+      await reaper?.release();
       throw this.signal?.aborted ? interrupted() : e;
     } finally {
       this.signal?.removeEventListener("abort", abort);

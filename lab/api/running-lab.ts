@@ -2,6 +2,7 @@
  * A started Lab: its actors' probes run, each in its network namespace under its uid. Calls go through
  * the step kinds (parse, then perform) as a case file's lines do. `stop()` (or `await using`) removes
  * the lab and its backend: probes killed, namespaces or containers deleted, also while a call runs.
+ * On netns, a watcher process deletes the namespaces if this process ends first (namespace-reaper.ts).
  */
 import type { Backend, KernelInfo, LabSpec, StartedLab } from "../backend/backend";
 import { LabError } from "../errors";
@@ -10,6 +11,7 @@ import type { ActorRuntime } from "../steps/actor-runtime";
 import { StepSyntaxError } from "../steps/grammar";
 import { SocketTracker } from "../steps/socket-tracker";
 import { LabActor, type PerformCall } from "./lab-actor";
+import type { Reaper } from "./namespace-reaper";
 
 export class RunningLab implements AsyncDisposable {
   private readonly sockets = new SocketTracker();
@@ -18,22 +20,28 @@ export class RunningLab implements AsyncDisposable {
   private stopping?: Promise<void>;
   private readonly unlisten: () => void = () => undefined;
 
+  private readonly backend: Backend;
+  private readonly lab: StartedLab;
+  private readonly spec: LabSpec;
+  private readonly reaper: Reaper | undefined;
+  /** The kernel the lab runs on (the host's: id "host", and its release). */
+  readonly kernel: KernelInfo;
+
   /** @internal Made by Lab.start(). */
-  constructor(
-    private readonly backend: Backend,
-    private readonly lab: StartedLab,
-    private readonly spec: LabSpec,
-    /** The kernel the lab runs on (the host's: id "host", and its release). */
-    readonly kernel: KernelInfo,
-    signal?: AbortSignal,
-  ) {
+  constructor(parts: { backend: Backend; lab: StartedLab; spec: LabSpec; kernel: KernelInfo; signal?: AbortSignal; reaper?: Reaper }) {
+    this.backend = parts.backend;
+    this.lab = parts.lab;
+    this.spec = parts.spec;
+    this.kernel = parts.kernel;
+    this.reaper = parts.reaper;
+    const signal = parts.signal;
     if (signal) {
       const stop = () => void this.stop();
       signal.addEventListener("abort", stop, { once: true });
       this.unlisten = () => signal.removeEventListener("abort", stop);
     }
-    this.names = new Set(spec.actors.map((a) => a.name));
-    for (const a of spec.actors) this.actors.set(a.name, new LabActor(a.name, this.perform));
+    this.names = new Set(this.spec.actors.map((a) => a.name));
+    for (const a of this.spec.actors) this.actors.set(a.name, new LabActor(a.name, this.perform));
   }
 
   /** The actor declared with this name; an unknown name is a LabError REUSELAB_BAD_LAB. */
@@ -51,6 +59,7 @@ export class RunningLab implements AsyncDisposable {
         await this.lab[Symbol.asyncDispose]();
       } finally {
         await this.backend[Symbol.asyncDispose]();
+        await this.reaper?.release();
       }
     })();
     return this.stopping;

@@ -2,30 +2,38 @@
  * The Lab builder on the netns backend (root, no engine): what the kernel answers to typed calls (the
  * uid rule of SO_REUSEPORT, the UDP hijack's datagram counts, a TCP accept), bad declarations and
  * calls as LabError REUSELAB_BAD_LAB before anything runs, and no namespace or probe process left
- * after stop(), `await using`, a test body that throws, a stop while a call waits, or an aborted signal.
+ * after stop(), `await using`, a test body that throws, a stop while a call waits, an aborted signal,
+ * or the test's process killed.
  */
 import test from "ava";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Lab, LabError } from "../../lab";
+import { procStat } from "../../lab/process-stat";
 
-/** This process's lab namespaces (named rl-<pid>-…). */
-const namespaces = () => readdirSync("/run/netns").filter((n) => n.startsWith(`rl-${process.pid}-`));
+/** A process's lab namespaces (named rl-<pid>-…). */
+const namespaces = (pid = process.pid) => readdirSync("/run/netns").filter((n) => n.startsWith(`rl-${pid}-`));
 
-/** This process's probe processes: its children whose program is the probe (nsenter and setpriv exec into it). */
-function probes(): number[] {
+/** A process's children, by their program's name (ps's comm): from /proc/PID/stat, which (unlike cmdline) never waits on another process. */
+function children(parent: number, comm: string): number[] {
   return readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
     .map(Number)
     .filter((pid) => {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return ppid === process.pid && readlinkSync(`/proc/${pid}/exe`).endsWith("/images/probe/build/probe");
+        return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) === comm && procStat(pid)?.ppid === parent;
       } catch {
         return false; // gone meanwhile
       }
     });
 }
+
+/** A process's probes (nsenter and setpriv exec into the probe). */
+const probes = (parent = process.pid) => children(parent, "probe");
+/** A process's namespace watchers (namespace-reaper.ts): shells that delete its labs' namespaces when it ends. */
+const reapers = (parent = process.pid) => children(parent, "sh");
 
 const badLab = { instanceOf: LabError, code: "REUSELAB_BAD_LAB" } as const;
 
@@ -38,6 +46,7 @@ test.serial("SO_REUSEPORT: a second bind of the same uid joins the group, anothe
   try {
     t.is(namespaces().length, 2, "the victim's namespace and the lab's switch");
     t.is(probes().length, 3);
+    t.is(reapers().length, 1, "a watcher deletes the namespaces if this process ends first");
     const first = await lab.actor("victim").bind("udp", "$victim:5353", { reuseport: true });
     t.like(first, { ok: true, ret: 0, socket: "s1", call: "victim: bind udp $victim:5353 reuseport" });
     t.is(first.errno, undefined);
@@ -50,6 +59,7 @@ test.serial("SO_REUSEPORT: a second bind of the same uid joins the group, anothe
   }
   t.deepEqual(namespaces(), []);
   t.deepEqual(probes(), []);
+  t.deepEqual(reapers(), []);
 });
 
 test.serial("the UDP hijack: another uid's specific bind takes every datagram from a wildcard SO_REUSEADDR victim; TCP accept counts", async (t) => {
@@ -120,6 +130,30 @@ test.serial("its signal aborts (a node:test t.signal, a timeout): before or duri
   await lab.stop(); // the removal the abort began
   t.deepEqual(namespaces(), []);
   t.deepEqual(probes(), []);
+});
+
+test.serial("a process killed with its lab running (a test runner's timeout, SIGKILL): its probes die and its watcher deletes the namespaces", async (t) => {
+  const script = `require("./lab").Lab && new (require("./lab").Lab)({ backend: "netns" }).actor("victim", { uid: 1000 }).actor("attacker", { uid: 1001 }).start().then(() => console.log("started"))`;
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => d.toString().includes("started") && resolve());
+    child.on("exit", (code) => reject(new Error(`the child exited (${code}) before its lab started`)));
+  });
+  const pid = child.pid!;
+  t.is(namespaces(pid).length, 3, "two namespaces and the switch");
+  const itsProbes = probes(pid);
+  t.is(itsProbes.length, 2);
+  const [watcher] = reapers(pid);
+  t.truthy(watcher);
+  child.kill("SIGKILL");
+  await exited;
+  // The watcher reads end of file, deletes, exits; the probes get their SIGKILL. Bounded, not slept on.
+  const gone = (p: number) => !existsSync(`/proc/${p}`) || procStat(p)?.state === "Z";
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline && ![watcher!, ...itsProbes].every(gone); ) await sleep(20);
+  t.true(gone(watcher!), "the watcher exited");
+  t.deepEqual(namespaces(pid), []);
+  t.deepEqual(itsProbes.filter((p) => !gone(p)), []);
 });
 
 test.serial("bad declarations: a LabError REUSELAB_BAD_LAB naming the actor and the fix, before anything is made", (t) => {

@@ -28,6 +28,11 @@ export class NetnsBackend implements Backend {
   private readonly live = new Set<NetnsLab>();
   private aborted = false;
 
+  /** Begins the name of every namespace this backend makes, and of no other backend's: then the lab's number, "-" and the namespace's. */
+  get namespacePrefix(): string {
+    return `rl-${process.pid}-${this.tag}`;
+  }
+
   async prepare(): Promise<PrepareReport> {
     if (process.getuid?.() !== 0) {
       throw new LabError("REUSELAB_NO_ENGINE", "the netns backend needs root: it makes network namespaces and runs actors as other uids. Run as root, or use --backend docker.");
@@ -43,7 +48,7 @@ export class NetnsBackend implements Backend {
     if (!this.host) throw new Error("NetnsBackend.start() before prepare()");
     // After abort() nothing new is made: a lab started now would outlive the removal.
     if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
-    const lab: NetnsLab = new NetnsLab(this.host, spec, `rl-${process.pid}-${this.tag}${++this.labs}`, () => this.live.delete(lab));
+    const lab: NetnsLab = new NetnsLab(this.host, spec, `${this.namespacePrefix}${++this.labs}`, () => this.live.delete(lab));
     this.live.add(lab);
     try {
       await lab.start();
