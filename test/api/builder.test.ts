@@ -136,6 +136,7 @@ test.serial("a process killed with its lab running (a test runner's timeout, SIG
   const script = `require("./lab").Lab && new (require("./lab").Lab)({ backend: "netns" }).actor("victim", { uid: 1000 }).actor("attacker", { uid: 1001 }).start().then(() => console.log("started"))`;
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.on("exit", resolve));
+  t.teardown(() => void child.kill("SIGKILL")); // also when an assertion before the kill fails
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (d: Buffer) => d.toString().includes("started") && resolve());
     child.on("exit", (code) => reject(new Error(`the child exited (${code}) before its lab started`)));
