@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packs reuselab, installs the tarball into a scratch project outside the repository (a copy of
 # examples/package-project), and uses it there as a user would: `npx reuselab --version`, a run of
-# the project's own cases on the netns backend, the library from `node -e`, and the project's
-# node:test tests. Root (netns backend). Removes the scratch folder and the tarball however it ends.
+# the project's own cases on the netns backend, the library from `node -e`, the project's node:test
+# tests (runCases on its cases) and its ava tests (the Lab builder; ava comes from the npm registry
+# with the project's devDependencies). Root (netns backend). Removes the scratch folder and the tarball however it ends.
 #   bash examples/try-package.sh
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,10 +41,22 @@ echo "($(seconds "$t0"))"
 step "node -e: require(\"reuselab\").runCases(...)"
 node -e 'require("reuselab").runCases({ cases: ["./cases"], backend: "netns" }).then((r) => console.log(`${r.runs.length} runs: ${r.runs.map((x) => `${x.id} ${x.outcome}`).join(", ")}`))'
 
-step "node --test (the project's own tests)"
+# Lab namespaces (rl-<runner pid>-…) whose runner is gone: what a run that leaked would leave behind.
+# Other labs running on this machine meanwhile have live runners and do not count.
+orphan_namespaces() { local n pid; for n in $(ls /run/netns 2>/dev/null | grep '^rl-[0-9]*-' || true); do pid=${n#rl-}; pid=${pid%%-*}; [ -d "/proc/$pid" ] || echo "$n"; done | sort; }
+orphans_before=$(orphan_namespaces)
+
+step "node --test (the project's own tests: runCases on its cases)"
 t0=$(date +%s%N)
 npm test --silent
 echo "($(seconds "$t0"))"
+
+step "ava (the project's ad-hoc labs: the Lab builder)"
+t0=$(date +%s%N)
+npm run --silent test:ava
+echo "($(seconds "$t0"))"
+left=$(comm -13 <(echo "$orphans_before") <(orphan_namespaces))
+if [ -n "$left" ]; then echo "try-package: the tests left network namespaces behind: $(echo $left)" >&2; exit 1; fi
 
 # ---- step block: audit() from the package (examples/audit-project) --------------------------------
 # The audit example's test, run in the same scratch project (the tarball is installed there already).
@@ -58,6 +71,5 @@ else
   echo "skipped: no Docker engine answers ('docker info'); the audit needs one"
 fi
 # ---- end of step block: audit() -------------------------------------------------------------------
-
 echo
 echo "try-package: all passed"

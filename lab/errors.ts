@@ -14,7 +14,9 @@ export type LabErrorCode =
   | "REUSELAB_DEMO_FAILED" // the hijack demo's services did not tell their story (a bind failed, no client log)
   | "REUSELAB_INTERRUPTED" // SIGINT/SIGTERM, or the caller's AbortSignal: exit 130
   | "REUSELAB_ENGINE_HUNG" // the Docker engine let a call run past its bound (REUSELAB_ENGINE_TIMEOUT_MS): exit 2
-  | "REUSELAB_SERVICE_START"; // an audited service's container would not start (its command, its user): exit 2
+  | "REUSELAB_SERVICE_START" // an audited service's container would not start (its command, its user): exit 2
+  | "REUSELAB_BAD_LAB" // a Lab builder's declaration or call that cannot be made (duplicate or unknown actor, bad address or option, a stopped lab)
+  | "REUSELAB_CALL_FAILED"; // a Lab builder's call the probe could not make, or a count the kernel refused (recv, accept)
 
 export class LabError extends Error {
   constructor(

@@ -29,6 +29,11 @@ export class NetnsBackend implements Backend {
   private readonly live = new Set<NetnsLab>();
   private aborted = false;
 
+  /** Begins the name of every namespace this backend makes, and of no other backend's: then the lab's number, "-" and the namespace's. */
+  get namespacePrefix(): string {
+    return `rl-${process.pid}-${this.tag}`;
+  }
+
   async prepare(): Promise<PrepareReport> {
     if (process.getuid?.() !== 0) {
       throw new LabError("REUSELAB_NO_ENGINE", "the netns backend needs root: it makes network namespaces and runs actors as other uids. Run as root, or use --backend docker.");
@@ -36,7 +41,7 @@ export class NetnsBackend implements Backend {
     const missing = TOOLS.filter((t) => !findSystemTool(t));
     if (missing.length) throw new LabError("REUSELAB_NO_ENGINE", `the netns backend needs ${missing.join(", ")} (Debian: apt-get install iproute2 util-linux)`);
     this.host = new LocalHost(buildProbeBinary());
-    this.pool = new NetnsPool(this.host, `rl-${process.pid}-${this.tag}`);
+    this.pool = new NetnsPool(this.host, this.namespacePrefix);
     const removed = removeLeftoverNamespaces();
     return { kernels: [hostKernel(this.host.release)], leftoversRemoved: removed ? { "network namespaces": removed } : {} };
   }
