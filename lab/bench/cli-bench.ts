@@ -98,6 +98,8 @@ function main(): number {
         rows.push([args[0]!, way.name, ms.toFixed(0), (ms / GOAL.ms).toFixed(2), cpuMs.toFixed(0), mb.toFixed(0), (mb / GOAL.mb).toFixed(2)]);
       }
     }
+    const bare = Array.from({ length: runs }, () => start("-e", ["0"], scratch, join(scratch, "cache")));
+    rows.push(["node -e 0", "Node alone, for scale", median(bare.map((t) => t.ms)).toFixed(0), "", median(bare.map((t) => t.cpuMs)).toFixed(0), Math.max(...bare.map((t) => t.mb)).toFixed(0), ""]);
     const head = ["command", "how", "median ms", "x goal", "CPU ms", "peak MB", "x goal"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
