@@ -8,12 +8,13 @@
  * different answer.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { cacheDir } from "../cache-dir";
 import { CLAIMS_FILE, findCaseFiles } from "./case-files";
 import type { Catalogue } from "./load-cases";
+import { MAX_FILE_BYTES } from "./raw-text";
 
 /** Entries kept: one per working folder and --cases; the least recently used go first. */
 const MAX_ENTRIES = 16;
@@ -50,26 +51,35 @@ function entryFile(paths: readonly string[], dir: string): string {
   return join(dir, `${sha([process.version, process.cwd(), ...paths.map((p) => resolve(p))].join("\0")).slice(0, 32)}.v8`);
 }
 
-/** Every case file and claims file of the catalogue: path, id and bytes. Undefined when one cannot be read (loading says why). */
+/**
+ * Every case file and claims file of the catalogue: path, id and bytes. Undefined, and no cache, when
+ * one cannot be read, or is not a plain file of a case file's size (a FIFO read here would be read
+ * empty by the loader): loading says what is wrong with it.
+ */
 function inputsDigest(paths: readonly string[]): string | undefined {
   const { files, roots } = findCaseFiles(paths);
   if (!files.length) return undefined;
   const h = createHash("sha256");
-  try {
-    for (const root of roots) h.update(`${root}\0${contentOrAbsent(join(root, CLAIMS_FILE))}\0`);
-    for (const [file, id] of files) h.update(`${file}\0${id}\0${sha(readFileSync(file))}\0`);
-  } catch {
-    return undefined;
+  for (const root of roots) {
+    const claims = join(root, CLAIMS_FILE);
+    const digest = existsSync(claims) ? fileDigest(claims) : "absent";
+    if (digest === undefined) return undefined;
+    h.update(`${root}\0${digest}\0`);
+  }
+  for (const [file, id] of files) {
+    const digest = fileDigest(file);
+    if (digest === undefined) return undefined;
+    h.update(`${file}\0${id}\0${digest}\0`);
   }
   return h.digest("hex");
 }
 
-function contentOrAbsent(file: string): string {
+function fileDigest(file: string): string | undefined {
   try {
-    return sha(readFileSync(file));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return "absent";
-    throw e;
+    const st = statSync(file);
+    return st.isFile() && st.size <= MAX_FILE_BYTES ? sha(readFileSync(file)) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
