@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { cacheDir } from "../cache-dir";
 import { CLAIMS_FILE, findCaseFiles } from "./case-files";
@@ -113,7 +113,7 @@ function readEntry(file: string, inputs: string): Catalogue | undefined {
 function writeEntry(file: string, entry: Entry, dir: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     writeFileSync(tmp, serialize(entry));
     renameSync(tmp, file);
     const old = readdirSync(dir)
@@ -128,6 +128,19 @@ function writeEntry(file: string, entry: Entry, dir: string): void {
     } catch {
       // never written
     }
+  }
+}
+
+/** mkdir -p, step by step: Node's recursive mkdirSync never returns where mkdir fails with ENOENT under an existing folder (/proc/x). */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return;
+    if (code !== "ENOENT" || dirname(dir) === dir) throw e;
+    makeDir(dirname(dir));
+    mkdirSync(dir);
   }
 }
 

@@ -108,8 +108,10 @@ test("an entry that is not one (cut short, garbage) costs a load, not the answer
   }
 });
 
-test("a cache folder that cannot be written costs time, never the answer", async (t) => {
+test("a cache folder that cannot be made costs time, never the answer", async (t) => {
   const { cases, cache } = catalogue(t);
   writeFileSync(cache, "a file where the folder should be");
   t.true(isDeepStrictEqual(await loadCatalogueCached([cases], cache), loadCatalogue([cases])));
+  // Where mkdir fails with ENOENT under a folder that exists, Node's recursive mkdirSync never returns.
+  t.true(isDeepStrictEqual(await loadCatalogueCached([cases], "/proc/reuselab-no-such/catalogue"), loadCatalogue([cases])));
 });
