@@ -6,8 +6,10 @@
  */
 import type { Command } from "commander";
 import { join, relative } from "node:path";
-import { loadAllowlist, type AllowEntry } from "../case/allowlist";
-import { findCaseFiles, type Catalogue } from "../case/load-cases";
+import type * as Allowlist from "../case/allowlist";
+import type { AllowEntry } from "../case/allowlist";
+import { findCaseFiles } from "../case/case-files";
+import type { Catalogue } from "../case/load-cases";
 import { DEFAULT_CASES, type SelectionOptions } from "./options";
 
 export const DEFAULT_ALLOWLIST = join(DEFAULT_CASES, "regressions", "allowlist.yaml");
@@ -34,6 +36,9 @@ export function allowlistFor(o: SelectionOptions & KnownBugsOptions, catalogue: 
   if (file === undefined) return [];
   // Named as the user wrote it; the default as a path from here.
   const shown = o.knownBugs ?? (relative(process.cwd(), file) || file);
+  // The reader (and the YAML library) loads here, not for every command that has the option.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- callers are synchronous
+  const { loadAllowlist } = require("../case/allowlist") as typeof Allowlist;
   const ids = findCaseFiles([...findCaseFiles(paths).roots]).files.map(([, id]) => id);
   return loadAllowlist(shown, [...new Set([...ids, ...catalogue.cases.map((c) => c.id)])], catalogue.cases, o.knownBugs === undefined);
 }

@@ -1,7 +1,7 @@
 /** The options several commands share, each defined once: same flag, same words in every --help. */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { join } from "node:path";
-import { kernelIds } from "../backend/vm/kernel-images";
+import type * as KernelImages from "../backend/vm/kernel-images";
 import { PACKAGE_ROOT } from "../package-root";
 import type { Selection } from "../plan/plan";
 import { HOST_BACKENDS, type HostBackend } from "./host-backends";
@@ -53,7 +53,12 @@ export function addKernelsOption(cmd: Command, what: string): Command {
 /** An empty list would select no run at all, and be blamed on --filter; say what is wrong instead. */
 function kernelList(value: string): string[] {
   const ids = value.split(",").map((k) => k.trim()).filter(Boolean);
-  if (!ids.length) throw new InvalidArgumentError(`--kernels is empty; name one or more of the kernels, comma-separated: ${["host", ...kernelIds()].join(", ")} (images/kernels/kernels.yaml)`);
+  if (!ids.length) {
+    // kernels.yaml (and the YAML library) is read only for this message, not at every start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- commander's argument parsers are synchronous
+    const { kernelIds } = require("../backend/vm/kernel-images") as typeof KernelImages;
+    throw new InvalidArgumentError(`--kernels is empty; name one or more of the kernels, comma-separated: ${["host", ...kernelIds()].join(", ")} (images/kernels/kernels.yaml)`);
+  }
   return ids;
 }
 

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { cacheDir } from "../backend/vm/kernel-images";
+import { cacheDir } from "../cache-dir";
 import type { LabEvent, Reporter } from "../events/events";
 import type { RunResult } from "../verdict/outcome";
 

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { audit, LabError, type AuditOptions } from "../../lab";
 import { auditsOf } from "../../lab/api/audit-options";
 import { loadAudits } from "../../lab/audit/audit-file";
-import { quickAudit, quickAudits, type AuditOptions as CliOptions } from "../../lab/cli/commands/audit";
+import { quickAudit, quickAudits } from "../../lab/cli/commands/audit-action";
+import type { AuditOptions as CliOptions } from "../../lab/cli/commands/audit";
 
 const DNSMASQ = ["dnsmasq", "--keep-in-foreground", "--port=5353", "--user=", "--pid-file=", "--log-facility=-", "--no-resolv", "--no-hosts", "--address=/reuselab.test/10.0.0.1"];
 const cli: CliOptions = { image: "svc:1", user: "65534:65534", arg: [], tmpfs: [], cap: [], sysctl: [], requests: 64, repeat: 1 };

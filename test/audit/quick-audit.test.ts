@@ -1,7 +1,8 @@
 // audit --image at parity with audit files: the command as words given one by one (--arg) or as a JSON
 // array, tmpfs mounts, capabilities, the production host's sysctls, the protocol and its payload.
 import test from "ava";
-import { quickAudit, quickAudits, type AuditOptions } from "../../lab/cli/commands/audit";
+import { quickAudit, quickAudits } from "../../lab/cli/commands/audit-action";
+import type { AuditOptions } from "../../lab/cli/commands/audit";
 
 const base: AuditOptions = { image: "svc:1", port: "53/udp", user: "65534:65534", arg: [], tmpfs: [], cap: [], sysctl: [], requests: 64, repeat: 1 };
 

@@ -72,6 +72,22 @@ for (const args of [["--help"], ["list"], ["explain", "hijack/udp-specific-addre
   });
 }
 
+test.serial("list and explain from the catalogue cache print what the case files give, and load neither the YAML library nor the case loader", (t) => {
+  for (const args of [["list"], ["list", "claims", "--json"], ["explain", "hijack/udp-specific-address-steals-unicast"]]) {
+    // A cache of its own for each command: its first start parses.
+    const env = { NODE_PATH: join(ROOT, "node_modules"), REUSELAB_CACHE: scratch() };
+    const run = (a: string[]) => bin(a, { bin: join(packed.pkg, "lab/cli/bin.js"), cwd: packed.project, env });
+    const parsed = run(args);
+    const cached = run(args);
+    t.is(parsed.code, 0, parsed.err);
+    t.is(cached.code, 0, cached.err);
+    t.true(packagesIn(parsed.loaded).has("yaml") && parsed.loaded.some((p) => p.endsWith("dist/case/load-case.js")), `${args.join(" ")}: the first start parsed the files`);
+    t.is(cached.out, parsed.out, args.join(" "));
+    t.false(packagesIn(cached.loaded).has("yaml"), `${args.join(" ")}: no YAML library`);
+    t.deepEqual(cached.loaded.filter((p) => /dist\/(case\/(load-case|yaml-file|claims)|steps\/)/.test(p)), [], args.join(" "));
+  }
+});
+
 test.serial("a clone's bin runs its TypeScript even where npm pack left a dist/ behind (it could be older)", (t) => {
   t.true(existsSync(join(ROOT, "dist/cli/main.js")), "npm pack built dist/ in the clone");
   const r = bin(["--version"]);

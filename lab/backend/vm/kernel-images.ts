@@ -15,9 +15,7 @@ import { parseKernelSpec, type GuestKernel } from "./kernel-spec";
 
 export const KERNELS_FILE = join(REPO_ROOT, "images/kernels/kernels.yaml");
 
-export function cacheDir(): string {
-  return process.env.REUSELAB_CACHE ?? join(REPO_ROOT, ".cache");
-}
+export { cacheDir } from "../../cache-dir";
 
 /** A kernel of the file: its id is always given there (the matrix and expectations name it). */
 export type ListedKernel = GuestKernel & { id: string };

@@ -4,7 +4,6 @@
  * does), 1 when the kernel did otherwise, 2 without an engine or compose, 130 on Ctrl-C.
  */
 import { Argument, type Command } from "commander";
-import { ensureMachine } from "../../bootstrap/ensure";
 import { LabError } from "../../errors";
 import { EXIT } from "../exit-codes";
 import { wholeNumber, type ExitSink } from "../options";
@@ -18,6 +17,7 @@ export function demoCommand(parent: Command, exit: ExitSink): void {
     .option("--requests <n>", "requests the client sends, one every 200 ms", wholeNumber("--requests", 1, 1000), 10)
     .option("--compose <path>", "a standalone compose executable (default: docker-compose, Debian's v1; a v2 binary works the same)")
     .action(async (_name: "hijack", o: { requests: number; compose?: string }) => {
+      const { ensureMachine } = await import("../../bootstrap/ensure");
       ensureMachine("toolchain");
       ensureMachine(o.compose ? "engine" : "compose");
       const [{ runHijackDemo }, { formatHijackDemo }] = await Promise.all([import("../../demo/hijack-demo"), import("../../demo/hijack-demo-report")]);

@@ -4,7 +4,6 @@
  * needs with these options is there, 2 otherwise; the optional parts never fail it.
  */
 import type { Command } from "commander";
-import { kernelIds } from "../../backend/vm/kernel-images";
 import type { Check } from "../../bootstrap/checks";
 import { LabError } from "../../errors";
 import type { HostBackend } from "../host-backends";
@@ -35,7 +34,7 @@ export function doctorCommand(parent: Command, exit: ExitSink): void {
 }
 
 async function doctor(kernels: readonly string[], backend: HostBackend): Promise<number> {
-  const known = ["host", ...kernelIds()];
+  const known = ["host", ...(await import("../../backend/vm/kernel-images")).kernelIds()];
   const unknown = kernels.filter((k) => !known.includes(k));
   if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml)`);
   const guests = kernels.filter((k) => k !== "host");

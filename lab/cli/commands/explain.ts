@@ -2,12 +2,9 @@
 import type { Command } from "commander";
 import { relative } from "node:path";
 import type { Case } from "../../case/case";
-import { loadCatalogue } from "../../case/load-cases";
+import { loadCatalogueCached } from "../../case/catalogue-cache";
 import { suggestion } from "../../case/problems";
 import { LabError } from "../../errors";
-import { explainCase } from "../../report/case-explanation";
-import { lastResultsPath, readLastResults } from "../../report/last-results";
-import { colorsFor, wantsColor } from "../../report/terminal";
 import { EXIT } from "../exit-codes";
 import { addCasesOption, casePaths, type ExitSink, type SelectionOptions } from "../options";
 
@@ -17,8 +14,10 @@ export function explainCommand(parent: Command, exit: ExitSink): void {
     .summary("a case in words, and what the kernel last answered to it")
     .description("a case in words: its rule, its steps as sentences, its claims, and the last result observed on each kernel")
     .argument("<case>", "a case id as 'reuselab list' shows it (hijack/udp-specific-address-steals-unicast), or case.variant");
-  addCasesOption(cmd).action((id: string, o: SelectionOptions) => {
-    const catalogue = loadCatalogue(casePaths(o));
+  addCasesOption(cmd).action(async (id: string, o: SelectionOptions) => {
+    // The report code loads here, not for every other command; the catalogue comes from the cache when unchanged.
+    const [{ explainCase }, { lastResultsPath, readLastResults }, { colorsFor, wantsColor }] = await Promise.all([import("../../report/case-explanation"), import("../../report/last-results"), import("../../report/terminal")]);
+    const catalogue = await loadCatalogueCached(casePaths(o));
     const { found, variant } = findCase(catalogue.cases, id);
     const path = lastResultsPath();
     const last = { path: relative(process.cwd(), path) || path, runs: Object.values(readLastResults(path).runs) };

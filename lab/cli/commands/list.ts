@@ -1,6 +1,6 @@
 /** reuselab list [cases|tags|claims]: what the catalogue holds, narrowed by --filter and --tag. */
 import { Argument, type Command } from "commander";
-import { loadCatalogue } from "../../case/load-cases";
+import { loadCatalogueCached } from "../../case/catalogue-cache";
 import { formatListing, listCatalogue, SECTIONS, type Section } from "../../report/catalogue-listing";
 import { colorsFor, wantsColor } from "../../report/terminal";
 import { EXIT } from "../exit-codes";
@@ -14,8 +14,8 @@ export function listCommand(parent: Command, exit: ExitSink): void {
     .addArgument(new Argument("[section]", "only this part of the list").choices(SECTIONS));
   addSelectionOptions(cmd)
     .option("--json", "the list as JSON, on stdout")
-    .action((section: Section | undefined, o: SelectionOptions & { json?: boolean }) => {
-      const listing = listCatalogue(loadCatalogue(casePaths(o)), selectionOf(o));
+    .action(async (section: Section | undefined, o: SelectionOptions & { json?: boolean }) => {
+      const listing = listCatalogue(await loadCatalogueCached(casePaths(o)), selectionOf(o));
       if (o.json) {
         process.stdout.write(`${JSON.stringify(section ? { [section]: listing[section] } : listing, null, 2)}\n`);
       } else {

@@ -3,7 +3,6 @@
  * one, recomputes the claims audit over all of them, and writes the other reports from the whole.
  */
 import type { Command } from "commander";
-import { loadCatalogue } from "../../case/load-cases";
 import { EXIT } from "../exit-codes";
 import { addKnownBugsOption, allowlistFor, allowlistPath, type KnownBugsOptions } from "../known-bugs-option";
 import { addCasesOption, casePaths, type ExitSink, type ReportOptions, type SelectionOptions } from "../options";
@@ -19,14 +18,15 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
     .option("--junit <file>", "also write a JUnit XML report of the merged results")
     .option("--html <file>", "also write the HTML report of the merged results")
     .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions & KnownBugsOptions) => {
-      // The report writers load here, not for --help.
-      const [{ countOutcomes }, { auditMerged, mergeResults, readResultsFile }, { caseFilesRead, ReportFiles }, { EventBus }, { isBad }, { knownBugs }] = await Promise.all([
+      // The report writers and the case loader load here, not for --help.
+      const [{ countOutcomes }, { auditMerged, mergeResults, readResultsFile }, { caseFilesRead, ReportFiles }, { EventBus }, { isBad }, { knownBugs }, { loadCatalogue }] = await Promise.all([
         import("../../report/console-reporter"),
         import("../../report/merge-results"),
         import("../file-reporters"),
         import("../../events/events"),
         import("../../verdict/outcome"),
         import("../../verdict/known-bugs"),
+        import("../../case/load-cases"),
       ]);
       const allowlist = allowlistPath(o);
       const reads = [...inputs.map((file) => ({ file, what: "a results file this merge reads" })), ...caseFilesRead(casePaths(o)), ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this merge reads" }] : [])];

@@ -1,0 +1,117 @@
+// The catalogue cache (lab/case/catalogue-cache.ts): an entry is the catalogue the files give, and it
+// is used only while every file that made it (cases, claims, the lab's code) has the same content.
+import test from "ava";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { deserialize, serialize } from "node:v8";
+import { cachedCatalogue, loadCatalogueCached } from "../../lab/case/catalogue-cache";
+import { loadCatalogue } from "../../lab/case/load-cases";
+import { CaseProblemsError } from "../../lab/case/problems";
+
+const ROOT = resolve(__dirname, "../..");
+const UID_CASE = "uid-rule/tcp-reuseport-needs-same-uid";
+
+/** A fresh folder, removed when the test ends. */
+function fresh(t: { teardown(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-catalogue-cache-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A `cases/` folder holding claims.yaml and the uid-rule cases, and a cache folder beside it. */
+function catalogue(t: { teardown(fn: () => void): void }): { cases: string; cache: string } {
+  const dir = fresh(t);
+  const cases = join(dir, "cases");
+  mkdirSync(cases);
+  cpSync(join(ROOT, "cases/claims.yaml"), join(cases, "claims.yaml"));
+  cpSync(join(ROOT, "cases/uid-rule"), join(cases, "uid-rule"), { recursive: true });
+  return { cases, cache: join(dir, "cache") };
+}
+
+const entries = (cache: string) => readdirSync(cache).filter((f) => f.endsWith(".v8"));
+
+test("the shipped catalogue from the cache is the one its files give, object for object", async (t) => {
+  const cache = fresh(t);
+  t.is(cachedCatalogue([join(ROOT, "cases")], cache), undefined, "nothing cached yet");
+  const loaded = await loadCatalogueCached([join(ROOT, "cases")], cache);
+  const cached = cachedCatalogue([join(ROOT, "cases")], cache);
+  t.truthy(cached, "the load made an entry");
+  const files = loadCatalogue([join(ROOT, "cases")]);
+  // Strict: prototypes, undefined-valued keys and shared objects count.
+  t.true(isDeepStrictEqual(cached, files));
+  t.true(isDeepStrictEqual(loaded, files));
+  t.is(cached!.cases.length, files.cases.length);
+});
+
+test("an entry is not used once a case file's bytes change, or a case is added, removed or renamed, or claims.yaml changes", async (t) => {
+  const { cases, cache } = catalogue(t);
+  const file = join(cases, `${UID_CASE}.yaml`);
+  const text = readFileSync(file, "utf8");
+  const changes: [string, () => void][] = [
+    ["a title changed", () => writeFileSync(file, text.replace(/^title: .*$/m, "title: changed"))],
+    ["a comment added", () => writeFileSync(file, `# a comment\n${readFileSync(file, "utf8")}`)],
+    ["a case added", () => writeFileSync(join(cases, "uid-rule/copy.yaml"), text)],
+    ["a case renamed", () => renameSync(join(cases, "uid-rule/copy.yaml"), join(cases, "uid-rule/renamed.yaml"))],
+    ["a case removed", () => rmSync(join(cases, "uid-rule/renamed.yaml"))],
+    ["claims.yaml changed", () => writeFileSync(join(cases, "claims.yaml"), `${readFileSync(join(cases, "claims.yaml"), "utf8")}\n# more\n`)],
+  ];
+  await loadCatalogueCached([cases], cache);
+  t.truthy(cachedCatalogue([cases], cache));
+  for (const [what, change] of changes) {
+    change();
+    t.is(cachedCatalogue([cases], cache), undefined, what);
+    const now = await loadCatalogueCached([cases], cache);
+    t.true(isDeepStrictEqual(now, loadCatalogue([cases])), what);
+    t.truthy(cachedCatalogue([cases], cache), `${what}: the load made a new entry`);
+  }
+  t.is((await loadCatalogueCached([cases], cache)).cases.find((c) => c.id === UID_CASE)!.title, "changed");
+  t.is(entries(cache).length, 1, "one entry per working folder and --cases");
+});
+
+test("a catalogue with problems is not kept: its problems are found and reported at every load", async (t) => {
+  const { cases, cache } = catalogue(t);
+  writeFileSync(join(cases, `${UID_CASE}.yaml`), "schemaVersion: 1\ntitle: t\n");
+  const first = await t.throwsAsync(loadCatalogueCached([cases], cache), { instanceOf: CaseProblemsError });
+  const again = await t.throwsAsync(loadCatalogueCached([cases], cache), { instanceOf: CaseProblemsError });
+  t.is(again.message, first.message);
+  t.regex(first.message, /tcp-reuseport-needs-same-uid\.yaml/);
+  t.false(existsSync(cache), "no entry, not even the cache folder");
+});
+
+test("an entry records the lab's code that made it, and is not used once one of those files' content differs", async (t) => {
+  const { cases, cache } = catalogue(t);
+  await loadCatalogueCached([cases], cache);
+  const [name] = entries(cache);
+  const entry = deserialize(readFileSync(join(cache, name!))) as { code: [string, string][] };
+  const files = entry.code.map(([f]) => f);
+  t.true(files.some((f) => /lab\/case\/load-case\.(ts|js)$/.test(f)), "the case loader");
+  t.true(files.some((f) => /lab\/steps\/bind\.(ts|js)$/.test(f)), "a step's parser");
+  t.true(files.includes(require.resolve("yaml/package.json")), "the YAML library's version");
+  const loader = entry.code.find(([f]) => /lab\/case\/load-case\.(ts|js)$/.test(f))!;
+  loader[1] = "0".repeat(64);
+  writeFileSync(join(cache, name!), serialize(entry));
+  t.is(cachedCatalogue([cases], cache), undefined);
+});
+
+test("an entry that is not one (cut short, garbage) costs a load, not the answer", async (t) => {
+  const { cases, cache } = catalogue(t);
+  const expected = await loadCatalogueCached([cases], cache);
+  const [name] = entries(cache);
+  const bytes = readFileSync(join(cache, name!));
+  for (const bad of [bytes.subarray(0, bytes.length >> 1), Buffer.from("not an entry")]) {
+    writeFileSync(join(cache, name!), bad);
+    t.is(cachedCatalogue([cases], cache), undefined);
+    t.true(isDeepStrictEqual(await loadCatalogueCached([cases], cache), expected));
+    t.truthy(cachedCatalogue([cases], cache), "made again");
+  }
+});
+
+test("a cache folder that cannot be made costs time, never the answer", async (t) => {
+  const { cases, cache } = catalogue(t);
+  writeFileSync(cache, "a file where the folder should be");
+  t.true(isDeepStrictEqual(await loadCatalogueCached([cases], cache), loadCatalogue([cases])));
+  // Where mkdir fails with ENOENT under a folder that exists, Node's recursive mkdirSync never returns.
+  t.true(isDeepStrictEqual(await loadCatalogueCached([cases], "/proc/reuselab-no-such/catalogue"), loadCatalogue([cases])));
+});
