@@ -20,6 +20,7 @@ module.exports = {
     "test/plan/*.test.ts",
     "test/probe/protocol.test.ts",
     "test/report/audit-page.test.ts",
+    "test/report/junit-outcomes.test.ts",
     "test/report/known-bugs-reports.test.ts",
     "test/run/*.test.ts",
     "test/verdict/*.test.ts",
