@@ -42,6 +42,9 @@ test("a run whose every step the kernel answers as expected passes; the events c
   t.is(backend.disposed, 1);
   const finished = events.at(-1)!;
   t.is(finished.type === "run-finished" ? finished.result : undefined, r);
+  t.deepEqual(events.map((e) => ("run" in e ? e.run : undefined)), [run, run, run, run]);
+  t.deepEqual(events.flatMap((e) => (e.type === "step-finished" ? [e.step] : [])), r.steps);
+  t.true(r.durationMs >= 0 && r.durationMs < 60_000, `${r.durationMs} ms`);
 });
 
 test("a step the kernel answers otherwise fails the run, with file, line, actor, call and the judge's message", async (t) => {
