@@ -101,6 +101,15 @@ test("an allowlisted regression: the kernel's disagreement is xfail with the all
   t.is((await runCase(allowed!, new FakeBackend(), recordingBus().bus)).outcome, "passed");
   const [plain] = plan([c], [host]);
   t.is((await runCase(plain!, new FakeBackend(refused), recordingBus().bus)).outcome, "failed", "not allowlisted: failed");
+  // a's bind disagrees, then the lab loses b (no actor to send the step to): a lab failure beside the disagreement.
+  const lossy = new FakeBackend((actor) => (actor === "a" ? { ret: -1, errno: "EADDRINUSE" } : { ret: 0, errno: null }));
+  const start = lossy.start.bind(lossy);
+  lossy.start = async (spec, kernel) => {
+    const l = await start(spec, kernel);
+    return { ...l, actor: (name) => (name === "b" ? (() => { throw new Error("actor b is gone"); })() : l.actor(name)) };
+  };
+  const mixed = await runCase(allowed!, lossy, recordingBus().bus);
+  t.is(mixed.outcome, "failed", "a disagreement beside a lab failure: not the known absence alone");
   const noFix = plan([two], [host], {}, [{ ...entry, case: "two" }])[0]!;
   t.is((await runCase(noFix, new FakeBackend(refused), recordingBus().bus)).outcome, "failed", "an entry on a case with no fix lets nothing through");
 });
@@ -126,8 +135,13 @@ test("interrupted: the steps not yet run are left out and the run is skipped as 
   t.deepEqual(events.map((e) => e.type), ["run-started", "run-finished"]);
   t.false(backend.calls.some((c) => c.startsWith("b:")));
   t.is(backend.disposed, 1);
-  const before = await runCase(run!, new FakeBackend(), recordingBus().bus, AbortSignal.abort());
+  const idle = new FakeBackend();
+  const before = await runCase(run!, idle, recordingBus().bus, AbortSignal.abort());
   t.is(before.outcome, "skipped");
+  t.deepEqual(idle.calls, [], "aborted before the first step: no step is sent");
+  const hung = new LabError("REUSELAB_ENGINE_HUNG", "the engine does not answer");
+  const torn = await runCase(run!, new FakeBackend(undefined, hung), recordingBus().bus, AbortSignal.abort());
+  t.is(torn.outcome, "skipped", "an engine that stops answering while the lab is torn down is the interruption, not an error");
   const failedStart = await runCase(run!, new FakeBackend(undefined, new Error("torn down")), recordingBus().bus, AbortSignal.abort());
   t.deepEqual([failedStart.outcome, failedStart.outcome === "skipped" && failedStart.reason], ["skipped", "interrupted before it finished"]);
 });
