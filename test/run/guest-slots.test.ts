@@ -81,5 +81,8 @@ test("a slot is given back when the work fails, and the next in line gets it", a
   await t.throwsAsync(first, { message: "boot failed" });
   await second;
   t.deepEqual(order, ["first", "second"]);
-  t.throws(() => new Slots(0), { instanceOf: RangeError });
+  t.throws(() => new Slots(0), { instanceOf: RangeError, message: /^slots: 0 is not a whole number of at least 1$/ });
+  t.throws(() => new Slots(1.5), { instanceOf: RangeError });
+  // The slot given back with no one waiting is free again: a later caller does not wait.
+  t.is(await slots.use(async () => "again"), "again");
 });

@@ -47,3 +47,18 @@ test("a claim reference for some kernels replaces the general one on them", (t) 
   t.deepEqual(audit[0]!.verdicts, { host: "partly", "5.10": "refuted" });
   t.deepEqual(audit[0]!.relations, { "m@host": "partly", "m@5.10": "refutes" });
 });
+
+test("a run naming a claim twice: the same relation stays, two different ones make it partly", (t) => {
+  const runs = [run("same@host", [ref("c", "refutes"), ref("c", "refutes")]), run("both@host", [ref("d", "confirms"), ref("d", "refutes")])];
+  const audit = auditClaims([claim("c"), claim("d")], runs, [result("same@host", "passed"), result("both@host", "passed")], [host]);
+  t.deepEqual(audit.map((a) => [a.id, a.verdicts.host, a.relations]), [
+    ["c", "refuted", { "same@host": "refutes" }],
+    ["d", "partly", { "both@host": "partly" }],
+  ]);
+});
+
+test("a kernel-specific reference that does not match the run's kernel is ignored there: the general one alone counts", (t) => {
+  const old: ClaimRef = { ...ref("c", "refutes"), kernel: { kind: "version", op: "<", version: [5, 14] } };
+  const audit = auditClaims([claim("c")], [run("m@host", [ref("c", "confirms"), old])], [result("m@host", "passed")], [host]);
+  t.deepEqual(audit[0]!.verdicts, { host: "confirmed" });
+});

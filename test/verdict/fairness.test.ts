@@ -26,3 +26,42 @@ test("an even spread is fair, one socket taking everything is not", (t) => {
   t.is(fairness([0, 0, 0]), undefined, "nothing to judge");
   t.is(fairness([10]), undefined, "one member cannot be uneven");
 });
+
+test("p-values on both sides of the computation: small statistics (series) and large ones (continued fraction)", (t) => {
+  // Published critical values of the chi-square distribution: [x, degrees of freedom, P(X >= x)].
+  const table: [number, number, number][] = [
+    [0.00393, 1, 0.95],
+    [10.828, 1, 0.001],
+    [0.103, 2, 0.95],
+    [5.991, 2, 0.05],
+    [1.145, 5, 0.95],
+    [11.07, 5, 0.05],
+    [31.41, 20, 0.05],
+    [10.851, 20, 0.95],
+  ];
+  for (const [x, df, p] of table) t.true(Math.abs(chiSquarePValue(x, df) - p) < p * 0.01, `${x}, ${df}: ${chiSquarePValue(x, df)}`);
+  t.is(chiSquarePValue(-1, 2), 1);
+});
+
+test("fair is p >= 1e-6: on 100 datagrams over two sockets, 74/26 is fair, 75/25 is not", (t) => {
+  // chi-square = (a - b)^2 / n with one degree of freedom: 23.04 (p = 1.6e-6) and 25 (p = 5.7e-7).
+  const fair = fairness([74, 26])!;
+  t.is(fair.chiSquare, 23.04);
+  t.true(fair.pValue > 1.5e-6 && fair.pValue < 1.7e-6, String(fair.pValue));
+  t.true(fair.fair);
+  const uneven = fairness([75, 25])!;
+  t.is(uneven.chiSquare, 25);
+  t.true(uneven.pValue > 5.6e-7 && uneven.pValue < 5.8e-7, String(uneven.pValue));
+  t.false(uneven.fair);
+});
+
+test("the figures are rounded for reading: deviation to 0.1%, chi-square to 0.01, p to 3 significant digits", (t) => {
+  const f = fairness([1, 2])!; // mean 1.5, deviation 0.5 (33.33…%), chi-square 1/3
+  t.is(f.mean, 1.5);
+  t.is(f.maxDeviationPct, 33.3);
+  t.is(f.chiSquare, 0.33);
+  t.is(f.degreesOfFreedom, 1);
+  t.is(f.pValue, Number(f.pValue.toPrecision(3)));
+  t.true(Math.abs(f.pValue - 0.564) < 0.001, String(f.pValue)); // P(X >= 1/3), one degree of freedom: erfc(sqrt(1/6))
+  t.is(fairness([0, 5])!.maxDeviationPct, 100);
+});

@@ -36,3 +36,23 @@ test("killed needs a SIGKILL; an error never passes", (t) => {
     t.deepEqual(judge(e, broken), { ok: false, message: `expected ${e.kind === "ok" ? "ok" : e.kind === "count" ? "0" : "none"} but got error: the probe exited` });
   }
 });
+
+test("ok needs a call that returned 0 or more with no errno: no call, a negative return or an errno is not ok", (t) => {
+  t.true(judge({ kind: "ok" }, { ret: 5, errno: null, trace: [] }).ok);
+  t.false(judge({ kind: "ok" }, { ret: null, errno: null, trace: [] }).ok, "no call made");
+  t.false(judge({ kind: "ok" }, { ret: -1, errno: null, trace: [] }).ok, "a negative return");
+  t.false(judge({ kind: "ok" }, { ret: 0, errno: "EAGAIN", trace: [] }).ok, "an errno");
+});
+
+test("an observation carrying an error fails even where its other fields would match", (t) => {
+  const error = "the probe exited";
+  t.false(judge({ kind: "ok" }, { ...ok, error }).ok);
+  t.false(judge({ kind: "count", range: { min: 3, max: 3 } }, { ret: 3, errno: null, count: 3, trace: [], error }).ok);
+  t.false(judge({ kind: "killed" }, { ret: null, errno: null, exit: { code: null, signal: "SIGKILL" }, trace: [], error }).ok);
+});
+
+test("killed with no exit seen, and states with none reported or with an errno, fail without throwing", (t) => {
+  t.false(judge({ kind: "killed" }, ok).ok);
+  t.deepEqual(judge({ kind: "states", states: {} }, ok), { ok: false, message: "expected none but got ok (ret 0)" });
+  t.false(judge({ kind: "states", states: { LISTEN: 1 } }, { ...inuse, states: { LISTEN: 1 } }).ok, "an errno, though the states match");
+});

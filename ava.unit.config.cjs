@@ -1,0 +1,29 @@
+// The unit tier, `npm run test:unit`: the test files that need no container engine, no root and no QEMU
+// (each was run as the user nobody with no engine reachable). `npm test` runs them too, with the rest.
+// Not here, though they run as nobody: those that spawn the CLI or shell scripts, or fetch kernels.
+const base = require("./package.json").ava;
+
+module.exports = {
+  ...base,
+  files: [
+    "test/api/audit-options.test.ts",
+    "test/audit/audit-file.test.ts",
+    "test/audit/audit-stability.test.ts",
+    "test/audit/profile-verdicts.test.ts",
+    "test/audit/quick-audit.test.ts",
+    "test/backend/host-kernel.test.ts",
+    "test/bench/bench-logic.test.ts",
+    "test/case/*.test.ts",
+    "!test/case/malformed-corpus.test.ts", // watches `docker events` to show that bad cases touch no engine
+    "test/kernels/kernels-file.test.ts",
+    "test/kernels/provenance.test.ts",
+    "test/plan/*.test.ts",
+    "test/probe/protocol.test.ts",
+    "test/report/audit-page.test.ts",
+    "test/report/junit-outcomes.test.ts",
+    "test/report/known-bugs-reports.test.ts",
+    "test/run/*.test.ts",
+    "test/verdict/*.test.ts",
+  ],
+  timeout: "60s",
+};

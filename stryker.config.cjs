@@ -1,0 +1,39 @@
+// StrykerJS over the judging logic: `npm run test:mutation` (all five folders, slow: tens of minutes on
+// two cores), or one folder at a time while working on its tests: `MUTATE=lab/verdict npm run test:mutation`.
+// Each mutant runs the unit tier's test files that exercise that folder (ava, --fail-fast), through the
+// command runner (there is no ava runner for Stryker), compiled once by test/mutation/compile.cjs. The report goes to reports/mutation/ (gitignored).
+const TESTS = {
+  "lab/verdict": ["test/verdict/*.test.ts"],
+  "lab/case": ["test/case/*.test.ts"],
+  "lab/plan": ["test/plan/*.test.ts"],
+  "lab/run": ["test/run/*.test.ts"],
+  "lab/report": ["test/report/*.test.ts"],
+};
+// What only a real lab can exercise (each is covered by the engine's tests, not by the unit tier):
+const EXCLUDED = [
+  "lab/report/headless-chromium.ts", // starts Chromium to print a page
+  "lab/report/screenshot.ts", // runs a real session on a backend, then Chromium
+];
+const folders = (process.env.MUTATE ?? Object.keys(TESTS).join(",")).split(",").map((f) => f.replace(/\/+$/, ""));
+for (const f of folders) if (!TESTS[f]) throw new Error(`MUTATE=${f}: not one of ${Object.keys(TESTS).join(", ")}`);
+// One folder's report beside the others (reports/mutation/verdict/), the whole run's in reports/mutation/.
+const reportDir = process.env.MUTATE ? `reports/mutation/${folders.map((f) => f.replace(/^lab\//, "")).join("+")}` : "reports/mutation";
+const tests = [...new Set(folders.flatMap((f) => TESTS[f]))];
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+module.exports = {
+  testRunner: "command",
+  commandRunner: {
+    command: `node test/mutation/compile.cjs && node node_modules/ava/entrypoints/cli.mjs --config test/mutation/ava.config.cjs --fail-fast ${tests.map((t) => `.mutation-js/${t.replace(/\.ts$/, ".js")}`).join(" ")}`,
+  },
+  mutate: folders.map((f) => `${f}/**/*.ts`).concat(EXCLUDED.map((f) => `!${f}`)),
+  coverageAnalysis: "off",
+  concurrency: 1,
+  reporters: ["clear-text", "progress-append-only", "html", "json"],
+  htmlReporter: { fileName: `${reportDir}/index.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+  thresholds: { high: 90, low: 85, break: null },
+  timeoutMS: 10000,
+};
