@@ -26,7 +26,7 @@ readonly MAX_LEN=8192        # room for a few lines past the probe's 1024-byte l
 readonly UNSAFE_CALLS="sleep usleep clock_nanosleep select pselect ppoll epoll_wait epoll_pwait
   sigsuspend sigtimedwait sigwaitinfo raise killpg tgkill vfork clone system popen execve execv execvp
   execl execlp execle daemon setsid unshare setns chroot mount reboot wait wait3 wait4 setuid seteuid
-  setreuid setgid setegid setregid setresgid accept4 openat open64 creat fopen64 freopen"
+  setreuid setgid setegid setregid setresgid accept4 openat open64 creat fopen64 freopen fexecve execveat"
 
 say() { printf 'fuzz: %s\n' "$*" >&2; }
 die() { say "$*"; exit 2; }
