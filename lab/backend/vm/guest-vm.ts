@@ -158,16 +158,20 @@ async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs
   const deadline = Date.now() + timeoutMs;
   let gone = false;
   void ended.then(() => (gone = true));
-  while (!existsSync(path)) {
+  for (;;) {
     if (gone) throw new Error("QEMU exited before it opened its sockets");
-    if (Date.now() > deadline) throw new Error(`QEMU did not create ${path} in time`);
+    if (Date.now() > deadline) throw new Error(`QEMU did not listen on ${path} in time`);
+    // QEMU binds the socket (the file appears) and then listens: a connect in between is refused.
+    if (existsSync(path)) {
+      const s = await new Promise<Socket | undefined>((resolve, reject) => {
+        const s = connect(path);
+        s.once("connect", () => resolve(s));
+        s.once("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNREFUSED" ? (s.destroy(), resolve(undefined)) : reject(e)));
+      });
+      if (s) return s;
+    }
     await sleep(20);
   }
-  return new Promise((resolve, reject) => {
-    const s = connect(path);
-    s.once("connect", () => resolve(s));
-    s.once("error", reject);
-  });
 }
 
 function readIfThere(path: string): string {
