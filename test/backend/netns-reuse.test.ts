@@ -11,6 +11,7 @@ import type { LabSpec } from "../../lab/backend/backend";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
 import { NetnsBackend } from "../../lab/backend/netns/netns-backend";
 import type { ActorRuntime } from "../../lab/steps/actor-runtime";
+import { leaveTimeWait, states } from "./time-wait";
 
 const kernel = { id: "host", release: release() };
 let backend: NetnsBackend;
@@ -45,19 +46,6 @@ async function who(a: ActorRuntime): Promise<{ pid: number; uid: unknown; netns:
 /** The init (parent) of a recycled probe's worker. */
 function parentOf(pid: number): number {
   return Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
-}
-
-async function states(a: ActorRuntime): Promise<Record<string, number>> {
-  return ((await a.call(["tcpstates", "7000"])).states ?? {}) as Record<string, number>;
-}
-
-/**
- * A TCP state changes when the kernel has handled a segment, and no call tells when that happened, so
- * this asks again until it has: no deadline (a loaded machine only makes it take longer), ava's
- * timeout is the bound.
- */
-async function until(ok: () => Promise<boolean>): Promise<void> {
-  while (!(await ok())) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** A UDP exchange across the lab's bridge (neighbours learnt), and sockets bound in both namespaces. */
@@ -110,16 +98,7 @@ test.serial("a run that leaves a TIME_WAIT: the next one gets new namespaces", a
     await using lab = await backend.start(spec("reuse.tw@host"), kernel);
     const [srv, cli] = [lab.actor("srv"), lab.actor("cli")];
     before = (await who(srv)).netns;
-    await srv.call(["socket", "l", "tcp", "4"]);
-    await srv.call(["bind", "l", "127.0.0.1", "7000"]);
-    await srv.call(["listen", "l"]);
-    await cli.call(["socket", "c", "tcp", "4"]);
-    await cli.call(["connect", "c", "127.0.0.1", "7000"]);
-    await srv.call(["accept", "l", "1"]);
-    await srv.call(["closeaccepted", "l"]);
-    await until(async () => (await states(cli)).CLOSE_WAIT === 1);
-    await cli.call(["close", "c"]);
-    await until(async () => (await states(srv)).TIME_WAIT === 1);
+    await leaveTimeWait(srv, cli);
   }
   const counts = { ...backend.reuse! };
   await using lab = await backend.start(spec("reuse.tw-2@host"), kernel);
