@@ -90,7 +90,7 @@ export class ServiceContainer {
   /** Runs a command beside the service (its reload), as the service's user; its exit code. */
   async exec(cmd: string[]): Promise<{ code: number; output: string }> {
     const r = spawnSync(systemTool("docker", "docker.io"), ["exec", this.id, ...cmd], { encoding: "utf8", timeout: 30_000, env: systemEnv() });
-    if (r.error) throw new LabError("REUSELAB_NO_ENGINE", `docker exec ${cmd.join(" ")}: ${r.error.message}`);
+    if (r.error) throw new LabError("REUSELAB_SERVICE_EXEC", `docker exec ${cmd.join(" ")}: ${r.error.message}`);
     return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`.trim() };
   }
 }

@@ -15,7 +15,7 @@
  *   volumes and a zero stop timeout, then every container and network left with the project's label
  *   is removed. The image (reuselab-probe:demo) stays, like the lab's probe image.
  * - Rejects with a LabError: REUSELAB_BAD_ARGS (options), REUSELAB_NO_ENGINE, REUSELAB_NO_COMPOSE,
- *   REUSELAB_PROBE_BUILD, REUSELAB_DEMO_FAILED (a service did not tell its story, e.g. a bind
+ *   REUSELAB_NO_SUBNET, REUSELAB_PROBE_BUILD, REUSELAB_DEMO_FAILED (a service did not tell its story, e.g. a bind
  *   failed), REUSELAB_TIMEOUT (options.timeoutMs), REUSELAB_INTERRUPTED (options.signal aborted;
  *   without a signal, SIGINT or SIGTERM during the demo: the handlers exist only while it runs, and
  *   the caller decides what to do after the rejection, e.g. exit 130). Compose's own errors (a failed

@@ -12,11 +12,15 @@ import { systemEnv, systemTool } from "../system-tools";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LabError } from "../errors";
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-crash-reporter", "--disable-breakpad"];
 
-export class ChromiumError extends Error {
-  readonly code = "REUSELAB_CHROMIUM";
+export class ChromiumError extends LabError {
+  constructor(message: string) {
+    super("REUSELAB_CHROMIUM", message);
+    this.name = "ChromiumError";
+  }
 }
 
 export interface ChromiumOptions {
