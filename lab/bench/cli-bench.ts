@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { LabError } from "../errors";
 import { PACKAGE_ROOT } from "../package-root";
+import { debugLog } from "../debug-log";
 
 const GOAL = { ms: 500, mb: 100 };
 const COMMANDS = [["--help"], ["list"], ["explain", "hijack/udp-specific-address-steals-unicast"]];
@@ -61,8 +62,8 @@ function buildWhenStale(): void {
   let built = 0;
   try {
     built = statSync(COMPILED).mtimeMs;
-  } catch {
-    // not built
+  } catch (e) {
+    debugLog("bench/cli-bench", e); // not built
   }
   if (built > newest(join(PACKAGE_ROOT, "lab"))) return;
   process.stderr.write("bench:cli: dist/ is older than lab/: npm run build\n");

@@ -36,6 +36,7 @@ import { readContainerLog } from "./container-log";
 import { claimDemoSubnet, isSubnetClash } from "./demo-subnet";
 import { tallyClient, tallyServer, type ServerTally } from "./hijack-demo-logs";
 import { stopSignal, unlessStopped } from "./stop-signal";
+import { ignored } from "../debug-log";
 
 export const COMPOSE_FILE = "compose.yaml";
 const PROJECT_LABEL = "com.docker.compose.project";
@@ -163,8 +164,8 @@ async function tearDown(docker: Docker, project: string, upping: Promise<Started
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<undefined>((r) => (timer = setTimeout(r, UP_SETTLE_MS, undefined)));
   // An interrupted `up` is still creating containers: let it finish, or they would outlive the sweep.
-  const started = await Promise.race([upping.catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
-  await started?.down({ timeout: 0, removeVolumes: true }).catch(() => undefined);
+  const started = await Promise.race([upping.catch(ignored("demo/compose-up")), gaveUp]).finally(() => clearTimeout(timer));
+  await started?.down({ timeout: 0, removeVolumes: true }).catch(ignored("demo/compose-down"));
   await removeLabelled(docker, `${PROJECT_LABEL}=${project}`);
 }
 
