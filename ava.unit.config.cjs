@@ -14,6 +14,7 @@ module.exports = {
     "test/backend/host-kernel.test.ts",
     "test/bench/bench-logic.test.ts",
     "test/case/*.test.ts",
+    "test/cli/exit-codes.test.ts",
     "test/debug-log.test.ts",
     "!test/case/malformed-corpus.test.ts", // watches `docker events` to show that bad cases touch no engine
     "test/kernels/kernels-file.test.ts",

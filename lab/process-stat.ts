@@ -3,6 +3,7 @@
  * reused), by the docker, netns and vm backends' leftover removal and by the CLI's launcher watch.
  */
 import { readFileSync } from "node:fs";
+import { debugLog } from "./debug-log";
 
 /**
  * Identifies the lab's runner process so a later run can tell whether it is still alive: its pid, and
@@ -28,7 +29,9 @@ export function procStat(pid: number): { state: string; ppid: number; start: str
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
+  } catch (e) {
+    // No such file is the answer (no such process); anything else is worth a line.
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") debugLog("process/proc-stat", e);
     return undefined;
   }
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.

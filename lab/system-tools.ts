@@ -8,6 +8,7 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { LabError } from "./errors";
+import { debugLog } from "./debug-log";
 
 const DEFAULT_SYSTEM_DIRS = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -32,8 +33,9 @@ export function findSystemTool(name: string): string | undefined {
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
-    } catch {
-      // not in this folder
+    } catch (e) {
+      // Not in this folder (ENOENT) is the answer; anything else (EACCES) is worth a line.
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") debugLog("system-tools/find", e);
     }
   }
   return undefined;

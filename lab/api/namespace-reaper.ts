@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import { LabError } from "../errors";
 import { systemEnv, systemTool } from "../system-tools";
+import { ignored } from "../debug-log";
 
 export interface Reaper {
   /** Closes the pipe: the watcher deletes what is left (after a stop, nothing) and exits; resolves when it has. */
@@ -27,7 +28,7 @@ export function startReaper(prefix: string): Reaper {
     child.on("exit", () => resolve());
     child.on("error", () => resolve());
   });
-  child.stdin.on("error", () => undefined);
+  child.stdin.on("error", ignored("api/namespace-reaper"));
   // Neither the watcher nor its pipe keeps this process alive: only the lab's own probes do.
   child.unref();
   (child.stdin as unknown as { unref?: () => void }).unref?.();

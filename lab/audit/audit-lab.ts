@@ -14,6 +14,7 @@ import { LabError } from "../errors";
 import type { ProbeSession } from "../probe/probe-session";
 import type { Audit } from "./audit";
 import { ServiceContainer } from "./service-container";
+import { ignored } from "../debug-log";
 
 /** Docker turns IPv6 off in the namespaces it makes unless told: the service's [::] sockets are attacked over IPv6 too. */
 const IPV6_ON = { "net.ipv6.conf.all.disable_ipv6": "0", "net.ipv6.conf.default.disable_ipv6": "0", "net.ipv6.conf.lo.disable_ipv6": "0" };
@@ -86,14 +87,14 @@ export class AuditLab implements AsyncDisposable {
       uid,
       remove: async () => {
         session.close();
-        await this.docker.getContainer(started.getId()).remove({ force: true }).catch(() => undefined);
+        await this.docker.getContainer(started.getId()).remove({ force: true }).catch(ignored("audit/remove-client"));
       },
     };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     this.clientProbe?.session.close();
-    await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`, `${LAB_LABEL}=${this.id}`).catch(() => undefined);
+    await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`, `${LAB_LABEL}=${this.id}`).catch(ignored("audit/teardown"));
     await this.network?.remove();
   }
 }

@@ -15,6 +15,7 @@
  * unchanged").
  */
 import { readFileSync } from "node:fs";
+import { debugLog } from "../debug-log";
 
 export const MODELLED_SYSCTLS = ["net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_nonlocal_bind", "net.ipv6.ip_nonlocal_bind", "net.ipv4.ip_autobind_reuse"] as const;
 
@@ -33,8 +34,8 @@ export function hostModel(declared: Readonly<Record<string, string>>, procSys = 
     }
     try {
       out[name] = { value: readFileSync(`${procSys}/${name.replace(/\./g, "/")}`, "utf8").trim(), source: "this host" };
-    } catch {
-      // Not on this kernel (ip_autobind_reuse is 5.9+): nothing to model.
+    } catch (e) {
+      debugLog("audit/host-model", e); // Not on this kernel (ip_autobind_reuse is 5.9+): nothing to model.
     }
   }
   return out;

@@ -19,6 +19,7 @@ import { Inconclusive } from "./profiles/profile";
 import { waitUntilReady } from "./service-client";
 import { ensureServiceImage } from "./service-image";
 import { boundAddresses, servedFamilies, serviceSockets } from "./service-sockets";
+import { ignored } from "../debug-log";
 
 export interface AuditOptions {
   /** Flows (distinct source ports, one question each) the client sends in each baseline and attack. */
@@ -36,14 +37,14 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
   // Every local image is checked before the first container starts: the lab pulls nothing.
   const missing: string[] = [];
   for (const a of audits) {
-    if (a.image.kind === "local" && !(await docker.getImage(a.image.image).inspect().then(() => true, () => false))) missing.push(`${a.file}: there is no image '${a.image.image}' on this engine`);
+    if (a.image.kind === "local" && !(await docker.getImage(a.image.image).inspect().then(() => true, (e: unknown) => ignored("audit/image-inspect")(e) ?? false))) missing.push(`${a.file}: there is no image '${a.image.image}' on this engine`);
   }
   if (missing.length) throw new LabError("REUSELAB_BAD_ARGS", `${missing.join("\n")}\n(the lab pulls nothing: build or load the image first)`);
   const probeImage = await ensureProbeImage(docker);
   const session = o.session ?? newSession();
   const results: AuditResult[] = [];
   let stopping: Promise<unknown> | undefined;
-  const stopOnAbort = () => void (stopping = removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(() => undefined));
+  const stopOnAbort = () => void (stopping = removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(ignored("audit/remove-on-abort")));
   o.signal?.addEventListener("abort", stopOnAbort, { once: true });
   try {
     for (const audit of audits) {
@@ -56,7 +57,7 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
       // The lab's own removal ran beside the abort's: a network whose container was still going is
       // left to this one. Both end before the audit does, so nothing of it outlives the call.
       await stopping;
-      await removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(() => undefined);
+      await removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(ignored("audit/remove-after-abort"));
     }
   }
   return results;

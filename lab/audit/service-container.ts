@@ -10,6 +10,7 @@ import { systemEnv, systemTool } from "../system-tools";
 import { spawnSync } from "node:child_process";
 import { LabError } from "../errors";
 import type { Audit } from "./audit";
+import { ignored } from "../debug-log";
 
 export class ServiceContainer {
   private constructor(
@@ -45,7 +46,7 @@ export class ServiceContainer {
     try {
       await container.start();
     } catch (e) {
-      await container.remove({ force: true }).catch(() => undefined);
+      await container.remove({ force: true }).catch(ignored("audit/remove-unstarted-service"));
       throw new LabError("REUSELAB_SERVICE_START", `${where(audit, "command")}: the service '${audit.name}' could not be started with command [${audit.command.join(", ")}] as user ${audit.user}: ${engineMessage(e)}`);
     }
     return new ServiceContainer(docker, container.id, addresses.v4, addresses.v6, Number(audit.user.split(":")[0]));
@@ -90,7 +91,7 @@ export class ServiceContainer {
   /** Runs a command beside the service (its reload), as the service's user; its exit code. */
   async exec(cmd: string[]): Promise<{ code: number; output: string }> {
     const r = spawnSync(systemTool("docker", "docker.io"), ["exec", this.id, ...cmd], { encoding: "utf8", timeout: 30_000, env: systemEnv() });
-    if (r.error) throw new LabError("REUSELAB_NO_ENGINE", `docker exec ${cmd.join(" ")}: ${r.error.message}`);
+    if (r.error) throw new LabError("REUSELAB_SERVICE_EXEC", `docker exec ${cmd.join(" ")}: ${r.error.message}`);
     return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`.trim() };
   }
 }

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT as REPO_ROOT } from "../package-root";
 import { LabError } from "../errors";
+import { ignored } from "../debug-log";
 
 const SCRIPT = join(REPO_ROOT, "images/services/build-rootfs.sh");
 const BUILD_LIMIT_MS = 15 * 60_000;
@@ -29,7 +30,7 @@ const building = new Map<string, Promise<void>>();
 /** The image's tag; onBuild is told when it has to be built (not when the engine has it already). */
 export async function ensureServiceImage(docker: Docker, packages: readonly string[], signal?: AbortSignal, onBuild?: (tag: string) => void): Promise<string> {
   const tag = serviceImageTag(packages);
-  if (await docker.getImage(tag).inspect().then(() => true, () => false)) return tag;
+  if (await docker.getImage(tag).inspect().then(() => true, (e: unknown) => ignored("audit/image-inspect")(e) ?? false)) return tag;
   let build = building.get(tag);
   if (!build) {
     onBuild?.(tag);
@@ -37,7 +38,7 @@ export async function ensureServiceImage(docker: Docker, packages: readonly stri
     building.set(tag, build);
   }
   await build;
-  if (!(await docker.getImage(tag).inspect().then(() => true, () => false))) {
+  if (!(await docker.getImage(tag).inspect().then(() => true, (e: unknown) => ignored("audit/image-inspect")(e) ?? false))) {
     throw new LabError("REUSELAB_PROBE_BUILD", `building the service image reported success but ${tag} is not on the engine`);
   }
   return tag;

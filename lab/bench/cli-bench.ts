@@ -15,7 +15,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { LabError } from "../errors";
 import { PACKAGE_ROOT } from "../package-root";
+import { debugLog } from "../debug-log";
 
 const GOAL = { ms: 500, mb: 100 };
 const COMMANDS = [["--help"], ["list"], ["explain", "hijack/udp-specific-address-steals-unicast"]];
@@ -60,8 +62,8 @@ function buildWhenStale(): void {
   let built = 0;
   try {
     built = statSync(COMPILED).mtimeMs;
-  } catch {
-    // not built
+  } catch (e) {
+    debugLog("bench/cli-bench", e); // not built
   }
   if (built > newest(join(PACKAGE_ROOT, "lab"))) return;
   process.stderr.write("bench:cli: dist/ is older than lab/: npm run build\n");
@@ -72,7 +74,7 @@ function buildWhenStale(): void {
 function main(): number {
   const { values } = parseArgs({ options: { runs: { type: "string", default: "7" } } });
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: a whole number, 1 or more`);
+  if (!Number.isInteger(runs) || runs < 1) throw new LabError("REUSELAB_BAD_ARGS", `--runs ${values.runs}: a whole number, 1 or more`);
   buildWhenStale();
   const load = loadavg()[0]!.toFixed(1);
   const scratch = mkdtempSync(join(tmpdir(), "reuselab-bench-cli-"));

@@ -4,6 +4,7 @@
  * already saturated. The whole machine is counted, other work on it included.
  */
 import { readFileSync } from "node:fs";
+import { debugLog } from "../debug-log";
 
 interface CpuTimes {
   busy: number;
@@ -20,7 +21,8 @@ function read(): CpuTimes | undefined {
     // guest and guest_nice (fields 9 and 10) are already in user and nice
     const total = t.slice(0, 8).reduce((a, b) => a + b, 0);
     return { busy: total - idle, total };
-  } catch {
+  } catch (e) {
+    debugLog("bench/cpu-usage", e);
     return undefined;
   }
 }

@@ -15,6 +15,7 @@ import { VmBackend } from "../backend/vm/vm-backend";
 import { kernelIds } from "../backend/vm/kernel-images";
 import { parseKernelSpec } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";
+import { LabError } from "../errors";
 import { loadCatalogue } from "../case/load-cases";
 import { KernelBackends, type HostBackend } from "../cli/backends";
 import { EventBus } from "../events/events";
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { kernels: { type: "string" }, backend: { type: "string", default: "netns" }, jobs: { type: "string", default: "2" }, guests: { type: "string" }, kernel: { type: "string", multiple: true } } });
   const specs = (values.kernel ?? []).map((text) => {
     const k = parseKernelSpec(text);
-    if ("error" in k) throw new Error(`--kernel ${text}: ${k.error}; ${k.fix}`);
+    if ("error" in k) throw new LabError("REUSELAB_BAD_ARGS", `--kernel ${text}: ${k.error}; ${k.fix}`);
     return k;
   });
   const kernels = values.kernels?.split(",") ?? (specs.length ? ["host"] : ["host", ...kernelIds()]);

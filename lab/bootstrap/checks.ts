@@ -32,7 +32,7 @@ export function machineChecks(parts: readonly Part[]): Check[] {
   const script = join(PACKAGE_ROOT, "lab/bootstrap/bootstrap.sh");
   const r = spawnSync(systemTool("bash", "bash"), [script, "--check", ...parts], { encoding: "utf8", timeout: 120_000, env: systemEnv() });
   if (r.error || (r.status !== 0 && r.status !== 1)) {
-    throw new LabError("REUSELAB_NO_ENGINE", `bash ${script} --check ${parts.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim()}`);
+    throw new LabError("REUSELAB_NOT_READY", `bash ${script} --check ${parts.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim()}`);
   }
   return r.stdout
     .split("\n")

@@ -9,6 +9,6 @@ export function ensureMachine(part: "all" | "engine" | "toolchain" | "vm" | "com
   const script = join(PACKAGE_ROOT, "lab/bootstrap/bootstrap.sh");
   const r = spawnSync(systemTool("bash", "bash"), [script, part], { stdio: ["ignore", "inherit", "inherit"], env: systemEnv() });
   if (r.error || r.status !== 0) {
-    throw new LabError("REUSELAB_NO_ENGINE", `the machine is not ready for the lab (bash ${script} ${part} exited with ${r.status ?? r.error?.message}); its message is above`);
+    throw new LabError("REUSELAB_NOT_READY", `the machine is not ready for the lab (bash ${script} ${part} exited with ${r.status ?? r.error?.message}); its message is above`);
   }
 }

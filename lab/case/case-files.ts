@@ -6,6 +6,7 @@
 import { readdirSync, readlinkSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { LabError } from "../errors";
+import { debugLog } from "../debug-log";
 
 export function caseIdFor(relativePath: string): string {
   return relativePath.replace(/\\/g, "/").replace(/\.ya?ml$/, "");
@@ -85,7 +86,8 @@ function linkChain(path: string, shown: string): string {
     let next: string;
     try {
       next = resolve(dirname(cur), readlinkSync(cur));
-    } catch {
+    } catch (e) {
+      debugLog("case/link-chain", e); // not a link (any more): the chain ends here
       break;
     }
     chain.push(show(next));

@@ -15,6 +15,7 @@ import { cacheDir } from "../cache-dir";
 import { CLAIMS_FILE, findCaseFiles } from "./case-files";
 import type { Catalogue } from "./load-cases";
 import { MAX_FILE_BYTES } from "./raw-text";
+import { debugLog } from "../debug-log";
 
 /** Entries kept: one per working folder and --cases; the least recently used go first. */
 const MAX_ENTRIES = 16;
@@ -78,7 +79,8 @@ function fileDigest(file: string): string | undefined {
   try {
     const st = statSync(file);
     return st.isFile() && st.size <= MAX_FILE_BYTES ? sha(readFileSync(file)) : undefined;
-  } catch {
+  } catch (e) {
+    debugLog("case/catalogue-cache", e);
     return undefined;
   }
 }
@@ -104,7 +106,8 @@ function readEntry(file: string, inputs: string): Catalogue | undefined {
     const now = new Date();
     utimesSync(file, now, now);
     return entry.catalogue;
-  } catch {
+  } catch (e) {
+    debugLog("case/catalogue-cache", e); // no entry yet, or one that cannot be read: the catalogue is loaded afresh
     return undefined;
   }
 }
@@ -122,11 +125,12 @@ function writeEntry(file: string, entry: Entry, dir: string): void {
       .sort((a, b) => b.at - a.at)
       .slice(MAX_ENTRIES);
     for (const { f } of old) unlinkSync(f);
-  } catch {
+  } catch (e) {
+    debugLog("case/catalogue-cache", e); // a cache: the next load makes it again
     try {
       unlinkSync(tmp);
-    } catch {
-      // never written
+    } catch (e) {
+      debugLog("case/catalogue-cache", e); // never written
     }
   }
 }

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { procStat } from "../process-stat";
+import { debugLog } from "../debug-log";
 
 export interface Launcher {
   pid: number;
@@ -59,7 +60,8 @@ function isShellWrapper(argv: readonly string[]): boolean {
 function commandLine(pid: number): string[] {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-  } catch {
+  } catch (e) {
+    debugLog("cli/launcher-watch", e);
     return [];
   }
 }

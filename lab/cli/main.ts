@@ -15,7 +15,7 @@ import { explainCommand } from "./commands/explain";
 import { listCommand } from "./commands/list";
 import { mergeCommand } from "./commands/merge";
 import { runCommands } from "./commands/run";
-import { EXIT } from "./exit-codes";
+import { EXIT, EXIT_FOR_CODE } from "./exit-codes";
 import { watchLaunchers } from "./launcher-watch";
 
 const AFTER_HELP = `
@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.passed : EXIT.badInput;
     if (e instanceof LabError) {
       process.stderr.write(`reuselab: ${e.message}\n`);
-      return e.code === "REUSELAB_INTERRUPTED" ? EXIT.interrupted : EXIT.badInput;
+      return EXIT_FOR_CODE[e.code];
     }
     throw e;
   }

@@ -4,6 +4,7 @@
  * has no resolver to find the victim by name.
  */
 import type Docker from "dockerode";
+import { LabError } from "../errors";
 
 const POOL_PREFIX = "10.214"; // 10.214.0.0/24 … 10.214.255.0/24; compose.yaml's default is 10.214.0.0/24
 const claimed = new Set<string>(); // by demos of this process whose networks may not exist yet
@@ -29,7 +30,7 @@ export async function claimDemoSubnet(docker: Docker): Promise<DemoSubnet> {
     claimed.add(subnet);
     return { subnet, victimIp: `${POOL_PREFIX}.${n}.10`, release: () => claimed.delete(subnet) };
   }
-  throw new Error(`no free /24 in ${POOL_PREFIX}.0.0/16 for a hijack demo network`);
+  throw new LabError("REUSELAB_NO_SUBNET", `no free /24 in ${POOL_PREFIX}.0.0/16 for a hijack demo network`);
 }
 
 /** Docker's refusal of a network whose subnet another one took meanwhile. */

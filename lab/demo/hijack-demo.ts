@@ -15,7 +15,7 @@
  *   volumes and a zero stop timeout, then every container and network left with the project's label
  *   is removed. The image (reuselab-probe:demo) stays, like the lab's probe image.
  * - Rejects with a LabError: REUSELAB_BAD_ARGS (options), REUSELAB_NO_ENGINE, REUSELAB_NO_COMPOSE,
- *   REUSELAB_PROBE_BUILD, REUSELAB_DEMO_FAILED (a service did not tell its story, e.g. a bind
+ *   REUSELAB_NO_SUBNET, REUSELAB_PROBE_BUILD, REUSELAB_DEMO_FAILED (a service did not tell its story, e.g. a bind
  *   failed), REUSELAB_TIMEOUT (options.timeoutMs), REUSELAB_INTERRUPTED (options.signal aborted;
  *   without a signal, SIGINT or SIGTERM during the demo: the handlers exist only while it runs, and
  *   the caller decides what to do after the rejection, e.g. exit 130). Compose's own errors (a failed
@@ -36,6 +36,7 @@ import { readContainerLog } from "./container-log";
 import { claimDemoSubnet, isSubnetClash } from "./demo-subnet";
 import { tallyClient, tallyServer, type ServerTally } from "./hijack-demo-logs";
 import { stopSignal, unlessStopped } from "./stop-signal";
+import { ignored } from "../debug-log";
 
 export const COMPOSE_FILE = "compose.yaml";
 const PROJECT_LABEL = "com.docker.compose.project";
@@ -163,8 +164,8 @@ async function tearDown(docker: Docker, project: string, upping: Promise<Started
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<undefined>((r) => (timer = setTimeout(r, UP_SETTLE_MS, undefined)));
   // An interrupted `up` is still creating containers: let it finish, or they would outlive the sweep.
-  const started = await Promise.race([upping.catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer));
-  await started?.down({ timeout: 0, removeVolumes: true }).catch(() => undefined);
+  const started = await Promise.race([upping.catch(ignored("demo/compose-up")), gaveUp]).finally(() => clearTimeout(timer));
+  await started?.down({ timeout: 0, removeVolumes: true }).catch(ignored("demo/compose-down"));
   await removeLabelled(docker, `${PROJECT_LABEL}=${project}`);
 }
 

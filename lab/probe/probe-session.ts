@@ -1,6 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { LabError } from "../errors";
 import { encodeCommand, parseReply, type ProbeReply } from "./protocol";
+import { ignored } from "../debug-log";
 
 interface Pending {
   seq: number;
@@ -56,7 +57,7 @@ export class ProbeSession {
     stderr?.on("data", (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-2000);
     });
-    input.on("error", () => undefined); // a write to a dead probe surfaces as ACTOR_EXITED instead
+    input.on("error", ignored("probe/stdin")); // a write to a dead probe surfaces as ACTOR_EXITED instead
   }
 
   get isClosed(): boolean {

@@ -12,11 +12,16 @@ import { systemEnv, systemTool } from "../system-tools";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LabError } from "../errors";
+import { debugLog } from "../debug-log";
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-crash-reporter", "--disable-breakpad"];
 
-export class ChromiumError extends Error {
-  readonly code = "REUSELAB_CHROMIUM";
+export class ChromiumError extends LabError {
+  constructor(message: string) {
+    super("REUSELAB_CHROMIUM", message);
+    this.name = "ChromiumError";
+  }
 }
 
 export interface ChromiumOptions {
@@ -84,8 +89,8 @@ function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, "SIGKILL");
-  } catch {
-    // the group is gone already
+  } catch (e) {
+    debugLog("report/chromium-kill", e); // the group is gone already
   }
 }
 
@@ -96,14 +101,15 @@ function killNaming(home: string): void {
     let cmdline = "";
     try {
       cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-    } catch {
+    } catch (e) {
+      debugLog("report/chromium-kill", e); // the process ended meanwhile
       continue;
     }
     if (!cmdline.includes(home)) continue;
     try {
       process.kill(Number(entry), "SIGKILL");
-    } catch {
-      // exited meanwhile
+    } catch (e) {
+      debugLog("report/chromium-kill", e); // exited meanwhile
     }
   }
 }

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { cacheDir } from "../cache-dir";
 import type { LabEvent, Reporter } from "../events/events";
 import type { RunResult } from "../verdict/outcome";
+import { debugLog } from "../debug-log";
 
 export interface LastResult {
   /** When the session that observed it finished (ISO 8601). */
@@ -32,8 +33,8 @@ export function readLastResults(file = lastResultsPath()): LastResultsFile {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<LastResultsFile>;
     if (parsed.schema === 1 && parsed.runs && typeof parsed.runs === "object") return { schema: 1, runs: parsed.runs };
-  } catch {
-    // missing or broken: start afresh
+  } catch (e) {
+    debugLog("report/last-results", e); // missing or broken: start afresh
   }
   return { schema: 1, runs: {} };
 }

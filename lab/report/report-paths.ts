@@ -8,6 +8,7 @@
 import { accessSync, constants, realpathSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { LabError } from "../errors";
+import { debugLog } from "../debug-log";
 
 /** A report the command will write: the option that names it (--json, OUT) and the path given. */
 export interface ReportTarget {
@@ -98,7 +99,9 @@ function firstMissing(folder: string): string {
 function statOf(path: string): Stats | undefined {
   try {
     return statSync(path);
-  } catch {
+  } catch (e) {
+    // No such file is the answer; anything else (EACCES) is said by denied(), and logged here.
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") debugLog("report/report-paths", e);
     return undefined;
   }
 }
@@ -129,8 +132,8 @@ function identity(file: string): string {
   let folder = dirname(path);
   try {
     folder = realpathSync(folder);
-  } catch {
-    // a missing folder was refused already; compare as spelled
+  } catch (e) {
+    debugLog("report/report-paths", e); // a missing folder was refused already; compare as spelled
   }
   return `path:${join(folder, basename(path))}`;
 }

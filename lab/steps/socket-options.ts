@@ -33,14 +33,6 @@ const OPTIONS = new Map<string, Spec>(Object.entries({
 
 export const OPTION_NAMES = [...OPTIONS.keys()];
 
-export function isOptionWord(word: string): boolean {
-  return OPTIONS.has(word.split("=")[0]!);
-}
-
-export function looksLikeOption(word: string): boolean {
-  return /^[a-z][a-z0-9-]*(=\S+)?$/.test(word);
-}
-
 export function parseOption(word: string): SockOpt {
   const [name, value, ...rest] = word.split("=");
   const spec = OPTIONS.get(name!);

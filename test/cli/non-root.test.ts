@@ -104,3 +104,18 @@ test("build-initramfs: a kernel cache of root's names the folder, its owner and 
   t.true(said![1] === kdir || said![1] === "fake", said![1]);
   t.notRegex(r.stderr, /Permission denied/);
 });
+
+test("runCases on the netns backend as a user who is not root: LabError REUSELAB_NOT_ROOT, not NO_ENGINE", (t) => {
+  // The API, as a program of that user would call it: the code is what such a program branches on.
+  const dir = scratch();
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o777);
+  const script = `require("./lab").runCases({ backend: "netns", cases: ["cases/hijack"] }).then(() => console.log("resolved"), (e) => console.log(e.name, e.code, e.message))`;
+  const r = spawnSync(systemTool("setpriv", "util-linux"), ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-r", "ts-node/register/transpile-only", "-e", script], {
+    encoding: "utf8",
+    cwd: join(__dirname, "../.."),
+    env: { ...process.env, REUSELAB_CACHE: dir, TMPDIR: dir },
+  });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /^LabError REUSELAB_NOT_ROOT the netns backend needs root: .*Run as root, or use --backend docker\.\n$/, r.stderr);
+});

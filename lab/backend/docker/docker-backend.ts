@@ -100,7 +100,7 @@ export class DockerBackend implements Backend {
     const left = (await this.cleanup) ?? (await this.removeRun());
     if (!left || this.told) return;
     if (this.interrupted) throw new LabError("REUSELAB_INTERRUPTED", this.interruptedText(left));
-    throw new LabError("REUSELAB_NO_ENGINE", `this run's containers and networks could not be removed: ${left}; ${this.leftovers}`);
+    throw new LabError("REUSELAB_LEFTOVERS", `this run's containers and networks could not be removed: ${left}; ${this.leftovers}`);
   }
 
   /** One pass removing every object of this run; why it could not, if it could not. */

@@ -46,7 +46,7 @@ export class GuestVm implements AsyncDisposable {
     const printed = spawnSync(systemTool("bash", "bash"), [BOOT_SCRIPT, "--print", kernelDir, dir, String(PROBE_PORTS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: systemEnv({ REUSELAB_CACHE: cacheDir() }) });
     if (printed.status !== 0) {
       rmSync(dir, { recursive: true, force: true });
-      throw new LabError("REUSELAB_NO_ENGINE", `preparing guest kernel ${id} failed: bash images/guest/boot.sh --print ${kernelDir} exited with ${printed.status ?? printed.error?.message} (its message is above)`);
+      throw new LabError("REUSELAB_GUEST_BOOT", `preparing guest kernel ${id} failed: bash images/guest/boot.sh --print ${kernelDir} exited with ${printed.status ?? printed.error?.message} (its message is above)`);
     }
     const [command, ...args] = printed.stdout.split("\n").filter(Boolean);
     args.push("-pidfile", join(dir, "qemu.pid"));
@@ -71,7 +71,7 @@ export class GuestVm implements AsyncDisposable {
       qemu.kill("SIGKILL");
       const console = tail(join(dir, "console.log"));
       rmSync(dir, { recursive: true, force: true });
-      throw new LabError("REUSELAB_NO_ENGINE", `guest kernel ${id}: ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`);
+      throw new LabError("REUSELAB_GUEST_BOOT", `guest kernel ${id}: ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`);
     };
 
     const sockets: Socket[] = [];

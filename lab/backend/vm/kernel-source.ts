@@ -77,7 +77,7 @@ async function fetch(what: string, args: string[]): Promise<string> {
     return stdout.trim().split("\n").pop()!;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new LabError("REUSELAB_NO_ENGINE", `kernel ${what}: images/kernels/fetch-kernel.sh failed:\n${(err.stderr ?? err.message).trim()}`);
+    throw new LabError("REUSELAB_KERNEL_FETCH", `kernel ${what}: images/kernels/fetch-kernel.sh failed:\n${(err.stderr ?? err.message).trim()}`);
   }
 }
 
@@ -153,9 +153,9 @@ function installModules(tree: string, into: string, release: string): void {
   const staged = join(into, ".install");
   // Its output goes to our stderr: a failed install explains itself there.
   const r = spawnSync(make, ["-C", tree, `INSTALL_MOD_PATH=${staged}`, "modules_install"], { stdio: ["ignore", 2, "inherit"], env: systemEnv() });
-  if (r.status !== 0) throw new LabError("REUSELAB_NO_ENGINE", `'make -C ${tree} modules_install' failed (status ${r.status}); its output is above`);
+  if (r.status !== 0) throw new LabError("REUSELAB_KERNEL_MODULES", `'make -C ${tree} modules_install' failed (status ${r.status}); its output is above`);
   const lib = [join(staged, "lib/modules", release), join(staged, "usr/lib/modules", release)].find((p) => existsSync(p));
-  if (!lib) throw new LabError("REUSELAB_NO_ENGINE", `'make modules_install' of ${tree} left no lib/modules/${release}`);
+  if (!lib) throw new LabError("REUSELAB_KERNEL_MODULES", `'make modules_install' of ${tree} left no lib/modules/${release}`);
   // modules_install links build and source back to the tree: the guest needs neither, and the
   // initramfs builder, which follows links to find modules, would walk the whole tree through them.
   for (const link of ["build", "source"]) rmSync(join(lib, link), { force: true });
