@@ -9,6 +9,7 @@ export type LabErrorCode =
   | "REUSELAB_PROBE_BUILD" // the probe or its image could not be built: exit 2
   | "REUSELAB_PROBE_PROTOCOL" // the probe answered something that is not its protocol
   | "REUSELAB_ACTOR_EXITED" // a command was sent to an actor whose process is gone
+  | "REUSELAB_ACTOR_MISPLACED" // an actor's probe runs as another uid, or on another kernel, than its lab declares
   | "REUSELAB_TIMEOUT" // the probe did not answer in time
   | "REUSELAB_NO_COMPOSE" // docker-compose (or the compose binary named) does not run: exit 2
   | "REUSELAB_DEMO_FAILED" // the hijack demo's services did not tell their story (a bind failed, no client log)
