@@ -3,6 +3,7 @@
  * reach each other (multicast included) but nothing is translated out of the host. --internal is not
  * used: its isolation rules drop multicast between containers.
  */
+import { ignored } from "../../debug-log";
 import type Docker from "dockerode";
 
 const POOL_PREFIX = "10.213"; // 256 /24 networks: 10.213.0.0/24 … 10.213.255.0/24
@@ -52,7 +53,7 @@ export async function createLabNetwork(docker: Docker, name: string, labels: Rec
         subnet6,
         remove: async () => {
           claimed.delete(subnet);
-          await net.remove().catch(() => undefined);
+          await net.remove().catch(ignored("docker/remove-network"));
         },
       };
     } catch (e) {
