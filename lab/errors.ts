@@ -23,6 +23,7 @@ export type LabErrorCode =
   | "REUSELAB_PROBE_BUILD" // the probe or its image could not be built
   | "REUSELAB_PROBE_PROTOCOL" // the probe answered something that is not its protocol
   | "REUSELAB_ACTOR_EXITED" // a command was sent to an actor whose process is gone
+  | "REUSELAB_ACTOR_MISPLACED" // an actor's probe runs as another uid, or on another kernel, than its lab declares
   | "REUSELAB_TIMEOUT" // the probe (or the demo) did not answer in time
   | "REUSELAB_NO_COMPOSE" // docker-compose (or the compose binary named) does not run
   | "REUSELAB_DEMO_FAILED" // the hijack demo's services did not tell their story (a bind failed, no client log)

@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import { removeLabelled, removeLeftovers } from "../backend/docker/cleanup";
 import { ensureEgressGuard } from "../backend/docker/egress-guard";
 import { connectEngine } from "../backend/docker/engine";
-import { newSession, RUN_LABEL } from "../backend/docker/labels";
+import { newRunLabel, RUN_LABEL } from "../backend/docker/labels";
 import { ensureProbeImage } from "../backend/docker/probe-image";
 import { LabError } from "../errors";
 import { PROFILES, type Audit, type AuditResult, type ProfileName, type ProfileVerdict } from "./audit";
@@ -41,7 +41,7 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
   }
   if (missing.length) throw new LabError("REUSELAB_BAD_ARGS", `${missing.join("\n")}\n(the lab pulls nothing: build or load the image first)`);
   const probeImage = await ensureProbeImage(docker);
-  const session = o.session ?? newSession();
+  const session = o.session ?? newRunLabel();
   const results: AuditResult[] = [];
   let stopping: Promise<unknown> | undefined;
   const stopOnAbort = () => void (stopping = removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(ignored("audit/remove-on-abort")));

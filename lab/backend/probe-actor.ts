@@ -3,7 +3,7 @@ import type { ProbeSession } from "../probe/probe-session";
 import type { ActorRuntime, ExitInfo } from "../steps/actor-runtime";
 import type { Host } from "../steps/grammar";
 
-/** An actor driven through its probe session; how its process ends is the backend's business. */
+/** An actor driven through its probe session, on any backend; how its process ends is the backend's business. */
 export class ProbeActor implements ActorRuntime {
   constructor(
     readonly name: string,
@@ -35,13 +35,4 @@ export class ProbeActor implements ActorRuntime {
   close(): void {
     this.session.close();
   }
-}
-
-/** A shell's or an init's exit status (128+N for signal N) as an ExitInfo. */
-export function exitFromStatus(status: number, signals: Record<string, number>): ExitInfo {
-  if (status > 128) {
-    const sig = Object.entries(signals).find(([, n]) => n === status - 128)?.[0];
-    if (sig) return { code: status, signal: sig };
-  }
-  return { code: status, signal: null };
 }

@@ -10,7 +10,7 @@ import type { Audit } from "../../lab/audit/audit";
 import { describeModel, hostModel } from "../../lab/audit/host-model";
 import { runAudits } from "../../lab/audit/run-audit";
 import { ensureServiceImage } from "../../lab/audit/service-image";
-import { newSession } from "../../lab/backend/docker/labels";
+import { newRunLabel } from "../../lab/backend/docker/labels";
 import { ensureMachine } from "../../lab/bootstrap/ensure";
 
 test("hostModel: this host's values from /proc/sys, the audit file's where it declares one, absent ones left out", (t) => {
@@ -42,7 +42,7 @@ test("port 53 as root dropping to its user: with unprivileged port start 1024 th
       { ...DNS53, hostSysctls: { "net.ipv4.ip_unprivileged_port_start": "1024" } },
       { ...DNS53, hostSysctls: { "net.ipv4.ip_unprivileged_port_start": "0" } },
     ],
-    { session: newSession() },
+    { session: newRunLabel() },
   );
   t.deepEqual(onHost!.host["net.ipv4.ip_unprivileged_port_start"], { value: "1024", source: "audit file" });
   const [p] = onHost!.profiles;

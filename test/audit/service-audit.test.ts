@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAudits } from "../../lab/audit/audit-file";
 import { runAudits } from "../../lab/audit/run-audit";
-import { newSession, RUN_LABEL } from "../../lab/backend/docker/labels";
+import { newRunLabel, RUN_LABEL } from "../../lab/backend/docker/labels";
 import { ensureMachine } from "../../lab/bootstrap/ensure";
 
 test.before(() => ensureMachine("audit"));
@@ -23,7 +23,7 @@ async function leftovers(session: string): Promise<number> {
 test("dnsmasq: another uid takes every flow with SO_REUSEADDR on its specific address; SO_REUSEPORT across uids is refused", async (t) => {
   const [dnsmasq] = loadAudits(["audits/dnsmasq.yaml"]);
   const audit = { ...dnsmasq!, profiles: ["udp-specific-reuseaddr" as const, "udp-reuseport-other-uid" as const] };
-  const session = newSession();
+  const session = newRunLabel();
   const [r] = await runAudits([audit], { session });
   t.is(await leftovers(session), 0);
 
@@ -53,7 +53,7 @@ test("dnsmasq: another uid takes every flow with SO_REUSEADDR on its specific ad
 test("nginx: no other uid binds beside its reuseport listeners, its own uid does; a reload drops no request; the gate fails when told to resist a restart", async (t) => {
   const [nginx] = loadAudits(["audits/nginx.yaml"]);
   const audit = { ...nginx!, profiles: ["tcp-beside-listener" as const, "tcp-reuseport-same-uid" as const, "reload" as const, "restart" as const], mustResist: ["reload" as const, "restart" as const] };
-  const session = newSession();
+  const session = newRunLabel();
   const [r] = await runAudits([audit], { session, requests: 16 });
   t.is(await leftovers(session), 0);
 
@@ -77,7 +77,7 @@ test("nginx: no other uid binds beside its reuseport listeners, its own uid does
 
 test("an NTP server (chrony) and a raw-UDP service (memcached -U) get verdicts: their clients' answers are judged, the kernel decides", async (t) => {
   const audits = loadAudits(["audits/chrony.yaml", "audits/memcached-udp.yaml"]).map((a) => ({ ...a, profiles: ["udp-specific-reuseaddr" as const, "udp-reuseport-same-uid" as const, "udp-reuseport-other-uid" as const] }));
-  const session = newSession();
+  const session = newRunLabel();
   const [chrony, memcached] = await runAudits(audits, { session });
   t.is(await leftovers(session), 0);
   // chrony sets SO_REUSEADDR and SO_REUSEPORT on its NTP socket: another uid binds its address, its own uid joins its group.
@@ -125,7 +125,7 @@ must-resist: [udp-specific-reuseaddr, tcp-beside-listener]
 `);
   const audits = loadAudits([file]);
   t.deepEqual(audits.map((a) => a.name), ["two-ports 5300/udp", "two-ports 8080/tcp"]);
-  const session = newSession();
+  const session = newRunLabel();
   const [udp, tcp] = await runAudits(audits, { session, requests: 16 });
   t.is(await leftovers(session), 0);
   // UDPServer's defaults: no SO_REUSEADDR, so the kernel refuses the other uid's bind.

@@ -35,7 +35,7 @@ const spec = (runId: string, caps: string[] = []): LabSpec => ({
 
 /** The ids of the session's running containers. */
 async function containers(): Promise<string[]> {
-  const list = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.session}`] } });
+  const list = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.runLabel}`] } });
   return list.map((c) => c.Id).sort();
 }
 

@@ -65,7 +65,7 @@ test.serial("every container: no capabilities but those a case names, read-only 
   await using lab = await backend.start(spec, { id: "host", release: release() });
   t.truthy(lab);
   const docker = new Docker();
-  const mine = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.session}`] } });
+  const mine = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.runLabel}`] } });
   t.is(mine.length, 3, "a holder for the namespace and one container per actor");
   for (const c of mine) {
     const h = (await docker.getContainer(c.Id).inspect()).HostConfig;
@@ -90,7 +90,7 @@ test.serial("every container: no capabilities but those a case names, read-only 
   const sockets = ss.stdout.split("\n").filter(Boolean);
   t.deepEqual(sockets.filter((l) => l.split(/\s+/)[4]?.startsWith("127.0.0.11:") !== true), [], "only Docker's resolver");
 
-  const net = (await docker.listNetworks({ filters: { label: [`reuselab.run=${backend.session}`] } }))[0]!;
+  const net = (await docker.listNetworks({ filters: { label: [`reuselab.run=${backend.runLabel}`] } }))[0]!;
   t.is(net.Options?.["com.docker.network.bridge.enable_ip_masquerade"], "false");
   t.true((net.IPAM?.Config ?? []).every((c) => c.Subnet?.startsWith("10.213.") || c.Subnet?.startsWith("fd00:213:")));
 });

@@ -34,7 +34,7 @@ const spec = { runId: "case.v@host", actors: [{ name: "a", uid: 1000, netns: "a"
 
 test("disposed during its setup: the namespaces are deleted after the setup ended, and no probe starts", async (t) => {
   const { host, events, endSetup } = scriptedHost();
-  const lab = new NetnsLab(host, spec, "rl-1-t1");
+  const lab = new NetnsLab(host, spec, { id: "host", release: "test" }, "rl-1-t1");
   const started = lab.start();
   const disposed = lab[Symbol.asyncDispose]();
   await new Promise(setImmediate); // whatever the removal does at once, it has done

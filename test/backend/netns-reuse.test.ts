@@ -5,7 +5,7 @@
 // inside its guests. Root only.
 import test from "ava";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { release } from "node:os";
 import type { LabSpec } from "../../lab/backend/backend";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
@@ -37,9 +37,18 @@ const spec = (runId: string, o: { caps?: string[]; sysctls?: Record<string, stri
   ],
 });
 
+/**
+ * The namespaces seen, each held open until the tests end: the kernel gives a deleted namespace's
+ * inode number to the next one it makes, so "another namespace" is told by its inode only while the
+ * first one is still held.
+ */
+const held: number[] = [];
+test.after.always(() => held.splice(0).forEach((fd) => closeSync(fd)));
+
 /** Who answers for an actor: its worker's pid and uid, and the namespace it is in (its inode). */
 async function who(a: ActorRuntime): Promise<{ pid: number; uid: unknown; netns: string }> {
   const h = await a.call(["hello"]);
+  held.push(openSync(`/proc/${Number(h.pid)}/ns/net`, "r"));
   return { pid: Number(h.pid), uid: h.uid, netns: readlinkSync(`/proc/${Number(h.pid)}/ns/net`) };
 }
 

@@ -22,7 +22,7 @@ let allowed = new Set<string>();
 
 test.before(async () => {
   await using backend = new DockerBackend();
-  session = backend.session;
+  session = backend.runLabel;
   const prepared = await backend.prepare();
   const catalogue = loadCatalogue(["cases"]);
   // The shipped allowlist, as `npm run lab` reads it: a regression case it names may be xfail.

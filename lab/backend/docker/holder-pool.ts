@@ -10,6 +10,7 @@
  * and removes them with itself.
  */
 import type Docker from "dockerode";
+import { ignored } from "../../debug-log";
 import type { ProbeSession } from "../../probe/probe-session";
 import type { NetnsSpec } from "../backend";
 import { LabContainer } from "./lab-container";
@@ -30,7 +31,7 @@ export const IDLE_PER_HOLDER = 4;
 export interface IdleActor {
   id: string;
   uid: number;
-  session: ProbeSession;
+  probe: ProbeSession;
 }
 
 export interface Holder {
@@ -135,8 +136,8 @@ export class HolderPool {
   }
 
   private async remove(h: Holder): Promise<void> {
-    await Promise.all(h.idle.splice(0).map((a) => this.docker.getContainer(a.id).remove({ force: true }).catch(() => undefined)));
-    await this.docker.getContainer(h.id).remove({ force: true }).catch(() => undefined);
+    await Promise.all(h.idle.splice(0).map((a) => this.docker.getContainer(a.id).remove({ force: true }).catch(ignored("docker/remove-idle-actor"))));
+    await this.docker.getContainer(h.id).remove({ force: true }).catch(ignored("docker/remove-holder"));
   }
 
   /** Removes every holder and network of the pool (whatever a lease still holds is removed by label). */
@@ -145,7 +146,8 @@ export class HolderPool {
     await Promise.all(
       slots.map(async (s) => {
         await Promise.all(s.idle.map((h) => this.remove(h)));
-        await (await s.network.catch(() => undefined))?.remove();
+        // A network that could not be made failed its lease already.
+        await (await s.network.catch(ignored("docker/unmade-network")))?.remove();
       }),
     );
   }

@@ -3,6 +3,8 @@
  * reach each other (multicast included) but nothing is translated out of the host. --internal is not
  * used: its isolation rules drop multicast between containers.
  */
+import { ignored } from "../../debug-log";
+import { LabError } from "../../errors";
 import type Docker from "dockerode";
 
 const POOL_PREFIX = "10.213"; // 256 /24 networks: 10.213.0.0/24 … 10.213.255.0/24
@@ -52,7 +54,7 @@ export async function createLabNetwork(docker: Docker, name: string, labels: Rec
         subnet6,
         remove: async () => {
           claimed.delete(subnet);
-          await net.remove().catch(() => undefined);
+          await net.remove().catch(ignored("docker/remove-network"));
         },
       };
     } catch (e) {
@@ -61,5 +63,5 @@ export async function createLabNetwork(docker: Docker, name: string, labels: Rec
       if (!/overlap|conflict|in use/i.test(String((e as Error).message))) throw e;
     }
   }
-  throw new Error(`no free /24 in ${POOL_PREFIX}.0.0/16 for a lab network (${String(lastError)})`);
+  throw new LabError("REUSELAB_NO_SUBNET", `no free /24 in ${POOL_PREFIX}.0.0/16 for a lab network (${String(lastError)})`);
 }

@@ -12,9 +12,9 @@ export const LAB_LABEL = "reuselab.lab";
 
 const self = selfIdentity();
 
-export function labLabels(session: string, lab?: { runId: string; id: string }): Record<string, string> {
+export function labLabels(runLabel: string, lab?: { runId: string; id: string }): Record<string, string> {
   return {
-    [RUN_LABEL]: session,
+    [RUN_LABEL]: runLabel,
     [PID_LABEL]: String(self.pid),
     [START_LABEL]: self.start,
     [HOST_LABEL]: hostname(),
@@ -22,7 +22,7 @@ export function labLabels(session: string, lab?: { runId: string; id: string }):
   };
 }
 
-/** A lab session id: unique per invocation of the lab. */
-export function newSession(): string {
+/** The reuselab.run label's value for one invocation of the lab: unique per invocation. */
+export function newRunLabel(): string {
   return `rl-${Date.now().toString(36)}-${process.pid}`;
 }

@@ -7,6 +7,7 @@
  * resolver on 127.0.0.11) means "not empty".
  * Root only: the host enters the holder's namespace, the containers never gain a capability for it.
  */
+import { ignored } from "../../debug-log";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
@@ -25,7 +26,8 @@ export function socketCounts(pid: number): Record<string, number> {
 export function holdsOnly(pid: number, baseline: Readonly<Record<string, number>>): boolean {
   try {
     return sameSockets(socketCounts(pid), baseline);
-  } catch {
+  } catch (e) {
+    ignored("docker/holder-gone")(e);
     return false; // its holder is gone
   }
 }
@@ -36,7 +38,8 @@ export async function scrubNamespace(pid: number, baseline: Readonly<Record<stri
   try {
     await run("nsenter", [`--net=/proc/${pid}/ns/net`, "--", "sh", "-c", SCRUB], { timeout: 5000 });
     return holdsOnly(pid, baseline);
-  } catch {
+  } catch (e) {
+    ignored("docker/scrub")(e);
     return false;
   }
 }

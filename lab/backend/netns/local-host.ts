@@ -4,12 +4,13 @@
  * an ip command half-way through a lab's setup and the probes under a running step (reported as a
  * failure), before the runner removes its labs in order.
  */
+import { ignored } from "../../debug-log";
 import { spawn } from "node:child_process";
-import { constants, release } from "node:os";
+import { release } from "node:os";
 import { ProbeSession } from "../../probe/probe-session";
 import { systemEnv, systemTool } from "../../system-tools";
 import type { ExitInfo } from "../../steps/actor-runtime";
-import { exitFromStatus } from "../probe-actor";
+import { exitInfo } from "../exit-status";
 import { probeCommand, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "./netns-host";
 
 export class LocalHost implements NetnsHost {
@@ -33,9 +34,9 @@ export class LocalHost implements NetnsHost {
     const [cmd, ...args] = probeCommand(s, this.probe);
     const child = spawn(cmd!, args, { stdio: ["pipe", "pipe", "pipe"], env: systemEnv(), detached: true });
     const exited = new Promise<ExitInfo>((resolve) =>
-      child.on("exit", (code, signal) => resolve(signal ? { code: null, signal } : exitFromStatus(code ?? 0, constants.signals))),
+      child.on("exit", (code, signal) => resolve(exitInfo(code, signal))),
     );
-    child.on("error", () => undefined); // surfaces as the session's ACTOR_EXITED
+    child.on("error", ignored("netns/probe-spawn")); // surfaces as the session's ACTOR_EXITED
     return { session: new ProbeSession(s.label, child.stdin, child.stdout, child.stderr), exited, kill: () => child.kill("SIGKILL") };
   }
 }

@@ -5,9 +5,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { ignored } from "../../debug-log";
 import { LabError } from "../../errors";
 import { findSystemTool, systemTool } from "../../system-tools";
 import { hostKernel } from "../host-kernel";
+import { LiveLabs } from "../live-labs";
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { buildProbeBinary } from "../docker/probe-image";
 import { runnerAlive } from "../../process-stat";
@@ -26,8 +28,7 @@ export class NetnsBackend implements Backend {
   private pool?: NetnsPool;
   /** Tells apart two backends of one process (ava's test files run as threads of one pid). */
   private readonly tag = Math.random().toString(36).slice(2, 6);
-  private readonly live = new Set<NetnsLab>();
-  private aborted = false;
+  private readonly labs = new LiveLabs<NetnsLab>();
 
   /** Begins the name of every namespace this backend makes, and of no other backend's: then the lab's number, "-" and the namespace's. */
   get namespacePrefix(): string {
@@ -46,19 +47,10 @@ export class NetnsBackend implements Backend {
     return { kernels: [hostKernel(this.host.release)], leftoversRemoved: removed ? { "network namespaces": removed } : {} };
   }
 
-  async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
-    if (!this.host || !this.pool) throw new Error("NetnsBackend.start() before prepare()");
-    // After abort() nothing new is made: a lab started now would outlive the removal.
-    if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
-    const lab: NetnsLab = new NetnsLab(this.host, spec, "", () => this.live.delete(lab), this.pool);
-    this.live.add(lab);
-    try {
-      await lab.start();
-    } catch (e) {
-      await lab[Symbol.asyncDispose]();
-      throw e;
-    }
-    return lab;
+  async start(spec: LabSpec, kernel: KernelInfo): Promise<StartedLab> {
+    const { host, pool } = this;
+    if (!host || !pool) throw new Error("NetnsBackend.start() before prepare()");
+    return this.labs.start(spec.runId, (forget) => new NetnsLab(host, spec, kernel, "", forget, pool));
   }
 
   /** Namespace sets and probes made and reused (netns-pool.ts). */
@@ -67,14 +59,13 @@ export class NetnsBackend implements Backend {
   }
 
   async abort(): Promise<void> {
-    this.aborted = true;
-    await Promise.all([...this.live].map((l) => l.abort()));
+    await this.labs.abort();
     await this.pool?.drain();
   }
 
   /** The runs' labs are gone: their namespaces kept for reuse are deleted. */
   async [Symbol.asyncDispose](): Promise<void> {
-    await Promise.all([...this.live].map((l) => l[Symbol.asyncDispose]()));
+    await this.labs[Symbol.asyncDispose]();
     await this.abort();
   }
 }
@@ -94,8 +85,8 @@ export function removeLeftoverNamespaces(): number {
     try {
       execFileSync(systemTool("ip", "iproute2"), ["netns", "del", name], { stdio: "ignore" });
       removed++;
-    } catch {
-      // already gone
+    } catch (e) {
+      ignored("netns/leftover-gone")(e); // deleted meanwhile by its own runner's end, or by another run
     }
   }
   return removed;

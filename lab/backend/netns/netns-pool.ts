@@ -12,6 +12,7 @@
  * no socket at all in any of its namespaces (nothing in use, no TIME_WAIT: this pool cannot destroy
  * sockets, so a run that leaves a TIME_WAIT gets new namespaces next time). Any other set is deleted.
  */
+import { ignored } from "../../debug-log";
 import { sameSockets, parseSockstat } from "../sockstat";
 import { ipBatch, shellQuote, type NetnsHost, type ProbeProcess } from "./netns-host";
 import type { NetnsSpec } from "../backend";
@@ -95,7 +96,8 @@ export class NetnsPool {
     let out: string;
     try {
       out = await this.host.script(lines.join(" && "));
-    } catch {
+    } catch (e) {
+      ignored("netns/sockstat")(e);
       return false;
     }
     return set.names.every((_, i) => {
@@ -109,7 +111,7 @@ export class NetnsPool {
   private async flush(set: NamespaceSet): Promise<boolean> {
     return this.host.script(set.names.map((name) => ipBatch(["tcp_metrics flush all", "neigh flush all"], name)).join(" && ")).then(
       () => true,
-      () => false,
+      (e) => (ignored("netns/flush")(e), false),
     );
   }
 
@@ -129,7 +131,7 @@ export class NetnsPool {
   private async removeNow(s: { set: NamespaceSet; probes: IdleProbe[][] }): Promise<void> {
     const probes = s.probes.flat();
     for (const p of probes) p.probe.kill();
-    await Promise.all(probes.map((p) => p.probe.exited.catch(() => undefined)));
+    await Promise.all(probes.map((p) => p.probe.exited.catch(ignored("netns/teardown-exit"))));
     await this.removeNamespaces(s.set);
   }
 
@@ -137,6 +139,6 @@ export class NetnsPool {
     const del = () => this.host.script(`${ipBatch(set.allNames().map((n) => `netns del ${n}`), undefined, true)} 2>/dev/null; true`);
     // The line ends with `true`: it fails only when its shell did not run, e.g. killed by the very
     // Ctrl-C being handled, in the moment after fork before it has a session of its own. Once more.
-    await del().catch(del).catch(() => undefined);
+    await del().catch(del).catch(ignored("netns/teardown"));
   }
 }

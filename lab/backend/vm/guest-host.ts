@@ -5,13 +5,13 @@
  * once its port is open).
  */
 import type { Socket } from "node:net";
-import { constants } from "node:os";
 import { PassThrough, Writable } from "node:stream";
+import { ignored } from "../../debug-log";
 import { LabError } from "../../errors";
 import { ProbeSession } from "../../probe/probe-session";
 import type { ExitInfo } from "../../steps/actor-runtime";
 import { shellQuote, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "../netns/netns-host";
-import { exitFromStatus } from "../probe-actor";
+import { exitInfo } from "../exit-status";
 import type { GuestControl } from "./guest-control";
 
 /** How long a port rests after its probe ended, so late bytes of that probe cannot reach the next one. */
@@ -59,7 +59,7 @@ export class GuestHost implements NetnsHost {
         stdout.end();
         port.sink = undefined;
         port.freeSince = Date.now();
-        resolve(status < 0 ? { code: null, signal: null } : exitFromStatus(status, constants.signals));
+        resolve(exitInfo(status < 0 ? null : status));
       }),
     );
     const caps = s.caps.length ? s.caps.map((c) => c.toLowerCase()).join(",") : "-";
@@ -84,7 +84,7 @@ export class GuestHost implements NetnsHost {
     if (this.killing.push(pid) > 1) return;
     queueMicrotask(() => {
       const pids = this.killing.splice(0);
-      void this.control.request(`kill -9 ${pids.join(" ")} 2>/dev/null; true`).catch(() => undefined);
+      void this.control.request(`kill -9 ${pids.join(" ")} 2>/dev/null; true`).catch(ignored("vm/kill-probes"));
     });
   }
 

@@ -6,6 +6,7 @@
  * next (removeLeftoverVms); QEMU is killed when its runner dies, and a guest also powers itself off
  * when its control socket closes.
  */
+import { ignored } from "../../debug-log";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { systemEnv, systemTool } from "../../system-tools";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -128,8 +129,8 @@ export function removeLeftoverVms(): number {
     if (pid > 0 && isGuestQemu(pid, dir)) {
       try {
         process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
+      } catch (e) {
+        ignored("vm/leftover-gone")(e); // already gone
       }
     }
     rmSync(dir, { recursive: true, force: true });
@@ -148,7 +149,8 @@ function isGuestQemu(pid: number, dir: string): boolean {
   let argv: string[];
   try {
     argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  } catch {
+  } catch (e) {
+    ignored("vm/leftover-cmdline")(e);
     return false; // no such process (or no /proc: then nothing is known, and nothing is killed)
   }
   return /^qemu-system-/.test(basename(argv[0] ?? "")) && argv.some((a) => a.includes(`${dir}/`));
@@ -177,7 +179,8 @@ async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs
 function readIfThere(path: string): string {
   try {
     return readFileSync(path, "utf8").trim();
-  } catch {
+  } catch (e) {
+    ignored("vm/read-if-there")(e);
     return "";
   }
 }

@@ -2,6 +2,7 @@
  * What the guest needs from a kernel's configuration, in one place, and the check made before a kernel
  * is booted: a kernel that lacks one of these fails somewhere inside the guest, later and in other words.
  */
+import { ignored } from "../../debug-log";
 import { gunzipSync } from "node:zlib";
 
 export interface ConfigNeed {
@@ -73,7 +74,7 @@ export function embeddedConfig(image: Buffer): string | undefined {
   if (end < 0) return undefined;
   try {
     return gunzipSync(image.subarray(start + 8, end)).toString("utf8");
-  } catch {
-    return undefined;
+  } catch (e) {
+    return ignored("vm/ikconfig-gunzip")(e);
   }
 }

@@ -4,6 +4,7 @@
  * boot. Debian packages and .deb files are unpacked by images/kernels/fetch-kernel.sh; bare images and
  * build trees are laid out here.
  */
+import { ignored } from "../../debug-log";
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -202,8 +203,8 @@ async function ikconfig(dir: string, what: string): Promise<{ from: string; text
   if (!existsSync(vmlinux)) {
     try {
       await run(systemTool("python3", "python3"), [EXTRACT_VMLINUX, join(dir, "vmlinuz"), vmlinux], { env: systemEnv() });
-    } catch {
-      return undefined; // boot.sh boots the bzImage then, and says so
+    } catch (e) {
+      return ignored("vm/extract-vmlinux")(e); // boot.sh boots the bzImage then, and says so
     }
   }
   const text = embeddedConfig(readFileSync(vmlinux));

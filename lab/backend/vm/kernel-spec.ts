@@ -9,6 +9,7 @@
  *
  * A spec may start with `ID=` to name the kernel; otherwise its id is its release.
  */
+import { ignored } from "../../debug-log";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 
@@ -69,8 +70,8 @@ function what(path: string): "file" | "dir" | undefined {
   try {
     const s = statSync(path);
     return s.isDirectory() ? "dir" : s.isFile() ? "file" : undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    return ignored("vm/kernel-path")(e);
   }
 }
 

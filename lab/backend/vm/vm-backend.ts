@@ -4,6 +4,7 @@
  */
 import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { LabError } from "../../errors";
+import { LiveLabs } from "../live-labs";
 import { NetnsLab } from "../netns/netns-lab";
 import { NetnsPool } from "../netns/netns-pool";
 import { GuestVm, removeLeftoverVms } from "./guest-vm";
@@ -14,8 +15,9 @@ export class VmBackend implements Backend {
   readonly name = "vm";
   private vm?: GuestVm;
   private pool?: NetnsPool;
-  private readonly live = new Set<NetnsLab>();
-  private aborted = false;
+  private readonly labs = new LiveLabs<NetnsLab>();
+  /** Set by abort(): a guest still waiting for its boot slot is not booted. */
+  private aborting = false;
   private info?: KernelInfo;
 
   constructor(
@@ -41,7 +43,7 @@ export class VmBackend implements Backend {
     const unknown = configUnknown(prepared);
     if (unknown) this.say(`reuselab: kernel ${id}: its config is unknown (${unknown}); booting it unchecked`);
     // A guest that waited for a boot slot (--guests) while the run was interrupted is not booted at all.
-    if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `kernel ${id}: not booted, the run was interrupted`);
+    if (this.aborting) throw new LabError("REUSELAB_INTERRUPTED", `kernel ${id}: not booted, the run was interrupted`);
     const removed = removeLeftoverVms();
     this.vm = await GuestVm.boot(id, prepared.dir);
     this.pool = new NetnsPool(this.vm.host, "rl-");
@@ -50,19 +52,10 @@ export class VmBackend implements Backend {
     return { kernels: [this.info], leftoversRemoved: removed ? { "guest VMs": removed } : {} };
   }
 
-  async start(spec: LabSpec, _kernel: KernelInfo): Promise<StartedLab> {
-    if (!this.vm || !this.pool) throw new Error("VmBackend.start() before prepare()");
-    // After abort() nothing new is made: a lab started now would outlive the removal.
-    if (this.aborted) throw new LabError("REUSELAB_INTERRUPTED", `${spec.runId}: not started, the run was interrupted`);
-    const lab: NetnsLab = new NetnsLab(this.vm.host, spec, "", () => this.live.delete(lab), this.pool);
-    this.live.add(lab);
-    try {
-      await lab.start();
-    } catch (e) {
-      await lab[Symbol.asyncDispose]();
-      throw e;
-    }
-    return lab;
+  async start(spec: LabSpec, kernel: KernelInfo): Promise<StartedLab> {
+    const { vm, pool } = this;
+    if (!vm || !pool) throw new Error("VmBackend.start() before prepare()");
+    return this.labs.start(spec.runId, (forget) => new NetnsLab(vm.host, spec, kernel, "", forget, pool));
   }
 
   /** Namespace sets and probes made and reused in the guest (netns-pool.ts). */
@@ -71,8 +64,8 @@ export class VmBackend implements Backend {
   }
 
   async abort(): Promise<void> {
-    this.aborted = true;
-    await Promise.all([...this.live].map((l) => l.abort()));
+    this.aborting = true;
+    await this.labs.abort();
     await this.pool?.drain();
   }
 
