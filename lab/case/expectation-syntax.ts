@@ -62,6 +62,7 @@ function readGroup(text: string): Expectation {
     if (rest.length) throw new StepSyntaxError(`'${clause}' is not one clause`, "separate clauses with commas: total 200, each 30..70, fair");
     if (word === "total" && value) e.total = parseRange(value);
     else if (word === "each" && value) e.each = parseRange(value);
+    else if (word === "one" && value === "0") throw new StepSyntaxError("'one 0' can never hold: 'one N' means one member got N and every other none", "to expect that no member got anything, write 'total 0'");
     else if (word === "one" && value && /^\d+$/.test(value)) e.one = Number(value);
     else if (word === "fair" && value === undefined) e.fair = true;
     else throw new StepSyntaxError(`'${clause}' is not a group expectation`, "a group expects clauses: total N|A..B, each N|A..B, one N, fair");

@@ -32,6 +32,10 @@ test("group clauses", (t) => {
   t.deepEqual(parseExpectation("one 50", G), { kind: "group", one: 50 });
   t.deepEqual(parseExpectation("EAGAIN", G), { kind: "errno", name: "EAGAIN" });
   t.throws(() => parseExpectation("one 50, total 50", G), { message: /does not combine/ });
+  // No run can pass it: the one member with 0 would leave another member with a count.
+  t.throws(() => parseExpectation("one 0", G), { message: /'one 0' can never hold/ });
+  t.throws(() => parseExpectation("total 0, one 0", G), { message: /'one 0' can never hold/ });
+  t.deepEqual(parseExpectation("one 1", G), { kind: "group", one: 1 });
   t.throws(() => parseExpectation("most 50", G), { message: "'most 50' is not a group expectation" });
   t.throws(() => parseExpectation("total 200 each 30", G), { message: "'total 200 each 30' is not one clause" });
 });
