@@ -19,6 +19,7 @@ module.exports = {
     "test/kernels/kernels-file.test.ts",
     "test/kernels/provenance.test.ts",
     "test/plan/*.test.ts",
+    "test/probe/command-table.test.ts",
     "test/probe/protocol.test.ts",
     "test/report/audit-page.test.ts",
     "test/report/junit-outcomes.test.ts",
