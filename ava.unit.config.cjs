@@ -22,6 +22,7 @@ module.exports = {
     "test/probe/command-table.test.ts",
     "test/probe/protocol.test.ts",
     "test/report/audit-page.test.ts",
+    "test/report/run-record.test.ts",
     "test/report/junit-outcomes.test.ts",
     "test/report/known-bugs-reports.test.ts",
     "test/run/*.test.ts",

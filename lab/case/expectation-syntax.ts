@@ -42,6 +42,20 @@ function read(text: string): Expectation {
   throw new StepSyntaxError(`'${wrong}' is not an expectation`, `${HINT}; ${suggestion(wrong, [...TCP_STATES], "states")}`);
 }
 
+/**
+ * The expectation that describeExpectation (lab/verdict/expectation.ts) put in words: how results read
+ * from a JSON file (schema 1 keeps an expectation as its words) get it back as data.
+ */
+export function readDescribedExpectation(text: string): Expectation {
+  try {
+    return read(text.trim());
+  } catch (e) {
+    if (!(e instanceof StepSyntaxError)) throw e;
+    // "total 200, each 30..70, fair", "one 50": a group's clauses.
+    return readGroup(text.trim());
+  }
+}
+
 function countStates(words: string[]): Record<string, number> {
   const states: Record<string, number> = {};
   for (const w of words) states[w] = (states[w] ?? 0) + 1;

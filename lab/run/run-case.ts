@@ -32,7 +32,8 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
       const observed = s.members ? await performGroup(s, expect, lab) : await performStep(s.step, lab.actor(s.actor), expect);
       if ((interrupted = signal?.aborted ?? false)) break;
       const verdict = judge(expect, observed);
-      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(expect), observed, ok: verdict.ok };
+      const verb = s.members ? s.members[0]!.step.kind : s.step.kind;
+      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(expect), observed, ok: verdict.ok, expectation: expect, verb };
       steps.push(result);
       bus.emit({ type: "step-finished", run, step: result });
       if (!verdict.ok) failures.push({ file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, message: verdict.message });
