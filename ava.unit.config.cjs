@@ -26,6 +26,7 @@ module.exports = {
     "test/report/junit-outcomes.test.ts",
     "test/report/known-bugs-reports.test.ts",
     "test/run/*.test.ts",
+    "test/steps/*.test.ts",
     "test/verdict/*.test.ts",
   ],
   timeout: "60s",
