@@ -56,7 +56,7 @@ export const PROBE_COMMANDS = {
   tcpq: { args: [6, 6], reply: { sent: "int", connected: "int", answered: "int", good: "int", rcodes: "object", errors: "object" } },
   // cmd_bench_tcp.c
   "tcp-serve": { args: [2, 2], reply: { accepted: "int", write_errors: "int", ended_by: "str", elapsed_us: "int" } },
-  "tcp-load": { args: [5, 5], reply: { started: "int", completed: "int", failed: "int", timed_out: "int", first_errno: "str", start_us: "int", end_us: "int" } },
+  "tcp-load": { args: [5, 5], reply: { started: "int", completed: "int", failed: "int", timed_out: "int", first_errno: "str", start_us: "int", end_us: "int", hist: "object", lat_min_us: "int", lat_max_us: "int" } },
   // cmd_bench_udp.c
   "udp-serve": { args: [3, 3], reply: { received: "int", drops: "int", first_us: "int", last_us: "int", ended_by: "str" } },
   "udp-load": { args: [7, 7], reply: { sent: "int", send_errors: "int", first_errno: "str", start_us: "int", end_us: "int" } },

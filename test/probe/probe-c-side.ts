@@ -1,8 +1,9 @@
 /**
  * The probe's commands and reply fields as its C source declares them (images/probe/cmd_*.c): each
  * file's table `{ "name", MIN_ARGS, MAX_ARGS, "usage", handler }`, and the keys each handler writes
- * with reply_int / reply_str / reply_null / reply_open (or a reply_* helper of its file), at the top
- * level of the reply. Read from the source, so a rename on one side shows against lab/probe/commands.ts.
+ * with reply_int / reply_str / reply_null / reply_open (or a reply_* helper), at the top level of the
+ * reply, following the functions it hands `r` to (its own file's first, then the other files':
+ * bench.c's hist_reply). Read from the source, so a rename on one side shows against lab/probe/commands.ts.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,15 @@ export interface CCommand {
 }
 
 const PRIMITIVE: Record<string, FieldType> = { int: "int", str: "str", null: "null", open: "object" };
+
+/** The body of `static … name(…) {…}` in the first of the sources that defines it. */
+function bodyIn(sources: readonly string[], fn: string): { source: string; body: string } | undefined {
+  for (const source of sources) {
+    const b = body(source, fn);
+    if (b !== undefined) return { source, body: b };
+  }
+  return undefined;
+}
 
 /** The body of `static … name(…) {…}`: from its opening brace to the brace that closes it. */
 function body(source: string, fn: string): string | undefined {
@@ -38,11 +48,12 @@ function helperType(source: string, helper: string): FieldType | undefined {
   return m ? PRIMITIVE[m[1]!] : undefined;
 }
 
-/** Top-level keys a function writes, following the static functions of the file it hands `r` to. */
-function keysOf(source: string, fn: string, seen = new Set<string>()): Record<string, FieldType[]> {
+/** Top-level keys a function writes, following the functions it hands `r` to. */
+function keysOf(sources: readonly string[], fn: string, seen = new Set<string>()): Record<string, FieldType[]> {
   const out: Record<string, FieldType[]> = {};
-  const b = body(source, fn);
-  if (!b || seen.has(fn)) return out;
+  const found = bodyIn(sources, fn);
+  if (!found || seen.has(fn)) return out;
+  const { source, body: b } = found;
   seen.add(fn);
   const add = (k: string, t: FieldType) => (out[k] ??= []).includes(t) || out[k]!.push(t);
   let depth = 0;
@@ -60,7 +71,7 @@ function keysOf(source: string, fn: string, seen = new Set<string>()): Record<st
       // A helper that writes one key it is given: reply_tally(r, "rcodes", …).
       if (depth === 0) add(literal, helperType(source, call)!);
     } else if (!["reply_result", "reply_begin", "reply_end"].includes(call)) {
-      for (const [k, ts] of Object.entries(keysOf(source, call, seen))) for (const t of ts) add(k, t);
+      for (const [k, ts] of Object.entries(keysOf(sources, call, seen))) for (const t of ts) add(k, t);
     }
   }
   return out;
@@ -68,11 +79,14 @@ function keysOf(source: string, fn: string, seen = new Set<string>()): Record<st
 
 export function cCommands(dir = "images/probe"): CCommand[] {
   const out: CCommand[] = [];
-  for (const file of readdirSync(dir).filter((f) => /^cmd_.*\.c$/.test(f)).sort()) {
-    const source = readFileSync(join(dir, file), "utf8");
+  const all = readdirSync(dir).filter((f) => f.endsWith(".c")).sort();
+  const text = new Map(all.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+  for (const file of all.filter((f) => /^cmd_.*\.c$/.test(f))) {
+    const source = text.get(file)!;
+    const sources = [source, ...all.filter((f) => f !== file).map((f) => text.get(f)!)];
     for (const m of source.matchAll(/\{\s*"([\w-]+)",\s*(\d+),\s*(\d+),\s*"[^"]*",\s*(\w+)\s*\}/g)) {
       const [, name, min, max, handler] = m as unknown as [string, string, string, string, string];
-      const keys = keysOf(source, handler);
+      const keys = keysOf(sources, handler);
       const reply: Record<string, FieldType> = {};
       for (const [k, ts] of Object.entries(keys)) reply[k] = ts.length === 1 ? ts[0]! : ts.includes("str") && ts.includes("null") && ts.length === 2 ? "str-or-null" : "mixed";
       out.push({ name, args: [Number(min), Number(max)], reply, file: join(dir, file) });
