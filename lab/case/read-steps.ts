@@ -83,13 +83,13 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
         const parsed: { actor: string; step: Step }[] = members.map((actor) => ({ actor, step: kind.parse([...words], { actor, actors: names, sockets }) }));
         if (!rest.length) throw new StepSyntaxError(`a group's ${verb} needs an expectation`, "e.g. => total 200, each 30..70, fair");
         const allowed = ["group", "errno"] as const;
-        steps.push({ actor: who, text: call.trim(), members: parsed, expect: parseExpectation(rest[0]!, allowed), byKernel: readByKernel(y, extra, allowed, params, report), source });
+        steps.push({ actor: who, text: call.trim(), members: parsed, phrase: kind.phrase(parsed[0]!.step), expect: parseExpectation(rest[0]!, allowed), byKernel: readByKernel(y, extra, allowed, params, report), source });
         continue;
       }
       const step = kind.parse(words, { actor: who, actors: names, sockets });
       const expect = rest.length ? parseExpectation(rest[0]!, kind.expects) : kind.defaultExpectation(step);
       if (!expect) throw new StepSyntaxError(`'${verb}' needs an expectation`, `write '=> …' (usage: ${kind.usage})`);
-      steps.push({ actor: who, text: call.trim(), step, expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
+      steps.push({ actor: who, text: call.trim(), step, phrase: kind.phrase(step), expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
       if (e instanceof EchoOfEarlierProblem) continue;

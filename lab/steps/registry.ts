@@ -55,11 +55,6 @@ export function performStep(step: Step, actor: ActorRuntime, expect: Expectation
   return kindOf(step).perform(step, actor, expect);
 }
 
-/** What the actor does, in words, after its name. */
-export function stepPhrase(step: Step): string {
-  return kindOf(step).phrase(step);
-}
-
 /** How one member of a group does the step, for a step kind a group may use. */
 export function groupDrain(step: Step): { call: string[]; taken(reply: ProbeReply): number | undefined; timeoutMs: number | undefined } {
   const group: GroupDrain<Step> | undefined = kindOf(step).group;

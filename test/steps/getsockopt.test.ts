@@ -5,7 +5,6 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { loadCase } from "../../lab/case/load-case";
-import { stepPhrase } from "../../lab/steps";
 import type { ActorRuntime } from "../../lab/steps/actor-runtime";
 import { getsockoptStep, READABLE } from "../../lab/steps/getsockopt";
 import { parseOption } from "../../lab/steps/socket-options";
@@ -22,8 +21,8 @@ test("getsockopt OPTION [on NAME] => VALUE reads an option of a socket the actor
   t.deepEqual(named!.step, { kind: "getsockopt", sock: "s", named: true, option: "v6only" });
   t.deepEqual(newest!.step, { kind: "getsockopt", sock: "s", option: "rcvbuf" });
   t.deepEqual(newest!.expect, { kind: "count", range: { min: 8192, max: 300000 } });
-  t.is(stepPhrase(named!.step), "reads IPV6_V6ONLY of its socket s");
-  t.is(stepPhrase(newest!.step), "reads SO_RCVBUF of its socket");
+  t.is(named!.phrase, "reads IPV6_V6ONLY of its socket s");
+  t.is(newest!.phrase, "reads SO_RCVBUF of its socket");
 });
 
 test("getsockopt's mistakes are refused at load, with the line and the fix", (t) => {
