@@ -23,5 +23,6 @@ export { RunningLab } from "./api/running-lab";
 export { LabActor, type CallResult, type SocketResult, type CountResult, type Proto } from "./api/lab-actor";
 export type { SocketOptions } from "./api/socket-option-words";
 export { LabError, type LabErrorCode } from "./errors";
-export type { Outcome, RunResult } from "./verdict/outcome";
+// A run as the results (schema 1) hold it; the engine's events carry more (each step's expectation as data).
+export type { Outcome, RunRecord as RunResult } from "./verdict/outcome";
 export type { KernelInfo } from "./backend/backend";

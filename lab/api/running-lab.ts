@@ -73,7 +73,8 @@ export class RunningLab implements AsyncDisposable {
   private readonly perform: PerformCall = async (actor, words, expect) => {
     const call = `${actor}: ${words.join(" ")}`;
     if (this.stopping) throw new LabError("REUSELAB_BAD_LAB", `${call}: the lab was stopped`);
-    const kind = stepKind(words[0]!)!;
+    const kind = stepKind(words[0] ?? "");
+    if (!kind) throw new LabError("REUSELAB_BAD_LAB", `${call}: '${words[0] ?? ""}' is not a step of the case language`);
     let step;
     try {
       step = kind.parse(words.slice(1), { actor, actors: this.names, sockets: this.sockets });

@@ -11,6 +11,7 @@ import { ProbeContainer } from "../backend/docker/lab-container";
 import { createLabNetwork, type LabNetwork } from "../backend/docker/lab-network";
 import { LAB_LABEL, labLabels, RUN_LABEL } from "../backend/docker/labels";
 import { LabError } from "../errors";
+import { replyFields } from "../probe/commands";
 import type { ProbeSession } from "../probe/probe-session";
 import type { Audit } from "./audit";
 import { ServiceContainer } from "./service-container";
@@ -80,7 +81,7 @@ export class AuditLab implements AsyncDisposable {
     if (!networkMode.startsWith("container:")) c.withSysctls(IPV6_ON); // a joined namespace has the service's
     const started: StartedTestContainer = await c.start();
     const session = c.session!;
-    const hello = await session.call(["hello"]);
+    const hello = replyFields("hello", await session.call(["hello"]));
     if (hello.uid !== uid) throw new LabError("REUSELAB_PROBE_PROTOCOL", `${label} runs as uid ${String(hello.uid)}, not ${uid}`);
     return {
       session,

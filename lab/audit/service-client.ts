@@ -8,6 +8,7 @@
  * TCP one contains the bytes the audit file expects.
  */
 import { LabError } from "../errors";
+import { replyFields } from "../probe/commands";
 import type { ProbeReply } from "../probe/protocol";
 import type { Audit } from "./audit";
 import type { Probe } from "./audit-lab";
@@ -53,33 +54,37 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
     const payload = dns ? DNS_TCP_QUERY : audit.payload!;
     const r = await client.session.call(["tcpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, dns ? "dns" : (audit.expect ?? "any")], timeoutMs + 10_000);
     checkReply(r, "tcpq");
-    const errors = (r.errors ?? {}) as Record<string, number>;
-    if (!dns) return asked(num(r.sent), num(r.answered), num(r.good), errors, "requests", r);
-    const rcodes = (r.rcodes ?? {}) as Record<string, number>;
-    return asked(num(r.sent), num(r.answered), goodRcodes(rcodes), { ...badRcodes(rcodes), ...errors }, "queries", r);
+    const f = replyFields("tcpq", r);
+    const errors = f.errors ?? {};
+    if (!dns) return asked(f.sent ?? 0, f.answered ?? 0, f.good ?? 0, errors, "requests", r);
+    const rcodes = f.rcodes ?? {};
+    return asked(f.sent ?? 0, f.answered ?? 0, goodRcodes(rcodes), { ...badRcodes(rcodes), ...errors }, "queries", r);
   }
   if (audit.protocol === "dns") {
     const r = await client.session.call(["dnsq", address, port, String(n), String(timeoutMs), String(Math.min(n, 256))], timeoutMs + 10_000);
     checkReply(r, "dnsq");
-    const rcodes = (r.rcodes ?? {}) as Record<string, number>;
-    return asked(num(r.sent), num(r.answered), goodRcodes(rcodes), badRcodes(rcodes), "queries", r);
+    const f = replyFields("dnsq", r);
+    const rcodes = f.rcodes ?? {};
+    return asked(f.sent ?? 0, f.answered ?? 0, goodRcodes(rcodes), badRcodes(rcodes), "queries", r);
   }
   if (audit.protocol === "ntp" || audit.protocol === "udp") {
     const payload = audit.protocol === "ntp" ? NTP_REQUEST : audit.payload!;
     const judge = audit.protocol === "ntp" ? "ntp" : (audit.expect ?? "any");
     const r = await client.session.call(["udpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, judge], timeoutMs + 10_000);
     checkReply(r, "udpq");
-    const answered = num(r.answered);
-    const good = num(r.good);
+    const f = replyFields("udpq", r);
+    const answered = f.answered ?? 0;
+    const good = f.good ?? 0;
     const why = audit.protocol === "ntp" ? "not a server's reply with stratum 1 to 15" : "without the expected bytes";
-    return asked(num(r.sent), answered, good, answered > good ? { [why]: answered - good } : {}, "requests", r);
+    return asked(f.sent ?? 0, answered, good, answered > good ? { [why]: answered - good } : {}, "requests", r);
   }
   const r = await client.session.call(["httpget", address, port, String(n), String(timeoutMs)], n * timeoutMs + 10_000);
   checkReply(r, "httpget");
-  const status = (r.status ?? {}) as Record<string, number>;
+  const f = replyFields("httpget", r);
+  const status = f.status ?? {};
   const good = Object.entries(status).filter(([k]) => /^[23]\d\d$/.test(k)).reduce((sum, [, v]) => sum + v, 0);
   const bad = Object.fromEntries(Object.entries(status).filter(([k]) => !/^[23]\d\d$/.test(k)).map(([k, v]) => [`status ${k}`, v]));
-  return asked(num(r.tries), num(r.ok), good, bad, "requests", r);
+  return asked(f.tries ?? 0, f.ok ?? 0, good, bad, "requests", r);
 }
 
 function asked(sent: number, answered: number, good: number, failures: Record<string, number>, noun: string, reply: ProbeReply): Asked {
@@ -119,8 +124,4 @@ export async function waitUntilReady(client: Probe, audit: Audit, service: Servi
   }
   const what = last!.answered ? `answered with errors only (${last!.bad})` : `did not answer a ${audit.protocol} ${audit.protocol === "dns" ? "query" : "request"}`;
   return { ready: false, reason: `the service listens on ${where} but ${what}`, output: await service.logTail() };
-}
-
-export function num(v: unknown): number {
-  return typeof v === "number" ? v : 0;
 }

@@ -7,6 +7,7 @@
  * is completed connections over the span from the first connect() to the last byte, on the
  * monotonic clock all the probes share; the latency is connect() to that byte (images/probe/cmd_bench_tcp.c).
  */
+import { replyFields } from "../probe/commands";
 import type { ProbeReply } from "../probe/protocol";
 import { bindWorkers, must, serveDuring, type BenchLab } from "./bench-lab";
 import type { BenchSettings, TcpPoint } from "./bench-results";
@@ -32,8 +33,9 @@ export async function measureTcp(lab: BenchLab, n: number, s: BenchSettings, por
 }
 
 /** The point from the workers' and the clients' replies. */
-export function tcpPoint(n: number, served: readonly ProbeReply[], loads: readonly ProbeReply[], cpuBusyPct: number): Omit<TcpPoint, "ratio"> {
-  const sum = (k: string) => loads.reduce((a, r) => a + Number(r[k] ?? 0), 0);
+export function tcpPoint(n: number, served: readonly ProbeReply[], replies: readonly ProbeReply[], cpuBusyPct: number): Omit<TcpPoint, "ratio"> {
+  const loads = replies.map((r) => replyFields("tcp-load", r));
+  const sum = (k: "started" | "completed" | "failed" | "timed_out") => loads.reduce((a, r) => a + (r[k] ?? 0), 0);
   const completed = sum("completed");
   const start = Math.min(...loads.map((r) => Number(r.start_us)));
   const end = Math.max(...loads.map((r) => Number(r.end_us)));
@@ -48,7 +50,7 @@ export function tcpPoint(n: number, served: readonly ProbeReply[], loads: readon
     failed: sum("failed"),
     timedOut: sum("timed_out"),
     ...(firstErrno ? { firstErrno } : {}),
-    accepted: served.map((r) => Number(r.accepted)),
+    accepted: served.map((r) => Number(replyFields("tcp-serve", r).accepted)),
     windowMs: round(windowMs, 1),
     connectionsPerSec: windowMs > 0 ? Math.round(completed / (windowMs / 1000)) : 0,
     latencyUs: { p50: percentile(hist, 50), p99: percentile(hist, 99), max: Math.max(0, ...loads.map((r) => Number(r.lat_max_us ?? 0))) },

@@ -8,6 +8,7 @@
  * full, before any socket). The workers drain their queues after the senders stop; whatever is left
  * over is "unaccounted", and a test checks it is 0.
  */
+import { replyFields } from "../probe/commands";
 import type { ProbeReply } from "../probe/protocol";
 import { bindWorkers, must, serveDuring, type BenchLab } from "./bench-lab";
 import type { BenchSettings, UdpLoss, UdpPoint, UdpWorkerCount } from "./bench-results";
@@ -61,13 +62,15 @@ export interface CounterDelta {
 
 /** The namespace's counters over the measurement (udp-counters before and after). */
 export function counterDelta(before: ProbeReply, after: ProbeReply): CounterDelta {
-  const udp = (r: ProbeReply, k: string) => Number((r.udp as Record<string, number> | undefined)?.[k] ?? 0);
-  const lo = (r: ProbeReply) => Number((r.rx_dropped as Record<string, number> | undefined)?.lo ?? 0);
+  const udp = (r: ProbeReply, k: string) => Number(replyFields("udp-counters", r).udp?.[k] ?? 0);
+  const lo = (r: ProbeReply) => Number(replyFields("udp-counters", r).rx_dropped?.lo ?? 0);
   const d = (k: string) => udp(after, k) - udp(before, k);
   return { inDatagrams: d("InDatagrams"), inErrors: d("InErrors"), rcvbufErrors: d("RcvbufErrors"), noPorts: d("NoPorts"), loopbackDrops: lo(after) - lo(before) };
 }
 
-export function udpPoint(n: number, served: readonly ProbeReply[], loads: readonly ProbeReply[], kernel: CounterDelta, cpuBusyPct: number): Omit<UdpPoint, "ratio"> {
+export function udpPoint(n: number, serveReplies: readonly ProbeReply[], loadReplies: readonly ProbeReply[], kernel: CounterDelta, cpuBusyPct: number): Omit<UdpPoint, "ratio"> {
+  const served = serveReplies.map((r) => replyFields("udp-serve", r));
+  const loads = loadReplies.map((r) => replyFields("udp-load", r));
   const perWorker: UdpWorkerCount[] = served.map((r) => ({ received: Number(r.received), dropped: Math.max(0, Number(r.drops)) }));
   const sent = loads.reduce((a, r) => a + Number(r.sent), 0);
   const received = perWorker.reduce((a, w) => a + w.received, 0);

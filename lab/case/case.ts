@@ -53,6 +53,8 @@ export interface ActorStep {
   /** The call as written (variables not yet resolved), e.g. "bind udp $victim:5353 reuseaddr". */
   text: string;
   step: Step;
+  /** What the actor does, in words, after its name: its step kind's phrase, made when the case loads. */
+  phrase: string;
   expect: Expectation;
   /** Per-kernel expectations, the first match wins; `expect` holds for every other kernel. */
   byKernel: KernelExpectation[];
@@ -66,6 +68,8 @@ export interface GroupStep {
   actor: string;
   text: string;
   members: { actor: string; step: Step }[];
+  /** What each member does, in words: its step kind's phrase, made when the case loads. */
+  phrase: string;
   expect: Expectation;
   byKernel: KernelExpectation[];
   source: SourceRef;

@@ -42,6 +42,20 @@ function read(text: string): Expectation {
   throw new StepSyntaxError(`'${wrong}' is not an expectation`, `${HINT}; ${suggestion(wrong, [...TCP_STATES], "states")}`);
 }
 
+/**
+ * The expectation that describeExpectation (lab/verdict/expectation.ts) put in words: how results read
+ * from a JSON file (schema 1 keeps an expectation as its words) get it back as data.
+ */
+export function readDescribedExpectation(text: string): Expectation {
+  try {
+    return read(text.trim());
+  } catch (e) {
+    if (!(e instanceof StepSyntaxError)) throw e;
+    // "total 200, each 30..70, fair", "one 50": a group's clauses.
+    return readGroup(text.trim());
+  }
+}
+
 function countStates(words: string[]): Record<string, number> {
   const states: Record<string, number> = {};
   for (const w of words) states[w] = (states[w] ?? 0) + 1;
@@ -62,6 +76,7 @@ function readGroup(text: string): Expectation {
     if (rest.length) throw new StepSyntaxError(`'${clause}' is not one clause`, "separate clauses with commas: total 200, each 30..70, fair");
     if (word === "total" && value) e.total = parseRange(value);
     else if (word === "each" && value) e.each = parseRange(value);
+    else if (word === "one" && value === "0") throw new StepSyntaxError("'one 0' can never hold: 'one N' means one member got N and every other none", "to expect that no member got anything, write 'total 0'");
     else if (word === "one" && value && /^\d+$/.test(value)) e.one = Number(value);
     else if (word === "fair" && value === undefined) e.fair = true;
     else throw new StepSyntaxError(`'${clause}' is not a group expectation`, "a group expects clauses: total N|A..B, each N|A..B, one N, fair");

@@ -1,6 +1,6 @@
 /** The `steps:` of a case: "- actor: call => expectation", or "- group: recv|accept => clauses". */
 import type { Node, Pair } from "yaml";
-import { stepKind, stepVerbs } from "../steps";
+import { groupVerbs, stepKind, stepVerbs } from "../steps";
 import { StepSyntaxError } from "../steps/grammar";
 import { EchoOfEarlierProblem, SocketTracker } from "../steps/socket-tracker";
 import type { Step } from "../steps/step";
@@ -11,9 +11,6 @@ import { parseKernelSelector } from "./kernel-selector";
 import { suggestion, type Problem } from "./problems";
 import { substitute, type VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
-
-/** The calls a group can make: the counting ones, judged on the members' counts together. */
-export const GROUP_VERBS = ["recv", "accept"];
 
 export function readSteps(y: YamlFile, items: Node[], actors: readonly string[], groups: Map<string, string[]>, params: VariantParams, report: (p: Problem) => void): CaseStep[] {
   const names = new Set(actors);
@@ -81,17 +78,18 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
     const source = { file: y.file, line };
     try {
       if (members) {
-        if (!GROUP_VERBS.includes(verb)) throw new StepSyntaxError(`a group can only ${GROUP_VERBS.join(" or ")}, not ${verb}`, "give the step to each actor instead");
+        // The counting calls, judged on the members' counts together: the kinds that say how a member drains.
+        if (!kind.group) throw new StepSyntaxError(`a group can only ${groupVerbs().join(" or ")}, not ${verb}`, "give the step to each actor instead");
         const parsed: { actor: string; step: Step }[] = members.map((actor) => ({ actor, step: kind.parse([...words], { actor, actors: names, sockets }) }));
         if (!rest.length) throw new StepSyntaxError(`a group's ${verb} needs an expectation`, "e.g. => total 200, each 30..70, fair");
         const allowed = ["group", "errno"] as const;
-        steps.push({ actor: who, text: call.trim(), members: parsed, expect: parseExpectation(rest[0]!, allowed), byKernel: readByKernel(y, extra, allowed, params, report), source });
+        steps.push({ actor: who, text: call.trim(), members: parsed, phrase: kind.phrase(parsed[0]!.step), expect: parseExpectation(rest[0]!, allowed), byKernel: readByKernel(y, extra, allowed, params, report), source });
         continue;
       }
       const step = kind.parse(words, { actor: who, actors: names, sockets });
       const expect = rest.length ? parseExpectation(rest[0]!, kind.expects) : kind.defaultExpectation(step);
       if (!expect) throw new StepSyntaxError(`'${verb}' needs an expectation`, `write '=> …' (usage: ${kind.usage})`);
-      steps.push({ actor: who, text: call.trim(), step, expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
+      steps.push({ actor: who, text: call.trim(), step, phrase: kind.phrase(step), expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
       if (e instanceof EchoOfEarlierProblem) continue;

@@ -3,8 +3,9 @@ import type { LabEvent, Reporter } from "../events/events";
 import type { KernelInfo } from "../backend/backend";
 import type { ClaimAudit, ClaimVerdict } from "../verdict/claims-audit";
 import { buildMatrix, CELL } from "./matrix";
+import { asksFairness } from "../verdict/expectation";
 import { describeObservation } from "../verdict/observation";
-import { formatFailure, type Outcome, type RunResult } from "../verdict/outcome";
+import { formatFailure, type Outcome, type RunRecord, type RunResult } from "../verdict/outcome";
 import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "./terminal";
 import { provenanceText } from "./kernel-provenance";
 import { knownBugsText } from "./known-bugs-text";
@@ -23,8 +24,8 @@ export const OUTCOME_COLOR: Record<Outcome, Paint> = { passed: "green", failed: 
 /** The observations that carry a run's point: errnos, counts received or accepted, TCP states, kills. */
 function evidence(r: RunResult): string {
   return r.steps
-    .filter((s) => s.expected !== "ok" && !s.call.startsWith("send ") && !s.observed.error)
-    .map((s) => `${s.actor} ${s.call.split(" ")[0]} ${describeObservation(s.observed, /\bfair\b/.test(s.expected)).replace(/^-1 /, "")}`)
+    .filter((s) => s.expectation.kind !== "ok" && s.verb !== "send" && !s.observed.error)
+    .map((s) => `${s.actor} ${s.verb} ${describeObservation(s.observed, asksFairness(s.expectation)).replace(/^-1 /, "")}`)
     .join(" · ");
 }
 
@@ -37,7 +38,7 @@ export function countOutcomes(results: readonly RunResult[]): string {
 }
 
 /** The lines under a run that did not pass: each failure as file:line: actor: call: expected … but got …. */
-export function problemLines(r: RunResult): string[] {
+export function problemLines(r: RunRecord): string[] {
   switch (r.outcome) {
     case "failed":
       return r.failures.map(formatFailure);

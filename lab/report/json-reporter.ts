@@ -16,12 +16,12 @@ import type { BenchResults } from "../bench/bench-results";
 import type { LabEvent, Reporter } from "../events/events";
 import type { ClaimAudit } from "../verdict/claims-audit";
 import type { KnownBug, StaleAllowEntry } from "../verdict/known-bugs";
-import type { RunResult } from "../verdict/outcome";
+import { runRecord, type RunRecord } from "../verdict/outcome";
 
 export interface ResultsFile {
   schema: 1;
   kernels: KernelInfo[];
-  runs: RunResult[];
+  runs: RunRecord[];
   claims: (ClaimAudit & { quote: string; section: string; seedLine: number })[];
   /** Per kernel, each regression case's fix: present, absent or not-run, with its evidence and the version's prediction. */
   knownBugs?: Record<string, KnownBug[]>;
@@ -39,7 +39,7 @@ export function resultsOf(e: Extract<LabEvent, { type: "session-finished" }>): R
   return {
     schema: 1,
     kernels: e.kernels,
-    runs: e.results,
+    runs: e.results.map(runRecord),
     claims: e.audit.map((a) => ({ ...a, quote: claim.get(a.id)!.quote, section: claim.get(a.id)!.section, seedLine: claim.get(a.id)!.line })),
     knownBugs: e.knownBugs.kernels,
     staleAllowlist: e.knownBugs.staleAllowlist,

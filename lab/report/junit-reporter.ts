@@ -20,6 +20,7 @@ import { dirname } from "node:path";
 import type { KernelInfo } from "../backend/backend";
 import type { LabEvent, Reporter } from "../events/events";
 import type { KnownBugs } from "../verdict/known-bugs";
+import { asksFairness } from "../verdict/expectation";
 import { describeObservation } from "../verdict/observation";
 import { knownBugProperties } from "./junit-known-bugs";
 import { formatFailure, type Failure, type RunResult, type StepResult } from "../verdict/outcome";
@@ -133,14 +134,14 @@ function problem(tag: "failure" | "error", type: string, f: Failure, r: RunResul
     `${f.file}:${f.line}`,
     ...(f.actor ? [`actor:    ${f.actor}`] : []),
     ...(f.call ? [`call:     ${f.call}`] : []),
-    ...(s ? [`expected: ${s.expected}`, `observed: ${describeObservation(s.observed, /\bfair\b/.test(s.expected))}`, ...s.observed.trace.map((t) => `  ${t}`)] : [`${f.message}`]),
+    ...(s ? [`expected: ${s.expected}`, `observed: ${describeObservation(s.observed, asksFairness(s.expectation))}`, ...s.observed.trace.map((t) => `  ${t}`)] : [`${f.message}`]),
   ];
   return `      <${tag}${attrs({ message: formatFailure(f), type })}>${text(evidence.join("\n") + "\n")}</${tag}>\n`;
 }
 
 /** One step as the console would explain it: where, who, what, and what the kernel said (with the probe's calls). */
 function stepLines(s: StepResult): string[] {
-  const seen = describeObservation(s.observed, /\bfair\b/.test(s.expected));
+  const seen = describeObservation(s.observed, asksFairness(s.expectation));
   const head = `${s.ok ? "ok  " : "FAIL"} ${s.file}:${s.line}: ${s.actor}: ${s.call}: expected ${s.expected}, observed ${seen}`;
   return [head, ...s.observed.trace.map((t) => `       ${t}`)];
 }

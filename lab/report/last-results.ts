@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cacheDir } from "../cache-dir";
 import type { LabEvent, Reporter } from "../events/events";
-import type { RunResult } from "../verdict/outcome";
+import { runRecord, type RunRecord } from "../verdict/outcome";
 import { debugLog } from "../debug-log";
 
 export interface LastResult {
@@ -16,7 +16,7 @@ export interface LastResult {
   at: string;
   /** The kernel's release (uname -r) at the time. */
   release: string;
-  result: RunResult;
+  result: RunRecord;
 }
 
 export interface LastResultsFile {
@@ -51,7 +51,7 @@ export class LastResultsReporter implements Reporter {
     for (const result of e.results) {
       // A run skipped because the session was interrupted observed nothing: keep what was known before.
       if (e.interrupted && result.outcome === "skipped") continue;
-      this.fresh[result.id] = { at, release: release.get(result.kernel) ?? "", result };
+      this.fresh[result.id] = { at, release: release.get(result.kernel) ?? "", result: runRecord(result) };
     }
   }
 

@@ -8,11 +8,12 @@
 import { readFileSync } from "node:fs";
 import type { KernelInfo } from "../backend/backend";
 import type { AllowEntry } from "../case/allowlist";
+import { readDescribedExpectation } from "../case/expectation-syntax";
 import type { Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
 import { plan, type PlannedRun } from "../plan/plan";
 import { auditClaims, type ClaimAudit } from "../verdict/claims-audit";
-import type { RunResult } from "../verdict/outcome";
+import type { RunRecord, RunResult } from "../verdict/outcome";
 import type { ResultsFile } from "./json-reporter";
 
 export interface MergedResults {
@@ -53,10 +54,18 @@ export function mergeResults(inputs: readonly { file: string; results: ResultsFi
       const other = runFrom.get(r.id);
       if (other) throw new LabError("REUSELAB_BAD_ARGS", `run ${r.id} is in both ${other} and ${file}; give each job its own kernels or --filter so that no run is in two files`);
       runFrom.set(r.id, file);
-      merged.runs.push(r);
+      merged.runs.push(runFromRecord(r));
     }
   }
   return merged;
+}
+
+/**
+ * A run read from a results file, as the engine gave it: each step's expectation back from its words
+ * (schema 1 writes it so), its kind from its call's verb.
+ */
+export function runFromRecord(r: RunRecord): RunResult {
+  return { ...r, steps: r.steps.map((s) => ({ ...s, expectation: readDescribedExpectation(s.expected), verb: s.call.split(" ")[0] ?? "" })) };
 }
 
 /**

@@ -6,8 +6,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StartedLab } from "../backend/backend";
 import type { GroupStep } from "../case/case";
-import { errorText, numberField } from "../steps/calls";
-import type { Step } from "../steps/step";
+import { groupDrain } from "../steps";
+import { errorText } from "../steps/calls";
 import type { Expectation } from "../verdict/expectation";
 import { fairness } from "../verdict/fairness";
 import type { Observation } from "../verdict/observation";
@@ -19,17 +19,17 @@ const DEFAULT_TIMEOUT_MS = 3000;
 export async function performGroup(step: GroupStep, expect: Expectation, lab: StartedLab): Promise<Observation> {
   const counts: Record<string, number> = Object.fromEntries(step.members.map((m) => [m.actor, 0]));
   const target = knownTotal(expect, step.members.length);
-  const first = step.members[0]!.step;
-  const deadline = Date.now() + (("timeoutMs" in first && first.timeoutMs) || DEFAULT_TIMEOUT_MS);
+  const drains = step.members.map((m) => ({ actor: m.actor, ...groupDrain(m.step) }));
+  const deadline = Date.now() + (drains[0]!.timeoutMs || DEFAULT_TIMEOUT_MS);
   let lastArrival = Date.now();
   let errno: string | null = null;
   try {
     for (;;) {
-      for (const m of step.members) {
-        const reply = await lab.actor(m.actor).call(drainCall(m.step));
+      for (const m of drains) {
+        const reply = await lab.actor(m.actor).call(m.call);
         if (reply.error !== undefined) return { ret: null, errno: null, trace: [], error: `${m.actor}: the probe refused: ${reply.error}` };
         if ((reply.ret ?? 0) < 0) errno = reply.errno ?? null;
-        const got = numberField(reply, m.step.kind === "recv" ? "received" : "accepted") ?? 0;
+        const got = m.taken(reply) ?? 0;
         if (got > 0) lastArrival = Date.now();
         counts[m.actor]! += got;
       }
@@ -44,16 +44,9 @@ export async function performGroup(step: GroupStep, expect: Expectation, lab: St
   }
   const values = Object.values(counts);
   const total = values.reduce((a, b) => a + b, 0);
-  const trace = step.members.map((m) => `${m.actor}: ${drainCall(m.step).slice(0, 2).join(" ")} … = ${counts[m.actor]}`);
+  const trace = drains.map((m) => `${m.actor}: ${m.call.slice(0, 2).join(" ")} … = ${counts[m.actor]}`);
   const f = fairness(values);
   return { ret: errno ? -1 : total, errno, count: total, counts, ...(f ? { fairness: f } : {}), trace };
-}
-
-/** One non-blocking round on one member: take everything queued now. */
-function drainCall(step: Step): string[] {
-  if (step.kind === "recv") return ["recv", step.sock, "0", "0"];
-  if (step.kind === "accept") return ["accept", step.sock, "4096", "0"];
-  throw new Error(`a group cannot do '${step.kind}'`);
 }
 
 /** The total the group must reach, when the expectation pins one down. */

@@ -3,7 +3,7 @@ import type { Backend } from "../backend/backend";
 import type { AllowEntry } from "../case/allowlist";
 import { LabError } from "../errors";
 import { errorText } from "../steps/calls";
-import { stepKind } from "../steps";
+import { performStep } from "../steps";
 import type { EventBus } from "../events/events";
 import { expectationFor, type PlannedRun } from "../plan/plan";
 import { describeExpectation } from "../verdict/expectation";
@@ -29,10 +29,11 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
     for (const s of run.variant.steps) {
       if ((interrupted = signal?.aborted ?? false)) break;
       const expect = expectationFor(s, run.kernel);
-      const observed = s.members ? await performGroup(s, expect, lab) : await stepKind(s.step.kind)!.perform(s.step, lab.actor(s.actor), expect);
+      const observed = s.members ? await performGroup(s, expect, lab) : await performStep(s.step, lab.actor(s.actor), expect);
       if ((interrupted = signal?.aborted ?? false)) break;
       const verdict = judge(expect, observed);
-      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(expect), observed, ok: verdict.ok };
+      const verb = s.members ? s.members[0]!.step.kind : s.step.kind;
+      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(expect), observed, ok: verdict.ok, expectation: expect, verb };
       steps.push(result);
       bus.emit({ type: "step-finished", run, step: result });
       if (!verdict.ok) failures.push({ file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, message: verdict.message });

@@ -1,14 +1,23 @@
 /** accept [N] [within MS] [on NAME]: accepts up to N connections and keeps them open. */
-import { callChain, numberField } from "./calls";
+import { replyFields, probeCall } from "../probe/commands";
+import { callChain } from "./calls";
 import { noMoreWords, parseCount, takeKeyword, takeMilliseconds } from "./grammar";
+import { namedIf, sockPhrase } from "./phrase";
 import { registerStep } from "./registry";
 import { exactly } from "../verdict/expectation";
 
 export interface AcceptStep {
   kind: "accept";
   sock: string;
+  named?: true;
   count: number;
   timeoutMs: number;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    accept: AcceptStep;
+  }
 }
 
 const usage = "accept [N] [within MS] [on NAME]";
@@ -23,11 +32,17 @@ export const acceptStep = registerStep<AcceptStep>({
     const timeoutMs = takeMilliseconds(words, "within") ?? 2000;
     const count = words.length ? parseCount(words.shift()!, "connection count", 4096) : 1;
     noMoreWords(words, usage);
-    return { kind: "accept", sock: ctx.sockets.use(ctx.actor, on).name, count, timeoutMs };
+    return { kind: "accept", sock: ctx.sockets.use(ctx.actor, on).name, ...namedIf(on), count, timeoutMs };
+  },
+  phrase: (step) => `accepts up to ${step.count} connection${step.count === 1 ? "" : "s"} on ${sockPhrase(step)} and keeps them open`,
+  group: {
+    drain: (step) => probeCall("accept", step.sock, "4096", "0"),
+    taken: (reply) => replyFields("accept", reply).accepted,
+    timeoutMs: (step) => step.timeoutMs,
   },
   async perform(step, actor) {
-    const { observation, last } = await callChain(actor, [["accept", step.sock, String(step.count), String(step.timeoutMs)]], step.timeoutMs + 5000);
-    const accepted = numberField(last, "accepted");
+    const { observation, last } = await callChain(actor, [probeCall("accept", step.sock, String(step.count), String(step.timeoutMs))], step.timeoutMs + 5000);
+    const accepted = replyFields("accept", last).accepted;
     return accepted === undefined ? observation : { ...observation, count: accepted };
   },
 });

@@ -30,8 +30,3 @@ export function errorText(e: unknown): string {
   if (e instanceof LabError) return e.message;
   return e instanceof Error ? e.message : String(e);
 }
-
-export function numberField(reply: ProbeReply | undefined, field: string): number | undefined {
-  const v = reply?.[field];
-  return typeof v === "number" ? v : undefined;
-}

@@ -1,11 +1,20 @@
 /** close-accepted [on NAME] => N: closes the connections a listener accepted; the listener stays open. */
-import { callChain, numberField } from "./calls";
+import { probeCall, replyFields } from "../probe/commands";
+import { callChain } from "./calls";
 import { noMoreWords, takeKeyword } from "./grammar";
+import { namedIf, sockPhrase } from "./phrase";
 import { registerStep } from "./registry";
 
 export interface CloseAcceptedStep {
   kind: "close-accepted";
   sock: string;
+  named?: true;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    "close-accepted": CloseAcceptedStep;
+  }
 }
 
 const usage = "close-accepted [on NAME]";
@@ -18,11 +27,12 @@ export const closeAcceptedStep = registerStep<CloseAcceptedStep>({
   parse(words, ctx) {
     const on = takeKeyword(words, "on");
     noMoreWords(words, usage);
-    return { kind: "close-accepted", sock: ctx.sockets.use(ctx.actor, on).name };
+    return { kind: "close-accepted", sock: ctx.sockets.use(ctx.actor, on).name, ...namedIf(on) };
   },
+  phrase: (step) => `closes the connections ${sockPhrase(step)} accepted, keeping the listener`,
   async perform(step, actor) {
-    const { observation, last } = await callChain(actor, [["closeaccepted", step.sock]]);
-    const closed = numberField(last, "closed");
+    const { observation, last } = await callChain(actor, [probeCall("closeaccepted", step.sock)]);
+    const closed = replyFields("closeaccepted", last).closed;
     return closed === undefined ? observation : { ...observation, count: closed };
   },
 });

@@ -3,8 +3,10 @@
  * and so its own source port (N 4-tuples), kept open under NAME until it is closed.
  */
 import { ANSWER_MS } from "../probe/probe-session";
-import { callChain, numberField } from "./calls";
+import { probeCall, replyFields } from "../probe/commands";
+import { callChain } from "./calls";
 import { checkName, familyOf, noMoreWords, parseCount, parseEndpoint, StepSyntaxError, takeKeyword, takeMilliseconds, type Endpoint } from "./grammar";
+import { endpointPhrase } from "./phrase";
 import { registerStep } from "./registry";
 import { exactly } from "../verdict/expectation";
 
@@ -14,6 +16,12 @@ export interface ConnectManyStep {
   count: number;
   endpoint: Endpoint;
   timeoutMs: number;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    "connect-many": ConnectManyStep;
+  }
 }
 
 const usage = "connect-many N to ADDRESS:PORT [within MS] [as NAME]";
@@ -34,10 +42,11 @@ export const connectManyStep = registerStep<ConnectManyStep>({
     const s = ctx.sockets.create(ctx.actor, "tcp", familyOf(endpoint.host), as === undefined ? undefined : checkName(as, "socket"));
     return { kind: "connect-many", sock: s.name, count, endpoint, timeoutMs };
   },
+  phrase: (step) => `opens ${step.count} TCP connections to ${endpointPhrase(step.endpoint)}, each from its own port`,
   async perform(step, actor) {
-    const call = ["connectn", step.sock, String(step.count), String(step.endpoint.host.family), actor.resolve(step.endpoint.host), String(step.endpoint.port), String(step.timeoutMs)];
+    const call = probeCall("connectn", step.sock, String(step.count), String(step.endpoint.host.family), actor.resolve(step.endpoint.host), String(step.endpoint.port), String(step.timeoutMs));
     const { observation, last } = await callChain(actor, [call], step.timeoutMs * step.count + ANSWER_MS);
-    const connected = numberField(last, "connected");
+    const connected = replyFields("connectn", last).connected;
     return connected === undefined ? observation : { ...observation, errno: connected > 0 ? null : observation.errno, count: connected };
   },
 });

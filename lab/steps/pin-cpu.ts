@@ -1,4 +1,5 @@
 /** pin-cpu N: the actor's process runs on CPU N only, so what it sends is received on CPU N. */
+import { probeCall } from "../probe/commands";
 import { callChain } from "./calls";
 import { noMoreWords, parseCount, StepSyntaxError } from "./grammar";
 import { registerStep } from "./registry";
@@ -6,6 +7,12 @@ import { registerStep } from "./registry";
 export interface PinCpuStep {
   kind: "pin-cpu";
   cpu: number;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    "pin-cpu": PinCpuStep;
+  }
 }
 
 export const pinCpuStep = registerStep<PinCpuStep>({
@@ -19,7 +26,8 @@ export const pinCpuStep = registerStep<PinCpuStep>({
     noMoreWords(words, "pin-cpu CPU");
     return { kind: "pin-cpu", cpu: parseCount(cpu, "CPU", 1023) };
   },
+  phrase: (step) => `pins itself to CPU ${step.cpu}`,
   async perform(step, actor) {
-    return (await callChain(actor, [["pin-cpu", String(step.cpu)]])).observation;
+    return (await callChain(actor, [probeCall("pin-cpu", String(step.cpu))])).observation;
   },
 });

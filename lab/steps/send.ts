@@ -2,8 +2,10 @@
  * send N to ADDRESS:PORT [on NAME]        N datagrams from one socket: one source port
  * send N to ADDRESS:PORT varying-port     each datagram from a fresh socket: N source ports
  */
-import { callChain, numberField } from "./calls";
+import { probeCall, replyFields } from "../probe/commands";
+import { callChain } from "./calls";
 import { checkFamily, familyOf, noMoreWords, parseCount, parseEndpoint, StepSyntaxError, takeKeyword, type Endpoint, type Family } from "./grammar";
+import { endpointPhrase } from "./phrase";
 import { registerStep } from "./registry";
 import { exactly } from "../verdict/expectation";
 
@@ -14,6 +16,12 @@ export interface SendStep {
   /** The socket to send from; absent with varying-port. */
   sock?: string;
   family: Family;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    send: SendStep;
+  }
 }
 
 const usage = "send N to ADDRESS:PORT [on NAME | varying-port]";
@@ -41,11 +49,12 @@ export const sendStep = registerStep<SendStep>({
     checkFamily(endpoint, s, ctx.actor);
     return { kind: "send", count, endpoint, sock: s.name, family: s.family };
   },
+  phrase: (step) => `sends ${step.count} datagram${step.count === 1 ? "" : "s"} to ${endpointPhrase(step.endpoint)}${step.sock ? "" : ", each from a fresh socket (so a fresh source port)"}`,
   async perform(step, actor) {
     const to = [actor.resolve(step.endpoint.host), String(step.endpoint.port), String(step.count)];
-    const call = step.sock ? ["send", step.sock, ...to] : ["sendvary", String(step.family), ...to];
+    const call = step.sock ? probeCall("send", step.sock, ...to) : probeCall("sendvary", String(step.family), ...to);
     const { observation, last } = await callChain(actor, [call], 60_000);
-    const sent = numberField(last, "sent");
+    const sent = replyFields(step.sock ? "send" : "sendvary", last).sent;
     return sent === undefined ? observation : { ...observation, count: sent };
   },
 });

@@ -1,4 +1,5 @@
 /** sleep MS: for what only time does (TIME_WAIT expiry); never to wait for delivery. */
+import { probeCall } from "../probe/commands";
 import { callChain } from "./calls";
 import { noMoreWords, parseCount, StepSyntaxError } from "./grammar";
 import { registerStep } from "./registry";
@@ -6,6 +7,12 @@ import { registerStep } from "./registry";
 export interface SleepStep {
   kind: "sleep";
   ms: number;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    sleep: SleepStep;
+  }
 }
 
 export const sleepStep = registerStep<SleepStep>({
@@ -19,7 +26,8 @@ export const sleepStep = registerStep<SleepStep>({
     noMoreWords(words, "sleep MS");
     return { kind: "sleep", ms: parseCount(ms.replace(/ms$/, ""), "duration", 600_000) };
   },
+  phrase: (step) => `waits ${step.ms} ms`,
   async perform(step, actor) {
-    return (await callChain(actor, [["sleep", String(step.ms)]], step.ms + 5000)).observation;
+    return (await callChain(actor, [probeCall("sleep", String(step.ms))], step.ms + 5000)).observation;
   },
 });

@@ -1,6 +1,8 @@
 /** socket tcp|udp [v4|v6] [OPTIONS…] [as NAME]: a socket with its options set, not bound yet. */
+import { probeCall } from "../probe/commands";
 import { callChain } from "./calls";
 import { checkName, noMoreWords, parseProto, takeKeyword, type Family, type Proto } from "./grammar";
+import { optionsPhrase } from "./phrase";
 import { registerStep } from "./registry";
 import { checkOptionFamily, parseOption, type SockOpt } from "./socket-options";
 
@@ -12,8 +14,14 @@ export interface SocketStep {
   options: SockOpt[];
 }
 
+declare module "./registry" {
+  interface StepTypes {
+    socket: SocketStep;
+  }
+}
+
 export function socketCalls(sock: string, proto: Proto, family: Family, options: readonly SockOpt[]): string[][] {
-  return [["socket", sock, proto, String(family)], ...options.map((o) => ["setsockopt", sock, o.name, o.value])];
+  return [probeCall("socket", sock, proto, String(family)), ...options.map((o) => probeCall("setsockopt", sock, o.name, o.value))];
 }
 
 const usage = "socket tcp|udp [v4|v6] [OPTIONS…] [as NAME]";
@@ -35,6 +43,7 @@ export const socketStep = registerStep<SocketStep>({
     const s = ctx.sockets.create(ctx.actor, proto, family, name);
     return { kind: "socket", sock: s.name, proto, family, options };
   },
+  phrase: (step) => `makes a ${step.proto.toUpperCase()}${step.family === 6 ? " IPv6" : ""} socket${optionsPhrase(step.options)}`,
   async perform(step, actor) {
     return (await callChain(actor, socketCalls(step.sock, step.proto, step.family, step.options))).observation;
   },

@@ -1,3 +1,4 @@
+import type { ProbeReply } from "../probe/protocol";
 import type { Expectation, ExpectationKind } from "../verdict/expectation";
 import type { Observation } from "../verdict/observation";
 import type { ActorRuntime } from "./actor-runtime";
@@ -10,9 +11,20 @@ export interface StepParseContext {
   sockets: SocketTracker;
 }
 
+/** How one member of a group does a counting step: non-blocking rounds until the group has its total. */
+export interface GroupDrain<S> {
+  /** One round on one member: the probe call that takes everything queued now. */
+  drain(step: S): string[];
+  /** What that round took, from the probe's reply. */
+  taken(reply: ProbeReply): number | undefined;
+  /** How long the group may go on; undefined for the runner's default. */
+  timeoutMs(step: S): number | undefined;
+}
+
 /**
- * One kind of step. Each lives in its own file and registers itself (registry.ts): its grammar, what
- * it may expect, and how it drives the probe. The engine knows no step kind by name.
+ * One kind of step. Each lives in its own module and registers itself (registry.ts): its grammar, what
+ * it may expect, its sentence, how a group does it, and how it drives the probe. The engine knows no
+ * step kind by name.
  */
 export interface StepKind<S extends { kind: string }> {
   /** The first word of the step in a case file. */
@@ -23,6 +35,10 @@ export interface StepKind<S extends { kind: string }> {
   /** The expectation when "=>" is left out; undefined means the case must write one. */
   defaultExpectation(step: S): Expectation | undefined;
   parse(words: string[], ctx: StepParseContext): S;
+  /** What the actor does, in words, after its name ("binds a new UDP socket to 0.0.0.0:8080 (every address)"). */
+  phrase(step: S): string;
+  /** Set when a group of actors may do the step (its members' counts are judged together). */
+  group?: GroupDrain<S>;
   /** Drives the probe. The expectation is given so a step can wait for it (bounded), never to fake it. */
   perform(step: S, actor: ActorRuntime, expect: Expectation): Promise<Observation>;
 }

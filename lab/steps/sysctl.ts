@@ -1,11 +1,18 @@
 /** sysctl NAME => VALUE | ENOENT: reads a sysctl of the actor's network namespace (a missing one is ENOENT). */
-import { callChain, numberField } from "./calls";
+import { probeCall } from "../probe/commands";
+import { callChain } from "./calls";
 import { noMoreWords, StepSyntaxError } from "./grammar";
 import { registerStep } from "./registry";
 
 export interface SysctlStep {
   kind: "sysctl";
   name: string;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    sysctl: SysctlStep;
+  }
 }
 
 const usage = "sysctl NAME => VALUE | ENOENT";
@@ -21,9 +28,11 @@ export const sysctlStep = registerStep<SysctlStep>({
     if (!/^[a-z][a-z0-9_.-]*$/.test(name)) throw new StepSyntaxError(`'${name}' is not a sysctl name`, "e.g. net.ipv4.tcp_fin_timeout");
     return { kind: "sysctl", name };
   },
+  phrase: (step) => `reads the sysctl ${step.name} of its namespace`,
   async perform(step, actor) {
-    const { observation, last } = await callChain(actor, [["sysctl", step.name]]);
-    const value = numberField(last, "ret");
+    const { observation, last } = await callChain(actor, [probeCall("sysctl", step.name)]);
+    // The probe answers a number's value as ret (and as text in "value").
+    const value = last?.ret;
     return observation.errno === null && value !== undefined ? { ...observation, count: value } : observation;
   },
 });

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Observation } from "../verdict/observation";
+import { probeCall, replyFields } from "../probe/commands";
 import { callChain } from "./calls";
 import { noMoreWords, parsePort, StepSyntaxError, takeMilliseconds } from "./grammar";
 import { registerStep } from "./registry";
@@ -14,6 +15,12 @@ export interface TcpStatesStep {
   kind: "tcp-states";
   port: number;
   timeoutMs: number;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    "tcp-states": TcpStatesStep;
+  }
 }
 
 const usage = "tcp-states PORT [within MS] => STATE… | none";
@@ -31,13 +38,14 @@ export const tcpStatesStep = registerStep<TcpStatesStep>({
     noMoreWords(words, usage);
     return { kind: "tcp-states", port: parsePort(port), timeoutMs };
   },
+  phrase: (step) => `looks at the states of its namespace's TCP sockets on port ${step.port}`,
   async perform(step, actor, expect) {
     const deadline = Date.now() + step.timeoutMs;
     let seen: Observation;
     do {
-      const { observation, last } = await callChain(actor, [["tcpstates", String(step.port)]]);
-      const states = last?.states;
-      seen = states && typeof states === "object" ? { ...observation, states: states as Record<string, number> } : observation;
+      const { observation, last } = await callChain(actor, [probeCall("tcpstates", String(step.port))]);
+      const states = replyFields("tcpstates", last).states;
+      seen = states ? { ...observation, states } : observation;
       if (seen.error || judge(expect, seen).ok) return seen;
       await sleep(POLL_MS);
     } while (Date.now() < deadline);

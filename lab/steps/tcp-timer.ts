@@ -3,6 +3,7 @@
  * actor's netns's TCP sockets in STATE with PORT at either end (from /proc/net/tcp, in USER_HZ ticks).
  * For TIME_WAIT it is the time until the socket is gone: TCP_TIMEWAIT_LEN when it has just begun.
  */
+import { probeCall, replyFields } from "../probe/commands";
 import { callChain } from "./calls";
 import { noMoreWords, parsePort, StepSyntaxError } from "./grammar";
 import { registerStep } from "./registry";
@@ -13,6 +14,12 @@ export interface TcpTimerStep {
   kind: "tcp-timer";
   port: number;
   state: string;
+}
+
+declare module "./registry" {
+  interface StepTypes {
+    "tcp-timer": TcpTimerStep;
+  }
 }
 
 const usage = "tcp-timer PORT STATE => MS | A..B";
@@ -29,9 +36,10 @@ export const tcpTimerStep = registerStep<TcpTimerStep>({
     if (!(TCP_STATES as readonly string[]).includes(state)) throw new StepSyntaxError(`'${state}' is not a TCP state`, suggestion(state, TCP_STATES, "states"));
     return { kind: "tcp-timer", port, state };
   },
+  phrase: (step) => `reads the time left on the ${step.state} timer of its namespace's TCP sockets on port ${step.port}`,
   async perform(step, actor) {
-    const { observation, last } = await callChain(actor, [["tcpstates", String(step.port)]]);
-    const timers = (last?.timers_ms ?? {}) as Record<string, number>;
+    const { observation, last } = await callChain(actor, [probeCall("tcpstates", String(step.port))]);
+    const timers = replyFields("tcpstates", last).timers_ms ?? {};
     const left = timers[step.state];
     if (observation.errno !== null || observation.error) return observation;
     if (left === undefined) return { ...observation, error: `no ${step.state} socket with a timer on port ${step.port}` };

@@ -54,6 +54,11 @@ export function describeRange(r: Range): string {
   return r.min === r.max ? String(r.min) : `${r.min}..${r.max}`;
 }
 
+/** A group's "fair" clause: its observation is shown with the figures of the evenness test. */
+export function asksFairness(e: Expectation): boolean {
+  return e.kind === "group" && e.fair === true;
+}
+
 export function describeExpectation(e: Expectation): string {
   switch (e.kind) {
     case "ok":

@@ -1,4 +1,4 @@
-import { describeExpectation, inRange, type Expectation } from "./expectation";
+import { asksFairness, describeExpectation, inRange, type Expectation } from "./expectation";
 import { describeObservation, type Observation } from "./observation";
 
 export type Judgement = { ok: true } | { ok: false; message: string };
@@ -6,8 +6,7 @@ export type Judgement = { ok: true } | { ok: false; message: string };
 /** Compares what a step expected with what the kernel did. Pure: no I/O, no formatting of output. */
 export function judge(expect: Expectation, seen: Observation): Judgement {
   if (!seen.error && matches(expect, seen)) return { ok: true };
-  const withFairness = expect.kind === "group" && expect.fair === true;
-  return { ok: false, message: `expected ${describeExpectation(expect)} but got ${describeObservation(seen, withFairness)}` };
+  return { ok: false, message: `expected ${describeExpectation(expect)} but got ${describeObservation(seen, asksFairness(expect))}` };
 }
 
 function matches(expect: Expectation, seen: Observation): boolean {

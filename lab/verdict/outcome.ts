@@ -1,7 +1,9 @@
 /** What a run came to. Each outcome carries only what is legal in it: a failure its evidence, a skip its reason. */
+import type { Expectation } from "./expectation";
 import type { Observation } from "./observation";
 
-export interface StepResult {
+/** One step's result as the JSON results (schema 1) write it: `expected` is the expectation in words. */
+export interface StepRecord {
   file: string;
   line: number;
   actor: string;
@@ -9,6 +11,13 @@ export interface StepResult {
   expected: string;
   observed: Observation;
   ok: boolean;
+}
+
+/** One step's result as the engine gives it to reporters: the record, with what was expected as data. */
+export interface StepResult extends StepRecord {
+  expectation: Expectation;
+  /** The step's kind: the verb of its call ("bind", "recv"). */
+  verb: string;
 }
 
 /** "cases/x.yaml:14: attacker: bind udp $victim:5353: expected ok but got -1 EADDRINUSE" */
@@ -20,16 +29,16 @@ export interface Failure {
   message: string;
 }
 
-interface RunBase {
+interface RunBase<S extends StepRecord> {
   id: string;
   case: string;
   variant: string;
   kernel: string;
   durationMs: number;
-  steps: StepResult[];
+  steps: S[];
 }
 
-export type RunResult = RunBase &
+type RunOf<S extends StepRecord> = RunBase<S> &
   (
     | { outcome: "passed" }
     | { outcome: "failed"; failures: Failure[] }
@@ -37,6 +46,16 @@ export type RunResult = RunBase &
     | { outcome: "xfail"; reason: string; failures: Failure[] }
     | { outcome: "xpass"; reason: string }
   );
+
+/** A run as the engine gives it to reporters. */
+export type RunResult = RunOf<StepResult>;
+/** A run as the JSON results (schema 1) write it. */
+export type RunRecord = RunOf<StepRecord>;
+
+/** The run as the JSON results write it: each step without its typed fields, every other field as it is, in its place. */
+export function runRecord(r: RunResult): RunRecord {
+  return { ...r, steps: r.steps.map(({ file, line, actor, call, expected, observed, ok }) => ({ file, line, actor, call, expected, observed, ok })) };
+}
 
 export type Outcome = RunResult["outcome"];
 

@@ -11,8 +11,7 @@ import { NETNS_SYSCTLS } from "../../lab/case/netns-sysctls";
 import { ACTOR_KEYS, CAPS } from "../../lab/case/read-actors";
 import { RELATIONS } from "../../lab/case/read-claim-refs";
 import { FIX_KEYS } from "../../lab/case/read-fix";
-import { GROUP_VERBS } from "../../lab/case/read-steps";
-import { stepKind, stepVerbs } from "../../lab/steps";
+import { groupVerbs, stepKind, stepVerbs } from "../../lab/steps";
 import { KEYWORDS } from "../../lab/steps/grammar";
 import { OPTION_NAMES } from "../../lab/steps/socket-options";
 import { TCP_STATES } from "../../lab/verdict/expectation";
@@ -46,7 +45,7 @@ test("every socket option, keyword, key, capability, sysctl and expectation word
     ["capability", CAPS],
     ["per-netns sysctl", NETNS_SYSCTLS],
     ["claim relation", RELATIONS],
-    ["group step", GROUP_VERBS],
+    ["group step", groupVerbs()],
     ["group clause", GROUP_CLAUSES],
     ["expectation word", EXPECTATION_WORDS],
     ["TCP state", TCP_STATES],

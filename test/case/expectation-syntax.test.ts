@@ -1,5 +1,7 @@
 import test from "ava";
-import { parseExpectation } from "../../lab/case/expectation-syntax";
+import { parseExpectation, readDescribedExpectation } from "../../lab/case/expectation-syntax";
+import { loadCatalogue } from "../../lab/case/load-cases";
+import { describeExpectation } from "../../lab/verdict/expectation";
 
 const ALL = ["ok", "errno", "count", "states", "killed"] as const;
 
@@ -32,6 +34,28 @@ test("group clauses", (t) => {
   t.deepEqual(parseExpectation("one 50", G), { kind: "group", one: 50 });
   t.deepEqual(parseExpectation("EAGAIN", G), { kind: "errno", name: "EAGAIN" });
   t.throws(() => parseExpectation("one 50, total 50", G), { message: /does not combine/ });
+  // No run can pass it: the one member with 0 would leave another member with a count.
+  t.throws(() => parseExpectation("one 0", G), { message: /'one 0' can never hold/ });
+  t.throws(() => parseExpectation("total 0, one 0", G), { message: /'one 0' can never hold/ });
+  t.deepEqual(parseExpectation("one 1", G), { kind: "group", one: 1 });
   t.throws(() => parseExpectation("most 50", G), { message: "'most 50' is not a group expectation" });
   t.throws(() => parseExpectation("total 200 each 30", G), { message: "'total 200 each 30' is not one clause" });
+});
+
+test("every expectation of the catalogue reads back from its words (how merged results get theirs)", (t) => {
+  const { cases } = loadCatalogue(["cases", "test/fixtures/report", "test/fixtures/known-bugs"]);
+  let n = 0;
+  for (const c of cases)
+    for (const v of c.variants)
+      for (const s of v.steps)
+        for (const e of [s.expect, ...s.byKernel.map((k) => k.expect)]) {
+          t.deepEqual(readDescribedExpectation(describeExpectation(e)), e, `${c.id}:${s.source.line}: ${describeExpectation(e)}`);
+          n++;
+        }
+  t.true(n > 1000, `${n} expectations`);
+  for (const kind of ["ok", "errno", "count", "states", "killed", "group"]) t.true(cases.some((c) => c.variants.some((v) => v.steps.some((s) => s.expect.kind === kind))), `the catalogue has no '${kind}' expectation to read back`);
+  t.deepEqual(readDescribedExpectation("total 200, each 30..70, fair"), { kind: "group", total: { min: 200, max: 200 }, each: { min: 30, max: 70 }, fair: true });
+  t.deepEqual(readDescribedExpectation("one 50"), { kind: "group", one: 50 });
+  t.deepEqual(readDescribedExpectation("ESTABLISHED*8 LISTEN"), { kind: "states", states: { ESTABLISHED: 8, LISTEN: 1 } });
+  t.throws(() => readDescribedExpectation("maybe"), { message: /is not a group expectation/ });
 });

@@ -39,7 +39,7 @@ steps:
   - pair: recv
 `);
   t.true(p.some((m) => /^9: group 'workers' names unknown actor 'w3'/.test(m)), p.join("\n"));
-  t.true(p.some((m) => /^14: listen: a group can only recv or accept, not listen/.test(m)), p.join("\n"));
+  t.true(p.some((m) => /^14: listen: a group can only accept or recv, not listen/.test(m)), p.join("\n"));
   t.true(p.some((m) => /^15: recv: a group's recv needs an expectation/.test(m)), p.join("\n"));
 });
 

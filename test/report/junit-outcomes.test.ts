@@ -14,7 +14,7 @@ const kernels: KernelInfo[] = [
   { id: "host", release: "6.18.44" },
   { id: "5.10", release: "5.10.0-46-cloud-amd64" },
 ];
-const step = (ok: boolean, observed: StepResult["observed"], expected = "ok"): StepResult => ({ file: "cases/c.yaml", line: 9, actor: "b", call: "bind udp 0.0.0.0:53", expected, observed, ok });
+const step = (ok: boolean, observed: StepResult["observed"]): StepResult => ({ file: "cases/c.yaml", line: 9, actor: "b", call: "bind udp 0.0.0.0:53", expected: "ok", observed, ok, expectation: { kind: "ok" }, verb: "bind" });
 const base = (id: string, kernel = "host") => ({ id: `${id}.v@${kernel}`, case: id, variant: "v", kernel, durationMs: 1500, steps: [] as StepResult[] });
 const disagreement = { file: "cases/c.yaml", line: 9, actor: "b", call: "bind udp 0.0.0.0:53", message: "expected ok but got -1 EADDRINUSE" };
 const results: RunResult[] = [

@@ -5,7 +5,8 @@
  */
 import type { Audit } from "../audit";
 import type { AuditLab } from "../audit-lab";
-import { ask, num, waitUntilReady } from "../service-client";
+import { replyFields } from "../../probe/commands";
+import { ask, waitUntilReady } from "../service-client";
 import { notApplicableReason } from "./applicability";
 import { baseline, Inconclusive, notApplicable, type Finding, type ProfileContext } from "./profile";
 
@@ -24,8 +25,8 @@ async function keepAsking(lab: AuditLab, audit: Audit): Promise<Tally> {
   const address = lab.service.address;
   if (audit.protocol === "http") {
     const port = String(audit.port.port);
-    const r = await lab.client.session.call(["httploop", address, port, String(WINDOW_MS), "500"], WINDOW_MS + 15_000);
-    return { tries: num(r.tries), failed: num(r.failed), errors: (r.errors ?? {}) as Record<string, number> };
+    const r = replyFields("httploop", await lab.client.session.call(["httploop", address, port, String(WINDOW_MS), "500"], WINDOW_MS + 15_000));
+    return { tries: r.tries ?? 0, failed: r.failed ?? 0, errors: r.errors ?? {} };
   }
   // DNS: one query at a time, each with a short wait, one every PACE_MS at most (like httploop).
   const t: Tally = { tries: 0, failed: 0, errors: {} };

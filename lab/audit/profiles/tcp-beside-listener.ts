@@ -15,7 +15,8 @@
  * answer well, or a setup call that fails, is inconclusive.
  */
 import type { ProfileName } from "../audit";
-import { ask, num } from "../service-client";
+import { replyFields } from "../../probe/commands";
+import { ask } from "../service-client";
 import { notApplicableReason } from "./applicability";
 import { baseline, notApplicable, serviceAddress, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type ProfileContext } from "./profile";
 
@@ -49,7 +50,7 @@ async function besideListener(ctx: ProfileContext, name: ProfileName, sameUid: b
     }
     // A request the attacker took is never answered: it waits its 300 ms, plenty on a lab network.
     const asked = await ask(lab.client, audit, address, ctx.requests, 300);
-    const accepted = num((await s.call(["accept", "a", String(ctx.requests), "0"])).accepted);
+    const accepted = replyFields("accept", await s.call(["accept", "a", String(ctx.requests), "0"])).accepted ?? 0;
     const evidence = `the kernel let ${who} listen on ${where} beside the service; traffic: the attacker took ${accepted} of ${asked.sent} connections, the service answered ${asked.answered}`;
     const counts = { attackerBound: 1, attackerListening: 1, flows: asked.sent, sent: asked.sent, answered: asked.answered, stolen: accepted };
     return { verdict: "vulnerable", basis: "kernel", evidence, counts, fix: sameUid ? "run the service as a uid of its own that no other program runs as (or drop SO_REUSEPORT: without it no second listener gets in)" : "run the service in a network namespace of its own" };

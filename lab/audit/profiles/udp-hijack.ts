@@ -17,7 +17,8 @@
  * took. The service must answer every flow well before the attack (baseline) and every setup call
  * must succeed, or the verdict is inconclusive.
  */
-import { ask, num } from "../service-client";
+import { replyFields } from "../../probe/commands";
+import { ask } from "../service-client";
 import { baseline, boundAddress, notApplicable, serviceAddress, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type Profile, type ProfileContext } from "./profile";
 import { notApplicableReason } from "./applicability";
 import type { ProfileName } from "../audit";
@@ -58,7 +59,7 @@ function udpAttack(a: UdpAttack): Profile {
       }
       const asked = await ask(lab.client, audit, serviceAddress(ctx), ctx.requests, 1500);
       const got = await attacker.session.call(["recv", "a", "0", "0"]);
-      const stolen = num(got.received);
+      const stolen = replyFields("recv", got).received ?? 0;
       // Bound but given nothing: e.g. an IPv6 socket that is not v6only cannot join a v6only socket's reuseport group, and the older socket wins the lookup. It still holds the port, and takes the traffic once the service's socket closes (a restart).
       const idle = stolen === 0 ? "; it took none this time, yet holds the port beside the service and takes its traffic when the service's socket closes (a restart)" : "";
       const evidence = `the kernel let ${who} bind ${where} beside the service; traffic: the attacker took ${stolen} of ${asked.sent} flows, the service answered ${asked.answered}${idle}`;

@@ -8,6 +8,7 @@ import type { Claim } from "../../case/claims";
 import type { PlannedRun } from "../../plan/plan";
 import type { ClaimAudit, ClaimVerdict } from "../../verdict/claims-audit";
 import type { KnownBugs } from "../../verdict/known-bugs";
+import { asksFairness } from "../../verdict/expectation";
 import { describeObservation } from "../../verdict/observation";
 import { formatFailure, type RunResult, type StepResult } from "../../verdict/outcome";
 import { buildMatrix, CELL } from "../matrix";
@@ -143,7 +144,7 @@ function runSection(r: RunResult, planned: PlannedRun | undefined, release: stri
 }
 
 function stepRow(s: StepResult): string {
-  const seen = describeObservation(s.observed, /\bfair\b/.test(s.expected));
+  const seen = describeObservation(s.observed, asksFairness(s.expectation));
   // The probe's own calls and answers, folded away unless the step failed (no script: <details> is HTML's own).
   const trace = s.observed.trace.length
     ? `<details${s.ok ? "" : " open"}><summary>${s.observed.trace.length} probe call${s.observed.trace.length === 1 ? "" : "s"}</summary><pre class="trace">${esc(s.observed.trace.join("\n"))}</pre></details>`
