@@ -5,14 +5,16 @@
  */
 import { debugLog, ignored } from "../debug-log";
 import { LabError } from "../errors";
+import { replyFields, type ReplyFields } from "../probe/commands";
 import type { ProbeSession } from "../probe/probe-session";
-import type { ProbeReply } from "../probe/protocol";
+
+type Hello = ReplyFields<"hello">;
 
 /** How long a probe may take to start a new worker and say hello. */
 const RECYCLE_MS = 2000;
 
 /** What is wrong with a probe's hello, or undefined when it runs as `uid` on kernel `release`. */
-function misplaced(hello: ProbeReply, uid: number, release: string): string | undefined {
+function misplaced(hello: Hello, uid: number, release: string): string | undefined {
   if (hello.uid !== uid) return `runs as uid ${String(hello.uid)}, not ${uid}`;
   if (hello.release !== release) return `runs on kernel ${String(hello.release)}, not ${release}`;
   return undefined;
@@ -20,7 +22,7 @@ function misplaced(hello: ProbeReply, uid: number, release: string): string | un
 
 /** Asks a newly started probe its hello; throws REUSELAB_ACTOR_MISPLACED unless it runs as `uid` on `release`. */
 export async function checkHello(session: ProbeSession, uid: number, release: string): Promise<void> {
-  const wrong = misplaced(await session.call(["hello"]), uid, release);
+  const wrong = misplaced(replyFields("hello", await session.call(["hello"])), uid, release);
   if (wrong) throw new LabError("REUSELAB_ACTOR_MISPLACED", `${session.label} ${wrong}`);
 }
 
@@ -28,9 +30,16 @@ export async function checkHello(session: ProbeSession, uid: number, release: st
  * Recycles a probe for a later run: its hello (with its worker's pid) when it answers as `uid` on
  * `release`; undefined when it does not, and the caller removes it.
  */
-export async function recycled(session: ProbeSession, uid: number, release: string): Promise<ProbeReply | undefined> {
-  const hello = await session.recycle(RECYCLE_MS).catch(ignored("backend/recycle"));
-  if (!hello) return undefined;
+export async function recycled(session: ProbeSession, uid: number, release: string): Promise<Hello | undefined> {
+  const reply = await session.recycle(RECYCLE_MS).catch(ignored("backend/recycle"));
+  if (!reply) return undefined;
+  let hello: Hello;
+  try {
+    hello = replyFields("hello", reply);
+  } catch (e) {
+    debugLog("backend/recycle", e); // a hello outside the protocol: the probe is not kept
+    return undefined;
+  }
   const wrong = misplaced(hello, uid, release);
   if (wrong) debugLog("backend/recycle", `${session.label} ${wrong}: not kept`);
   return wrong ? undefined : hello;
