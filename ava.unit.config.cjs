@@ -15,6 +15,8 @@ module.exports = {
     "test/bench/bench-logic.test.ts",
     "test/case/*.test.ts",
     "test/debug-log.test.ts",
+    "test/findings/*.test.ts",
+    "test/layers.test.ts",
     "!test/case/malformed-corpus.test.ts", // watches `docker events` to show that bad cases touch no engine
     "test/kernels/kernels-file.test.ts",
     "test/kernels/provenance.test.ts",

@@ -1,9 +1,10 @@
-// StrykerJS over the judging logic: `npm run test:mutation` (all five folders, slow: tens of minutes on
+// StrykerJS over the judging logic: `npm run test:mutation` (all six folders, slow: tens of minutes on
 // two cores), or one folder at a time while working on its tests: `MUTATE=lab/verdict npm run test:mutation`.
 // Each mutant runs the unit tier's test files that exercise that folder (ava, --fail-fast), through the
 // command runner (there is no ava runner for Stryker), compiled once by test/mutation/compile.cjs. The report goes to reports/mutation/ (gitignored).
 const TESTS = {
   "lab/verdict": ["test/verdict/*.test.ts"],
+  "lab/findings": ["test/findings/*.test.ts"],
   "lab/case": ["test/case/*.test.ts"],
   "lab/plan": ["test/plan/*.test.ts"],
   "lab/run": ["test/run/*.test.ts"],

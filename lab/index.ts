@@ -24,4 +24,4 @@ export { LabActor, type CallResult, type SocketResult, type CountResult, type Pr
 export type { SocketOptions } from "./api/socket-option-words";
 export { LabError, type LabErrorCode } from "./errors";
 export type { Outcome, RunResult } from "./verdict/outcome";
-export type { KernelInfo } from "./backend/backend";
+export type { KernelInfo } from "./kernel-info";

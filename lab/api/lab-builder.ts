@@ -17,7 +17,7 @@ import { DockerBackend } from "../backend/docker/docker-backend";
 import { NetnsBackend } from "../backend/netns/netns-backend";
 import { ensureMachine } from "../bootstrap/ensure";
 import { NETNS_SYSCTLS } from "../case/netns-sysctls";
-import { suggestion } from "../case/problems";
+import { suggestion } from "../problems";
 import { CAPS, MAX_NAMESPACES } from "../case/read-actors";
 import { HOST_BACKENDS, type HostBackend } from "../cli/host-backends";
 import { LabError } from "../errors";

@@ -5,7 +5,7 @@
  * (case files, kernels); nothing is left behind (containers, namespaces, guests), also when `signal`
  * aborts or a run throws.
  */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import { kernelIds } from "../backend/vm/kernel-images";
 import { parseKernelSpec, type GuestKernel } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";

@@ -4,7 +4,7 @@
  * its release does not ("6.1.0-57-amd64"): the known bugs' version prediction reads it there.
  */
 import { readFileSync } from "node:fs";
-import type { KernelInfo } from "./backend";
+import type { KernelInfo } from "../kernel-info";
 
 export function hostKernel(release: string): KernelInfo {
   let build: string | undefined;

@@ -15,7 +15,7 @@ import type { ResultsFile } from "../report/json-reporter";
 import { checkReportPaths, writeReports } from "../report/report-paths";
 import { benchPage } from "./bench-html";
 import { formatBench } from "./bench-report";
-import type { BenchResults } from "./bench-results";
+import type { BenchResults } from "../report/bench-results";
 import { BENCH_BACKENDS, BENCH_DEFAULTS, BenchInterrupted, runBench, type BenchBackend } from "./run-bench";
 
 const HELP = `reuselab bench: the seed guide's SO_REUSEPORT performance claims, measured on this machine

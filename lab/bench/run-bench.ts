@@ -11,7 +11,7 @@ import { NetnsBackend } from "../backend/netns/netns-backend";
 import { LabError } from "../errors";
 import { balanceRow } from "./balance";
 import { BenchLab } from "./bench-lab";
-import type { BalanceRow, BenchResults, BenchSettings, TcpPoint, UdpPoint } from "./bench-results";
+import type { BalanceRow, BenchResults, BenchSettings, TcpPoint, UdpPoint } from "../report/bench-results";
 import { measureTcp } from "./tcp-bench";
 import { measureSpread, measureUdp } from "./udp-bench";
 import { judgeClaims } from "./verdicts";

@@ -1,5 +1,6 @@
 /** One backend per kernel of the run: the host's kernel on docker (or netns), each guest kernel on a VM. */
-import type { Backend, KernelInfo, PrepareReport } from "../backend/backend";
+import type { Backend, PrepareReport } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import { DockerBackend } from "../backend/docker/docker-backend";
 import { NetnsBackend } from "../backend/netns/netns-backend";
 import { readKernelsFile } from "../backend/vm/kernel-images";

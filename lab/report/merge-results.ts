@@ -3,15 +3,15 @@
  * matrix) as one. Kernels are joined without duplicates, runs concatenated; a run id in two files is
  * refused, since which of the two verdicts is true cannot be told. The claims audit is not copied but
  * recomputed from the merged runs and the catalogue, as if one job had run them all; so are the known
- * bugs (lab/verdict/known-bugs.ts), with the allowlist's entries.
+ * bugs (lab/findings/known-bugs.ts), with the allowlist's entries.
  */
 import { readFileSync } from "node:fs";
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { AllowEntry } from "../case/allowlist";
 import type { Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
 import { plan, type PlannedRun } from "../plan/plan";
-import { auditClaims, type ClaimAudit } from "../verdict/claims-audit";
+import { auditClaims, type ClaimAudit } from "../findings/claims-audit";
 import type { RunResult } from "../verdict/outcome";
 import type { ResultsFile } from "./json-reporter";
 

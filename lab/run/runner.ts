@@ -1,9 +1,10 @@
-import type { Backend, KernelInfo } from "../backend/backend";
+import type { Backend } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { Claim } from "../case/claims";
 import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
-import { auditClaims } from "../verdict/claims-audit";
-import { knownBugs } from "../verdict/known-bugs";
+import { auditClaims } from "../findings/claims-audit";
+import { knownBugs } from "../findings/known-bugs";
 import type { RunResult } from "../verdict/outcome";
 import { runCase } from "./run-case";
 import type { Slots } from "./slots";

@@ -6,7 +6,7 @@
 import { callChain } from "./calls";
 import { noMoreWords, parsePort, StepSyntaxError } from "./grammar";
 import { registerStep } from "./registry";
-import { suggestion } from "../case/problems";
+import { suggestion } from "../problems";
 import { TCP_STATES } from "../verdict/expectation";
 
 export interface TcpTimerStep {

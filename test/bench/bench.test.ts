@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_CLAIMS } from "../../lab/bench/bench-claims";
-import type { BenchResults, UdpPoint } from "../../lab/bench/bench-results";
-import { BENCH_VERDICTS } from "../../lab/bench/bench-results";
+import type { BenchResults, UdpPoint } from "../../lab/report/bench-results";
+import { BENCH_VERDICTS } from "../../lab/report/bench-results";
 
 const MAIN = join(__dirname, "../../lab/bench/bench-main.ts");
 

@@ -9,7 +9,7 @@ import { allowlistFor } from "../../lab/cli/known-bugs-option";
 import { EventBus, type LabEvent } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";
-import type { ClaimAudit } from "../../lab/verdict/claims-audit";
+import type { ClaimAudit } from "../../lab/findings/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { labelled, step } from "./helpers";
 

@@ -4,7 +4,7 @@
 import test from "ava";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { kernelIds } from "../../lab/backend/vm/kernel-images";
 import type { VmBackend } from "../../lab/backend/vm/vm-backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
@@ -13,8 +13,8 @@ import { KernelBackends } from "../../lab/cli/backends";
 import { EventBus } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";
-import type { ClaimAudit } from "../../lab/verdict/claims-audit";
-import type { KnownBugs } from "../../lab/verdict/known-bugs";
+import type { ClaimAudit } from "../../lab/findings/claims-audit";
+import type { KnownBugs } from "../../lab/findings/known-bugs";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { step } from "./helpers";
 

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { prepareKernel, type PreparedKernel } from "../../lab/backend/vm/kernel-source";
 import { parseKernelSpec, type GuestKernel } from "../../lab/backend/vm/kernel-spec";
 import { loadCatalogue } from "../../lab/case/load-cases";

@@ -1,7 +1,8 @@
 // runAll on a fake backend: results in plan order whatever order runs end in, at most --jobs runs at once
 // per kernel, the session-finished event with its audit and known bugs, and an interruption.
 import test from "ava";
-import type { Backend, KernelInfo, StartedLab } from "../../lab/backend/backend";
+import type { Backend, StartedLab } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import type { Claim } from "../../lab/case/claims";
 import type { LabEvent } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";

@@ -25,7 +25,7 @@ export async function auditAction(files: string[], o: AuditOptions, exit: ExitSi
     import("../../audit/audit-report"),
     import("../../audit/audit-stability"),
     import("../../report/html/audit-page"),
-    import("../../report/terminal"),
+    import("../../terminal"),
   ]);
   using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
   try {

@@ -25,7 +25,7 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
         import("../file-reporters"),
         import("../../events/events"),
         import("../../verdict/outcome"),
-        import("../../verdict/known-bugs"),
+        import("../../findings/known-bugs"),
         import("../../case/load-cases"),
       ]);
       const allowlist = allowlistPath(o);

@@ -9,7 +9,7 @@ import { ConsoleReporter } from "../../report/console-reporter";
 import { LastResultsReporter, lastResultsPath } from "../../report/last-results";
 import { ProgressLine } from "../../report/progress";
 import { RepeatReporter } from "../../report/repeat-reporter";
-import { canRedraw } from "../../report/terminal";
+import { canRedraw } from "../../terminal";
 import { flakyRuns } from "../../verdict/flaky";
 import { isBad, type RunResult } from "../../verdict/outcome";
 import { EXIT } from "../exit-codes";
