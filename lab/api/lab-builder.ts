@@ -19,7 +19,7 @@ import { ensureMachine } from "../bootstrap/ensure";
 import { NETNS_SYSCTLS } from "../case/netns-sysctls";
 import { suggestion } from "../problems";
 import { CAPS, MAX_NAMESPACES } from "../case/read-actors";
-import { HOST_BACKENDS, type HostBackend } from "../cli/host-backends";
+import { HOST_BACKENDS, type HostBackend } from "../backend/host-backends";
 import { LabError } from "../errors";
 import { startReaper, type Reaper } from "./namespace-reaper";
 import { RunningLab } from "./running-lab";

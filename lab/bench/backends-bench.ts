@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
 import { DockerBackend } from "../backend/docker/docker-backend";
-import { KernelBackends, type HostBackend } from "../cli/backends";
+import { KernelBackends, type HostBackend } from "../run/kernel-backends";
 import { EventBus } from "../events/events";
 import { plan } from "../plan/plan";
 import { runAll } from "../run/runner";

@@ -16,7 +16,7 @@ import { kernelIds } from "../backend/vm/kernel-images";
 import { parseKernelSpec } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
-import { KernelBackends, type HostBackend } from "../cli/backends";
+import { KernelBackends, type HostBackend } from "../run/kernel-backends";
 import { EventBus } from "../events/events";
 import { plan } from "../plan/plan";
 import { runAll } from "../run/runner";

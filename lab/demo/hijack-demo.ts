@@ -35,7 +35,7 @@ import { LabError } from "../errors";
 import { readContainerLog } from "./container-log";
 import { claimDemoSubnet, isSubnetClash } from "./demo-subnet";
 import { tallyClient, tallyServer, type ServerTally } from "./hijack-demo-logs";
-import { stopSignal, unlessStopped } from "./stop-signal";
+import { stopSignal, unlessStopped } from "../interruption";
 
 export const COMPOSE_FILE = "compose.yaml";
 const PROJECT_LABEL = "com.docker.compose.project";

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
-import { KernelBackends } from "../cli/backends";
+import { KernelBackends } from "../run/kernel-backends";
 import { EventBus } from "../events/events";
 import { plan } from "../plan/plan";
 import { runAll } from "../run/runner";

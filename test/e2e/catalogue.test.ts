@@ -5,7 +5,7 @@ import test from "ava";
 import { DockerBackend } from "../../lab/backend/docker/docker-backend";
 import { NetnsBackend } from "../../lab/backend/netns/netns-backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { allowlistFor } from "../../lab/cli/known-bugs-option";
+import { allowlistFor } from "../../lab/case/known-bugs-file";
 import { EventBus, type LabEvent } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";

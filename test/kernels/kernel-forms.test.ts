@@ -11,7 +11,7 @@ import type { KernelInfo } from "../../lab/kernel-info";
 import { prepareKernel, type PreparedKernel } from "../../lab/backend/vm/kernel-source";
 import { parseKernelSpec, type GuestKernel } from "../../lab/backend/vm/kernel-spec";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { KernelBackends } from "../../lab/cli/backends";
+import { KernelBackends } from "../../lab/run/kernel-backends";
 import { EventBus } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
 import { ConsoleReporter } from "../../lab/report/console-reporter";

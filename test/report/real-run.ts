@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KernelInfo } from "../../lab/kernel-info";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { KernelBackends } from "../../lab/cli/backends";
+import { KernelBackends } from "../../lab/run/kernel-backends";
 import { EventBus, type Reporter } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";

@@ -7,8 +7,8 @@ import { MODELLED_SYSCTLS } from "../../audit/host-model";
 import { notApplicableReason } from "../../audit/profiles/applicability";
 import { LabError } from "../../errors";
 import { checkReportPaths, writeReports } from "../../report/report-paths";
-import { EXIT } from "../exit-codes";
-import { interruptible } from "../interruptible";
+import { EXIT } from "../../exit-codes";
+import { interruptible } from "../../interruption";
 import type { ExitSink } from "../options";
 import type { AuditOptions } from "./audit";
 

@@ -6,8 +6,8 @@
 import type { Command } from "commander";
 import type { Check } from "../../bootstrap/checks";
 import { LabError } from "../../errors";
-import type { HostBackend } from "../host-backends";
-import { EXIT } from "../exit-codes";
+import type { HostBackend } from "../../backend/host-backends";
+import { EXIT } from "../../exit-codes";
 import { addBackendOption, addKernelsOption, type ExitSink } from "../options";
 
 /** What each check is for, as the table says it. */

@@ -5,7 +5,7 @@ import type { Case } from "../../case/case";
 import { loadCatalogueCached } from "../../case/catalogue-cache";
 import { suggestion } from "../../problems";
 import { LabError } from "../../errors";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../exit-codes";
 import { addCasesOption, casePaths, type ExitSink, type SelectionOptions } from "../options";
 
 export function explainCommand(parent: Command, exit: ExitSink): void {

@@ -3,8 +3,9 @@
  * one, recomputes the claims audit over all of them, and writes the other reports from the whole.
  */
 import type { Command } from "commander";
-import { EXIT } from "../exit-codes";
-import { addKnownBugsOption, allowlistFor, allowlistPath, type KnownBugsOptions } from "../known-bugs-option";
+import { EXIT } from "../../exit-codes";
+import { addKnownBugsOption } from "../known-bugs-option";
+import { allowlistFor, allowlistPath, type KnownBugsOptions } from "../../case/known-bugs-file";
 import { addCasesOption, casePaths, type ExitSink, type ReportOptions, type SelectionOptions } from "../options";
 
 export function mergeCommand(parent: Command, exit: ExitSink): void {

@@ -7,10 +7,10 @@ import { readKernelsFile } from "../backend/vm/kernel-images";
 import type { GuestKernel } from "../backend/vm/kernel-spec";
 import { VmBackend } from "../backend/vm/vm-backend";
 import { LabError } from "../errors";
-import { defaultGuests, type HostBackend } from "./host-backends";
-import { Slots } from "../run/slots";
+import { defaultGuests, type HostBackend } from "../backend/host-backends";
+import { Slots } from "./slots";
 
-export { HOST_BACKENDS, type HostBackend } from "./host-backends";
+export { HOST_BACKENDS, type HostBackend } from "../backend/host-backends";
 
 export class KernelBackends implements AsyncDisposable {
   /** By kernel id; a kernel given by --kernel without an id is known by its release once prepared. */
@@ -89,4 +89,4 @@ export class KernelBackends implements AsyncDisposable {
   }
 }
 
-export { defaultGuests } from "./host-backends";
+export { defaultGuests } from "../backend/host-backends";
