@@ -11,7 +11,6 @@ import type { AllowEntry } from "../case/allowlist";
 import type { Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
 import { plan, type PlannedRun } from "../plan/plan";
-import { auditClaims, type ClaimAudit } from "../findings/claims-audit";
 import type { RunResult } from "../verdict/outcome";
 import type { ResultsFile } from "./json-reporter";
 
@@ -60,13 +59,14 @@ export function mergeResults(inputs: readonly { file: string; results: ResultsFi
 }
 
 /**
- * The claims audit of merged runs. A run is evidence through its case's claim references, so runs are
- * matched to the catalogue's plan by id; runs the catalogue does not have (another --cases) are kept
- * in the results but named in `unknown`, and no claim rests on them.
+ * The planned runs of merged results, for the claims audit (lab/run/session.ts's recordSession). A run
+ * is evidence through its case's claim references, so runs are matched to the catalogue's plan by id;
+ * runs the catalogue does not have (another --cases) are kept in the results but named in `unknown`,
+ * and no claim rests on them.
  */
-export function auditMerged(merged: MergedResults, catalogue: Catalogue, allow: readonly AllowEntry[] = []): { audit: ClaimAudit[]; planned: PlannedRun[]; unknown: string[] } {
+export function plannedMerged(merged: MergedResults, catalogue: Catalogue, allow: readonly AllowEntry[] = []): { planned: PlannedRun[]; unknown: string[] } {
   const all = new Map(plan(catalogue.cases, merged.kernels, { slow: true }, allow).map((r) => [r.id, r]));
   const planned = merged.runs.map((r) => all.get(r.id)).filter((r): r is PlannedRun => r !== undefined);
   const unknown = merged.runs.filter((r) => !all.has(r.id)).map((r) => r.id);
-  return { audit: auditClaims(catalogue.claims, planned, merged.runs, merged.kernels), planned, unknown };
+  return { planned, unknown };
 }

@@ -12,11 +12,9 @@ import { prepareKernel, type PreparedKernel } from "../../lab/backend/vm/kernel-
 import { parseKernelSpec, type GuestKernel } from "../../lab/backend/vm/kernel-spec";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { KernelBackends } from "../../lab/run/kernel-backends";
-import { EventBus } from "../../lab/events/events";
-import { plan } from "../../lab/plan/plan";
 import { ConsoleReporter } from "../../lab/report/console-reporter";
 import { JsonReporter, type ResultsFile } from "../../lab/report/json-reporter";
-import { runAll } from "../../lab/run/runner";
+import { runSession } from "../../lab/run/session";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { systemTool } from "../../lab/system-tools";
 
@@ -65,13 +63,11 @@ test.before(async () => {
   modules = realpathSync(join(trixie.dir, "modules"));
   const specs = [`debian:bullseye-security`, deb, `${image}:${modules}`].map((s) => parseKernelSpec(s) as GuestKernel);
   await using backends = new KernelBackends([], "netns", specs);
-  kernels = (await backends.prepare()).kernels;
-  const catalogue = loadCatalogue(["cases"]);
-  const runs = plan(catalogue.cases, kernels, { filter: ["tcp-bind/reuseaddr-beside-listener", "udp/reuseaddr-last-bound"], tags: [], slow: false });
-  const bus = new EventBus().add(new JsonReporter(join(work, "results.json"))).add(new ConsoleReporter({ write: (text) => void (consoleText += text), color: false }));
-  bus.emit({ type: "session-started", backend: backends.name, kernels, runs, leftoversRemoved: {} });
-  results = await runAll(runs, (k) => backends.backend(k), bus, kernels, { jobs: 2, claims: catalogue.claims });
-  await bus.close();
+  const reporters = [new JsonReporter(join(work, "results.json")), new ConsoleReporter({ write: (text) => void (consoleText += text), color: false })];
+  const selection = { filter: ["tcp-bind/reuseaddr-beside-listener", "udp/reuseaddr-last-bound"] };
+  const end = await runSession(backends, { catalogue: loadCatalogue(["cases"]), selection, reporters });
+  kernels = end.kernels;
+  results = end.repetitions[0]!;
   json = JSON.parse(readFileSync(join(work, "results.json"), "utf8")) as ResultsFile;
 });
 test.after.always(() => rmSync(work, { recursive: true, force: true }));
