@@ -49,32 +49,28 @@ export type StopSignal = Interruptible;
 
 /**
  * When a demo must stop: its caller's signal, or, when the caller gives none, SIGINT and SIGTERM
- * (handled for the demo's duration only, so that Ctrl-C still tears it down); and in any case its
- * time limit. The reason is always a LabError: REUSELAB_INTERRUPTED or REUSELAB_TIMEOUT.
+ * (interruptible, for the demo's duration only, so that Ctrl-C still tears it down); and in any case
+ * its time limit. The reason is always a LabError: REUSELAB_INTERRUPTED or REUSELAB_TIMEOUT.
  */
 export function stopSignal(what: string, caller: AbortSignal | undefined, timeoutMs: number): StopSignal {
   const controller = new AbortController();
   const stop = (reason: LabError) => {
     if (!controller.signal.aborted) controller.abort(reason);
   };
-  const onCaller = () => stop(new LabError("REUSELAB_INTERRUPTED", `${what} was interrupted`));
-  const onSignal = (sig: NodeJS.Signals) => stop(new LabError("REUSELAB_INTERRUPTED", `${what} was interrupted by ${sig}`));
+  const own = caller ? undefined : interruptible(`${what}: interrupted; stopping it and removing its containers`);
+  const from = caller ?? own!.signal;
+  // interruptible's reason names the signal ("… was interrupted by SIGINT"); a caller's may be anything.
+  const onAbort = () => stop(from.reason instanceof LabError && from.reason.code === "REUSELAB_INTERRUPTED" ? from.reason : new LabError("REUSELAB_INTERRUPTED", `${what} was interrupted`));
   // Infinity: no deadline (setTimeout would fire at once on it).
   const timer = Number.isFinite(timeoutMs) ? setTimeout(() => stop(new LabError("REUSELAB_TIMEOUT", `${what} did not finish within ${timeoutMs} ms`)), timeoutMs) : undefined;
-  if (caller) {
-    if (caller.aborted) onCaller();
-    else caller.addEventListener("abort", onCaller, { once: true });
-  } else {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  }
+  if (from.aborted) onAbort();
+  else from.addEventListener("abort", onAbort, { once: true });
   return {
     signal: controller.signal,
     [Symbol.dispose]() {
       clearTimeout(timer);
-      caller?.removeEventListener("abort", onCaller);
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      from.removeEventListener("abort", onAbort);
+      own?.[Symbol.dispose]();
     },
   };
 }
