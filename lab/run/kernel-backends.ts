@@ -10,8 +10,6 @@ import { LabError } from "../errors";
 import { defaultGuests, type HostBackend } from "../backend/host-backends";
 import { Slots } from "./slots";
 
-export { HOST_BACKENDS, type HostBackend } from "../backend/host-backends";
-
 export class KernelBackends implements AsyncDisposable {
   /** By kernel id; a kernel given by --kernel without an id is known by its release once prepared. */
   readonly byKernel = new Map<string, Backend>();
@@ -88,5 +86,3 @@ export class KernelBackends implements AsyncDisposable {
     return [...new Set([...this.byKernel.values()].map((b) => b.name))].join(" + ");
   }
 }
-
-export { defaultGuests } from "../backend/host-backends";
