@@ -17,6 +17,9 @@ module.exports = {
     "test/case/*.test.ts",
     "test/cli/exit-codes.test.ts",
     "test/debug-log.test.ts",
+    "test/findings/*.test.ts",
+    "test/interruption.test.ts",
+    "test/layers.test.ts",
     "!test/case/malformed-corpus.test.ts", // watches `docker events` to show that bad cases touch no engine
     "test/kernels/kernels-file.test.ts",
     "test/kernels/provenance.test.ts",

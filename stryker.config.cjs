@@ -1,9 +1,10 @@
-// StrykerJS over the judging logic: `npm run test:mutation` (all five folders, slow: tens of minutes on
+// StrykerJS over the judging logic: `npm run test:mutation` (all six folders, slow: tens of minutes on
 // two cores), or one folder at a time while working on its tests: `MUTATE=lab/verdict npm run test:mutation`.
 // Each mutant runs the unit tier's test files that exercise that folder (ava, --fail-fast), through the
 // command runner (there is no ava runner for Stryker), compiled once by test/mutation/compile.cjs. The report goes to reports/mutation/ (gitignored).
 const TESTS = {
   "lab/verdict": ["test/verdict/*.test.ts"],
+  "lab/findings": ["test/findings/*.test.ts"],
   "lab/case": ["test/case/*.test.ts"],
   "lab/plan": ["test/plan/*.test.ts"],
   "lab/run": ["test/run/*.test.ts"],
@@ -13,6 +14,7 @@ const TESTS = {
 const EXCLUDED = [
   "lab/report/headless-chromium.ts", // starts Chromium to print a page
   "lab/report/screenshot.ts", // runs a real session on a backend, then Chromium
+  "lab/run/kernel-backends.ts", // makes the real docker, netns and vm backends
 ];
 const folders = (process.env.MUTATE ?? Object.keys(TESTS).join(",")).split(",").map((f) => f.replace(/\/+$/, ""));
 for (const f of folders) if (!TESTS[f]) throw new Error(`MUTATE=${f}: not one of ${Object.keys(TESTS).join(", ")}`);

@@ -1,6 +1,6 @@
 /**
  * Every error the lab raises on purpose has a stable code, one per cause; the CLI maps each code to its
- * exit status (cli/exit-codes.ts), and the README's table lists them.
+ * exit status (exit-codes.ts), and the README's table lists them.
  */
 export type LabErrorCode =
   | "REUSELAB_BAD_CASES" // case files that do not validate

@@ -25,4 +25,4 @@ export type { SocketOptions } from "./api/socket-option-words";
 export { LabError, type LabErrorCode } from "./errors";
 // A run as the results (schema 1) hold it; the engine's events carry more (each step's expectation as data).
 export type { Outcome, RunRecord as RunResult } from "./verdict/outcome";
-export type { KernelInfo } from "./backend/backend";
+export type { KernelInfo } from "./kernel-info";

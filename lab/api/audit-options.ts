@@ -10,7 +10,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PROFILES, type Audit, type ProfileName, type ServiceProtocol } from "../audit/audit";
 import { loadAudits, parsePort, readAudit } from "../audit/audit-file";
-import { suggestion } from "../case/problems";
+import { suggestion } from "../problems";
 import { LabError } from "../errors";
 import { PACKAGE_ROOT } from "../package-root";
 

@@ -5,21 +5,19 @@
  * (case files, kernels); nothing is left behind (containers, namespaces, guests), also when `signal`
  * aborts or a run throws.
  */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import { kernelIds } from "../backend/vm/kernel-images";
 import { parseKernelSpec, type GuestKernel } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";
-import type { AllowEntry } from "../case/allowlist";
 import { loadCatalogue, type Catalogue } from "../case/load-cases";
-import { KernelBackends } from "../cli/backends";
-import type { HostBackend } from "../cli/host-backends";
-import { allowlistFor } from "../cli/known-bugs-option";
-import { DEFAULT_CASES } from "../cli/options";
+import { KernelBackends } from "../run/kernel-backends";
+import type { HostBackend } from "../backend/host-backends";
+import { allowlistFor } from "../case/known-bugs-file";
+import { DEFAULT_CASES } from "../case/case-files";
 import { LabError } from "../errors";
-import { EventBus, type LabEvent, type Reporter } from "../events/events";
-import { plan } from "../plan/plan";
+import type { Reporter } from "../events/events";
 import { resultsOf, type ResultsFile } from "../report/json-reporter";
-import { runAll } from "../run/runner";
+import { runSession } from "../run/session";
 import type { RunResult } from "../verdict/outcome";
 
 export interface RunCasesOptions {
@@ -83,14 +81,18 @@ export interface Sessions {
 
 export async function runSessions(o: SessionOptions): Promise<Sessions> {
   const catalogue = loadCatalogue([...(o.cases ?? [DEFAULT_CASES])]);
-  const allow = allowlistFor({ ...(o.cases ? { cases: [...o.cases] } : {}), ...(o.knownBugs ? { knownBugs: o.knownBugs } : {}) }, catalogue, [...(o.cases ?? [DEFAULT_CASES])]);
+  const allow = allowlistFor(o, catalogue, [...(o.cases ?? [DEFAULT_CASES])]);
   const reporters = o.reporters(catalogue);
   const specs = guestKernels(o.kernelSpecs ?? []);
   const kernels = o.kernels ?? (specs.length ? (o.allKernels ? ["host"] : []) : o.allKernels ? ["host", ...kernelIds()] : ["host"]);
   await using backends = new KernelBackends(kernels, o.backend ?? "docker", specs, o.guests);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
-  return await runPrepared(backends, catalogue, allow, o, reporters);
+  using interrupt = o.interrupt?.();
+  const signal = interrupt?.signal ?? o.signal;
+  const selection = { filter: [...(o.filter ?? [])], tags: [...(o.tags ?? [])], slow: o.slow ?? false };
+  const end = await runSession(backends, { catalogue, selection, allow, reporters, jobs: o.jobs ?? 2, repeat: o.repeat, ...(signal ? { signal } : {}) });
+  return { results: end.finished ? resultsOf(end.finished) : emptyResults(end.kernels), repetitions: end.repetitions, interrupted: end.interrupted };
 }
 
 /** The kernels of --kernel SPEC; a spec that is none says why, and how to write it. */
@@ -100,41 +102,6 @@ function guestKernels(texts: readonly string[]): GuestKernel[] {
     if ("error" in k) throw new LabError("REUSELAB_BAD_ARGS", `--kernel ${text}: ${k.error}; ${k.fix}`);
     return k;
   });
-}
-
-async function runPrepared(backends: KernelBackends, catalogue: Catalogue, allow: readonly AllowEntry[], o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
-  using interrupt = o.interrupt?.();
-  const signal = interrupt?.signal ?? o.signal;
-  // Removing the lab at once on abort; runAll sees the signal and starts no further run.
-  const abort = () => void backends.abort();
-  signal?.addEventListener("abort", abort, { once: true });
-  try {
-    return await runSelection(backends, catalogue, allow, { ...o, signal }, reporters);
-  } finally {
-    signal?.removeEventListener("abort", abort);
-  }
-}
-
-async function runSelection(backends: KernelBackends, catalogue: Catalogue, allow: readonly AllowEntry[], o: SessionOptions, reporters: readonly Reporter[]): Promise<Sessions> {
-  const prepared = await backends.prepare();
-  const runs = plan(catalogue.cases, prepared.kernels, { filter: [...(o.filter ?? [])], tags: [...(o.tags ?? [])], slow: o.slow ?? false }, allow);
-  if (runs.length === 0) throw new LabError("REUSELAB_NO_CASES", "no run matches the selection (--filter, --tag)");
-  const bus = new EventBus();
-  let last: Extract<LabEvent, { type: "session-finished" }> | undefined;
-  bus.add({ onEvent: (e) => void (e.type === "session-finished" && (last = e)) });
-  for (const r of reporters) bus.add(r);
-  const repetitions: RunResult[][] = [];
-  try {
-    for (let i = 0; i < o.repeat && !o.signal?.aborted; i++) {
-      const leftoversRemoved = i === 0 ? prepared.leftoversRemoved : {};
-      bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved });
-      repetitions.push(await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: o.jobs ?? 2, signal: o.signal, claims: catalogue.claims, slotsFor: (k) => backends.slotsFor(k) }));
-    }
-  } finally {
-    // Also when a backend fails half-way: the reporters finish (a progress line goes, files of finished sessions are written).
-    await bus.close();
-  }
-  return { results: last ? resultsOf(last) : emptyResults(prepared.kernels), repetitions, interrupted: o.signal?.aborted ?? false };
 }
 
 /** Interrupted before the first session ended. */

@@ -4,7 +4,8 @@
  * the lab and its backend: probes killed, namespaces or containers deleted, also while a call runs.
  * On netns, a watcher process deletes the namespaces if this process ends first (namespace-reaper.ts).
  */
-import type { Backend, KernelInfo, LabSpec, StartedLab } from "../backend/backend";
+import type { Backend, LabSpec, StartedLab } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import { LabError } from "../errors";
 import { stepKind } from "../steps";
 import type { ActorRuntime } from "../steps/actor-runtime";

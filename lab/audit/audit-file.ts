@@ -17,7 +17,7 @@
  *   host-sysctls: { net.ipv4.ip_unprivileged_port_start: 1024 }   # the production host's, if not this host's
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
-import { CaseProblemsError, formatProblem, suggestion, type Problem } from "../case/problems";
+import { CaseProblemsError, formatProblem, suggestion, type Problem } from "../problems";
 import { YamlFile } from "../case/yaml-file";
 import { MODELLED_SYSCTLS } from "./host-model";
 import { notApplicableReason } from "./profiles/applicability";

@@ -7,7 +7,7 @@
  */
 import type { AuditResult, ProfileVerdict } from "./audit";
 import { describeModel } from "./host-model";
-import { colorsFor, plainTable, tableText, type Colors } from "../report/terminal";
+import { colorsFor, plainTable, tableText, type Colors } from "../terminal";
 
 export function formatAudits(results: readonly AuditResult[], color = false): string {
   const c = colorsFor(color);

@@ -4,7 +4,7 @@
  * with its verdict in each, and the figures per profile are printed ("vulnerable 10/10").
  */
 import type { AuditResult, VerdictKind } from "./audit";
-import { colorsFor, plainTable, tableText } from "../report/terminal";
+import { colorsFor, plainTable, tableText } from "../terminal";
 
 export interface ProfileStability {
   audit: string;

@@ -20,6 +20,7 @@ import { waitUntilReady } from "./service-client";
 import { ensureServiceImage } from "./service-image";
 import { boundAddresses, servedFamilies, serviceSockets } from "./service-sockets";
 import { ignored } from "../debug-log";
+import { throwIfInterrupted } from "../interruption";
 
 export interface AuditOptions {
   /** Flows (distinct source ports, one question each) the client sends in each baseline and attack. */
@@ -48,7 +49,7 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
   o.signal?.addEventListener("abort", stopOnAbort, { once: true });
   try {
     for (const audit of audits) {
-      checkAborted(o.signal);
+      throwIfInterrupted(o.signal, "the audit");
       results.push(await runAudit(docker, audit, probeImage, session, o));
     }
   } finally {
@@ -107,13 +108,13 @@ async function runAudit(docker: Docker, audit: Audit, probeImage: string, sessio
     // The attacks run in each family the service listens on; restart and reload once, over IPv4 where it is served.
     const attack = profile.startsWith("udp-") || profile.startsWith("tcp-");
     for (const family of attack ? families : [families[0] ?? "v4"]) {
-      checkAborted(o.signal);
+      throwIfInterrupted(o.signal, "the audit");
       const started = Date.now();
       let finding: Finding;
       try {
         finding = await PROFILE_RUNNERS[profile]({ ...base, family });
       } catch (e) {
-        checkAborted(o.signal);
+        throwIfInterrupted(o.signal, "the audit");
         if (e instanceof LabError && e.code === "REUSELAB_INTERRUPTED") throw e;
         // Anything that stopped the attack half-way (a probe gone, a call unanswered) leaves it unproven.
         finding = { verdict: "inconclusive", basis: "setup", evidence: e instanceof Inconclusive ? e.reason : `the attack did not complete: ${(e as Error).message}` };
@@ -136,8 +137,4 @@ function serviceNotes(audit: Audit): string[] {
   return uid === "0"
     ? [`the service starts as root (user "${audit.user}"): its sockets are owned by uid 0 even after it drops privileges, so the same-uid profiles attack as root (without capabilities); give it a uid of its own if it can run without root`]
     : [];
-}
-
-function checkAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new LabError("REUSELAB_INTERRUPTED", "the audit was interrupted");
 }

@@ -3,33 +3,8 @@
  * (images, engine, leftovers of killed runs), then starts one lab per run: the run's actors, each a
  * probe process with its uid and network namespace.
  */
+import type { KernelInfo } from "../kernel-info";
 import type { ActorRuntime } from "../steps/actor-runtime";
-
-export interface KernelInfo {
-  /** The kernel's id in run ids and the matrix: "host", "5.10", … */
-  id: string;
-  /** Its release string, as uname -r prints it. */
-  release: string;
-  /** A guest kernel's /proc/version: the build (compiler, build number, date), so two builds of one release differ. */
-  build?: string;
-  /** Where a guest kernel came from. */
-  source?: KernelProvenance;
-}
-
-/** A guest kernel's origin: a Debian suite's package, a .deb file, a bare image, or a build tree. */
-export interface KernelProvenance {
-  kind: "debian" | "deb" | "image" | "tree";
-  /** The .deb's sha256 (debian, deb), or the image's (image, tree). */
-  sha256: string;
-  suite?: string;
-  package?: string;
-  version?: string;
-  path?: string;
-  /** The modules folder given with a bare image. */
-  modules?: string;
-  /** The packages a split kernel package depends on and came with (Linux 7: linux-binary-…, linux-modules-…). */
-  parts?: { package: string; sha256: string }[];
-}
 
 export interface ActorSpec {
   name: string;

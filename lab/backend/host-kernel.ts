@@ -5,7 +5,7 @@
  */
 import { ignored } from "../debug-log";
 import { readFileSync } from "node:fs";
-import type { KernelInfo } from "./backend";
+import type { KernelInfo } from "../kernel-info";
 
 export function hostKernel(release: string): KernelInfo {
   let build: string | undefined;

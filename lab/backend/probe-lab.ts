@@ -6,7 +6,8 @@
 import type { ProbeSession } from "../probe/probe-session";
 import type { ActorRuntime, ExitInfo } from "../steps/actor-runtime";
 import type { Host } from "../steps/grammar";
-import type { ActorSpec, KernelInfo, LabSpec, StartedLab } from "./backend";
+import type { ActorSpec, LabSpec, StartedLab } from "./backend";
+import type { KernelInfo } from "../kernel-info";
 import { ProbeActor } from "./probe-actor";
 import { checkHello } from "./probe-hello";
 

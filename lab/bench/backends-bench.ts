@@ -12,10 +12,10 @@ import { parseArgs } from "node:util";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
 import { DockerBackend } from "../backend/docker/docker-backend";
-import { KernelBackends, type HostBackend } from "../cli/backends";
-import { EventBus } from "../events/events";
-import { plan } from "../plan/plan";
-import { runAll } from "../run/runner";
+import type { HostBackend } from "../backend/host-backends";
+import { KernelBackends } from "../run/kernel-backends";
+import type { LabEvent } from "../events/events";
+import { runSession } from "../run/session";
 import { isBad } from "../verdict/outcome";
 
 interface Timing {
@@ -31,12 +31,11 @@ interface Timing {
 
 async function timeCatalogue(backend: HostBackend, jobs: number): Promise<Timing> {
   await using backends = new KernelBackends(["host"], backend);
-  const prepared = await backends.prepare();
-  const catalogue = loadCatalogue(["cases"]);
-  const runs = plan(catalogue.cases, prepared.kernels);
-  const started = Date.now();
-  const results = await runAll(runs, (k) => backends.backend(k), new EventBus(), prepared.kernels, { jobs, claims: catalogue.claims });
+  let started = 0;
+  const clock = { onEvent: (e: LabEvent) => void (e.type === "session-started" && (started = Date.now())) };
+  const { repetitions } = await runSession(backends, { catalogue: loadCatalogue(["cases"]), reporters: [clock], jobs });
   const wallMs = Date.now() - started;
+  const results = repetitions[0]!;
   const meanRunMs = results.reduce((sum, r) => sum + r.durationMs, 0) / Math.max(1, results.length);
   const host = backends.backend("host");
   const containers = host instanceof DockerBackend ? host.counts : undefined;

@@ -6,7 +6,7 @@
  * or datagrams each from a fresh source port.
  */
 import { fairness } from "../verdict/fairness";
-import type { BalanceRow } from "./bench-results";
+import type { BalanceRow } from "../report/bench-results";
 
 export function balanceRow(what: BalanceRow["what"], counts: readonly number[]): BalanceRow | undefined {
   const f = fairness(counts);

@@ -4,7 +4,7 @@
  * to fetch), so the fragment fits in the HTML report (a "bench" section) and stands alone as a page
  * (npm run bench -- --html FILE).
  */
-import type { BenchResults, BenchVerdict } from "./bench-results";
+import type { BenchResults, BenchVerdict } from "../report/bench-results";
 import { CLAIM_WORKERS } from "./bench-claims";
 
 interface Series {

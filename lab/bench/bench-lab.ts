@@ -5,7 +5,8 @@
  * namespace (so their datagrams go over loopback, where every drop has a kernel counter: see
  * udp-bench.ts). Every actor is its own process (its own container on docker).
  */
-import type { ActorSpec, Backend, KernelInfo, LabSpec, StartedLab } from "../backend/backend";
+import type { ActorSpec, Backend, LabSpec, StartedLab } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import { LabError } from "../errors";
 import type { ProbeReply } from "../probe/protocol";
 import type { ActorRuntime } from "../steps/actor-runtime";

@@ -5,7 +5,7 @@
  */
 import Table from "cli-table3";
 import picocolors from "picocolors";
-import type { BenchResults, BenchVerdict } from "./bench-results";
+import type { BenchResults, BenchVerdict } from "../report/bench-results";
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 

@@ -17,10 +17,10 @@ import { parseKernelSpec } from "../backend/vm/kernel-spec";
 import { ensureMachine } from "../bootstrap/ensure";
 import { LabError } from "../errors";
 import { loadCatalogue } from "../case/load-cases";
-import { KernelBackends, type HostBackend } from "../cli/backends";
-import { EventBus } from "../events/events";
-import { plan } from "../plan/plan";
-import { runAll } from "../run/runner";
+import type { HostBackend } from "../backend/host-backends";
+import { KernelBackends } from "../run/kernel-backends";
+import type { LabEvent } from "../events/events";
+import { runSession } from "../run/session";
 import { formatFailure } from "../verdict/outcome";
 
 async function main(): Promise<number> {
@@ -35,16 +35,14 @@ async function main(): Promise<number> {
   await using backends = new KernelBackends(kernels, values.backend as HostBackend, specs, values.guests ? Number(values.guests) : undefined);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
-  const prepared = await backends.prepare();
-  const preparedAt = Date.now();
-  const catalogue = loadCatalogue(["cases"]);
-  const runs = plan(catalogue.cases, prepared.kernels);
+  let preparedAt = wall;
   const firstRun = new Map<string, number>();
   const lastRun = new Map<string, number>();
   const outcomes = new Map<string, Record<string, number>>();
   const notPassed: string[] = [];
-  const bus = new EventBus().add({
-    onEvent: (e) => {
+  const timer = {
+    onEvent: (e: LabEvent) => {
+      if (e.type === "session-started") preparedAt = Date.now();
       if (e.type === "run-started" && !firstRun.has(e.run.kernel.id)) firstRun.set(e.run.kernel.id, Date.now());
       if (e.type !== "run-finished") return;
       if (e.result.outcome !== "passed") notPassed.push(`${e.result.id}: ${e.result.outcome === "failed" ? formatFailure(e.result.failures[0]!) : e.result.outcome}`);
@@ -53,11 +51,11 @@ async function main(): Promise<number> {
       o[e.result.outcome] = (o[e.result.outcome] ?? 0) + 1;
       outcomes.set(e.run.kernel.id, o);
     },
-  });
-  await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: Number(values.jobs), claims: catalogue.claims, slotsFor: (k) => backends.slotsFor(k) });
+  };
+  const { kernels: prepared } = await runSession(backends, { catalogue: loadCatalogue(["cases"]), reporters: [timer], jobs: Number(values.jobs) });
   const done = Date.now();
 
-  const rows = prepared.kernels.map((k) => {
+  const rows = prepared.map((k) => {
     const b = backends.backend(k.id);
     const boot = b instanceof VmBackend && b.bootMs !== undefined ? `${(b.bootMs / 1000).toFixed(1)} s` : "-";
     const catalogueTime = `${(((lastRun.get(k.id) ?? preparedAt) - (firstRun.get(k.id) ?? preparedAt)) / 1000).toFixed(1)} s`;

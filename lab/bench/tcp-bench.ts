@@ -10,7 +10,7 @@
 import { replyFields } from "../probe/commands";
 import type { ProbeReply } from "../probe/protocol";
 import { bindWorkers, must, serveDuring, type BenchLab } from "./bench-lab";
-import type { BenchSettings, TcpPoint } from "./bench-results";
+import type { BenchSettings, TcpPoint } from "../report/bench-results";
 import { cpuBusySince } from "./cpu-usage";
 import { mergeHistograms, parseHistogram, percentile } from "./histogram";
 

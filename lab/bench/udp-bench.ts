@@ -11,7 +11,7 @@
 import { replyFields } from "../probe/commands";
 import type { ProbeReply } from "../probe/protocol";
 import { bindWorkers, must, serveDuring, type BenchLab } from "./bench-lab";
-import type { BenchSettings, UdpLoss, UdpPoint, UdpWorkerCount } from "./bench-results";
+import type { BenchSettings, UdpLoss, UdpPoint, UdpWorkerCount } from "../report/bench-results";
 import { cpuBusySince } from "./cpu-usage";
 
 const COUNT_PER_SENDER = 50_000_000;

@@ -9,7 +9,7 @@
  *   refuted         it does not, on a machine that could have shown it.
  */
 import { BENCH_CLAIMS, CLAIM_WORKERS, type BenchClaim } from "./bench-claims";
-import type { BalanceRow, BenchClaimResult, BenchSettings, BenchVerdict, TcpPoint, UdpPoint } from "./bench-results";
+import type { BalanceRow, BenchClaimResult, BenchSettings, BenchVerdict, TcpPoint, UdpPoint } from "../report/bench-results";
 import { chanceDeviationPct, samplesForDeviation } from "./balance";
 import { FAIR_P } from "../verdict/fairness";
 

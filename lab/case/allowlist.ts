@@ -14,7 +14,7 @@ import { existsSync } from "node:fs";
 import type { Node, YAMLMap } from "yaml";
 import { LabError } from "../errors";
 import type { Case, SourceRef } from "./case";
-import { formatProblem, suggestion, type Problem } from "./problems";
+import { formatProblem, suggestion, type Problem } from "../problems";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "./yaml-file";
 
 export interface AllowEntry {

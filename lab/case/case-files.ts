@@ -7,6 +7,10 @@ import { readdirSync, readlinkSync, realpathSync, statSync, type Stats } from "n
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { LabError } from "../errors";
 import { debugLog } from "../debug-log";
+import { PACKAGE_ROOT } from "../package-root";
+
+/** The shipped catalogue: what run, list, explain and runCases read without --cases. */
+export const DEFAULT_CASES = join(PACKAGE_ROOT, "cases");
 
 export function caseIdFor(relativePath: string): string {
   return relativePath.replace(/\\/g, "/").replace(/\.ya?ml$/, "");

@@ -1,7 +1,7 @@
 /** The seed guide's claims (cases/claims.yaml): what the audit judges, one verdict per kernel. */
 import { existsSync } from "node:fs";
 import type { Node } from "yaml";
-import type { Problem } from "./problems";
+import type { Problem } from "../problems";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "./yaml-file";
 
 export interface Claim {

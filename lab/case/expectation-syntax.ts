@@ -2,7 +2,7 @@
 import { constants } from "node:os";
 import { StepSyntaxError } from "../steps/grammar";
 import { exactly, TCP_STATES, type Expectation, type ExpectationKind, type Range } from "../verdict/expectation";
-import { suggestion } from "./problems";
+import { suggestion } from "../problems";
 
 const ERRNO_NAMES = Object.keys(constants.errno);
 /** More sockets in one state than a case can make (connect-many makes at most 4096). */

@@ -2,7 +2,7 @@
  * Which kernels an expectation or a requirement is about: a kernel id ("host", "5.10") or a version
  * comparison on the kernel's release ("<5.14", ">=6.1"), compared on as many numbers as it gives.
  */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 
 export type KernelSelector = { kind: "id"; id: string } | { kind: "version"; op: "<" | "<=" | ">" | ">=" | "="; version: number[] };
 

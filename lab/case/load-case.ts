@@ -5,7 +5,7 @@
 import type { Node, YAMLMap } from "yaml";
 import type { Case, CaseVariant, ClaimRef, Requirement } from "./case";
 import { checkCharacters } from "./characters";
-import { suggestion, type Problem } from "./problems";
+import { suggestion, type Problem } from "../problems";
 import { actorNames, readActors } from "./read-actors";
 import { readClaimRefs } from "./read-claim-refs";
 import { readFix } from "./read-fix";

@@ -4,7 +4,7 @@ import type { Case } from "./case";
 import { CLAIMS_FILE, findCaseFiles, show } from "./case-files";
 import { loadClaims, type Claim } from "./claims";
 import { loadCase } from "./load-case";
-import { CaseProblemsError, suggestion, type Problem } from "./problems";
+import { CaseProblemsError, suggestion, type Problem } from "../problems";
 
 export { caseIdFor, findCaseFiles } from "./case-files";
 

@@ -2,7 +2,7 @@
 import type { Node, Pair, YAMLMap } from "yaml";
 import type { Actor, Netns } from "./case";
 import { NETNS_SYSCTLS } from "./netns-sysctls";
-import { didYouMean, suggestion, type Problem } from "./problems";
+import { didYouMean, suggestion, type Problem } from "../problems";
 import { substitute, type VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
 

@@ -1,7 +1,7 @@
 import type { Node } from "yaml";
 import type { ClaimRef, ClaimRelation } from "./case";
 import { parseKernelSelector, type KernelSelector } from "./kernel-selector";
-import { suggestion } from "./problems";
+import { suggestion } from "../problems";
 import { isMap, isScalar, isSeq, type YamlFile } from "./yaml-file";
 
 export const RELATIONS: readonly ClaimRelation[] = ["confirms", "refutes", "partly"];

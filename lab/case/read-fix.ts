@@ -5,7 +5,7 @@
  */
 import type { Node, Pair, YAMLMap } from "yaml";
 import type { Fix } from "./case";
-import { suggestion } from "./problems";
+import { suggestion } from "../problems";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
 
 export const FIX_KEYS = ["commit", "subject", "cve", "mainline", "stable", "source"];

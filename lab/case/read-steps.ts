@@ -8,7 +8,7 @@ import type { ExpectationKind } from "../verdict/expectation";
 import type { CaseStep, KernelExpectation } from "./case";
 import { parseExpectation } from "./expectation-syntax";
 import { parseKernelSelector } from "./kernel-selector";
-import { suggestion, type Problem } from "./problems";
+import { suggestion, type Problem } from "../problems";
 import { substitute, type VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
 

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Alias, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from "yaml";
-import type { Problem } from "./problems";
+import type { Problem } from "../problems";
 import { loneCarriageReturn, readBounded, tooDeep } from "./raw-text";
 
 /** A parsed YAML file that remembers where each node came from, and collects problems with lines. */

@@ -11,7 +11,7 @@ import { HtmlReporter } from "../report/html-reporter";
 import { JsonReporter } from "../report/json-reporter";
 import { JunitReporter } from "../report/junit-reporter";
 import { checkReportPaths, writeFailure, type OtherFile, type ReportTarget } from "../report/report-paths";
-import { EXIT } from "./exit-codes";
+import { EXIT } from "../exit-codes";
 import type { ReportOptions } from "./options";
 
 const MAKE = {

@@ -1,6 +1,6 @@
 /**
  * reuselab [command] [options]: the commands are in commands/, one file each; this file parses (with
- * commander), dispatches, and turns what went wrong into an exit status (exit-codes.ts). With no
+ * commander), dispatches, and turns what went wrong into an exit status (lab/exit-codes.ts). With no
  * command, or options first, the command is `run`.
  */
 import { Command, CommanderError } from "commander";
@@ -15,7 +15,7 @@ import { explainCommand } from "./commands/explain";
 import { listCommand } from "./commands/list";
 import { mergeCommand } from "./commands/merge";
 import { runCommands } from "./commands/run";
-import { EXIT, EXIT_FOR_CODE } from "./exit-codes";
+import { EXIT, exitStatusOf } from "../exit-codes";
 import { watchLaunchers } from "./launcher-watch";
 
 const AFTER_HELP = `
@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.passed : EXIT.badInput;
     if (e instanceof LabError) {
       process.stderr.write(`reuselab: ${e.message}\n`);
-      return EXIT_FOR_CODE[e.code];
+      return exitStatusOf(e);
     }
     throw e;
   }

@@ -1,12 +1,9 @@
 /** The options several commands share, each defined once: same flag, same words in every --help. */
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { join } from "node:path";
 import type * as KernelImages from "../backend/vm/kernel-images";
-import { PACKAGE_ROOT } from "../package-root";
+import { DEFAULT_CASES } from "../case/case-files";
 import type { Selection } from "../plan/plan";
-import { HOST_BACKENDS, type HostBackend } from "./host-backends";
-
-export const DEFAULT_CASES = join(PACKAGE_ROOT, "cases");
+import { HOST_BACKENDS, type HostBackend } from "../backend/host-backends";
 
 /** Sets the command's exit status; an action calls it once, when it is done. */
 export type ExitSink = (code: number) => void;

@@ -30,12 +30,13 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from "
 import { removeLabelled, removeLeftovers } from "../backend/docker/cleanup";
 import { connectEngine } from "../backend/docker/engine";
 import { HOST_LABEL, labLabels, PID_LABEL, RUN_LABEL, START_LABEL } from "../backend/docker/labels";
-import { buildProbeBinary, REPO_ROOT } from "../backend/docker/probe-image";
+import { buildProbeBinary } from "../backend/docker/probe-image";
+import { PACKAGE_ROOT } from "../package-root";
 import { LabError } from "../errors";
 import { readContainerLog } from "./container-log";
 import { claimDemoSubnet, isSubnetClash } from "./demo-subnet";
 import { tallyClient, tallyServer, type ServerTally } from "./hijack-demo-logs";
-import { stopSignal, unlessStopped } from "./stop-signal";
+import { stopSignal, unlessStopped } from "../interruption";
 import { ignored } from "../debug-log";
 
 export const COMPOSE_FILE = "compose.yaml";
@@ -121,7 +122,7 @@ type RunCounts = Omit<HijackDemoResult, "project" | "compose" | "subnet" | "vict
 /** One compose project, up to down: whatever happens in between, nothing of it is left. */
 async function runProject(docker: Docker, spec: ProjectSpec, signal: AbortSignal): Promise<RunCounts> {
   const labels = labLabels(spec.project);
-  const env = new DockerComposeEnvironment(REPO_ROOT, COMPOSE_FILE)
+  const env = new DockerComposeEnvironment(PACKAGE_ROOT, COMPOSE_FILE)
     .withProjectName(spec.project)
     .withClientOptions({ executable: { standalone: true, executablePath: spec.composeBin } })
     .withBuild()

@@ -1,9 +1,9 @@
 /** The engine speaks only in these events; reporters listen and format. */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { PlannedRun } from "../plan/plan";
 import type { Claim } from "../case/claims";
-import type { ClaimAudit } from "../verdict/claims-audit";
-import type { KnownBugs } from "../verdict/known-bugs";
+import type { ClaimAudit } from "../findings/claims-audit";
+import type { KnownBugs } from "../findings/known-bugs";
 import type { RunResult, StepResult } from "../verdict/outcome";
 
 export type LabEvent =

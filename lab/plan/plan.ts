@@ -1,4 +1,4 @@
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { AllowEntry } from "../case/allowlist";
 import type { Case, CaseStep, CaseVariant } from "../case/case";
 import { describeSelector, matchesKernel } from "../case/kernel-selector";

@@ -10,7 +10,7 @@ import { describeObservation } from "../verdict/observation";
 import type { LastResult } from "./last-results";
 import { problemLines, LABEL, OUTCOME_COLOR } from "./console-reporter";
 import { stepSentence } from "./step-sentence";
-import type { Colors } from "./terminal";
+import type { Colors } from "../terminal";
 
 export interface Observed {
   /** Where the last results are kept, as shown. */

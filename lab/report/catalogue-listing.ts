@@ -4,7 +4,7 @@
  */
 import type { Catalogue } from "../case/load-cases";
 import { plan, type Selection } from "../plan/plan";
-import { plainTable, tableText, type Colors } from "./terminal";
+import { plainTable, tableText, type Colors } from "../terminal";
 
 export interface Listing {
   cases: { id: string; file: string; title: string; tags: string[]; variants: string[] }[];

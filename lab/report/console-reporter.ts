@@ -1,12 +1,12 @@
 /** The console: one line per run with its verdict, the evidence of each failure, the matrix, a summary, the known bugs and the claims audit. */
 import type { LabEvent, Reporter } from "../events/events";
-import type { KernelInfo } from "../backend/backend";
-import type { ClaimAudit, ClaimVerdict } from "../verdict/claims-audit";
+import type { KernelInfo } from "../kernel-info";
+import type { ClaimAudit, ClaimVerdict } from "../findings/claims-audit";
 import { buildMatrix, CELL } from "./matrix";
 import { asksFairness } from "../verdict/expectation";
 import { describeObservation } from "../verdict/observation";
 import { formatFailure, type Outcome, type RunRecord, type RunResult } from "../verdict/outcome";
-import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "./terminal";
+import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "../terminal";
 import { provenanceText } from "./kernel-provenance";
 import { knownBugsText } from "./known-bugs-text";
 

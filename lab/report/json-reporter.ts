@@ -4,18 +4,18 @@
  *   failures? | reason?}], claims: [{id, verdicts: {kernel: verdict}, evidence: [run id], relations,
  *   quote, section, seedLine}], knownBugs: {kernel: [{case, fix, subject, cve?, status, evidence, predicted, because,
  *   disagrees, allowed?}]}, staleAllowlist: [{case, kernel, reason, file, line, evidence}], bench?, audit? }:
- *   knownBugs is lab/verdict/known-bugs.ts's, per kernel (an empty list where no regression case ran); bench, when `reuselab bench` ran, is lab/bench/bench-results.ts's BenchResults;
+ *   knownBugs is lab/findings/known-bugs.ts's, per kernel (an empty list where no regression case ran); bench, when `reuselab bench` ran, is lab/report/bench-results.ts's BenchResults;
  *   audit, when `reuselab audit` ran, is lab/audit/audit.ts's AuditResult per audited service
  * A guest kernel's build is its /proc/version, its source lab/backend/backend.ts's KernelProvenance (where it came from, with sha256).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AuditResult } from "../audit/audit";
-import type { KernelInfo } from "../backend/backend";
-import type { BenchResults } from "../bench/bench-results";
+import type { KernelInfo } from "../kernel-info";
+import type { BenchResults } from "./bench-results";
 import type { LabEvent, Reporter } from "../events/events";
-import type { ClaimAudit } from "../verdict/claims-audit";
-import type { KnownBug, StaleAllowEntry } from "../verdict/known-bugs";
+import type { ClaimAudit } from "../findings/claims-audit";
+import type { KnownBug, StaleAllowEntry } from "../findings/known-bugs";
 import { runRecord, type RunRecord } from "../verdict/outcome";
 
 export interface ResultsFile {

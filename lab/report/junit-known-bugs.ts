@@ -8,7 +8,7 @@
  *   known-bug:<case>                "absent: fix 0123456789ab "subject" (CVE-…); predicted present (disagrees: …); evidence: …"
  *   known-bugs.stale-allowlist:<case>  "allowlist.yaml:5: the kernel has the fix; remove the entry (reason: …)"
  */
-import type { KnownBug, KnownBugs } from "../verdict/known-bugs";
+import type { KnownBug, KnownBugs } from "../findings/known-bugs";
 
 export function knownBugProperties(kb: KnownBugs | undefined, kernel: string): [string, string][] {
   const bugs = kb?.kernels[kernel] ?? [];

@@ -17,9 +17,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { LabEvent, Reporter } from "../events/events";
-import type { KnownBugs } from "../verdict/known-bugs";
+import type { KnownBugs } from "../findings/known-bugs";
 import { asksFairness } from "../verdict/expectation";
 import { describeObservation } from "../verdict/observation";
 import { knownBugProperties } from "./junit-known-bugs";

@@ -1,5 +1,5 @@
 /** A guest kernel's provenance in one line of words, for the reports: where it came from and which build it is. */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 
 export function provenanceText(k: KernelInfo): string | undefined {
   const s = k.source;

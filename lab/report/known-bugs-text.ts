@@ -3,9 +3,9 @@
  * "!" where the version number predicts otherwise), then what each absent, unrun or disagreeing fix
  * rests on, then the stale allowlist entries. Used by the console and by the --repeat summary.
  */
-import type { KernelInfo } from "../backend/backend";
-import type { KnownBug, KnownBugs } from "../verdict/known-bugs";
-import { plainTable, tableText, type Colors } from "./terminal";
+import type { KernelInfo } from "../kernel-info";
+import type { KnownBug, KnownBugs } from "../findings/known-bugs";
+import { plainTable, tableText, type Colors } from "../terminal";
 
 const CELL: Record<KnownBug["status"], string> = { present: "present", absent: "ABSENT", "not-run": "not run" };
 

@@ -3,7 +3,7 @@
  * kernels do not all behave alike: different outcomes, or steps that expect something else on some
  * kernel (a per-kernel expectation), or a run skipped on some kernel for a missing feature.
  */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import { describeObservation } from "../verdict/observation";
 import type { Outcome, RunResult, StepResult } from "../verdict/outcome";
 

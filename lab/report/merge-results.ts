@@ -3,16 +3,15 @@
  * matrix) as one. Kernels are joined without duplicates, runs concatenated; a run id in two files is
  * refused, since which of the two verdicts is true cannot be told. The claims audit is not copied but
  * recomputed from the merged runs and the catalogue, as if one job had run them all; so are the known
- * bugs (lab/verdict/known-bugs.ts), with the allowlist's entries.
+ * bugs (lab/findings/known-bugs.ts), with the allowlist's entries.
  */
 import { readFileSync } from "node:fs";
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { AllowEntry } from "../case/allowlist";
 import { readDescribedExpectation } from "../case/expectation-syntax";
 import type { Catalogue } from "../case/load-cases";
 import { LabError } from "../errors";
 import { plan, type PlannedRun } from "../plan/plan";
-import { auditClaims, type ClaimAudit } from "../verdict/claims-audit";
 import type { RunRecord, RunResult } from "../verdict/outcome";
 import type { ResultsFile } from "./json-reporter";
 
@@ -69,13 +68,14 @@ export function runFromRecord(r: RunRecord): RunResult {
 }
 
 /**
- * The claims audit of merged runs. A run is evidence through its case's claim references, so runs are
- * matched to the catalogue's plan by id; runs the catalogue does not have (another --cases) are kept
- * in the results but named in `unknown`, and no claim rests on them.
+ * The planned runs of merged results, for the claims audit (lab/run/session.ts's recordSession). A run
+ * is evidence through its case's claim references, so runs are matched to the catalogue's plan by id;
+ * runs the catalogue does not have (another --cases) are kept in the results but named in `unknown`,
+ * and no claim rests on them.
  */
-export function auditMerged(merged: MergedResults, catalogue: Catalogue, allow: readonly AllowEntry[] = []): { audit: ClaimAudit[]; planned: PlannedRun[]; unknown: string[] } {
+export function plannedMerged(merged: MergedResults, catalogue: Catalogue, allow: readonly AllowEntry[] = []): { planned: PlannedRun[]; unknown: string[] } {
   const all = new Map(plan(catalogue.cases, merged.kernels, { slow: true }, allow).map((r) => [r.id, r]));
   const planned = merged.runs.map((r) => all.get(r.id)).filter((r): r is PlannedRun => r !== undefined);
   const unknown = merged.runs.filter((r) => !all.has(r.id)).map((r) => r.id);
-  return { audit: auditClaims(catalogue.claims, planned, merged.runs, merged.kernels), planned, unknown };
+  return { planned, unknown };
 }

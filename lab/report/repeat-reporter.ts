@@ -9,7 +9,7 @@ import { formatFailure, type RunResult } from "../verdict/outcome";
 import { countOutcomes, LABEL, OUTCOME_COLOR } from "./console-reporter";
 import { knownBugsText } from "./known-bugs-text";
 import { CELL } from "./matrix";
-import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "./terminal";
+import { colorsFor, plainTable, tableText, wantsColor, type Colors } from "../terminal";
 
 export interface RepeatOptions {
   write?: (text: string) => void;

@@ -12,10 +12,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureMachine } from "../bootstrap/ensure";
 import { loadCatalogue } from "../case/load-cases";
-import { KernelBackends } from "../cli/backends";
-import { EventBus } from "../events/events";
-import { plan } from "../plan/plan";
-import { runAll } from "../run/runner";
+import { KernelBackends } from "../run/kernel-backends";
+import { runSession } from "../run/session";
 import { screenshot } from "./headless-chromium";
 import { HtmlReporter } from "./html-reporter";
 
@@ -29,16 +27,10 @@ async function main(): Promise<void> {
     await using backends = new KernelBackends(values.kernels.split(","), "netns");
     ensureMachine("toolchain");
     if (backends.needsVm) ensureMachine("vm");
-    const prepared = await backends.prepare();
-    const catalogue = loadCatalogue(FOLDERS);
-    const runs = plan(catalogue.cases, prepared.kernels);
     const page = join(temp, "report.html");
-    const bus = new EventBus().add(new HtmlReporter(page));
-    bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved: prepared.leftoversRemoved });
-    const results = await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: 2, claims: catalogue.claims });
-    await bus.close();
+    const { kernels, repetitions } = await runSession(backends, { catalogue: loadCatalogue(FOLDERS), reporters: [new HtmlReporter(page)] });
     await screenshot(page, resolve(values.out), SIZE, { timeoutMs: 60_000 });
-    process.stdout.write(`${values.out}: ${results.length} runs on ${prepared.kernels.map((k) => k.id).join(", ")}, ${SIZE.width}x${SIZE.height}\n`);
+    process.stdout.write(`${values.out}: ${repetitions[0]!.length} runs on ${kernels.map((k) => k.id).join(", ")}, ${SIZE.width}x${SIZE.height}\n`);
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -1,9 +1,7 @@
-import type { Backend, KernelInfo } from "../backend/backend";
-import type { Claim } from "../case/claims";
+import type { Backend } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
-import { auditClaims } from "../verdict/claims-audit";
-import { knownBugs } from "../verdict/known-bugs";
 import type { RunResult } from "../verdict/outcome";
 import { runCase } from "./run-case";
 import type { Slots } from "./slots";
@@ -12,8 +10,6 @@ export interface RunOptions {
   /** Runs in flight at once on each kernel; each has its own namespaces and network, so they cannot interfere. */
   jobs: number;
   signal?: AbortSignal;
-  /** The claims to audit from the results. */
-  claims?: readonly Claim[];
   /**
    * The slots a kernel's runs must hold, all of them at once (the guest kernels share as many as the
    * machine has cores); a kernel with none runs at once.
@@ -23,10 +19,10 @@ export interface RunOptions {
 
 /**
  * Runs every planned run on its kernel's backend: kernels side by side (those sharing slots in turn),
- * each with at most `jobs` runs at once. Results come back in plan order.
+ * each with at most `jobs` runs at once. Results come back in plan order; the session's own events
+ * are session.ts's.
  */
 export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: string) => Backend, bus: EventBus, kernels: KernelInfo[], opts: RunOptions): Promise<RunResult[]> {
-  const started = Date.now();
   const results: RunResult[] = new Array(runs.length);
   const pools = kernels.map(async (k) => {
     const mine = runs.map((r, i) => [r, i] as const).filter(([r]) => r.kernel.id === k.id);
@@ -42,9 +38,5 @@ export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: s
     await (slots ? slots.use(all) : all());
   });
   await Promise.all(pools);
-  const done = results.filter(Boolean);
-  const claims = opts.claims ?? [];
-  const audit = auditClaims(claims, runs, done, kernels);
-  bus.emit({ type: "session-finished", kernels, results: done, claims, audit, knownBugs: knownBugs(runs, done, kernels), durationMs: Date.now() - started, interrupted: opts.signal?.aborted ?? false });
-  return done;
+  return results.filter(Boolean);
 }

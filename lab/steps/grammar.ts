@@ -3,7 +3,7 @@
  * Each step kind's parser takes what it needs and leaves a StepSyntaxError with a fix for the rest.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { suggestion } from "../case/problems";
+import { suggestion } from "../problems";
 
 export class StepSyntaxError extends Error {
   constructor(

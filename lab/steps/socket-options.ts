@@ -3,7 +3,7 @@
  * mapped to the probe's setsockopt names. A bare name means 1.
  */
 import { isIPv4 } from "node:net";
-import { suggestion } from "../case/problems";
+import { suggestion } from "../problems";
 import { StepSyntaxError, type Family } from "./grammar";
 
 export interface SockOpt {

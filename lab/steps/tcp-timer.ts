@@ -7,7 +7,7 @@ import { probeCall, replyFields } from "../probe/commands";
 import { callChain } from "./calls";
 import { noMoreWords, parsePort, StepSyntaxError } from "./grammar";
 import { registerStep } from "./registry";
-import { suggestion } from "../case/problems";
+import { suggestion } from "../problems";
 import { TCP_STATES } from "../verdict/expectation";
 
 export interface TcpTimerStep {

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAudits, readAudit } from "../../lab/audit/audit-file";
-import { CaseProblemsError } from "../../lab/case/problems";
+import { CaseProblemsError } from "../../lab/problems";
 import { labHere } from "../cli/helpers";
 
 const GOOD = `schemaVersion: 1

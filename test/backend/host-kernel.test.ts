@@ -1,7 +1,7 @@
 import test from "ava";
 import { release } from "node:os";
 import { hostKernel } from "../../lab/backend/host-kernel";
-import { upstreamVersion } from "../../lab/verdict/fix-prediction";
+import { upstreamVersion } from "../../lab/findings/fix-prediction";
 
 test("the host's kernel carries its /proc/version as its build, from which the upstream version is read", (t) => {
   const k = hostKernel(release());

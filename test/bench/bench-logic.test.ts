@@ -7,9 +7,9 @@ import { BENCH_CLAIMS } from "../../lab/bench/bench-claims";
 import { benchPage } from "../../lab/bench/bench-html";
 import { resultsFile } from "../../lab/bench/bench-main";
 import { formatBench } from "../../lab/bench/bench-report";
-import { BENCH_VERDICTS, type BenchResults, type TcpPoint, type UdpPoint } from "../../lab/bench/bench-results";
+import { BENCH_VERDICTS, type BenchResults, type TcpPoint, type UdpPoint } from "../../lab/report/bench-results";
 import { bucketOf, bucketRange, mergeHistograms, percentile } from "../../lab/bench/histogram";
-import { BENCH_DEFAULTS, checkSettings, settingsFrom } from "../../lab/bench/run-bench";
+import { BENCH_DEFAULTS, checkSettings, settingsFrom } from "../../lab/bench/bench-settings";
 import { judgeClaims, judgeImbalance, judgeLoss, judgeScaling } from "../../lab/bench/verdicts";
 
 // The guide lives in the project's shared/ folder, beside the clone (CI lays a copy there).

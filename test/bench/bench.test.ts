@@ -7,16 +7,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_CLAIMS } from "../../lab/bench/bench-claims";
-import type { BenchResults, UdpPoint } from "../../lab/bench/bench-results";
-import { BENCH_VERDICTS } from "../../lab/bench/bench-results";
+import type { BenchResults, UdpPoint } from "../../lab/report/bench-results";
+import { BENCH_VERDICTS } from "../../lab/report/bench-results";
 
-const MAIN = join(__dirname, "../../lab/bench/bench-main.ts");
+const MAIN = join(__dirname, "../../lab/cli/main.ts");
 
 /** The namespaces a process's labs made (netns-backend.ts names them rl-<pid>-…). */
 const namespacesOf = (pid: number) => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith(`rl-${pid}-`));
 
 function bench(args: string[], onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void): Promise<{ code: number | null; pid: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", MAIN, "--backend", "netns", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", MAIN, "bench", "--backend", "netns", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { AllowlistProblemsError, loadAllowlist, readAllowlist } from "../../lab/case/allowlist";
 import { loadCase } from "../../lab/case/load-case";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { allowlistFor, allowlistPath, DEFAULT_ALLOWLIST } from "../../lab/cli/known-bugs-option";
-import { DEFAULT_CASES } from "../../lab/cli/options";
+import { allowlistFor, allowlistPath, DEFAULT_ALLOWLIST } from "../../lab/case/known-bugs-file";
+import { DEFAULT_CASES } from "../../lab/case/case-files";
 
 const body = `actors: { a: { uid: 1000 } }
 steps:

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 import { deserialize, serialize } from "node:v8";
 import { cachedCatalogue, loadCatalogueCached } from "../../lab/case/catalogue-cache";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { CaseProblemsError } from "../../lab/case/problems";
+import { CaseProblemsError } from "../../lab/problems";
 
 const ROOT = resolve(__dirname, "../..");
 const UID_CASE = "uid-rule/tcp-reuseport-needs-same-uid";

@@ -4,7 +4,7 @@ import { writeFileSync, mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { CaseProblemsError } from "../../lab/case/problems";
+import { CaseProblemsError } from "../../lab/problems";
 import { SLOW_TAG } from "../../lab/plan/plan";
 
 test("every claim of cases/claims.yaml is named by at least one case of the default (non-slow) run", (t) => {

@@ -1,7 +1,7 @@
 import test from "ava";
 import { loadCase } from "../../lab/case/load-case";
 import { loadCases } from "../../lab/case/load-cases";
-import { CaseProblemsError } from "../../lab/case/problems";
+import { CaseProblemsError } from "../../lab/problems";
 
 const head = `schemaVersion: 1
 title: t

@@ -17,7 +17,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { CaseProblemsError, formatProblem } from "../../lab/case/problems";
+import { CaseProblemsError, formatProblem } from "../../lab/problems";
 
 const CORPUS = "test/fixtures/malformed";
 

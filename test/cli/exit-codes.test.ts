@@ -5,7 +5,7 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXIT, EXIT_FOR_CODE } from "../../lab/cli/exit-codes";
+import { EXIT, EXIT_FOR_CODE } from "../../lab/exit-codes";
 
 const README = readFileSync(join(__dirname, "../../README.md"), "utf8");
 

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { connectEngine } from "../../lab/backend/docker/engine";
 import { labLabels } from "../../lab/backend/docker/labels";
-import { buildProbeBinary, REPO_ROOT } from "../../lab/backend/docker/probe-image";
+import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
+import { PACKAGE_ROOT } from "../../lab/package-root";
 import { claimDemoSubnet } from "../../lab/demo/demo-subnet";
 import { runHijackDemo, type HijackDemoResult } from "../../lab/demo/hijack-demo";
 import { LabError } from "../../lab/errors";
@@ -94,7 +95,7 @@ async function composeUp(t: ExecutionContext, bin: string): Promise<void> {
     REUSELAB_PIDSTART: labels["reuselab.pidstart"],
   };
   // No timeout: on a loaded machine a build and up take what they take; ava's timeout is the bound.
-  const compose = (args: string[]) => run(bin, ["--ansi", "never", "-p", project, "-f", join(REPO_ROOT, "compose.yaml"), ...args], { env, cwd: REPO_ROOT, maxBuffer: 16 << 20 });
+  const compose = (args: string[]) => run(bin, ["--ansi", "never", "-p", project, "-f", join(PACKAGE_ROOT, "compose.yaml"), ...args], { env, cwd: PACKAGE_ROOT, maxBuffer: 16 << 20 });
   const began = Date.now();
   try {
     await compose(["config", "-q"]);
@@ -117,7 +118,7 @@ test.serial("docker-compose (v1) up: the client's log shows the attacker's answe
 });
 
 test.serial("compose v2 up: the same compose.yaml, the same answers; down leaves nothing", async (t) => {
-  const fetched = await run("bash", [join(REPO_ROOT, "lab/demo/fetch-compose-v2.sh")]).catch((e: Error & { stderr?: string }) => {
+  const fetched = await run("bash", [join(PACKAGE_ROOT, "lab/demo/fetch-compose-v2.sh")]).catch((e: Error & { stderr?: string }) => {
     throw new Error(`compose v2 could not be fetched (lab/demo/fetch-compose-v2.sh needs deb.debian.org): ${e.stderr ?? e.message}`);
   });
   const bin = fetched.stdout.trim();

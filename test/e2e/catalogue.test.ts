@@ -5,11 +5,10 @@ import test from "ava";
 import { DockerBackend } from "../../lab/backend/docker/docker-backend";
 import { NetnsBackend } from "../../lab/backend/netns/netns-backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { allowlistFor } from "../../lab/cli/known-bugs-option";
-import { EventBus, type LabEvent } from "../../lab/events/events";
-import { plan } from "../../lab/plan/plan";
-import { runAll } from "../../lab/run/runner";
-import type { ClaimAudit } from "../../lab/verdict/claims-audit";
+import { allowlistFor } from "../../lab/case/known-bugs-file";
+import type { LabEvent } from "../../lab/events/events";
+import { oneBackend, runSession } from "../../lab/run/session";
+import type { ClaimAudit } from "../../lab/findings/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { labelled, step } from "./helpers";
 
@@ -23,19 +22,14 @@ let allowed = new Set<string>();
 test.before(async () => {
   await using backend = new DockerBackend();
   session = backend.runLabel;
-  const prepared = await backend.prepare();
   const catalogue = loadCatalogue(["cases"]);
   // The shipped allowlist, as `npm run lab` reads it: a regression case it names may be xfail.
-  const runs = plan(catalogue.cases, prepared.kernels, {}, allowlistFor({}, catalogue, ["cases"]));
-  allowed = new Set(runs.filter((r) => r.allowed).map((r) => r.id));
-  const bus = new EventBus().add({ onEvent: (e) => events.push(e) });
-  results = await runAll(runs, () => backend, bus, prepared.kernels, { jobs: 2, claims: catalogue.claims });
-  const finished = events.at(-1);
-  if (finished?.type === "session-finished") audit = finished.audit;
+  const end = await runSession(oneBackend(backend), { catalogue, allow: allowlistFor({}, catalogue, ["cases"]), reporters: [{ onEvent: (e) => void events.push(e) }] });
+  allowed = new Set(end.runs.filter((r) => r.allowed).map((r) => r.id));
+  ({ results, audit } = end.finished!);
   // The same catalogue on the netns backend (no containers): the measuring stick for docker.
   await using netns = new NetnsBackend();
-  const kernels = (await netns.prepare()).kernels;
-  netnsResults = await runAll(plan(catalogue.cases, kernels), () => netns, new EventBus(), kernels, { jobs: 2 });
+  netnsResults = (await runSession(oneBackend(netns), { catalogue })).repetitions[0]!;
 });
 
 const run = (id: string) => results.find((r) => r.id === id);

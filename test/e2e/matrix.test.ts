@@ -4,17 +4,15 @@
 import test from "ava";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { kernelIds } from "../../lab/backend/vm/kernel-images";
 import type { VmBackend } from "../../lab/backend/vm/vm-backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { allowlistFor } from "../../lab/cli/known-bugs-option";
-import { KernelBackends } from "../../lab/cli/backends";
-import { EventBus } from "../../lab/events/events";
-import { plan } from "../../lab/plan/plan";
-import { runAll } from "../../lab/run/runner";
-import type { ClaimAudit } from "../../lab/verdict/claims-audit";
-import type { KnownBugs } from "../../lab/verdict/known-bugs";
+import { allowlistFor } from "../../lab/case/known-bugs-file";
+import { KernelBackends } from "../../lab/run/kernel-backends";
+import { runSession } from "../../lab/run/session";
+import type { ClaimAudit } from "../../lab/findings/claims-audit";
+import type { KnownBugs } from "../../lab/findings/known-bugs";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { step } from "./helpers";
 
@@ -29,15 +27,14 @@ let allowed = new Set<string>();
 
 test.before(async () => {
   await using backends = new KernelBackends(ids, "netns");
-  kernels = (await backends.prepare()).kernels;
-  boots = Object.fromEntries(ids.map((k) => [k, (backends.backend(k) as VmBackend).bootMs]));
   const catalogue = loadCatalogue(["cases"]);
   // The shipped allowlist, as `npm run lab -- matrix` reads it: a regression case it names may be xfail there.
-  const runs = plan(catalogue.cases, kernels, {}, allowlistFor({}, catalogue, ["cases"]));
-  allowed = new Set(runs.filter((r) => r.allowed).map((r) => r.id));
-  regressions = [...new Set(runs.filter((r) => r.case.fix).map((r) => r.case.id))];
-  const bus = new EventBus().add({ onEvent: (e) => e.type === "session-finished" && ((audit = e.audit), (known = e.knownBugs)) });
-  results = await runAll(runs, (k) => backends.backend(k), bus, kernels, { jobs: 2, claims: catalogue.claims });
+  const end = await runSession(backends, { catalogue, allow: allowlistFor({}, catalogue, ["cases"]) });
+  kernels = end.kernels;
+  boots = Object.fromEntries(ids.map((k) => [k, (backends.backend(k) as VmBackend).bootMs]));
+  allowed = new Set(end.runs.filter((r) => r.allowed).map((r) => r.id));
+  regressions = [...new Set(end.runs.filter((r) => r.case.fix).map((r) => r.case.id))];
+  ({ results, audit, knownBugs: known } = end.finished!);
 });
 
 const run = (id: string) => results.find((r) => r.id === id);

@@ -1,7 +1,7 @@
 // Each guest kernel's provenance in words, as the console and the HTML page show it: two builds of one
 // release never read the same.
 import test from "ava";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { renderPage } from "../../lab/report/html-reporter";
 import { provenanceText } from "../../lab/report/kernel-provenance";
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { ChromiumError, dumpDom, screenshot } from "../../lab/report/headless-chromium";
 import { anchor } from "../../lab/report/html/markup";
 import { HtmlReporter } from "../../lab/report/html-reporter";
-import type { ClaimAudit } from "../../lab/verdict/claims-audit";
+import type { ClaimAudit } from "../../lab/findings/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { runWith, tempFolder } from "./real-run";
 

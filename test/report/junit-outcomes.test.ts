@@ -4,7 +4,7 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { EventBus } from "../../lab/events/events";
 import { JunitReporter } from "../../lab/report/junit-reporter";
 import type { RunResult, StepResult } from "../../lab/verdict/outcome";

@@ -5,7 +5,7 @@ import test from "ava";
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import type { AllowEntry } from "../../lab/case/allowlist";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { EventBus, type LabEvent, type Reporter } from "../../lab/events/events";
@@ -14,7 +14,7 @@ import { ConsoleReporter } from "../../lab/report/console-reporter";
 import { renderPage } from "../../lab/report/html-reporter";
 import { JsonReporter, type ResultsFile } from "../../lab/report/json-reporter";
 import { JunitReporter } from "../../lab/report/junit-reporter";
-import { knownBugs } from "../../lab/verdict/known-bugs";
+import { knownBugs } from "../../lab/findings/known-bugs";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { tempFolder } from "./real-run";
 

@@ -4,13 +4,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { loadCatalogue } from "../../lab/case/load-cases";
-import { KernelBackends } from "../../lab/cli/backends";
-import { EventBus, type Reporter } from "../../lab/events/events";
-import { plan } from "../../lab/plan/plan";
-import { runAll } from "../../lab/run/runner";
-import type { ClaimAudit } from "../../lab/verdict/claims-audit";
+import { KernelBackends } from "../../lab/run/kernel-backends";
+import type { Reporter } from "../../lab/events/events";
+import { runSession } from "../../lab/run/session";
+import type { ClaimAudit } from "../../lab/findings/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 
 /**
@@ -36,15 +35,8 @@ export interface RealRun {
 /** Runs the selection with `reporter` on the bus, then closes the bus (the reporter writes its file). */
 export async function runWith(reporter: Reporter): Promise<RealRun> {
   await using backends = new KernelBackends(["host"], "netns");
-  const prepared = await backends.prepare();
-  const catalogue = loadCatalogue(CASE_FOLDERS);
-  const runs = plan(catalogue.cases, prepared.kernels, { filter: SELECTION, tags: [], slow: false });
-  let audit: ClaimAudit[] = [];
-  const bus = new EventBus().add(reporter).add({ onEvent: (e) => e.type === "session-finished" && (audit = e.audit) });
-  bus.emit({ type: "session-started", backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved: prepared.leftoversRemoved });
-  const results = await runAll(runs, (k) => backends.backend(k), bus, prepared.kernels, { jobs: 2, claims: catalogue.claims });
-  await bus.close();
-  return { kernels: prepared.kernels, results, audit };
+  const { kernels, finished } = await runSession(backends, { catalogue: loadCatalogue(CASE_FOLDERS), selection: { filter: SELECTION }, reporters: [reporter] });
+  return { kernels, results: finished!.results, audit: finished!.audit };
 }
 
 /** A fresh temporary folder and the function that removes it. */

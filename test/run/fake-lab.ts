@@ -1,6 +1,7 @@
 // A backend with no kernel behind it, for the engine's unit tests: each actor's probe answers from a
 // function the test gives, and the backend records what it was asked (labs started, calls, disposals).
-import type { Backend, KernelInfo, LabSpec, StartedLab } from "../../lab/backend/backend";
+import type { Backend, LabSpec, StartedLab } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import type { Case } from "../../lab/case/case";
 import { loadCase } from "../../lab/case/load-case";
 import type { LabEvent } from "../../lab/events/events";

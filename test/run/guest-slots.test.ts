@@ -1,7 +1,8 @@
 // Guest kernels beyond the slots wait for one: runAll starts a slotted kernel's runs only while it holds
 // a slot, and the host (no slot) runs at once. No clock: the fake backend's labs start when the test says.
 import test from "ava";
-import type { Backend, KernelInfo, StartedLab } from "../../lab/backend/backend";
+import type { Backend, StartedLab } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { EventBus } from "../../lab/events/events";
 import type { PlannedRun } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";

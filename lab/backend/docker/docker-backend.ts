@@ -7,9 +7,10 @@
 import type Docker from "dockerode";
 import { release } from "node:os";
 import { LabError } from "../../errors";
-import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
+import type { Backend, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { hostKernel } from "../host-kernel";
 import { LiveLabs } from "../live-labs";
+import type { KernelInfo } from "../../kernel-info";
 import { removeLabelled, removeLeftovers } from "./cleanup";
 import { ensureEgressGuard } from "./egress-guard";
 import { connectEngine, explainEngineLoss } from "./engine";

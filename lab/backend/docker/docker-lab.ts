@@ -5,7 +5,8 @@
  * and the holders go back to the pool, which keeps those proven empty.
  */
 import type Docker from "dockerode";
-import type { ActorSpec, KernelInfo, LabSpec } from "../backend";
+import type { ActorSpec, LabSpec } from "../backend";
+import type { KernelInfo } from "../../kernel-info";
 import { exitInfo } from "../exit-status";
 import { recycled } from "../probe-hello";
 import { ProbeLab, takeIdle, type PlacedProbe } from "../probe-lab";

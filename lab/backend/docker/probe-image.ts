@@ -15,7 +15,6 @@ import { LabError } from "../../errors";
 import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { BUILD_TIMEOUT_ENV, buildTimeoutMs, unanswered } from "./engine-calls";
 
-export { REPO_ROOT };
 export const PROBE_BINARY = join(REPO_ROOT, "images/probe/build/probe");
 
 /** Compiles the probe (make is a no-op when it is up to date). */

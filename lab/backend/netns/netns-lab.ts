@@ -6,7 +6,8 @@
  */
 import { ignored } from "../../debug-log";
 import { LabError } from "../../errors";
-import type { ActorSpec, KernelInfo, LabSpec } from "../backend";
+import type { ActorSpec, LabSpec } from "../backend";
+import type { KernelInfo } from "../../kernel-info";
 import { recycled } from "../probe-hello";
 import { ProbeLab, takeIdle, type PlacedProbe } from "../probe-lab";
 import type { NetnsHost, ProbeProcess } from "./netns-host";

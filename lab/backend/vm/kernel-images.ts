@@ -8,7 +8,7 @@
  */
 import { dirname, join } from "node:path";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "../../case/yaml-file";
-import { formatProblem, suggestion, type Problem } from "../../case/problems";
+import { formatProblem, suggestion, type Problem } from "../../problems";
 import { LabError } from "../../errors";
 import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { parseKernelSpec, type GuestKernel } from "./kernel-spec";

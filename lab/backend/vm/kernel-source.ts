@@ -12,7 +12,7 @@ import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { LabError } from "../../errors";
 import { systemEnv, systemTool } from "../../system-tools";
-import type { KernelProvenance } from "../backend";
+import type { KernelProvenance } from "../../kernel-info";
 import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { describeMissing, embeddedConfig, missingOptions } from "./kernel-config";
 import { cacheDir } from "./kernel-images";

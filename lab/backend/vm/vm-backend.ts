@@ -2,7 +2,8 @@
  * The vm backend: the netns backend's labs inside a guest kernel booted under QEMU, one guest per
  * kernel, driven from here (images/guest/PROTOCOL.md). A case does not know which backend runs it.
  */
-import type { Backend, KernelInfo, LabSpec, PrepareReport, StartedLab } from "../backend";
+import type { Backend, LabSpec, PrepareReport, StartedLab } from "../backend";
+import type { KernelInfo } from "../../kernel-info";
 import { LabError } from "../../errors";
 import { LiveLabs } from "../live-labs";
 import { NetnsLab } from "../netns/netns-lab";

@@ -7,8 +7,8 @@ import { MODELLED_SYSCTLS } from "../../audit/host-model";
 import { notApplicableReason } from "../../audit/profiles/applicability";
 import { LabError } from "../../errors";
 import { checkReportPaths, writeReports } from "../../report/report-paths";
-import { EXIT } from "../exit-codes";
-import { interruptible } from "../interruptible";
+import { EXIT } from "../../exit-codes";
+import { interruptible } from "../../interruption";
 import type { ExitSink } from "../options";
 import type { AuditOptions } from "./audit";
 
@@ -25,7 +25,7 @@ export async function auditAction(files: string[], o: AuditOptions, exit: ExitSi
     import("../../audit/audit-report"),
     import("../../audit/audit-stability"),
     import("../../report/html/audit-page"),
-    import("../../report/terminal"),
+    import("../../terminal"),
   ]);
   using interrupt = interruptible("reuselab: interrupted; removing the audit's containers and networks");
   try {

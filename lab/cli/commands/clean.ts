@@ -1,6 +1,6 @@
 /** reuselab clean: removes what killed runs left (containers, networks, namespaces, guests), never a live run's. */
 import type { Command } from "commander";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../exit-codes";
 import type { ExitSink } from "../options";
 
 export function cleanCommand(parent: Command, exit: ExitSink): void {

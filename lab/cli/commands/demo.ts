@@ -5,7 +5,7 @@
  */
 import { Argument, type Command } from "commander";
 import { LabError } from "../../errors";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../exit-codes";
 import { wholeNumber, type ExitSink } from "../options";
 
 export function demoCommand(parent: Command, exit: ExitSink): void {

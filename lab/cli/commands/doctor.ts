@@ -6,8 +6,8 @@
 import type { Command } from "commander";
 import type { Check } from "../../bootstrap/checks";
 import { LabError } from "../../errors";
-import type { HostBackend } from "../host-backends";
-import { EXIT } from "../exit-codes";
+import type { HostBackend } from "../../backend/host-backends";
+import { EXIT } from "../../exit-codes";
 import { addBackendOption, addKernelsOption, type ExitSink } from "../options";
 
 /** What each check is for, as the table says it. */
@@ -39,7 +39,7 @@ async function doctor(kernels: readonly string[], backend: HostBackend): Promise
   if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml)`);
   const guests = kernels.filter((k) => k !== "host");
   // The checks reach for the engine and the probe's build: loaded here, not for --help.
-  const [{ kernelImageChecks, machineChecks, probeImageCheck }, { colorsFor, plainTable, tableText, wantsColor }] = await Promise.all([import("../../bootstrap/checks"), import("../../report/terminal")]);
+  const [{ kernelImageChecks, machineChecks, probeImageCheck }, { colorsFor, plainTable, tableText, wantsColor }] = await Promise.all([import("../../bootstrap/checks"), import("../../terminal")]);
   const machine = machineChecks(["toolchain", "engine", "netns", "vm", "report", "compose", "audit", "fuzz", "kernel-build"]);
   const engineOk = machine.some((c) => c.name === "engine" && c.status === "ok");
   const checks = [...machine, await probeImageCheck(engineOk), ...kernelImageChecks()];

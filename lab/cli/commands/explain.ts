@@ -3,9 +3,9 @@ import type { Command } from "commander";
 import { relative } from "node:path";
 import type { Case } from "../../case/case";
 import { loadCatalogueCached } from "../../case/catalogue-cache";
-import { suggestion } from "../../case/problems";
+import { suggestion } from "../../problems";
 import { LabError } from "../../errors";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../exit-codes";
 import { addCasesOption, casePaths, type ExitSink, type SelectionOptions } from "../options";
 
 export function explainCommand(parent: Command, exit: ExitSink): void {
@@ -16,7 +16,7 @@ export function explainCommand(parent: Command, exit: ExitSink): void {
     .argument("<case>", "a case id as 'reuselab list' shows it (hijack/udp-specific-address-steals-unicast), or case.variant");
   addCasesOption(cmd).action(async (id: string, o: SelectionOptions) => {
     // The report code loads here, not for every other command; the catalogue comes from the cache when unchanged.
-    const [{ explainCase }, { lastResultsPath, readLastResults }, { colorsFor, wantsColor }] = await Promise.all([import("../../report/case-explanation"), import("../../report/last-results"), import("../../report/terminal")]);
+    const [{ explainCase }, { lastResultsPath, readLastResults }, { colorsFor, wantsColor }] = await Promise.all([import("../../report/case-explanation"), import("../../report/last-results"), import("../../terminal")]);
     const catalogue = await loadCatalogueCached(casePaths(o));
     const { found, variant } = findCase(catalogue.cases, id);
     const path = lastResultsPath();

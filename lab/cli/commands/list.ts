@@ -2,8 +2,8 @@
 import { Argument, type Command } from "commander";
 import { loadCatalogueCached } from "../../case/catalogue-cache";
 import { formatListing, listCatalogue, SECTIONS, type Section } from "../../report/catalogue-listing";
-import { colorsFor, wantsColor } from "../../report/terminal";
-import { EXIT } from "../exit-codes";
+import { colorsFor, wantsColor } from "../../terminal";
+import { EXIT } from "../../exit-codes";
 import { addSelectionOptions, casePaths, selectionOf, type ExitSink, type SelectionOptions } from "../options";
 
 export function listCommand(parent: Command, exit: ExitSink): void {

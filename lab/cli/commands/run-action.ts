@@ -9,13 +9,13 @@ import { ConsoleReporter } from "../../report/console-reporter";
 import { LastResultsReporter, lastResultsPath } from "../../report/last-results";
 import { ProgressLine } from "../../report/progress";
 import { RepeatReporter } from "../../report/repeat-reporter";
-import { canRedraw } from "../../report/terminal";
+import { canRedraw } from "../../terminal";
 import { flakyRuns } from "../../verdict/flaky";
 import { isBad, type RunResult } from "../../verdict/outcome";
-import { EXIT } from "../exit-codes";
+import { EXIT } from "../../exit-codes";
 import { caseFilesRead, closingSafely, ReportFiles } from "../file-reporters";
-import { interruptible } from "../interruptible";
-import { allowlistPath } from "../known-bugs-option";
+import { interruptible } from "../../interruption";
+import { allowlistPath } from "../../case/known-bugs-file";
 import { casePaths, type RunOptions } from "../options";
 
 export async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promise<number> {

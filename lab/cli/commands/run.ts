@@ -5,7 +5,7 @@
  * killed runs), runs the selection --repeat times, reports.
  */
 import type { Command } from "commander";
-import { defaultGuests } from "../host-backends";
+import { defaultGuests } from "../../backend/host-backends";
 import { addKnownBugsOption } from "../known-bugs-option";
 import { addBackendOption, addKernelSpecOption, addKernelsOption, addReportOptions, addSelectionOptions, wholeNumber, type ExitSink, type RunOptions } from "../options";
 

@@ -4,7 +4,7 @@
  * and below), then each absent, unrun or disagreeing fix with its evidence linked to its runs, and the
  * stale allowlist entries. Left out of a page whose session ran no regression case.
  */
-import type { KnownBug } from "../../verdict/known-bugs";
+import type { KnownBug } from "../../findings/known-bugs";
 import { anchor, esc } from "./markup";
 import type { Section } from "./sections";
 

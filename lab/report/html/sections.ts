@@ -3,11 +3,11 @@
  * the claims audit, and one anchored section per run with its steps. Links go one way down the page
  * (a matrix cell or a claim's evidence to its run) and back up (a run to the claims it is evidence for).
  */
-import type { KernelInfo } from "../../backend/backend";
+import type { KernelInfo } from "../../kernel-info";
 import type { Claim } from "../../case/claims";
 import type { PlannedRun } from "../../plan/plan";
-import type { ClaimAudit, ClaimVerdict } from "../../verdict/claims-audit";
-import type { KnownBugs } from "../../verdict/known-bugs";
+import type { ClaimAudit, ClaimVerdict } from "../../findings/claims-audit";
+import type { KnownBugs } from "../../findings/known-bugs";
 import { asksFairness } from "../../verdict/expectation";
 import { describeObservation } from "../../verdict/observation";
 import { formatFailure, type RunResult, type StepResult } from "../../verdict/outcome";

@@ -1,4 +1,4 @@
-import { LabError } from "../errors";
+import { LabError } from "./errors";
 
 /** One thing wrong with a case file, where it is, and how to fix it. */
 export interface Problem {

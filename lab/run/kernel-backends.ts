@@ -1,15 +1,14 @@
 /** One backend per kernel of the run: the host's kernel on docker (or netns), each guest kernel on a VM. */
-import type { Backend, KernelInfo, PrepareReport } from "../backend/backend";
+import type { Backend, PrepareReport } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import { DockerBackend } from "../backend/docker/docker-backend";
 import { NetnsBackend } from "../backend/netns/netns-backend";
 import { readKernelsFile } from "../backend/vm/kernel-images";
 import type { GuestKernel } from "../backend/vm/kernel-spec";
 import { VmBackend } from "../backend/vm/vm-backend";
 import { LabError } from "../errors";
-import { defaultGuests, type HostBackend } from "./host-backends";
-import { Slots } from "../run/slots";
-
-export { HOST_BACKENDS, type HostBackend } from "./host-backends";
+import { defaultGuests, type HostBackend } from "../backend/host-backends";
+import { Slots } from "./slots";
 
 export class KernelBackends implements AsyncDisposable {
   /** By kernel id; a kernel given by --kernel without an id is known by its release once prepared. */
@@ -87,5 +86,3 @@ export class KernelBackends implements AsyncDisposable {
     return [...new Set([...this.byKernel.values()].map((b) => b.name))].join(" + ");
   }
 }
-
-export { defaultGuests } from "./host-backends";

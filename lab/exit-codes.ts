@@ -1,6 +1,6 @@
-import type { LabErrorCode } from "../errors";
-
 /** The lab's exit statuses: the contract with CI. */
+import type { LabError, LabErrorCode } from "./errors";
+
 export const EXIT = {
   passed: 0,
   failed: 1,
@@ -46,3 +46,8 @@ export const EXIT_FOR_CODE: Readonly<Record<LabErrorCode, ExitStatus>> = {
   REUSELAB_BAD_LAB: EXIT.badInput,
   REUSELAB_CALL_FAILED: EXIT.badInput,
 };
+
+/** What a command that stopped on this error exits with (EXIT_FOR_CODE: 130 when interrupted, else 2). */
+export function exitStatusOf(e: LabError): ExitStatus {
+  return EXIT_FOR_CODE[e.code];
+}

@@ -1,11 +1,11 @@
 import test from "ava";
-import type { KernelInfo } from "../../lab/backend/backend";
+import type { KernelInfo } from "../../lab/kernel-info";
 import type { AllowEntry } from "../../lab/case/allowlist";
 import type { Fix } from "../../lab/case/case";
 import { loadCase } from "../../lab/case/load-case";
 import { plan } from "../../lab/plan/plan";
-import { predictFix, upstreamVersion } from "../../lab/verdict/fix-prediction";
-import { knownBugs } from "../../lab/verdict/known-bugs";
+import { predictFix, upstreamVersion } from "../../lab/findings/fix-prediction";
+import { knownBugs } from "../../lab/findings/known-bugs";
 import type { RunResult } from "../../lab/verdict/outcome";
 
 const fix: Fix = { commit: "d6ace0dbcbb7", subject: "udp: fix it", cve: "CVE-2026-31503", mainline: "6.2", stable: { "5.10": "5.10.150", "5.15": "5.15.80", "5.4": null }, source: "s", at: { file: "x.yaml", line: 5 } };

@@ -7,12 +7,12 @@
  *   every piece of evidence refutes   ->  refuted
  *   anything else (mixed, or partly)  ->  partly
  */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { ClaimRef, ClaimRelation } from "../case/case";
 import { matchesKernel } from "../case/kernel-selector";
 import type { Claim } from "../case/claims";
 import type { PlannedRun } from "../plan/plan";
-import type { RunResult } from "./outcome";
+import type { RunResult } from "../verdict/outcome";
 
 export type ClaimVerdict = "confirmed" | "refuted" | "partly" | "untested";
 

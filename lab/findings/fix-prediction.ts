@@ -7,7 +7,7 @@
  * (an ABI number, not the patch level), while their /proc/version says "Debian 5.10.262-1" and their
  * package version is 5.10.262-1.
  */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { Fix } from "../case/case";
 import { compareVersions } from "../case/read-fix";
 

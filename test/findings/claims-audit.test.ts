@@ -2,7 +2,7 @@ import test from "ava";
 import type { Case, ClaimRef } from "../../lab/case/case";
 import type { Claim } from "../../lab/case/claims";
 import type { PlannedRun } from "../../lab/plan/plan";
-import { auditClaims } from "../../lab/verdict/claims-audit";
+import { auditClaims } from "../../lab/findings/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 
 const claim = (id: string): Claim => ({ id, topic: "t", section: "s", line: 1, quote: "q", file: "claims.yaml", declaredAt: 1 });

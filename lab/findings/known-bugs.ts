@@ -9,11 +9,11 @@
  *
  * An allowlist entry whose fix turned out present is stale: it would let a regression through unseen.
  */
-import type { KernelInfo } from "../backend/backend";
+import type { KernelInfo } from "../kernel-info";
 import type { Fix } from "../case/case";
 import type { PlannedRun } from "../plan/plan";
 import { predictFix, type Prediction } from "./fix-prediction";
-import { formatFailure, type RunResult } from "./outcome";
+import { formatFailure, type RunResult } from "../verdict/outcome";
 
 export type FixStatus = "present" | "absent" | "not-run";
 
