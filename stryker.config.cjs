@@ -18,13 +18,16 @@ const folders = (process.env.MUTATE ?? Object.keys(TESTS).join(",")).split(",").
 for (const f of folders) if (!TESTS[f]) throw new Error(`MUTATE=${f}: not one of ${Object.keys(TESTS).join(", ")}`);
 // One folder's report beside the others (reports/mutation/verdict/), the whole run's in reports/mutation/.
 const reportDir = process.env.MUTATE ? `reports/mutation/${folders.map((f) => f.replace(/^lab\//, "")).join("+")}` : "reports/mutation";
+// By absolute path: Stryker links node_modules into its sandbox only when it is a directory, not when it is
+// a symbolic link (as in a git worktree that shares another checkout's node_modules).
+const AVA_CLI = require("node:path").join(__dirname, "node_modules/ava/entrypoints/cli.mjs");
 const tests = [...new Set(folders.flatMap((f) => TESTS[f]))];
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 module.exports = {
   testRunner: "command",
   commandRunner: {
-    command: `node test/mutation/compile.cjs && node node_modules/ava/entrypoints/cli.mjs --config test/mutation/ava.config.cjs --fail-fast ${tests.map((t) => `.mutation-js/${t.replace(/\.ts$/, ".js")}`).join(" ")}`,
+    command: `node test/mutation/compile.cjs && node ${AVA_CLI} --config test/mutation/ava.config.cjs --fail-fast ${tests.map((t) => `.mutation-js/${t.replace(/\.ts$/, ".js")}`).join(" ")}`,
   },
   mutate: folders.map((f) => `${f}/**/*.ts`).concat(EXCLUDED.map((f) => `!${f}`)),
   coverageAnalysis: "off",
