@@ -21,7 +21,16 @@ const reportDir = process.env.MUTATE ? `reports/mutation/${folders.map((f) => f.
 // By absolute path: Stryker links node_modules into its sandbox only when it is a directory, not when it is
 // a symbolic link (as in a git worktree that shares another checkout's node_modules).
 const AVA_CLI = require("node:path").join(__dirname, "node_modules/ava/entrypoints/cli.mjs");
-const tests = [...new Set(folders.flatMap((f) => TESTS[f]))];
+// Each folder's test files, less those the unit tier leaves out (the "!" entries of ava.unit.config.cjs: they
+// need root or an engine); listed here, since ava runs a file named on its command line even when its config
+// leaves it out.
+const notUnit = new Set(require("./ava.unit.config.cjs").files.filter((f) => f.startsWith("!")).map((f) => f.slice(1)));
+const expand = (pattern) => {
+  const dir = /^(.*)\/\*\.test\.ts$/.exec(pattern)?.[1];
+  if (!dir) return [pattern];
+  return require("node:fs").readdirSync(dir).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `${dir}/${f}`);
+};
+const tests = [...new Set(folders.flatMap((f) => TESTS[f]).flatMap(expand))].filter((t) => !notUnit.has(t));
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 module.exports = {

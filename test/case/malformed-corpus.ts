@@ -1,6 +1,6 @@
 /**
  * The malformed corpus (test/fixtures/malformed) read with each file's header: what every file must
- * yield. Used by malformed-corpus.test.ts (the loader, in the unit tier) and malformed-corpus-cli.test.ts
+ * yield. Used by malformed-corpus.test.ts (the loader, in the unit tier) and test/cli/malformed-corpus.test.ts
  * (the CLI on the whole corpus, with the engine watched).
  *
  *   # malformed: what is wrong, in words

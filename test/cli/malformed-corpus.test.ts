@@ -1,8 +1,8 @@
-// The CLI on the whole malformed corpus (./malformed-corpus.ts): every mistake named with its
+// The CLI on the whole malformed corpus (test/case/malformed-corpus.ts): every mistake named with its
 // file:line, exit 2, and no container or network made on the engine, watched with `docker events`.
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
-import { corpus, CORPUS } from "./malformed-corpus";
+import { corpus, CORPUS } from "../case/malformed-corpus";
 
 const entries = corpus();
 
