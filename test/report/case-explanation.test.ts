@@ -252,3 +252,41 @@ test("in colour: the id bold, the file and line numbers dim, an outcome in its c
   t.true(out.includes(`steps of \x1b[1msame\x1b[22m:\n  \x1b[2m 21\x1b[22m  server makes`));
   t.true(out.includes(`  \x1b[31mFAIL \x1b[39m same@host  \x1b[2m2026-12-07 01:02 UTC, 6.18.44\x1b[22m\n    \x1b[2m 24\x1b[22m  server bind: ok (ret 0)\x1b[31m (expected EADDRINUSE)\x1b[39m\n`), out);
 });
+
+test("options set to 1 or 0, an actor's IPv6 address, a literal address that is not a wildcard, a listen with no backlog", (t) => {
+  const text = `schemaVersion: 1
+title: Addresses and options in words
+rule: r
+source: s
+actors:
+  a: { uid: 1000 }
+  b: { uid: 1000 }
+steps:
+  - a: bind tcp [$b]:8080 reuseport=1 reuseaddr=0 => ok
+  - a: listen
+  - b: connect udp [::1]:53 => ok
+  - b: bind udp 10.0.0.1:53 => EADDRINUSE
+  - b: send 2 to $a:53 => 2
+`;
+  const folder = join(dir, "more");
+  mkdirSync(folder);
+  writeFileSync(join(folder, "words.yaml"), text);
+  const [words] = loadCatalogue([folder]).cases;
+  const out = explainCase(words!, [], never, plain, undefined, 1000);
+  t.true(
+    out.includes(
+      [
+        "steps of default:",
+        "    9  a binds a new TCP socket to [$b]:8080 with SO_REUSEPORT and SO_REUSEADDR off and expects it to succeed",
+        "   10  a listens on its socket and expects it to succeed",
+        "   11  b connects a new UDP socket to [::1]:53 and expects it to succeed",
+        "   12  b binds a new UDP socket to 10.0.0.1:53 and expects EADDRINUSE",
+        "   13  b sends 2 datagrams to $a:53 and expects 2",
+        "",
+        "claims:   none of the seed guide's claims",
+      ].join("\n"),
+    ),
+    out,
+  );
+  t.true(out.includes("\ntags:     none\nvariants: default\nactors:   a (uid 1000, its own network namespace), b (uid 1000, its own network namespace)\n"), out);
+});
