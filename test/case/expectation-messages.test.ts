@@ -86,3 +86,15 @@ test("group clauses: each alone, a range, fair alone, commas with blanks around 
   rejects(t, "each 9..3", "range '9..3' is empty", "write 3..9", GROUP);
   for (const text of ["one 50, each 5", "total 50, one 50"]) rejects(t, text, "'one N' says every other member got 0; it does not combine with each or total", "write either 'one N' or 'total …, each …'", GROUP);
 });
+
+test("blanks between words, and words that only start or end like a state, an errno or a count", (t) => {
+  t.deepEqual(parseExpectation("LISTEN  \t TIME_WAIT", ALL), { kind: "states", states: { LISTEN: 1, TIME_WAIT: 1 } });
+  t.deepEqual(parseExpectation("total  200,each 5", GROUP), { kind: "group", total: { min: 200, max: 200 }, each: { min: 5, max: 5 } });
+  rejects(t, "ESTABLISHED*2x", "'ESTABLISHED*2x' is not an expectation", `${HINT}; did you mean 'ESTABLISHED'?`);
+  rejects(t, "xESTABLISHED*2", "'xESTABLISHED*2' is not an expectation", `${HINT}; did you mean 'ESTABLISHED'?`);
+  rejects(t, "EADDRINUSEx", "'EADDRINUSEx' is not an expectation", `${HINT}; ${STATES}`);
+  rejects(t, "EAGAINx", "'EAGAINx' is not a group expectation", "a group expects clauses: total N|A..B, each N|A..B, one N, fair", GROUP);
+  rejects(t, "one x5", "'one x5' is not a group expectation", "a group expects clauses: total N|A..B, each N|A..B, one N, fair", GROUP);
+  rejects(t, "total x5", "'x5' is not a count or a range", "write a whole number (20) or a range (25..75)", GROUP);
+  rejects(t, "one 0, each 5", "'one N' says every other member got 0; it does not combine with each or total", "write either 'one N' or 'total …, each …'", GROUP);
+});
