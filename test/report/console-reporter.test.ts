@@ -185,3 +185,19 @@ test("in colour: each outcome's label and each verdict in its own colour, the ev
   const matrix = consoleOf([finished({ kernels: [host, old], results: [{ ...base("f"), outcome: "failed", failures: [disagreement] }, { ...base("f", "5.10"), outcome: "passed" }] })], true);
   t.true(matrix.includes(esc(31, "FAIL")) && matrix.includes(esc(32, "pass")) && matrix.includes(esc(33, "<- kernels differ")), matrix);
 });
+
+test("the audit names up to 8 untested claims; a verdict column as wide as its longest verdict", (t) => {
+  const eight = Array.from({ length: 8 }, (_, i) => audit(`u${i}`, { host: "untested" }));
+  const out = consoleOf([finished({ results: [], audit: [audit("c-no", { host: "refuted" }, ["y"]), ...eight] })]);
+  t.true(out.endsWith("  REFUTED  c-no  y\n  8 untested: no passing run of this selection names them: u0, u1, u2, u3, u4, u5, u6, u7\n"), out);
+});
+
+test("across kernels, a run with more steps than the first kernel's: the steps both have are compared, the extra one is not", (t) => {
+  const count = (n: number, expect: string, line: number): StepResult => stepResult(expect, { ret: 0, count: n }, { line, actor: "r", call: "recv s" });
+  const across: RunResult[] = [
+    { ...base("extra"), outcome: "passed", steps: [count(200, "200", 11)] },
+    { ...base("extra", "5.10"), outcome: "passed", steps: [count(200, "200", 11), count(5, "5", 13)] },
+  ];
+  const out = consoleOf([finished({ kernels: [host, old], results: across })]);
+  t.regex(out, /^ {2}extra\.v +pass +pass +<- kernels differ\nkernels differ on 1 of 1 case variants\n/m);
+});
