@@ -201,3 +201,42 @@ test("across kernels, a run with more steps than the first kernel's: the steps b
   const out = consoleOf([finished({ kernels: [host, old], results: across })]);
   t.regex(out, /^ {2}extra\.v +pass +pass +<- kernels differ\nkernels differ on 1 of 1 case variants\n/m);
 });
+
+test("the matrix across three kernels: a missing run, rows alike, xfail and xpass cells, steps compared by position from the first kernel that ran", (t) => {
+  const k61: KernelInfo = { id: "6.1", release: "6.1.0" };
+  const counts = (...expects: [string, number][]): StepResult[] => expects.map(([e, line]) => stepResult(e, { ret: 0, count: Number(e) }, { line, actor: "r", call: "recv s" }));
+  const on = (kernel: string, over: Partial<RunResult> & Pick<RunResult, "outcome">, id: string) => ({ ...base(id, kernel), ...over }) as RunResult;
+  const each = (id: string, ...over: (Partial<RunResult> & Pick<RunResult, "outcome">)[]) => over.map((o, i) => on([host, old, k61][i]!.id, o, id));
+  const across: RunResult[] = [
+    on("host", { outcome: "passed" }, "only"),
+    ...each("alike", ...Array(3).fill({ outcome: "failed", failures: [disagreement] })),
+    ...each("known", { outcome: "xfail", reason: "r", failures: [] }, { outcome: "xpass", reason: "r" }, { outcome: "xfail", reason: "r", failures: [] }),
+    ...each("split", { outcome: "passed", steps: counts(["1", 11], ["23", 12]) }, { outcome: "passed", steps: counts(["12", 11], ["3", 12]) }, { outcome: "passed", steps: counts(["1", 11], ["23", 12]) }),
+    ...each("late", { outcome: "skipped", reason: "needs a kernel >=9.0" }, { outcome: "passed", steps: counts(["5", 20]) }, { outcome: "passed", steps: counts(["7", 20]) }),
+  ];
+  const out = consoleOf([finished({ kernels: [host, old, k61], results: across })]);
+  const lines = out.split("\n");
+  const row = (id: string) => lines.find((l) => l.startsWith(`  ${id}.v `)) ?? "";
+  t.regex(row("only"), /^ {2}only\.v +pass$/);
+  t.regex(row("alike"), /^ {2}alike\.v +FAIL +FAIL +FAIL$/);
+  t.regex(row("known"), /^ {2}known\.v +xfail +XPASS +xfail +<- kernels differ$/);
+  const notes = lines.filter((l) => l.startsWith("      "));
+  t.deepEqual(notes, ["      line 11: host 1, 5.10 12", "      line 12: host 23, 5.10 3", "      host: skipped, needs a kernel >=9.0", "      line 20: 5.10 5, 6.1 7"]);
+  t.true(out.includes("\nkernels differ on 3 of 5 case variants\n"), out);
+});
+
+test("an audit with every claim judged has no untested line", (t) => {
+  t.true(consoleOf([finished({ results: [], audit: [audit("c-ok", { host: "confirmed" }, ["x"])] })]).endsWith("\n  CONFIRMED  c-ok  x\n"));
+});
+
+test("with no writer given, the console writes to standard output", (t) => {
+  let out = "";
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  try {
+    new ConsoleReporter({ color: false }).onEvent(finished({ results: [] }));
+  } finally {
+    process.stdout.write = write;
+  }
+  t.is(out, "0 runs: 0 passed, 0 failed in 4.0 s\n");
+});
