@@ -98,3 +98,11 @@ test("blanks between words, and words that only start or end like a state, an er
   rejects(t, "total x5", "'x5' is not a count or a range", "write a whole number (20) or a range (25..75)", GROUP);
   rejects(t, "one 0, each 5", "'one N' says every other member got 0; it does not combine with each or total", "write either 'one N' or 'total …, each …'", GROUP);
 });
+
+test("a count written first, of two digits or inside more words; an errno-like word not at the start; blanks around an errno in a group", (t) => {
+  rejects(t, "12*TIME_WAIT", "'12*TIME_WAIT' puts the count first", "write TIME_WAIT*12");
+  rejects(t, "8*ESTABLISHED LISTEN", "'8*ESTABLISHED LISTEN' is not a count or a range", "write a whole number (20) or a range (25..75)");
+  rejects(t, "XEBADF", "'XEBADF' is not an expectation", `${HINT}; ${STATES}`);
+  rejects(t, "XEAGAIN", "'XEAGAIN' is not a group expectation", "a group expects clauses: total N|A..B, each N|A..B, one N, fair", GROUP);
+  t.deepEqual(parseExpectation(" EAGAIN ", GROUP), { kind: "errno", name: "EAGAIN" });
+});

@@ -6,7 +6,7 @@ import type { KernelInfo } from "../../lab/backend/backend";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { EventBus, type LabEvent } from "../../lab/events/events";
 import { plan } from "../../lab/plan/plan";
-import { ConsoleReporter } from "../../lab/report/console-reporter";
+import { ConsoleReporter, problemLines } from "../../lab/report/console-reporter";
 import type { ClaimAudit } from "../../lab/verdict/claims-audit";
 import type { RunResult, StepResult } from "../../lab/verdict/outcome";
 import { stepResult } from "./results";
@@ -239,4 +239,8 @@ test("with no writer given, the console writes to standard output", (t) => {
     process.stdout.write = write;
   }
   t.is(out, "0 runs: 0 passed, 0 failed in 4.0 s\n");
+});
+
+test("a run that passed has no problem lines", (t) => {
+  t.deepEqual(problemLines({ ...base("p"), outcome: "passed" }), []);
 });
