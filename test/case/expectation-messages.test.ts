@@ -103,6 +103,7 @@ test("a count written first, of two digits or inside more words; an errno-like w
   rejects(t, "12*TIME_WAIT", "'12*TIME_WAIT' puts the count first", "write TIME_WAIT*12");
   rejects(t, "8*ESTABLISHED LISTEN", "'8*ESTABLISHED LISTEN' is not a count or a range", "write a whole number (20) or a range (25..75)");
   rejects(t, "XEBADF", "'XEBADF' is not an expectation", `${HINT}; ${STATES}`);
+  rejects(t, "x8*ESTABLISHED", "'x8*ESTABLISHED' is not an expectation", `${HINT}; did you mean 'ESTABLISHED'?`);
   rejects(t, "XEAGAIN", "'XEAGAIN' is not a group expectation", "a group expects clauses: total N|A..B, each N|A..B, one N, fair", GROUP);
   t.deepEqual(parseExpectation(" EAGAIN ", GROUP), { kind: "errno", name: "EAGAIN" });
 });
