@@ -84,3 +84,7 @@ test("each claim: a mapping of known keys, an id of lower-case words declared on
     "claims.yaml:14: claim id '' is not lower-case words joined by -",
   ]);
 });
+
+test("a claim id must be lower-case words joined by - from its first character to its last", (t) => {
+  t.deepEqual(load(t, "schemaVersion: 1\nclaims:\n  - { id: good_id, topic: t, section: s, line: 2, quote: q }\n").result, ["claims.yaml:3: claim id 'good_id' is not lower-case words joined by -"]);
+});

@@ -52,3 +52,12 @@ test("did you mean: in any case; up to a third of the word's letters may differ 
   t.is(fix("fixes"), "did you mean 'fix'?");
   t.is(fix("xfial"), "did you mean 'xfail'?");
 });
+
+test("the error's code, and a long list of known words cut to its first 16 with the count", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-problems-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "a.yaml"), "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1 }\nsteps:\n  - a: xyzzy 1\n");
+  const e = t.throws(() => loadCatalogue([dir]), { instanceOf: CaseProblemsError });
+  t.is(e?.code, "REUSELAB_BAD_CASES");
+  t.regex(e?.problems[0]?.fix ?? "", /^known calls: ([a-z-]+, ){15}[a-z-]+, … \((1[7-9]|[2-9]\d) in all\)$/);
+});
