@@ -61,3 +61,8 @@ test("the error's code, and a long list of known words cut to its first 16 with 
   t.is(e?.code, "REUSELAB_BAD_CASES");
   t.regex(e?.problems[0]?.fix ?? "", /^known calls: ([a-z-]+, ){15}[a-z-]+, … \((1[7-9]|[2-9]\d) in all\)$/);
 });
+
+test("a typo with no known word to choose from says so", (t) => {
+  const text = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors: {}\ngroups:\n  g: [x, y]\nsteps:\n  - g: recv\n";
+  t.true(problems(t, { "a.yaml": text }).includes("\n  cases/a.yaml:7: group 'g' names unknown actor 'x'; there are no actors to choose from\n"));
+});
