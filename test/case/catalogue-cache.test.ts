@@ -3,14 +3,16 @@
 import test from "ava";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { deserialize, serialize } from "node:v8";
 import { cachedCatalogue, loadCatalogueCached } from "../../lab/case/catalogue-cache";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { CaseProblemsError } from "../../lab/problems";
+import { PACKAGE_ROOT } from "../../lab/package-root";
 
-const ROOT = resolve(__dirname, "../..");
+// The package, not this file's folder: under StrykerJS this file runs compiled from .mutation-js/test/case.
+const ROOT = PACKAGE_ROOT;
 const UID_CASE = "uid-rule/tcp-reuseport-needs-same-uid";
 
 /** A fresh folder, removed when the test ends. */

@@ -1,0 +1,87 @@
+// Where reports go (lab/report/report-paths.ts), checked in a folder made here: each path that cannot
+// take a report is refused with why and the fix, before anything starts; two reports on one file, or a
+// report on a file the command reads, are refused however the path is spelled; writing goes on past
+// one report that fails.
+import test from "ava";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { checkReportPaths, reportPathProblems, writeFailure, writeReports } from "../../lab/report/report-paths";
+import { tempFolder } from "./real-run";
+
+const temp = tempFolder("report-paths");
+test.after.always(() => temp.remove());
+const at = (...parts: string[]) => join(temp.dir, ...parts);
+
+test.before(() => {
+  mkdirSync(at("out"));
+  writeFileSync(at("plain"), "not a folder");
+  writeFileSync(at("case.yaml"), "schemaVersion: 1\n");
+  symlinkSync(at("case.yaml"), at("link.yaml"));
+});
+
+test("paths that can take a report: a new file in a folder that exists, an existing file", (t) => {
+  t.deepEqual(reportPathProblems([{ option: "--json", file: at("out", "r.json") }, { option: "--junit", file: at("plain") }]), []);
+  t.notThrows(() => checkReportPaths([{ option: "--html", file: at("out", "r.html") }]));
+});
+
+test("each path that cannot, with why and the fix", (t) => {
+  const out = at("out");
+  t.deepEqual(
+    reportPathProblems([
+      { option: "--json", file: "" },
+      { option: "--bench-json", file: "" },
+      { option: "--html", file: out },
+      { option: "OUT", file: out },
+      { option: "--junit", file: at("none", "j.xml") },
+      { option: "--json", file: at("none", "deeper", "r.json") },
+      { option: "--json", file: at("plain", "r.json") },
+      { option: "--html", file: at("my report.html") + "/x" },
+    ]),
+    [
+      "--json '': no file named: give one, e.g. --json results.json",
+      "--bench-json '': no file named: give one, e.g. --bench-json report",
+      `--html ${out}: is a folder: name a file in it, e.g. --html ${join(out, "report.html")}`,
+      `OUT ${out}: is a folder: name a file in it, e.g. OUT ${join(out, "merged.json")}`,
+      `--junit ${at("none", "j.xml")}: the folder ${at("none")} does not exist: create it first (mkdir -p ${at("none")}) or name a file in a folder that exists`,
+      `--json ${at("none", "deeper", "r.json")}: the folder ${at("none", "deeper")} does not exist (nor does ${at("none")}): create it first (mkdir -p ${at("none", "deeper")}) or name a file in a folder that exists`,
+      `--json ${at("plain", "r.json")}: ${at("plain")} is not a folder: name a file in a folder`,
+      `--html '${at("my report.html")}/x': the folder ${at("my report.html")} does not exist: create it first (mkdir -p ${at("my report.html")}) or name a file in a folder that exists`,
+    ],
+  );
+});
+
+test("a report on a file the command reads, or two reports on one file, however spelled", (t) => {
+  const others = [{ file: at("case.yaml"), what: "a case file this command reads" }];
+  t.deepEqual(reportPathProblems([{ option: "--json", file: at("link.yaml") }], others), [`--json ${at("link.yaml")}: is a case file this command reads; the report would overwrite it: name another file`]);
+  t.deepEqual(
+    reportPathProblems([
+      { option: "--json", file: at("out", "r.json") },
+      { option: "--html", file: at("out", ".", "r.json") },
+      { option: "--junit", file: at("plain") },
+      { option: "OUT", file: at("out", "..", "plain") },
+      { option: "--html", file: at("out", "other.html") },
+    ]),
+    [
+      `--json ${at("out", "r.json")} and --html ${at("out", ".", "r.json")} are the same file; one report would overwrite the other: give each its own file`,
+      `--junit ${at("plain")} and OUT ${at("out", "..", "plain")} are the same file; one report would overwrite the other: give each its own file`,
+    ],
+  );
+});
+
+test("every problem in one error, counted; nothing was started", (t) => {
+  t.throws(() => checkReportPaths([{ option: "--json", file: "" }]), { code: "REUSELAB_BAD_ARGS", message: "1 problem with the report files; nothing was started:\n  --json '': no file named: give one, e.g. --json results.json" } as object);
+  t.throws(() => checkReportPaths([{ option: "--json", file: "" }, { option: "--junit", file: "" }]), {
+    message: "2 problems with the report files; nothing was started:\n  --json '': no file named: give one, e.g. --json results.json\n  --junit '': no file named: give one, e.g. --junit junit.xml",
+  });
+});
+
+test("writing: each report on its own, one that fails named with why (without Node's tail), the others written", (t) => {
+  const failures = writeReports([
+    { option: "--html", file: at("gone", "r.html"), text: () => "<html>" },
+    { option: "--json", file: at("out", "w.json"), text: () => "{}\n" },
+  ]);
+  t.deepEqual(failures, [`--html ${at("gone", "r.html")} was not written: ENOENT: no such file or directory`]);
+  t.is(readFileSync(at("out", "w.json"), "utf8"), "{}\n");
+  t.is(writeFailure({ option: "--junit", file: "a b.xml" }, "disk on fire"), "--junit 'a b.xml' was not written: disk on fire");
+  t.is(writeFailure({ option: "--junit", file: "j.xml" }, new Error("ENOSPC: no space left on device, write")), "--junit j.xml was not written: ENOSPC: no space left on device");
+});
