@@ -155,3 +155,17 @@ test("an allowlisted fix that did not run is neither allowed nor stale", (t) => 
   t.false("allowed" in kb.kernels.host![0]!);
   t.deepEqual(kb.staleAllowlist, []);
 });
+
+test("two regression cases on one kernel are judged apart, each from its own runs, in case order", (t) => {
+  const other = loadCase("cases/regressions/s.yaml", "regressions/s", caseText("aaaabbbbcccc")).case!;
+  const runs = plan([regression, other], [host]);
+  const kb = knownBugs(runs, [result("regressions/r.v4@host", "passed"), result("regressions/s.v4@host", "failed"), result("regressions/s.v6@host", "passed")], [host]);
+  t.deepEqual(
+    kb.kernels.host!.map((b) => [b.case, b.fix, b.status, b.evidence.length]),
+    [
+      ["regressions/r", "d6ace0dbcbb7", "present", 1],
+      ["regressions/s", "aaaabbbbcccc", "absent", 1],
+    ],
+  );
+  t.regex(kb.kernels.host![1]!.evidence[0]!, /^regressions\/s\.v4@host: /);
+});
