@@ -26,6 +26,7 @@ test("the package version counts for a Debian suite's package only, and only wit
   const debian = (v: string) => ({ kind: "debian" as const, sha256: "0".repeat(64), suite: "bullseye", package: "linux-image-5.10.0-46-cloud-amd64", version: v });
   t.deepEqual(upstreamVersion(k("5.10.0-46-cloud-amd64", { source: debian("5.10.262-1") })), { version: [5, 10, 262], from: "the package version 5.10.262-1" });
   t.deepEqual(version(k("5.10.0-46-cloud-amd64", { source: debian("5.10-1") })), [5, 10], "no patch level in it: the release's line");
+  t.deepEqual(version(k("5.10.0-46-cloud-amd64", { source: debian("1:5.10.262-1") })), [5, 10], "not X.Y.Z (an epoch first): the release's line");
   // An Ubuntu .deb's version repeats the ABI ("5.15.0-91.101"): the patch level 0 is not upstream's.
   const ubuntu = { kind: "deb" as const, sha256: "0".repeat(64), package: "linux-image-5.15.0-91-generic", version: "5.15.0-91.101", path: "x.deb" };
   t.deepEqual(upstreamVersion(k("5.15.0-91-generic", { source: ubuntu })), { version: [5, 15], from: "the release 5.15.0-91-generic (a distribution's ABI number, not the patch level)" });
