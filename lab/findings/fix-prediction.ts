@@ -32,7 +32,7 @@ export function upstreamVersion(k: KernelInfo): Upstream | undefined {
   const m = VERSION.exec(k.release);
   if (!m) return undefined;
   // X.Y.0-N-flavour: a distribution's ABI number after .0, so only the line is known.
-  if (m[3] === "0" && /^\d+\.\d+\.0-\d+/.test(k.release)) return { version: [Number(m[1]), Number(m[2])], from: `the release ${k.release} (a distribution's ABI number, not the patch level)` };
+  if (/^\d+\.\d+\.0-\d+/.test(k.release)) return { version: [Number(m[1]), Number(m[2])], from: `the release ${k.release} (a distribution's ABI number, not the patch level)` };
   return { version: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)], from: `the release ${k.release}` };
 }
 
@@ -43,9 +43,9 @@ export function predictFix(fix: Fix, k: KernelInfo): { predicted: Prediction; be
   const line = up.version.slice(0, 2).join(".");
   const shown = `${up.version.join(".")} (${up.from})`;
   if (compareVersions(up.version.slice(0, 2), fix.mainline.split(".").map(Number)) >= 0) return { predicted: "present", because: `${shown} is at or after mainline ${fix.mainline}, which has the fix` };
-  if (!(line in fix.stable)) return { predicted: "unknown", because: `${shown} is before mainline ${fix.mainline}, and the fix's facts say nothing of the ${line} line` };
   const first = fix.stable[line];
-  if (first === null || first === undefined) return { predicted: "absent", because: `${shown}: the ${line} line never took the fix` };
+  if (first === undefined) return { predicted: "unknown", because: `${shown} is before mainline ${fix.mainline}, and the fix's facts say nothing of the ${line} line` };
+  if (first === null) return { predicted: "absent", because: `${shown}: the ${line} line never took the fix` };
   if (up.version.length < 3) return { predicted: "unknown", because: `${shown}: the ${line} line took the fix in ${first}, and the patch level is unknown` };
   const have = compareVersions(up.version, first.split(".").map(Number)) >= 0;
   return { predicted: have ? "present" : "absent", because: `${shown} is ${have ? "at or after" : "before"} ${first}, the ${line} line's first release with the fix` };

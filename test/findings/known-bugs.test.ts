@@ -5,7 +5,7 @@ import type { Fix } from "../../lab/case/case";
 import { loadCase } from "../../lab/case/load-case";
 import { plan } from "../../lab/plan/plan";
 import { predictFix, upstreamVersion } from "../../lab/findings/fix-prediction";
-import { knownBugs } from "../../lab/findings/known-bugs";
+import { judgeFix, knownBugs } from "../../lab/findings/known-bugs";
 import type { RunResult } from "../../lab/verdict/outcome";
 
 const fix: Fix = { commit: "d6ace0dbcbb7", subject: "udp: fix it", cve: "CVE-2026-31503", mainline: "6.2", stable: { "5.10": "5.10.150", "5.15": "5.15.80", "5.4": null }, source: "s", at: { file: "x.yaml", line: 5 } };
@@ -140,4 +140,32 @@ test("a lab that could not run the trigger is no evidence: not-run, with its err
   const b = knownBugs(runs, [labError, result("regressions/r.v6@host", "passed")], [host]).kernels.host![0]!;
   t.like(b, { status: "not-run", disagrees: false });
   t.deepEqual(b.evidence, ["regressions/r.v4@host: cases/regressions/r.yaml:1: the lab failed: boom"]);
+});
+
+test("judgeFix carries the fix's commit, subject and CVE", (t) => {
+  const bug = judgeFix(fix, "regressions/r", [result("regressions/r.v4@host", "passed")], host);
+  t.like(bug, { case: "regressions/r", fix: "d6ace0dbcbb7", subject: "udp: fix it", cve: "CVE-2026-31503", status: "present" });
+  t.false("cve" in judgeFix({ ...fix, cve: undefined }, "regressions/r", [], host));
+});
+
+test("an allowlisted fix that did not run is neither allowed nor stale", (t) => {
+  const allow: AllowEntry[] = [{ case: "regressions/r", kernel: "host", reason: "thought it lacked it", source: { file: "allow.yaml", line: 6 } }];
+  const kb = knownBugs(plan([regression], [host], {}, allow), [result("regressions/r.v4@host", "skipped")], [host]);
+  t.like(kb.kernels.host![0], { status: "not-run", allowed: undefined });
+  t.false("allowed" in kb.kernels.host![0]!);
+  t.deepEqual(kb.staleAllowlist, []);
+});
+
+test("two regression cases on one kernel are judged apart, each from its own runs, in case order", (t) => {
+  const other = loadCase("cases/regressions/s.yaml", "regressions/s", caseText("aaaabbbbcccc")).case!;
+  const runs = plan([regression, other], [host]);
+  const kb = knownBugs(runs, [result("regressions/r.v4@host", "passed"), result("regressions/s.v4@host", "failed"), result("regressions/s.v6@host", "passed")], [host]);
+  t.deepEqual(
+    kb.kernels.host!.map((b) => [b.case, b.fix, b.status, b.evidence.length]),
+    [
+      ["regressions/r", "d6ace0dbcbb7", "present", 1],
+      ["regressions/s", "aaaabbbbcccc", "absent", 1],
+    ],
+  );
+  t.regex(kb.kernels.host![1]!.evidence[0]!, /^regressions\/s\.v4@host: /);
 });

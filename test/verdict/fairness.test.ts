@@ -65,3 +65,40 @@ test("the figures are rounded for reading: deviation to 0.1%, chi-square to 0.01
   t.true(Math.abs(f.pValue - 0.564) < 0.001, String(f.pValue)); // P(X >= 1/3), one degree of freedom: erfc(sqrt(1/6))
   t.is(fairness([0, 5])!.maxDeviationPct, 100);
 });
+
+test("fewer than one degree of freedom (the gamma function's reflection): p-values match a direct integration", (t) => {
+  // df = 0.5: P(X >= x) = 1 - γ(1/4, x/2) / Γ(1/4), and γ(1/4, y) = 4 ∫_0^{y^(1/4)} e^(-u^4) du (t = u^4), by Simpson's rule.
+  const GAMMA_QUARTER = 3.625609908221908;
+  const direct = (x: number) => {
+    const top = (x / 2) ** 0.25;
+    const n = 2000;
+    const h = top / n;
+    let s = 0;
+    for (let i = 0; i <= n; i++) s += (i === 0 || i === n ? 1 : i % 2 ? 4 : 2) * Math.exp(-((i * h) ** 4));
+    return 1 - (4 * s * h) / 3 / GAMMA_QUARTER;
+  };
+  // 0.5 and 2 by the series (x/2 < df/2 + 1), 6 and 20 by the continued fraction.
+  for (const x of [0.5, 2, 6, 20]) t.true(Math.abs(chiSquarePValue(x, 0.5) - direct(x)) < direct(x) * 1e-6, `${x}: ${chiSquarePValue(x, 0.5)} vs ${direct(x)}`);
+});
+
+test("the largest deviation counts whichever side of the mean it is on", (t) => {
+  // mean 3: 0 is 3 below it (100%), 5 only 2 above (66.7%).
+  t.is(fairness([0, 4, 5])!.maxDeviationPct, 100);
+  t.is(fairness([6, 2, 1])!.maxDeviationPct, 100);
+});
+
+test("even degrees of freedom have a closed form, e^(-x/2)·Σ_{j<df/2} (x/2)^j/j!: p-values match it to 12 digits", (t) => {
+  const closed = (x: number, df: number) => {
+    let term = 1;
+    let sum = 1;
+    for (let j = 1; j < df / 2; j++) sum += term *= x / 2 / j;
+    return Math.exp(-x / 2) * sum;
+  };
+  // Both methods (series below x/2 = df/2 + 1, continued fraction above) and p-values down to 1e-65.
+  for (const df of [2, 4, 6, 10]) {
+    for (const x of [0.01, 0.5, 1, 3, 5.9, 6, 10, 40, 100, 300]) {
+      const p = chiSquarePValue(x, df);
+      t.true(Math.abs(p / closed(x, df) - 1) < 1e-12, `df ${df}, x ${x}: ${p} vs ${closed(x, df)}`);
+    }
+  }
+});
