@@ -12,6 +12,23 @@ import type { ActorRuntime } from "../../lab/steps/actor-runtime";
 /** The probe's answer to `words` from `actor`: a reply's fields (seq and cmd are filled in). */
 export type Answer = (actor: string, words: readonly string[]) => Partial<ProbeReply>;
 
+/** Two kernels for the runs of a plan. */
+export const kernels: KernelInfo[] = [
+  { id: "host", release: "6.18.44" },
+  { id: "5.10", release: "5.10.0-46-cloud-amd64" },
+];
+
+/** A one-step case of three variants (extra: lines before its variants, e.g. tags). */
+export const caseText = (extra = "") => `schemaVersion: 1
+title: t
+rule: r
+source: s
+${extra}variants: { v4: {}, v6: {}, v7: {} }
+actors: { a: { uid: 1000 } }
+steps:
+  - a: bind udp 0.0.0.0:5353  => ok
+`;
+
 export const OK: Answer = () => ({ ret: 0, errno: null });
 
 export class FakeBackend implements Backend {

@@ -5,21 +5,8 @@ import type { Backend, StartedLab } from "../../lab/backend/backend";
 import type { KernelInfo } from "../../lab/kernel-info";
 import { plan } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";
-import { caseOf, FakeBackend, recordingBus } from "./fake-lab";
+import { caseOf, caseText, FakeBackend, kernels, recordingBus } from "./fake-lab";
 
-const kernels: KernelInfo[] = [
-  { id: "host", release: "6.18.44" },
-  { id: "5.10", release: "5.10.0-46-cloud-amd64" },
-];
-const caseText = (extra = "") => `schemaVersion: 1
-title: t
-rule: r
-source: s
-${extra}variants: { v4: {}, v6: {}, v7: {} }
-actors: { a: { uid: 1000 } }
-steps:
-  - a: bind udp 0.0.0.0:5353  => ok
-`;
 
 /** A backend whose labs open when the test releases them, in any order; it tracks the most open at once per kernel. */
 class HeldBackend implements Backend {

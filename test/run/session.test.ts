@@ -2,27 +2,14 @@
 // with the claims audit and known bugs, reporters closed), repetitions, an interruption, and an empty
 // selection; recordSession for results that ran elsewhere (merge).
 import test from "ava";
-import type { KernelInfo } from "../../lab/kernel-info";
 import type { Claim } from "../../lab/case/claims";
 import type { LabEvent, Reporter } from "../../lab/events/events";
+import type { KernelInfo } from "../../lab/kernel-info";
 import { plan } from "../../lab/plan/plan";
 import { recordSession, runSession, type SessionBackends, type SessionFinished } from "../../lab/run/session";
-import { caseOf, FakeBackend, recordingBus, type Answer } from "./fake-lab";
+import { caseOf, caseText, FakeBackend, kernels, recordingBus, type Answer } from "./fake-lab";
 import type { LabError } from "../../lab/errors";
 
-const kernels: KernelInfo[] = [
-  { id: "host", release: "6.18.44" },
-  { id: "5.10", release: "5.10.0-46-cloud-amd64" },
-];
-const caseText = (extra = "") => `schemaVersion: 1
-title: t
-rule: r
-source: s
-${extra}variants: { v4: {}, v6: {}, v7: {} }
-actors: { a: { uid: 1000 } }
-steps:
-  - a: bind udp 0.0.0.0:5353  => ok
-`;
 const claims: Claim[] = [{ id: "the-claim", topic: "t", section: "s", line: 1, quote: "q", file: "claims.yaml", declaredAt: 1 }];
 const regression = caseOf("regressions/r", caseText('claims: { confirms: [the-claim] }\nfix: { commit: d6ace0dbcbb7, subject: s, mainline: "6.2", source: s }\n'));
 
