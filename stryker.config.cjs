@@ -19,18 +19,28 @@ const EXCLUDED = [
 const folders = (process.env.MUTATE ?? Object.keys(TESTS).join(",")).split(",").map((f) => f.replace(/\/+$/, ""));
 for (const f of folders) if (!TESTS[f]) throw new Error(`MUTATE=${f}: not one of ${Object.keys(TESTS).join(", ")}`);
 // One folder's report beside the others (reports/mutation/verdict/), the whole run's in reports/mutation/.
-const reportDir = process.env.MUTATE ? `reports/mutation/${folders.map((f) => f.replace(/^lab\//, "")).join("+")}` : "reports/mutation";
+const reportDir = process.env.MUTATE
+  ? `reports/mutation/${folders.map((f) => f.replace(/^lab\//, "")).join("+")}`
+  : "reports/mutation";
 // By absolute path: Stryker links node_modules into its sandbox only when it is a directory, not when it is
 // a symbolic link (as in a git worktree that shares another checkout's node_modules).
 const AVA_CLI = require("node:path").join(__dirname, "node_modules/ava/entrypoints/cli.mjs");
 // Each folder's test files, less those the unit tier leaves out (the "!" entries of ava.unit.config.cjs: they
 // need root or an engine); listed here, since ava runs a file named on its command line even when its config
 // leaves it out.
-const notUnit = new Set(require("./ava.unit.config.cjs").files.filter((f) => f.startsWith("!")).map((f) => f.slice(1)));
+const notUnit = new Set(
+  require("./ava.unit.config.cjs")
+    .files.filter((f) => f.startsWith("!"))
+    .map((f) => f.slice(1)),
+);
 const expand = (pattern) => {
   const dir = /^(.*)\/\*\.test\.ts$/.exec(pattern)?.[1];
   if (!dir) return [pattern];
-  return require("node:fs").readdirSync(dir).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `${dir}/${f}`);
+  return require("node:fs")
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => `${dir}/${f}`);
 };
 const tests = [...new Set(folders.flatMap((f) => TESTS[f]).flatMap(expand))].filter((t) => !notUnit.has(t));
 

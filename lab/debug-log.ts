@@ -17,7 +17,8 @@ export function debugEnabled(): boolean {
 }
 
 function describe(what: unknown): string {
-  if (what instanceof Error) return `${what.name}${"code" in what && what.code ? ` ${String(what.code)}` : ""}: ${what.message}`;
+  if (what instanceof Error)
+    return `${what.name}${"code" in what && what.code ? ` ${String(what.code)}` : ""}: ${what.message}`;
   return typeof what === "string" ? what : JSON.stringify(what);
 }
 

@@ -17,7 +17,18 @@
  *   const r = await lab.actor("victim").bind("udp", "$victim:5353", { reuseport: true });
  */
 export { runCases, type RunCasesOptions, type ResultsFile, type LabEvent, type Reporter } from "./api/run-cases";
-export { audit, type AuditResults, type AuditOptions, type AuditFileOptions, type AuditImageOptions, type AuditRunOptions, type AuditResult, type ProfileName, type ProfileVerdict, type VerdictKind } from "./api/audit";
+export {
+  audit,
+  type AuditResults,
+  type AuditOptions,
+  type AuditFileOptions,
+  type AuditImageOptions,
+  type AuditRunOptions,
+  type AuditResult,
+  type ProfileName,
+  type ProfileVerdict,
+  type VerdictKind,
+} from "./api/audit";
 export { Lab, type LabOptions, type ActorOptions } from "./api/lab-builder";
 export { RunningLab } from "./api/running-lab";
 export { LabActor, type CallResult, type SocketResult, type CountResult, type Proto } from "./api/lab-actor";

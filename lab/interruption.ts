@@ -22,7 +22,9 @@ export function interruptible(message: string, also?: () => void): Interruptible
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       // A second one while the first is being handled: the user will not wait for the cleanup.
-      process.stderr.write(`\n${what}: interrupted again: exiting without waiting for the cleanup; what was not removed yet (containers, networks, namespaces, guests) may still be there: 'reuselab clean' removes it\n`);
+      process.stderr.write(
+        `\n${what}: interrupted again: exiting without waiting for the cleanup; what was not removed yet (containers, networks, namespaces, guests) may still be there: 'reuselab clean' removes it\n`,
+      );
       process.exit(EXIT.interrupted);
     }
     process.stderr.write(`\n${message}\n`);
@@ -60,9 +62,19 @@ export function stopSignal(what: string, caller: AbortSignal | undefined, timeou
   const own = caller ? undefined : interruptible(`${what}: interrupted; stopping it and removing its containers`);
   const from = caller ?? own!.signal;
   // interruptible's reason names the signal ("… was interrupted by SIGINT"); a caller's may be anything.
-  const onAbort = () => stop(from.reason instanceof LabError && from.reason.code === "REUSELAB_INTERRUPTED" ? from.reason : new LabError("REUSELAB_INTERRUPTED", `${what} was interrupted`));
+  const onAbort = () =>
+    stop(
+      from.reason instanceof LabError && from.reason.code === "REUSELAB_INTERRUPTED"
+        ? from.reason
+        : new LabError("REUSELAB_INTERRUPTED", `${what} was interrupted`),
+    );
   // Infinity: no deadline (setTimeout would fire at once on it).
-  const timer = Number.isFinite(timeoutMs) ? setTimeout(() => stop(new LabError("REUSELAB_TIMEOUT", `${what} did not finish within ${timeoutMs} ms`)), timeoutMs) : undefined;
+  const timer = Number.isFinite(timeoutMs)
+    ? setTimeout(
+        () => stop(new LabError("REUSELAB_TIMEOUT", `${what} did not finish within ${timeoutMs} ms`)),
+        timeoutMs,
+      )
+    : undefined;
   if (from.aborted) onAbort();
   else from.addEventListener("abort", onAbort, { once: true });
   return {

@@ -14,8 +14,13 @@ export const PACKAGE_NAME = "reuselab";
 export function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const file = join(dir, "package.json");
-    if (existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as { name?: string }).name === PACKAGE_NAME) return dir;
-    if (dirname(dir) === dir) throw new LabError("REUSELAB_BAD_INSTALL", `reuselab: no package.json named '${PACKAGE_NAME}' at or above ${from}; the package is incomplete (reinstall it)`);
+    if (existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as { name?: string }).name === PACKAGE_NAME)
+      return dir;
+    if (dirname(dir) === dir)
+      throw new LabError(
+        "REUSELAB_BAD_INSTALL",
+        `reuselab: no package.json named '${PACKAGE_NAME}' at or above ${from}; the package is incomplete (reinstall it)`,
+      );
   }
 }
 

@@ -29,14 +29,29 @@ export function canRedraw(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
  * A table with no borders, columns two spaces apart: readable in a log and in a terminal, and without
  * cli-table3's default colours (it colours the head on its own, whatever the terminal).
  */
-export function plainTable(head: string[], colors: Colors, extra: { colWidths?: (number | null)[]; wordWrap?: boolean } = {}): Table.Table {
+export function plainTable(
+  head: string[],
+  colors: Colors,
+  extra: { colWidths?: (number | null)[]; wordWrap?: boolean } = {},
+): Table.Table {
   return new Table({
     head: head.map((h) => colors.bold(h)),
     chars: {
-      top: "", "top-mid": "", "top-left": "", "top-right": "",
-      bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
-      left: "  ", "left-mid": "", mid: "", "mid-mid": "",
-      right: "", "right-mid": "", middle: "  ",
+      top: "",
+      "top-mid": "",
+      "top-left": "",
+      "top-right": "",
+      bottom: "",
+      "bottom-mid": "",
+      "bottom-left": "",
+      "bottom-right": "",
+      left: "  ",
+      "left-mid": "",
+      mid: "",
+      "mid-mid": "",
+      right: "",
+      "right-mid": "",
+      middle: "  ",
     },
     style: { head: [], border: [], "padding-left": 0, "padding-right": 0, compact: true },
     ...extra,

@@ -103,14 +103,20 @@ test("the folder graph under lab/ has no cycle", (t) => {
 });
 
 test("every folder under lab/ has its place in the layers", (t) => {
-  const folders = readdirSync(LAB, { withFileTypes: true }).filter((e) => e.isDirectory() && tsFiles(join(LAB, e.name)).length > 0);
+  const folders = readdirSync(LAB, { withFileTypes: true }).filter(
+    (e) => e.isDirectory() && tsFiles(join(LAB, e.name)).length > 0,
+  );
   const missing = folders.map((e) => e.name).filter((name) => layerOf(name) < 0);
   t.deepEqual(missing, [], `add each folder to LAYERS in test/layers.test.ts, above the folders it imports`);
 });
 
 test("every import points down the layers", (t) => {
   const up = labEdges()
-    .filter((e) => e.from !== e.to && (layerOf(e.to) > layerOf(e.from) || (layerOf(e.to) === layerOf(e.from) && !isRootFile(e.to))))
+    .filter(
+      (e) =>
+        e.from !== e.to &&
+        (layerOf(e.to) > layerOf(e.from) || (layerOf(e.to) === layerOf(e.from) && !isRootFile(e.to))),
+    )
     .map((e) => `${e.file} imports ${e.target} (${e.from} sits below ${e.to})`);
   t.deepEqual(up, [], `imports that point up:\n${up.join("\n")}`);
 });

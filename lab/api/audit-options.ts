@@ -68,7 +68,22 @@ export type AuditOptions = AuditFileOptions | AuditImageOptions;
 export const IMAGE_FORM = "audit({ image })";
 
 const RUN_KEYS = ["requests", "signal", "log"];
-const IMAGE_KEYS = ["image", "ports", "name", "command", "user", "capabilities", "tmpfs", "protocol", "payload", "expect", "reload", "profiles", "mustResist", "hostSysctls"];
+const IMAGE_KEYS = [
+  "image",
+  "ports",
+  "name",
+  "command",
+  "user",
+  "capabilities",
+  "tmpfs",
+  "protocol",
+  "payload",
+  "expect",
+  "reload",
+  "profiles",
+  "mustResist",
+  "hostSysctls",
+];
 /** The audit file's key for each option (the rest are the same word). */
 const FILE_KEY: Record<string, string> = { mustResist: "must-resist", hostSysctls: "host-sysctls" };
 const DEFAULT_PROTOCOL = { udp: "dns", tcp: "http" } as const;
@@ -76,18 +91,25 @@ const DEFAULT_PROTOCOL = { udp: "dns", tcp: "http" } as const;
 /** The audits the options describe; throws LabError REUSELAB_BAD_ARGS (or the audit files' REUSELAB_BAD_CASES) listing every problem. */
 export function auditsOf(options: AuditOptions): Audit[] {
   const problems: string[] = [];
-  if (typeof options !== "object" || options === null) throw badOptions(["options: give { file } (audit files or folders) or { image, ports }"]);
+  if (typeof options !== "object" || options === null)
+    throw badOptions(["options: give { file } (audit files or folders) or { image, ports }"]);
   const o = options as unknown as Record<string, unknown>;
   checkRun(o, problems);
   if ("file" in o && "image" in o) problems.push("file, image: one form at a time: { file } or { image, ports, … }");
   else if ("file" in o) {
-    for (const k of Object.keys(o).filter((k) => k !== "file" && !RUN_KEYS.includes(k))) problems.push(`${k}: not an option of the { file } form (${["file", ...RUN_KEYS].join(", ")}); the audit file says it`);
+    for (const k of Object.keys(o).filter((k) => k !== "file" && !RUN_KEYS.includes(k)))
+      problems.push(
+        `${k}: not an option of the { file } form (${["file", ...RUN_KEYS].join(", ")}); the audit file says it`,
+      );
     const files = typeof o.file === "string" ? [o.file] : o.file;
-    if (!Array.isArray(files) || !files.length || !files.every((f) => typeof f === "string" && f)) problems.push("file: an audit file or folder, or a non-empty list of them");
+    if (!Array.isArray(files) || !files.length || !files.every((f) => typeof f === "string" && f))
+      problems.push("file: an audit file or folder, or a non-empty list of them");
     if (problems.length) throw badOptions(problems);
     return loadAudits(auditFiles(files as string[]));
-  } else if (!("image" in o)) problems.push("image: missing; give { file } (audit files or folders) or { image, ports } (a service to audit)");
-  for (const k of Object.keys(o).filter((k) => !IMAGE_KEYS.includes(k) && !RUN_KEYS.includes(k) && k !== "file")) problems.push(`${k}: unknown option; ${suggestion(k, [...IMAGE_KEYS, ...RUN_KEYS], "options")}`);
+  } else if (!("image" in o))
+    problems.push("image: missing; give { file } (audit files or folders) or { image, ports } (a service to audit)");
+  for (const k of Object.keys(o).filter((k) => !IMAGE_KEYS.includes(k) && !RUN_KEYS.includes(k) && k !== "file"))
+    problems.push(`${k}: unknown option; ${suggestion(k, [...IMAGE_KEYS, ...RUN_KEYS], "options")}`);
   if (problems.length) throw badOptions(problems);
   return imageAudits(options as AuditImageOptions);
 }
@@ -103,7 +125,10 @@ export function auditFiles(args: readonly string[]): string[] {
       return [p]; // loadAudits says it cannot be read, with the rest of the problems
     }
     if (!dir) return [p];
-    const found = readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f));
+    const found = readdirSync(p)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(p, f));
     if (!found.length) throw new LabError("REUSELAB_NO_CASES", `no audit files (*.yaml) in ${p}`);
     return found;
   });
@@ -111,8 +136,10 @@ export function auditFiles(args: readonly string[]): string[] {
 
 function checkRun(o: Record<string, unknown>, problems: string[]): void {
   const r = o.requests;
-  if (r !== undefined && !(Number.isInteger(r) && (r as number) >= 1 && (r as number) <= 1000)) problems.push(`requests: a whole number from 1 to 1000, not ${String(r)}`);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) problems.push("signal: an AbortSignal (e.g. AbortSignal.timeout(120_000))");
+  if (r !== undefined && !(Number.isInteger(r) && (r as number) >= 1 && (r as number) <= 1000))
+    problems.push(`requests: a whole number from 1 to 1000, not ${String(r)}`);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    problems.push("signal: an AbortSignal (e.g. AbortSignal.timeout(120_000))");
   if (o.log !== undefined && typeof o.log !== "function") problems.push("log: a function taking one line of progress");
 }
 
@@ -122,7 +149,10 @@ function imageAudits(o: AuditImageOptions): Audit[] {
   if (problems.length) throw badOptions(problems);
   const { text, fieldOfLine } = auditFileText(o);
   const read = readAudit(IMAGE_FORM, text);
-  if (read.problems.length || !read.audits) throw badOptions(read.problems.map((p) => `${fieldOfLine[p.line] ?? "options"}: ${p.message}${p.fix ? `; ${p.fix}` : ""}`));
+  if (read.problems.length || !read.audits)
+    throw badOptions(
+      read.problems.map((p) => `${fieldOfLine[p.line] ?? "options"}: ${p.message}${p.fix ? `; ${p.fix}` : ""}`),
+    );
   // No lines: an error found when the service starts names the option, not a line of the text above.
   return read.audits.map((a) => ({ ...a, file: IMAGE_FORM, lines: {}, command: o.command ? [...o.command] : [] }));
 }
@@ -132,14 +162,32 @@ function typeProblems(o: AuditImageOptions): string[] {
   const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === "string");
   const image = o.image as unknown;
   const packages = typeof image === "object" && image !== null ? (image as { packages?: unknown }).packages : undefined;
-  const imageOk = (typeof image === "string" && image !== "") || (packages !== undefined && Object.keys(image as object).length === 1 && strings(packages) && (packages as string[]).length > 0);
-  if (!imageOk) out.push(`image: a local image's name ("my/service:1.0", nothing is pulled) or { packages: ["dnsmasq"] } (built here from Debian bookworm)`);
+  const imageOk =
+    (typeof image === "string" && image !== "") ||
+    (packages !== undefined &&
+      Object.keys(image as object).length === 1 &&
+      strings(packages) &&
+      (packages as string[]).length > 0);
+  if (!imageOk)
+    out.push(
+      `image: a local image's name ("my/service:1.0", nothing is pulled) or { packages: ["dnsmasq"] } (built here from Debian bookworm)`,
+    );
   const ports = typeof o.ports === "string" ? [o.ports] : o.ports;
-  if (!strings(ports) || !(ports as string[]).length) out.push(`ports: "5353/udp", or a non-empty list like ["5353/udp", "8080/tcp http"]`);
-  for (const k of ["command", "capabilities", "tmpfs", "reload", "profiles", "mustResist"] as const) if (o[k] !== undefined && !strings(o[k])) out.push(`${k}: a list of strings`);
-  for (const k of ["name", "user", "protocol", "payload", "expect"] as const) if (o[k] !== undefined && (typeof o[k] !== "string" || o[k] === "")) out.push(`${k}: a non-empty string`);
+  if (!strings(ports) || !(ports as string[]).length)
+    out.push(`ports: "5353/udp", or a non-empty list like ["5353/udp", "8080/tcp http"]`);
+  for (const k of ["command", "capabilities", "tmpfs", "reload", "profiles", "mustResist"] as const)
+    if (o[k] !== undefined && !strings(o[k])) out.push(`${k}: a list of strings`);
+  for (const k of ["name", "user", "protocol", "payload", "expect"] as const)
+    if (o[k] !== undefined && (typeof o[k] !== "string" || o[k] === "")) out.push(`${k}: a non-empty string`);
   const s = o.hostSysctls as unknown;
-  if (s !== undefined && (typeof s !== "object" || s === null || Array.isArray(s) || !Object.values(s).every((v) => typeof v === "string" || typeof v === "number"))) out.push(`hostSysctls: an object of sysctl: value, e.g. { "net.ipv4.ip_unprivileged_port_start": 1024 }`);
+  if (
+    s !== undefined &&
+    (typeof s !== "object" ||
+      s === null ||
+      Array.isArray(s) ||
+      !Object.values(s).every((v) => typeof v === "string" || typeof v === "number"))
+  )
+    out.push(`hostSysctls: an object of sysctl: value, e.g. { "net.ipv4.ip_unprivileged_port_start": 1024 }`);
   return out;
 }
 
@@ -172,7 +220,12 @@ function auditFileText(o: AuditImageOptions): { text: string; fieldOfLine: Recor
     put("protocol", named ?? o.protocol ?? (t ? DEFAULT_PROTOCOL[t] : "dns"));
   } else {
     if (o.protocol) put("protocol", o.protocol);
-    put("ports", ports.map((p, i) => (o.protocol || /\s/.test(p) || !transports[i] ? p : `${p} ${DEFAULT_PROTOCOL[transports[i]]}`)));
+    put(
+      "ports",
+      ports.map((p, i) =>
+        o.protocol || /\s/.test(p) || !transports[i] ? p : `${p} ${DEFAULT_PROTOCOL[transports[i]]}`,
+      ),
+    );
   }
   for (const k of ["payload", "expect", "reload"] as const) if (o[k] !== undefined) put(k, o[k]);
   const defaultProfiles = [...PROFILES.filter((p) => transports.some((t) => t && p.startsWith(`${t}-`))), "restart"];
@@ -183,5 +236,8 @@ function auditFileText(o: AuditImageOptions): { text: string; fieldOfLine: Recor
 }
 
 function badOptions(problems: readonly string[]): LabError {
-  return new LabError("REUSELAB_BAD_ARGS", `audit(): ${problems.length} problem${problems.length === 1 ? "" : "s"} in its options; nothing was started:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  return new LabError(
+    "REUSELAB_BAD_ARGS",
+    `audit(): ${problems.length} problem${problems.length === 1 ? "" : "s"} in its options; nothing was started:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+  );
 }

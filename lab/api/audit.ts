@@ -21,10 +21,19 @@ export type AuditResults = ResultsFile & { audit: AuditResult[] };
 /** Runs the audits; resolves with their verdicts (a vulnerable service is a verdict, not an error: read gateFailures); rejects with a LabError on bad input or environment. */
 export async function audit(o: AuditOptions): Promise<AuditResults> {
   const audits = auditsOf(o);
-  const interrupted = () => new LabError("REUSELAB_INTERRUPTED", "audit was interrupted (its signal aborted); its containers and networks were removed");
+  const interrupted = () =>
+    new LabError(
+      "REUSELAB_INTERRUPTED",
+      "audit was interrupted (its signal aborted); its containers and networks were removed",
+    );
   if (o.signal?.aborted) throw interrupted();
   try {
-    const [results] = await runAuditSessions(audits, { repeat: 1, ...(o.requests ? { requests: o.requests } : {}), ...(o.signal ? { signal: o.signal } : {}), ...(o.log ? { log: o.log } : {}) });
+    const [results] = await runAuditSessions(audits, {
+      repeat: 1,
+      ...(o.requests ? { requests: o.requests } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.log ? { log: o.log } : {}),
+    });
     return auditResults(results!);
   } catch (e) {
     if (o.signal?.aborted) throw interrupted();
@@ -48,7 +57,13 @@ export async function runAuditSessions(audits: readonly Audit[], o: AuditSession
   const { runAudits } = await import("../audit/run-audit");
   const repetitions: AuditResult[][] = [];
   for (let i = 0; i < o.repeat; i++) {
-    repetitions.push(await runAudits(audits, { requests: o.requests ?? 64, ...(o.signal ? { signal: o.signal } : {}), log: (line) => o.log?.(line, i) }));
+    repetitions.push(
+      await runAudits(audits, {
+        requests: o.requests ?? 64,
+        ...(o.signal ? { signal: o.signal } : {}),
+        log: (line) => o.log?.(line, i),
+      }),
+    );
   }
   return repetitions;
 }

@@ -46,7 +46,11 @@ export interface OnSocket {
 }
 
 /** What the running lab does with a call: parse it as a step line of this actor and perform it. */
-export type PerformCall = (actor: string, words: string[], expect?: Expectation) => Promise<{ observation: Observation; call: string; socket?: string }>;
+export type PerformCall = (
+  actor: string,
+  words: string[],
+  expect?: Expectation,
+) => Promise<{ observation: Observation; call: string; socket?: string }>;
 
 export class LabActor {
   /** @internal Made by RunningLab.actor(). */
@@ -68,14 +72,31 @@ export class LabActor {
   }
 
   /** Makes a socket, sets its options and connects it (TCP: waits for the handshake, up to `withinMs`, default 2000). */
-  async connect(proto: Proto, address: string, options: SocketOptions & MakesSocket & { withinMs?: number } = {}): Promise<SocketResult> {
+  async connect(
+    proto: Proto,
+    address: string,
+    options: SocketOptions & MakesSocket & { withinMs?: number } = {},
+  ): Promise<SocketResult> {
     const { as, withinMs, ...opts } = options;
-    return this.socketCall(["connect", proto, address, ...optionWords(opts), ...named("within", withinMs), ...named("as", as)]);
+    return this.socketCall([
+      "connect",
+      proto,
+      address,
+      ...optionWords(opts),
+      ...named("within", withinMs),
+      ...named("as", as),
+    ]);
   }
 
   /** listen() on a bound TCP socket (`backlog` default 128). */
   async listen(options: OnSocket & { backlog?: number } = {}): Promise<CallResult> {
-    return result(await this.perform(this.name, ["listen", ...(options.backlog === undefined ? [] : [String(options.backlog)]), ...named("on", options.on)]));
+    return result(
+      await this.perform(this.name, [
+        "listen",
+        ...(options.backlog === undefined ? [] : [String(options.backlog)]),
+        ...named("on", options.on),
+      ]),
+    );
   }
 
   /**
@@ -95,12 +116,21 @@ export class LabActor {
    */
   async recv(options: OnSocket & { atLeast?: number; withinMs?: number } = {}): Promise<number> {
     const expect: Expectation = { kind: "count", range: exactly(options.atLeast ?? 0) };
-    return count(await this.perform(this.name, ["recv", ...named("within", options.withinMs), ...named("on", options.on)], expect));
+    return count(
+      await this.perform(this.name, ["recv", ...named("within", options.withinMs), ...named("on", options.on)], expect),
+    );
   }
 
   /** Accepts up to `count` (default 1) connections on a listening TCP socket within `withinMs` (default 2000), keeps them open, and says how many came. */
   async accept(options: OnSocket & { count?: number; withinMs?: number } = {}): Promise<number> {
-    return count(await this.perform(this.name, ["accept", ...(options.count === undefined ? [] : [String(options.count)]), ...named("within", options.withinMs), ...named("on", options.on)]));
+    return count(
+      await this.perform(this.name, [
+        "accept",
+        ...(options.count === undefined ? [] : [String(options.count)]),
+        ...named("within", options.withinMs),
+        ...named("on", options.on),
+      ]),
+    );
   }
 
   /** Closes a socket (the newest, or the one named) and every connection it accepted. */
@@ -119,12 +149,22 @@ function named(keyword: string, value: string | number | undefined): string[] {
 }
 
 function result({ observation: o, call }: { observation: Observation; call: string }): CallResult {
-  return { ok: o.errno === null, ret: o.ret ?? 0, ...(o.errno === null ? {} : { errno: o.errno }), call, trace: o.trace };
+  return {
+    ok: o.errno === null,
+    ret: o.ret ?? 0,
+    ...(o.errno === null ? {} : { errno: o.errno }),
+    call,
+    trace: o.trace,
+  };
 }
 
 /** A count, or the running lab's error when the kernel refused the call (recv, accept). */
 function count(done: { observation: Observation; call: string }): number {
   const errno = done.observation.errno;
-  if (errno !== null) throw new LabError("REUSELAB_CALL_FAILED", `${done.call}: the kernel answered -1 ${errno} (${done.observation.trace.join("; ")})`);
+  if (errno !== null)
+    throw new LabError(
+      "REUSELAB_CALL_FAILED",
+      `${done.call}: the kernel answered -1 ${errno} (${done.observation.trace.join("; ")})`,
+    );
   return done.observation.count ?? 0;
 }

@@ -64,32 +64,57 @@ export class Lab {
     this.signal = options.signal;
     this.backendName = options.backend ?? "netns";
     this.name = options.name ?? "lab";
-    if (!HOST_BACKENDS.includes(this.backendName)) bad(`backend '${String(this.backendName)}' is not one of ${HOST_BACKENDS.join(", ")}`);
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,62}$/.test(this.name)) bad(`lab name '${this.name}' is not letters, digits and . _ @ - (at most 63)`);
+    if (!HOST_BACKENDS.includes(this.backendName))
+      bad(`backend '${String(this.backendName)}' is not one of ${HOST_BACKENDS.join(", ")}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,62}$/.test(this.name))
+      bad(`lab name '${this.name}' is not letters, digits and . _ @ - (at most 63)`);
   }
 
   /** Declares an actor; a bad or duplicate declaration is a LabError REUSELAB_BAD_LAB at once. */
   actor(name: string, options: ActorOptions): this {
     const at = `actor '${name}'`;
-    if (!NAME.test(name)) bad(`${at}: a name is lower-case letters, digits and - (it names a namespace or container), e.g. victim, worker-2`);
+    if (!NAME.test(name))
+      bad(
+        `${at}: a name is lower-case letters, digits and - (it names a namespace or container), e.g. victim, worker-2`,
+      );
     if (this.actors.some((a) => a.name === name)) bad(`${at} is declared twice; give each actor its own name`);
-    if (!Number.isInteger(options?.uid) || options.uid < 0 || options.uid > MAX_UID) bad(`${at}: uid ${String(options?.uid)} is not a whole number from 0 to ${MAX_UID}`);
+    if (!Number.isInteger(options?.uid) || options.uid < 0 || options.uid > MAX_UID)
+      bad(`${at}: uid ${String(options?.uid)} is not a whole number from 0 to ${MAX_UID}`);
     const peer = options.netns === undefined ? undefined : this.actors.find((a) => a.name === options.netns);
     if (options.netns !== undefined && !peer) {
-      bad(`${at} shares the netns of '${options.netns}', which is not declared before it; ${suggestion(options.netns, this.actors.map((a) => a.name), "actors declared so far")}`);
+      bad(
+        `${at} shares the netns of '${options.netns}', which is not declared before it; ${suggestion(
+          options.netns,
+          this.actors.map((a) => a.name),
+          "actors declared so far",
+        )}`,
+      );
     }
     const netns = peer?.netns ?? name;
-    if (!peer && this.sysctls.size >= MAX_NAMESPACES) bad(`${at} would be network namespace number ${MAX_NAMESPACES + 1}; a lab has addresses for ${MAX_NAMESPACES}: let actors share one (netns)`);
+    if (!peer && this.sysctls.size >= MAX_NAMESPACES)
+      bad(
+        `${at} would be network namespace number ${MAX_NAMESPACES + 1}; a lab has addresses for ${MAX_NAMESPACES}: let actors share one (netns)`,
+      );
     const caps = (options.caps ?? []).map((c) => {
-      if (!CAPS.includes(c.toLowerCase())) bad(`${at}: capability '${c}' cannot be given to an actor; ${suggestion(c.toLowerCase(), CAPS, "capabilities")}`);
+      if (!CAPS.includes(c.toLowerCase()))
+        bad(
+          `${at}: capability '${c}' cannot be given to an actor; ${suggestion(c.toLowerCase(), CAPS, "capabilities")}`,
+        );
       return c.toUpperCase();
     });
     const sysctls = this.sysctls.get(netns) ?? {};
     for (const [key, raw] of Object.entries(options.sysctls ?? {})) {
       const value = String(raw);
-      if (!NETNS_SYSCTLS.includes(key)) bad(`${at}: '${key}' is not a per-network-namespace sysctl the lab can set; ${suggestion(key, NETNS_SYSCTLS, "sysctls")}`);
-      if (!SYSCTL_VALUE.test(value)) bad(`${at}: '${value}' is not a value for ${key}; write numbers or words separated by spaces`);
-      if (sysctls[key] !== undefined && sysctls[key] !== value) bad(`${at}: sysctl ${key} of netns '${netns}' is already ${sysctls[key]}; set it once, on one actor of the namespace`);
+      if (!NETNS_SYSCTLS.includes(key))
+        bad(
+          `${at}: '${key}' is not a per-network-namespace sysctl the lab can set; ${suggestion(key, NETNS_SYSCTLS, "sysctls")}`,
+        );
+      if (!SYSCTL_VALUE.test(value))
+        bad(`${at}: '${value}' is not a value for ${key}; write numbers or words separated by spaces`);
+      if (sysctls[key] !== undefined && sysctls[key] !== value)
+        bad(
+          `${at}: sysctl ${key} of netns '${netns}' is already ${sysctls[key]}; set it once, on one actor of the namespace`,
+        );
       sysctls[key] = value;
     }
     this.sysctls.set(netns, sysctls);
@@ -126,7 +151,14 @@ export class Lab {
       reaper = backend instanceof NetnsBackend ? startReaper(backend.namespacePrefix) : undefined;
       const lab = await backend.start(spec, kernels[0]!);
       if (this.signal?.aborted) throw interrupted();
-      return new RunningLab({ backend, lab, spec, kernel: kernels[0]!, ...(this.signal ? { signal: this.signal } : {}), ...(reaper ? { reaper } : {}) });
+      return new RunningLab({
+        backend,
+        lab,
+        spec,
+        kernel: kernels[0]!,
+        ...(this.signal ? { signal: this.signal } : {}),
+        ...(reaper ? { reaper } : {}),
+      });
     } catch (e) {
       await backend[Symbol.asyncDispose]();
       await reaper?.release();

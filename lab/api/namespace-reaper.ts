@@ -19,11 +19,16 @@ export interface Reaper {
 }
 
 export function startReaper(prefix: string): Reaper {
-  if (!/^rl-[A-Za-z0-9-]+$/.test(prefix)) throw new LabError("REUSELAB_BAD_LAB", `'${prefix}' is not a lab namespace prefix`);
+  if (!/^rl-[A-Za-z0-9-]+$/.test(prefix))
+    throw new LabError("REUSELAB_BAD_LAB", `'${prefix}' is not a lab namespace prefix`);
   const ip = systemTool("ip", "iproute2");
   // Reads until end of file, then deletes; ls, not `ip netns list` (see removeLeftoverNamespaces).
   const script = `cat >/dev/null; for n in $(ls /run/netns 2>/dev/null); do case "$n" in ${prefix}*) ${ip} netns del "$n" 2>/dev/null;; esac; done; true`;
-  const child = spawn(systemTool("sh", "dash"), ["-c", script], { stdio: ["pipe", "ignore", "ignore"], env: systemEnv(), detached: true });
+  const child = spawn(systemTool("sh", "dash"), ["-c", script], {
+    stdio: ["pipe", "ignore", "ignore"],
+    env: systemEnv(),
+    detached: true,
+  });
   const exited = new Promise<void>((resolve) => {
     child.on("exit", () => resolve());
     child.on("error", () => resolve());

@@ -58,7 +58,8 @@ export type { LabEvent, Reporter } from "../events/events";
 /** Runs the cases; resolves with the results (failed runs are results, not errors); rejects with a LabError on bad input or environment. */
 export async function runCases(o: RunCasesOptions = {}): Promise<ResultsFile> {
   const { results, interrupted } = await runSessions({ ...o, repeat: 1, reporters: () => [...(o.reporters ?? [])] });
-  if (interrupted) throw new LabError("REUSELAB_INTERRUPTED", "runCases was interrupted (its signal aborted); the lab was removed");
+  if (interrupted)
+    throw new LabError("REUSELAB_INTERRUPTED", "runCases was interrupted (its signal aborted); the lab was removed");
   return results;
 }
 
@@ -84,15 +85,28 @@ export async function runSessions(o: SessionOptions): Promise<Sessions> {
   const allow = allowlistFor(o, catalogue, [...(o.cases ?? [DEFAULT_CASES])]);
   const reporters = o.reporters(catalogue);
   const specs = guestKernels(o.kernelSpecs ?? []);
-  const kernels = o.kernels ?? (specs.length ? (o.allKernels ? ["host"] : []) : o.allKernels ? ["host", ...kernelIds()] : ["host"]);
+  const kernels =
+    o.kernels ?? (specs.length ? (o.allKernels ? ["host"] : []) : o.allKernels ? ["host", ...kernelIds()] : ["host"]);
   await using backends = new KernelBackends(kernels, o.backend ?? "docker", specs, o.guests);
   ensureMachine(backends.needsEngine ? "all" : "toolchain");
   if (backends.needsVm) ensureMachine("vm");
   using interrupt = o.interrupt?.();
   const signal = interrupt?.signal ?? o.signal;
   const selection = { filter: [...(o.filter ?? [])], tags: [...(o.tags ?? [])], slow: o.slow ?? false };
-  const end = await runSession(backends, { catalogue, selection, allow, reporters, jobs: o.jobs ?? 2, repeat: o.repeat, ...(signal ? { signal } : {}) });
-  return { results: end.finished ? resultsOf(end.finished) : emptyResults(end.kernels), repetitions: end.repetitions, interrupted: end.interrupted };
+  const end = await runSession(backends, {
+    catalogue,
+    selection,
+    allow,
+    reporters,
+    jobs: o.jobs ?? 2,
+    repeat: o.repeat,
+    ...(signal ? { signal } : {}),
+  });
+  return {
+    results: end.finished ? resultsOf(end.finished) : emptyResults(end.kernels),
+    repetitions: end.repetitions,
+    interrupted: end.interrupted,
+  };
 }
 
 /** The kernels of --kernel SPEC; a spec that is none says why, and how to write it. */

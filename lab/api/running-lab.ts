@@ -29,7 +29,14 @@ export class RunningLab implements AsyncDisposable {
   readonly kernel: KernelInfo;
 
   /** @internal Made by Lab.start(). */
-  constructor(parts: { backend: Backend; lab: StartedLab; spec: LabSpec; kernel: KernelInfo; signal?: AbortSignal; reaper?: Reaper }) {
+  constructor(parts: {
+    backend: Backend;
+    lab: StartedLab;
+    spec: LabSpec;
+    kernel: KernelInfo;
+    signal?: AbortSignal;
+    reaper?: Reaper;
+  }) {
     this.backend = parts.backend;
     this.lab = parts.lab;
     this.spec = parts.spec;
@@ -48,7 +55,11 @@ export class RunningLab implements AsyncDisposable {
   /** The actor declared with this name; an unknown name is a LabError REUSELAB_BAD_LAB. */
   actor(name: string): LabActor {
     const a = this.actors.get(name);
-    if (!a) throw new LabError("REUSELAB_BAD_LAB", `${this.spec.runId} has no actor '${name}'; its actors: ${[...this.names].join(", ")}`);
+    if (!a)
+      throw new LabError(
+        "REUSELAB_BAD_LAB",
+        `${this.spec.runId} has no actor '${name}'; its actors: ${[...this.names].join(", ")}`,
+      );
     return a;
   }
 
@@ -75,7 +86,8 @@ export class RunningLab implements AsyncDisposable {
     const call = `${actor}: ${words.join(" ")}`;
     if (this.stopping) throw new LabError("REUSELAB_BAD_LAB", `${call}: the lab was stopped`);
     const kind = stepKind(words[0] ?? "");
-    if (!kind) throw new LabError("REUSELAB_BAD_LAB", `${call}: '${words[0] ?? ""}' is not a step of the case language`);
+    if (!kind)
+      throw new LabError("REUSELAB_BAD_LAB", `${call}: '${words[0] ?? ""}' is not a step of the case language`);
     let step;
     try {
       step = kind.parse(words.slice(1), { actor, actors: this.names, sockets: this.sockets });

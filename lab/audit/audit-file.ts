@@ -21,9 +21,36 @@ import { CaseProblemsError, formatProblem, suggestion, type Problem } from "../p
 import { YamlFile } from "../case/yaml-file";
 import { MODELLED_SYSCTLS } from "./host-model";
 import { notApplicableReason } from "./profiles/applicability";
-import { PROFILES, PROTOCOL_TRANSPORTS, PROTOCOLS, RAW_PROTOCOLS, type Audit, type ProfileName, type ServiceImageSpec, type ServicePort, type ServiceProtocol } from "./audit";
+import {
+  PROFILES,
+  PROTOCOL_TRANSPORTS,
+  PROTOCOLS,
+  RAW_PROTOCOLS,
+  type Audit,
+  type ProfileName,
+  type ServiceImageSpec,
+  type ServicePort,
+  type ServiceProtocol,
+} from "./audit";
 
-const KEYS = ["schemaVersion", "name", "image", "user", "command", "capabilities", "tmpfs", "protocol", "port", "reload", "profiles", "must-resist", "host-sysctls", "payload", "expect", "ports"];
+const KEYS = [
+  "schemaVersion",
+  "name",
+  "image",
+  "user",
+  "command",
+  "capabilities",
+  "tmpfs",
+  "protocol",
+  "port",
+  "reload",
+  "profiles",
+  "must-resist",
+  "host-sysctls",
+  "payload",
+  "expect",
+  "ports",
+];
 /** The highest uid a process can have: (uid_t)-1 means "no uid" to the kernel (setresuid, chown). */
 export const UID_MAX = 4294967294;
 
@@ -42,7 +69,9 @@ export class AuditProblemsError extends CaseProblemsError {
 export function badUser(user: string): string | undefined {
   if (!/^\d+(:\d+)?$/.test(user)) return `user '${user}' must be a numeric uid or uid:gid`;
   const big = user.split(":").find((n) => Number(n) > UID_MAX);
-  return big ? `user '${user}': ${big} is above the highest uid or gid, ${UID_MAX} (${UID_MAX + 1} is (uid_t)-1, "no uid")` : undefined;
+  return big
+    ? `user '${user}': ${big} is above the highest uid or gid, ${UID_MAX} (${UID_MAX + 1} is (uid_t)-1, "no uid")`
+    : undefined;
 }
 const REQUIRED = ["schemaVersion", "name", "image", "user", "command", "profiles"];
 /** Debian package names: what debootstrap --include accepts, and nothing a shell could misread. */
@@ -73,7 +102,11 @@ export function loadAudits(files: readonly string[]): Audit[] {
 export function readAudit(file: string, text?: string): { audit?: Audit; audits?: Audit[]; problems: Problem[] } {
   const y = new YamlFile(file, text);
   if (!y.problems.length && !isMap(y.doc.contents)) {
-    y.problem(y.doc.contents as Node | null, "an audit file is a YAML mapping of 'key: value' lines", `start with 'schemaVersion: 1', then ${REQUIRED.slice(1).join(", ")}`);
+    y.problem(
+      y.doc.contents as Node | null,
+      "an audit file is a YAML mapping of 'key: value' lines",
+      `start with 'schemaVersion: 1', then ${REQUIRED.slice(1).join(", ")}`,
+    );
   }
   const root = y.problems.length ? null : y.root();
   if (!root) return { problems: y.problems };
@@ -83,16 +116,25 @@ export function readAudit(file: string, text?: string): { audit?: Audit; audits?
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     if (!KEYS.includes(key)) y.problem(pair.key as Node, `unknown key '${key}'`, suggestion(key, KEYS, "keys"));
   }
-  for (const key of REQUIRED) if (!root.has(key)) y.problem(root, `'${key}' is missing`, `add '${key}:' (an audit needs ${REQUIRED.join(", ")}, port or ports, and a protocol)`);
-  if (!root.has("protocol") && !root.has("ports")) y.problem(root, "'protocol' is missing", "add 'protocol:' (dns, http, ntp or udp)");
+  for (const key of REQUIRED)
+    if (!root.has(key))
+      y.problem(
+        root,
+        `'${key}' is missing`,
+        `add '${key}:' (an audit needs ${REQUIRED.join(", ")}, port or ports, and a protocol)`,
+      );
+  if (!root.has("protocol") && !root.has("ports"))
+    y.problem(root, "'protocol' is missing", "add 'protocol:' (dns, http, ntp or udp)");
 
   const schema = get("schemaVersion");
-  if (schema && !(isScalar(schema) && schema.value === 1)) y.problem(schema, "schemaVersion must be 1", "write 'schemaVersion: 1'");
+  if (schema && !(isScalar(schema) && schema.value === 1))
+    y.problem(schema, "schemaVersion must be 1", "write 'schemaVersion: 1'");
 
   const str = (key: string): string | undefined => {
     const n = get(key);
     if (!n) return undefined;
-    if (isScalar(n) && (typeof n.value === "string" || typeof n.value === "number") && String(n.value) !== "") return String(n.value);
+    if (isScalar(n) && (typeof n.value === "string" || typeof n.value === "number") && String(n.value) !== "")
+      return String(n.value);
     y.problem(n, `'${key}' must be a single value`);
     return undefined;
   };
@@ -116,38 +158,75 @@ export function readAudit(file: string, text?: string): { audit?: Audit; audits?
     return out;
   };
   const anyWord = (s: string) => (s === "" ? "an empty word" : undefined);
-  const profileName = (s: string) => ((PROFILES as readonly string[]).includes(s) ? undefined : `unknown profile '${s}'; ${suggestion(s, PROFILES, "profiles")}`);
+  const profileName = (s: string) =>
+    (PROFILES as readonly string[]).includes(s)
+      ? undefined
+      : `unknown profile '${s}'; ${suggestion(s, PROFILES, "profiles")}`;
 
   const name = str("name");
   const user = str("user");
   const userProblem = user === undefined ? undefined : badUser(user);
-  if (userProblem) y.problem(get("user"), userProblem, "numbers only (0 to 4294967294): the attacker of the other-uid profiles must be a different uid, which a name could hide");
+  if (userProblem)
+    y.problem(
+      get("user"),
+      userProblem,
+      "numbers only (0 to 4294967294): the attacker of the other-uid profiles must be a different uid, which a name could hide",
+    );
   const command = list("command", anyWord);
-  if (command && command.length === 0) y.problem(get("command"), "'command' is empty", "name the service's program and its arguments");
-  const capabilities = list("capabilities", (s) => (CAPABILITY.test(s) ? undefined : `capability '${s}' must be written like NET_BIND_SERVICE`)) ?? [];
+  if (command && command.length === 0)
+    y.problem(get("command"), "'command' is empty", "name the service's program and its arguments");
+  const capabilities =
+    list("capabilities", (s) =>
+      CAPABILITY.test(s) ? undefined : `capability '${s}' must be written like NET_BIND_SERVICE`,
+    ) ?? [];
   const tmpfs = list("tmpfs", (s) => (s.startsWith("/") ? undefined : `tmpfs '${s}' must be an absolute path`)) ?? [];
   const reload = list("reload", anyWord);
   const protocol = str("protocol");
-  if (protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(protocol)) y.problem(get("protocol"), `unknown protocol '${protocol}'`, suggestion(protocol, PROTOCOLS, "protocols"));
+  if (protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(protocol))
+    y.problem(get("protocol"), `unknown protocol '${protocol}'`, suggestion(protocol, PROTOCOLS, "protocols"));
   const payload = bytes(y, get("payload"), "payload");
   const expect = bytes(y, get("expect"), "expect");
   const raw = (p: string | undefined) => (RAW_PROTOCOLS as readonly (string | undefined)[]).includes(p);
-  if (raw(protocol) && !get("payload") && !get("ports")) y.problem(get("protocol"), `protocol ${protocol} needs 'payload:' (the request's bytes)`, `e.g. payload: "hex:0a0b0c" or payload: "status\\n"`);
-  if (!raw(protocol) && !get("ports")) for (const key of ["payload", "expect"]) if (get(key)) y.problem(get(key), `'${key}' is for protocols udp and tcp only`, `drop it, or write 'protocol: udp' or 'protocol: tcp'`);
+  if (raw(protocol) && !get("payload") && !get("ports"))
+    y.problem(
+      get("protocol"),
+      `protocol ${protocol} needs 'payload:' (the request's bytes)`,
+      `e.g. payload: "hex:0a0b0c" or payload: "status\\n"`,
+    );
+  if (!raw(protocol) && !get("ports"))
+    for (const key of ["payload", "expect"])
+      if (get(key))
+        y.problem(
+          get(key),
+          `'${key}' is for protocols udp and tcp only`,
+          `drop it, or write 'protocol: udp' or 'protocol: tcp'`,
+        );
   const targets = readPorts(y, get("port"), get("ports"), protocol, root);
   const profiles = list("profiles", profileName) as ProfileName[] | undefined;
   const mustResist = (list("must-resist", profileName) ?? []) as ProfileName[];
   const mustNode = get("must-resist");
-  for (const p of mustResist) if (profiles && !profiles.includes(p)) y.problem(mustNode, `must-resist names '${p}', which is not in profiles`, `add it to profiles, or drop it here`);
+  for (const p of mustResist)
+    if (profiles && !profiles.includes(p))
+      y.problem(mustNode, `must-resist names '${p}', which is not in profiles`, `add it to profiles, or drop it here`);
   if (targets.length && targets.every((t) => t.protocol)) {
     for (const item of isSeq(mustNode) ? mustNode.items : []) {
       const p = isScalar(item) ? (String(item.value) as ProfileName) : undefined;
       if (!p || !(PROFILES as readonly string[]).includes(p)) continue;
       const whys = targets.map((t) => notApplicableReason(p, { port: t.port, protocol: t.protocol!, reload }));
-      if (whys.every(Boolean)) y.problem(item as Node, `must-resist names '${p}', which cannot run here: ${whys.join("; ")}`, "a must-resist profile that cannot run would pass the gate without an attack: drop it from must-resist");
+      if (whys.every(Boolean))
+        y.problem(
+          item as Node,
+          `must-resist names '${p}', which cannot run here: ${whys.join("; ")}`,
+          "a must-resist profile that cannot run would pass the gate without an attack: drop it from must-resist",
+        );
     }
   }
-  if (profiles?.includes("reload") && !reload) y.problem(get("profiles"), "the reload profile needs 'reload:' (the command that reloads the service)", "e.g. reload: [nginx, -s, reload]");
+  if (profiles?.includes("reload") && !reload)
+    y.problem(
+      get("profiles"),
+      "the reload profile needs 'reload:' (the command that reloads the service)",
+      "e.g. reload: [nginx, -s, reload]",
+    );
   const image = readImage(y, get("image"));
   const hostSysctls = readSysctls(y, get("host-sysctls"));
   const lines: Record<string, number> = {};
@@ -156,16 +235,30 @@ export function readAudit(file: string, text?: string): { audit?: Audit; audits?
     if (n?.range) lines[key] = y.lineOf(n);
   }
 
-  if (y.problems.length || !name || !user || !command || !targets.length || !profiles || !image) return { problems: y.problems };
+  if (y.problems.length || !name || !user || !command || !targets.length || !profiles || !image)
+    return { problems: y.problems };
   if (get("ports")) lines.port = lines.ports!;
   const audits = targets.map((t): Audit => {
     // Each port is audited on its own; profiles that cannot run on it are left out there (checked above: a must-resist one runs on some port).
     const fits = (p: ProfileName) => !notApplicableReason(p, { port: t.port, protocol: t.protocol!, reload });
     const named = get("ports") ? `${name} ${t.port.port}/${t.port.transport}` : name;
     return {
-      file, name: named, image, command, user, capabilities, tmpfs, protocol: t.protocol!, port: t.port, ...(reload ? { reload } : {}),
-      profiles: get("ports") ? profiles.filter(fits) : profiles, mustResist: get("ports") ? mustResist.filter(fits) : mustResist,
-      hostSysctls, lines, ...(payload && raw(t.protocol) ? { payload } : {}), ...(expect && raw(t.protocol) ? { expect } : {}),
+      file,
+      name: named,
+      image,
+      command,
+      user,
+      capabilities,
+      tmpfs,
+      protocol: t.protocol!,
+      port: t.port,
+      ...(reload ? { reload } : {}),
+      profiles: get("ports") ? profiles.filter(fits) : profiles,
+      mustResist: get("ports") ? mustResist.filter(fits) : mustResist,
+      hostSysctls,
+      lines,
+      ...(payload && raw(t.protocol) ? { payload } : {}),
+      ...(expect && raw(t.protocol) ? { expect } : {}),
     };
   });
   return { problems: [], audit: audits[0]!, audits };
@@ -177,7 +270,13 @@ interface PortTarget {
 }
 
 /** port: P/T, or ports: [P/T, "P/T PROTOCOL", …]; each with a protocol whose transport fits it. */
-function readPorts(y: YamlFile, one: Node | undefined, many: Node | undefined, protocol: string | undefined, root: YAMLMap): PortTarget[] {
+function readPorts(
+  y: YamlFile,
+  one: Node | undefined,
+  many: Node | undefined,
+  protocol: string | undefined,
+  root: YAMLMap,
+): PortTarget[] {
   if (one && many) {
     y.problem(many, "both 'port' and 'ports'", "keep one: 'port: 53/udp' or 'ports: [53/udp, 8080/tcp http]'");
     return [];
@@ -195,7 +294,10 @@ function readPorts(y: YamlFile, one: Node | undefined, many: Node | undefined, p
     const port = parsePort(portText);
     const p = proto ?? protocol;
     if (!port || extra) {
-      y.problem(item, `port '${text}' must be PORT/udp or PORT/tcp (1 to 65535)${one ? "" : ", optionally followed by its protocol"}`);
+      y.problem(
+        item,
+        `port '${text}' must be PORT/udp or PORT/tcp (1 to 65535)${one ? "" : ", optionally followed by its protocol"}`,
+      );
       continue;
     }
     if (proto !== undefined && !(PROTOCOLS as readonly string[]).includes(proto)) {
@@ -203,13 +305,22 @@ function readPorts(y: YamlFile, one: Node | undefined, many: Node | undefined, p
       continue;
     }
     if (p === undefined) {
-      if (many) y.problem(item, `port ${portText} has no protocol`, "add 'protocol:', or write it after the port: '53/udp dns'");
+      if (many)
+        y.problem(
+          item,
+          `port ${portText} has no protocol`,
+          "add 'protocol:', or write it after the port: '53/udp dns'",
+        );
       continue;
     }
     if (!(PROTOCOLS as readonly string[]).includes(p)) continue; // reported at 'protocol:'
     const wants = PROTOCOL_TRANSPORTS[p as ServiceProtocol];
     if (!wants.includes(port.transport)) {
-      y.problem(item, `protocol ${p} is spoken over ${wants.join(" or ")}; the port is ${portText}`, `write '${port.port}/${wants[0]}', or the protocol the service speaks on ${portText}`);
+      y.problem(
+        item,
+        `protocol ${p} is spoken over ${wants.join(" or ")}; the port is ${portText}`,
+        `write '${port.port}/${wants[0]}', or the protocol the service speaks on ${portText}`,
+      );
       continue;
     }
     if (out.some((t) => t.port.port === port.port && t.port.transport === port.transport)) {
@@ -223,7 +334,8 @@ function readPorts(y: YamlFile, one: Node | undefined, many: Node | undefined, p
 
 function readImage(y: YamlFile, n: Node | undefined): ServiceImageSpec | undefined {
   if (!n) return undefined;
-  const how = "write 'image: { packages: [dnsmasq] }' (built here from Debian bookworm) or 'image: { local: NAME:TAG }' (an image already on this engine)";
+  const how =
+    "write 'image: { packages: [dnsmasq] }' (built here from Debian bookworm) or 'image: { local: NAME:TAG }' (an image already on this engine)";
   if (!isMap(n) || n.items.length !== 1) {
     y.problem(n, "'image' must be a mapping with one key, packages or local", how);
     return undefined;
@@ -244,7 +356,8 @@ function readImage(y: YamlFile, n: Node | undefined): ServiceImageSpec | undefin
     }
     return names.length === packages.items.length ? { kind: "packages", packages: names } : undefined;
   }
-  if (local && isScalar(local) && typeof local.value === "string" && local.value) return { kind: "local", image: local.value };
+  if (local && isScalar(local) && typeof local.value === "string" && local.value)
+    return { kind: "local", image: local.value };
   y.problem(local ?? n, "'image' must be { packages: [...] } or { local: NAME:TAG }", how);
   return undefined;
 }
@@ -253,14 +366,22 @@ function readSysctls(y: YamlFile, n: Node | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!n) return out;
   if (!isMap(n)) {
-    y.problem(n, "'host-sysctls' must be a mapping of sysctl: value", "e.g. host-sysctls: { net.ipv4.ip_unprivileged_port_start: 1024 }");
+    y.problem(
+      n,
+      "'host-sysctls' must be a mapping of sysctl: value",
+      "e.g. host-sysctls: { net.ipv4.ip_unprivileged_port_start: 1024 }",
+    );
     return out;
   }
   for (const pair of (n as YAMLMap).items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     const v = pair.value as Node | null;
     if (!(MODELLED_SYSCTLS as readonly string[]).includes(key)) {
-      y.problem(pair.key as Node, `'${key}' is not a sysctl the audit models`, `the modelled ones: ${MODELLED_SYSCTLS.join(", ")}`);
+      y.problem(
+        pair.key as Node,
+        `'${key}' is not a sysctl the audit models`,
+        `the modelled ones: ${MODELLED_SYSCTLS.join(", ")}`,
+      );
       continue;
     }
     if (!isScalar(v) || !/^\d{1,5}$/.test(String(v.value))) {
@@ -274,13 +395,20 @@ function readSysctls(y: YamlFile, n: Node | undefined): Record<string, string> {
 
 /** The bytes of payload/expect, in hex: "hex:0a0b" as written, any other text as its UTF-8 bytes. */
 export function payloadHex(text: string): string | undefined {
-  const hex = text.startsWith("hex:") ? text.slice(4).replace(/\s+/g, "").toLowerCase() : Buffer.from(text, "utf8").toString("hex");
+  const hex = text.startsWith("hex:")
+    ? text.slice(4).replace(/\s+/g, "").toLowerCase()
+    : Buffer.from(text, "utf8").toString("hex");
   return /^([0-9a-f]{2}){1,256}$/.test(hex) ? hex : undefined;
 }
 
 function bytes(y: YamlFile, n: Node | undefined, key: string): string | undefined {
   if (!n) return undefined;
   const hex = isScalar(n) && typeof n.value === "string" ? payloadHex(n.value) : undefined;
-  if (!hex) y.problem(n, `'${key}' must be text, or 'hex:' and pairs of hex digits, 1 to 256 bytes`, `e.g. ${key}: "hex:1b0000" or ${key}: "PING"`);
+  if (!hex)
+    y.problem(
+      n,
+      `'${key}' must be text, or 'hex:' and pairs of hex digits, 1 to 256 bytes`,
+      `e.g. ${key}: "hex:1b0000" or ${key}: "PING"`,
+    );
   return hex;
 }

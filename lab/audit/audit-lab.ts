@@ -18,7 +18,11 @@ import { ServiceContainer } from "./service-container";
 import { ignored } from "../debug-log";
 
 /** Docker turns IPv6 off in the namespaces it makes unless told: the service's [::] sockets are attacked over IPv6 too. */
-const IPV6_ON = { "net.ipv6.conf.all.disable_ipv6": "0", "net.ipv6.conf.default.disable_ipv6": "0", "net.ipv6.conf.lo.disable_ipv6": "0" };
+const IPV6_ON = {
+  "net.ipv6.conf.all.disable_ipv6": "0",
+  "net.ipv6.conf.default.disable_ipv6": "0",
+  "net.ipv6.conf.lo.disable_ipv6": "0",
+};
 
 /** The service's host number on its /24 (and /64): clients find it there again after a restart. */
 const SERVICE_HOST = 10;
@@ -59,11 +63,20 @@ export class AuditLab implements AsyncDisposable {
   }
 
   async start(serviceImage: string): Promise<this> {
-    const name = `${this.session}-audit-${this.audit.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}`.slice(0, 50) + `-${this.id}`;
+    const name =
+      `${this.session}-audit-${this.audit.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}`.slice(0, 50) + `-${this.id}`;
     this.network = await createLabNetwork(this.docker, name, this.labels());
     const address = this.network.subnet.replace(/\.0\/24$/, `.${SERVICE_HOST}`);
     const address6 = this.network.subnet6.replace(/::\/64$/, `::${SERVICE_HOST}`);
-    this.serviceContainer = await ServiceContainer.start(this.docker, this.audit, serviceImage, this.network.name, { v4: address, v6: address6 }, this.labels(), { ...IPV6_ON, ...this.hostSysctls });
+    this.serviceContainer = await ServiceContainer.start(
+      this.docker,
+      this.audit,
+      serviceImage,
+      this.network.name,
+      { v4: address, v6: address6 },
+      this.labels(),
+      { ...IPV6_ON, ...this.hostSysctls },
+    );
     this.clientProbe = await this.probe("client", 1001, this.network.name);
     return this;
   }
@@ -77,12 +90,15 @@ export class AuditLab implements AsyncDisposable {
   }
 
   private async probe(label: string, uid: number, networkMode: string): Promise<Probe> {
-    const c = new ProbeContainer(this.docker, this.probeImage, this.labels(), `${this.audit.name} ${label}`).withUser(String(uid)).withNetworkMode(networkMode);
+    const c = new ProbeContainer(this.docker, this.probeImage, this.labels(), `${this.audit.name} ${label}`)
+      .withUser(String(uid))
+      .withNetworkMode(networkMode);
     if (!networkMode.startsWith("container:")) c.withSysctls(IPV6_ON); // a joined namespace has the service's
     const started: StartedTestContainer = await c.start();
     const session = c.session!;
     const hello = replyFields("hello", await session.call(["hello"]));
-    if (hello.uid !== uid) throw new LabError("REUSELAB_PROBE_PROTOCOL", `${label} runs as uid ${String(hello.uid)}, not ${uid}`);
+    if (hello.uid !== uid)
+      throw new LabError("REUSELAB_PROBE_PROTOCOL", `${label} runs as uid ${String(hello.uid)}, not ${uid}`);
     return {
       session,
       uid,
@@ -95,7 +111,9 @@ export class AuditLab implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     this.clientProbe?.session.close();
-    await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`, `${LAB_LABEL}=${this.id}`).catch(ignored("audit/teardown"));
+    await removeLabelled(this.docker, `${RUN_LABEL}=${this.session}`, `${LAB_LABEL}=${this.id}`).catch(
+      ignored("audit/teardown"),
+    );
     await this.network?.remove();
   }
 }

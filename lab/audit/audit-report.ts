@@ -25,19 +25,30 @@ function verdictCell(p: ProfileVerdict, failed: boolean, c: Colors): string {
 }
 
 function formatOne(r: AuditResult, c: Colors): string {
-  const out = [c.bold(`${r.audit} (${r.file}): ${r.port}, image ${r.image}`), `  modelled host: ${describeModel(r.host) || "(no sysctl could be read)"}`];
+  const out = [
+    c.bold(`${r.audit} (${r.file}): ${r.port}, image ${r.image}`),
+    `  modelled host: ${describeModel(r.host) || "(no sysctl could be read)"}`,
+  ];
   for (const n of r.notes) out.push(c.yellow(`  note: ${n}`));
   out.push("  its sockets (ss in its network namespace):", ...r.sockets.map((s) => `    ${s}`));
   const table = plainTable(["profile", "verdict", "evidence"], c, { colWidths: [null, null, 90], wordWrap: true });
-  for (const p of r.profiles) table.push([p.family ? `${p.profile} ${p.family}` : p.profile, verdictCell(p, r.gateFailures.includes(p.profile), c), p.fix ? `${p.evidence}. Fix: ${p.fix}` : p.evidence]);
+  for (const p of r.profiles)
+    table.push([
+      p.family ? `${p.profile} ${p.family}` : p.profile,
+      verdictCell(p, r.gateFailures.includes(p.profile), c),
+      p.fix ? `${p.evidence}. Fix: ${p.fix}` : p.evidence,
+    ]);
   out.push(tableText(table));
   if (!r.gateFailures.length) {
     out.push(`  ${r.audit}: every must-resist profile was resisted`);
   } else {
-    const of = (kind: string) => r.gateFailures.filter((name) => r.profiles.some((p) => p.profile === name && p.verdict === kind));
+    const of = (kind: string) =>
+      r.gateFailures.filter((name) => r.profiles.some((p) => p.profile === name && p.verdict === kind));
     const parts = [
       of("vulnerable").length ? `${of("vulnerable").join(", ")} vulnerable` : "",
-      of("inconclusive").length ? `${of("inconclusive").join(", ")} inconclusive (the attack could not be established, so nothing was proven resisted)` : "",
+      of("inconclusive").length
+        ? `${of("inconclusive").join(", ")} inconclusive (the attack could not be established, so nothing was proven resisted)`
+        : "",
       of("not applicable").length ? `${of("not applicable").join(", ")} not applicable (no attack was made)` : "",
     ].filter(Boolean);
     out.push(c.red(`  ${r.audit}: FAILED: must-resist ${parts.join("; ")}`));

@@ -17,7 +17,12 @@
 import { readFileSync } from "node:fs";
 import { debugLog } from "../debug-log";
 
-export const MODELLED_SYSCTLS = ["net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_nonlocal_bind", "net.ipv6.ip_nonlocal_bind", "net.ipv4.ip_autobind_reuse"] as const;
+export const MODELLED_SYSCTLS = [
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.ip_nonlocal_bind",
+  "net.ipv6.ip_nonlocal_bind",
+  "net.ipv4.ip_autobind_reuse",
+] as const;
 
 export interface ModelledSysctl {
   value: string;
@@ -25,7 +30,10 @@ export interface ModelledSysctl {
 }
 
 /** The values the lab sets: the audit file's where it declares one, else this host's (a sysctl this kernel lacks is left out). */
-export function hostModel(declared: Readonly<Record<string, string>>, procSys = "/proc/sys"): Record<string, ModelledSysctl> {
+export function hostModel(
+  declared: Readonly<Record<string, string>>,
+  procSys = "/proc/sys",
+): Record<string, ModelledSysctl> {
   const out: Record<string, ModelledSysctl> = {};
   for (const name of MODELLED_SYSCTLS) {
     if (declared[name] !== undefined) {
@@ -42,5 +50,7 @@ export function hostModel(declared: Readonly<Record<string, string>>, procSys = 
 }
 
 export function describeModel(model: Readonly<Record<string, ModelledSysctl>>): string {
-  return Object.entries(model).map(([k, v]) => `${k}=${v.value} (${v.source})`).join(", ");
+  return Object.entries(model)
+    .map(([k, v]) => `${k}=${v.value} (${v.source})`)
+    .join(", ");
 }

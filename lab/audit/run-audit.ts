@@ -38,14 +38,29 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
   // Every local image is checked before the first container starts: the lab pulls nothing.
   const missing: string[] = [];
   for (const a of audits) {
-    if (a.image.kind === "local" && !(await docker.getImage(a.image.image).inspect().then(() => true, (e: unknown) => ignored("audit/image-inspect")(e) ?? false))) missing.push(`${a.file}: there is no image '${a.image.image}' on this engine`);
+    if (
+      a.image.kind === "local" &&
+      !(await docker
+        .getImage(a.image.image)
+        .inspect()
+        .then(
+          () => true,
+          (e: unknown) => ignored("audit/image-inspect")(e) ?? false,
+        ))
+    )
+      missing.push(`${a.file}: there is no image '${a.image.image}' on this engine`);
   }
-  if (missing.length) throw new LabError("REUSELAB_BAD_ARGS", `${missing.join("\n")}\n(the lab pulls nothing: build or load the image first)`);
+  if (missing.length)
+    throw new LabError(
+      "REUSELAB_BAD_ARGS",
+      `${missing.join("\n")}\n(the lab pulls nothing: build or load the image first)`,
+    );
   const probeImage = await ensureProbeImage(docker);
   const session = o.session ?? newRunLabel();
   const results: AuditResult[] = [];
   let stopping: Promise<unknown> | undefined;
-  const stopOnAbort = () => void (stopping = removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(ignored("audit/remove-on-abort")));
+  const stopOnAbort = () =>
+    void (stopping = removeLabelled(docker, `${RUN_LABEL}=${session}`).catch(ignored("audit/remove-on-abort")));
   o.signal?.addEventListener("abort", stopOnAbort, { once: true });
   try {
     for (const audit of audits) {
@@ -67,16 +82,32 @@ export async function runAudits(audits: readonly Audit[], o: AuditOptions = {}):
 async function serviceImage(docker: Docker, audit: Audit, o: AuditOptions): Promise<string> {
   if (audit.image.kind === "packages") {
     const { packages } = audit.image;
-    return ensureServiceImage(docker, packages, o.signal, (tag) => o.log?.(`${audit.name}: building ${tag}: Debian bookworm with ${packages.join(", ")} (once per package list, ~1 min)`));
+    return ensureServiceImage(docker, packages, o.signal, (tag) =>
+      o.log?.(
+        `${audit.name}: building ${tag}: Debian bookworm with ${packages.join(", ")} (once per package list, ~1 min)`,
+      ),
+    );
   }
   return audit.image.image; // checked before the first container started
 }
 
-async function runAudit(docker: Docker, audit: Audit, probeImage: string, session: string, o: AuditOptions): Promise<AuditResult> {
+async function runAudit(
+  docker: Docker,
+  audit: Audit,
+  probeImage: string,
+  session: string,
+  o: AuditOptions,
+): Promise<AuditResult> {
   const image = await serviceImage(docker, audit, o);
   const host = hostModel(audit.hostSysctls);
   o.log?.(`${audit.name}: modelled host: ${describeModel(host)}`);
-  await using lab = new AuditLab(docker, session, audit, probeImage, Object.fromEntries(Object.entries(host).map(([k, v]) => [k, v.value])));
+  await using lab = new AuditLab(
+    docker,
+    session,
+    audit,
+    probeImage,
+    Object.fromEntries(Object.entries(host).map(([k, v]) => [k, v.value])),
+  );
   await lab.start(image);
   const order = PROFILES.filter((p) => audit.profiles.includes(p));
   const result = (sockets: string[], verdicts: ProfileVerdict[], notes: string[] = []): AuditResult => ({
@@ -96,10 +127,20 @@ async function runAudit(docker: Docker, audit: Audit, probeImage: string, sessio
     // No baseline: no attack could show anything. Every profile says so; none reads as resisted.
     o.log?.(`${audit.name}: not ready: ${ready.reason}`);
     const pid = await lab.service.pid();
-    const verdicts = order.map((profile): ProfileVerdict => ({ profile, verdict: "inconclusive", basis: "setup", evidence: `no baseline: ${ready.reason}`, durationMs: 0 }));
-    return result(pid ? serviceSockets(pid, audit.port) : [], verdicts, [`the service's output:\n${ready.output || "(none)"}`]);
+    const verdicts = order.map((profile): ProfileVerdict => ({
+      profile,
+      verdict: "inconclusive",
+      basis: "setup",
+      evidence: `no baseline: ${ready.reason}`,
+      durationMs: 0,
+    }));
+    return result(pid ? serviceSockets(pid, audit.port) : [], verdicts, [
+      `the service's output:\n${ready.output || "(none)"}`,
+    ]);
   }
-  o.log?.(`${audit.name}: answering on ${lab.service.address} ${audit.port.port}/${audit.port.transport} after ${ready.ms} ms`);
+  o.log?.(
+    `${audit.name}: answering on ${lab.service.address} ${audit.port.port}/${audit.port.transport} after ${ready.ms} ms`,
+  );
   const sockets = serviceSockets(await lab.service.pid(), audit.port);
   const families = servedFamilies(sockets);
   const base = { audit, lab, sockets, boundAddresses: boundAddresses(sockets), requests: o.requests ?? 64 };
@@ -117,7 +158,11 @@ async function runAudit(docker: Docker, audit: Audit, probeImage: string, sessio
         throwIfInterrupted(o.signal, "the audit");
         if (e instanceof LabError && e.code === "REUSELAB_INTERRUPTED") throw e;
         // Anything that stopped the attack half-way (a probe gone, a call unanswered) leaves it unproven.
-        finding = { verdict: "inconclusive", basis: "setup", evidence: e instanceof Inconclusive ? e.reason : `the attack did not complete: ${(e as Error).message}` };
+        finding = {
+          verdict: "inconclusive",
+          basis: "setup",
+          evidence: e instanceof Inconclusive ? e.reason : `the attack did not complete: ${(e as Error).message}`,
+        };
       }
       verdicts.push({ profile, ...(attack ? { family } : {}), ...finding, durationMs: Date.now() - started });
       o.log?.(`${audit.name}: ${profile}${attack ? ` ${family}` : ""}: ${finding.verdict}`);
@@ -128,13 +173,19 @@ async function runAudit(docker: Docker, audit: Audit, probeImage: string, sessio
 
 /** The CI gate: a must-resist profile fails it unless it was resisted (inconclusive and not applicable prove nothing). */
 export function gateFailures(verdicts: readonly ProfileVerdict[], mustResist: readonly ProfileName[]): ProfileName[] {
-  return [...new Set(verdicts.filter((v) => v.verdict !== "resisted" && mustResist.includes(v.profile)).map((v) => v.profile))];
+  return [
+    ...new Set(
+      verdicts.filter((v) => v.verdict !== "resisted" && mustResist.includes(v.profile)).map((v) => v.profile),
+    ),
+  ];
 }
 
 /** What a reader of the verdicts should know about how the service was run. */
 function serviceNotes(audit: Audit): string[] {
   const uid = audit.user.split(":")[0];
   return uid === "0"
-    ? [`the service starts as root (user "${audit.user}"): its sockets are owned by uid 0 even after it drops privileges, so the same-uid profiles attack as root (without capabilities); give it a uid of its own if it can run without root`]
+    ? [
+        `the service starts as root (user "${audit.user}"): its sockets are owned by uid 0 even after it drops privileges, so the same-uid profiles attack as root (without capabilities); give it a uid of its own if it can run without root`,
+      ]
     : [];
 }

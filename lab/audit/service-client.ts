@@ -52,7 +52,18 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
   if (audit.port.transport === "tcp" && audit.protocol !== "http") {
     const dns = audit.protocol === "dns";
     const payload = dns ? DNS_TCP_QUERY : audit.payload!;
-    const r = await client.session.call(["tcpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, dns ? "dns" : (audit.expect ?? "any")], timeoutMs + 10_000);
+    const r = await client.session.call(
+      [
+        "tcpq",
+        address,
+        port,
+        String(Math.min(n, 256)),
+        String(timeoutMs),
+        payload,
+        dns ? "dns" : (audit.expect ?? "any"),
+      ],
+      timeoutMs + 10_000,
+    );
     checkReply(r, "tcpq");
     const f = replyFields("tcpq", r);
     const errors = f.errors ?? {};
@@ -61,7 +72,10 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
     return asked(f.sent ?? 0, f.answered ?? 0, goodRcodes(rcodes), { ...badRcodes(rcodes), ...errors }, "queries", r);
   }
   if (audit.protocol === "dns") {
-    const r = await client.session.call(["dnsq", address, port, String(n), String(timeoutMs), String(Math.min(n, 256))], timeoutMs + 10_000);
+    const r = await client.session.call(
+      ["dnsq", address, port, String(n), String(timeoutMs), String(Math.min(n, 256))],
+      timeoutMs + 10_000,
+    );
     checkReply(r, "dnsq");
     const f = replyFields("dnsq", r);
     const rcodes = f.rcodes ?? {};
@@ -70,7 +84,10 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
   if (audit.protocol === "ntp" || audit.protocol === "udp") {
     const payload = audit.protocol === "ntp" ? NTP_REQUEST : audit.payload!;
     const judge = audit.protocol === "ntp" ? "ntp" : (audit.expect ?? "any");
-    const r = await client.session.call(["udpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, judge], timeoutMs + 10_000);
+    const r = await client.session.call(
+      ["udpq", address, port, String(Math.min(n, 256)), String(timeoutMs), payload, judge],
+      timeoutMs + 10_000,
+    );
     checkReply(r, "udpq");
     const f = replyFields("udpq", r);
     const answered = f.answered ?? 0;
@@ -82,21 +99,38 @@ export async function ask(client: Probe, audit: Audit, address: string, n: numbe
   checkReply(r, "httpget");
   const f = replyFields("httpget", r);
   const status = f.status ?? {};
-  const good = Object.entries(status).filter(([k]) => /^[23]\d\d$/.test(k)).reduce((sum, [, v]) => sum + v, 0);
-  const bad = Object.fromEntries(Object.entries(status).filter(([k]) => !/^[23]\d\d$/.test(k)).map(([k, v]) => [`status ${k}`, v]));
+  const good = Object.entries(status)
+    .filter(([k]) => /^[23]\d\d$/.test(k))
+    .reduce((sum, [, v]) => sum + v, 0);
+  const bad = Object.fromEntries(
+    Object.entries(status)
+      .filter(([k]) => !/^[23]\d\d$/.test(k))
+      .map(([k, v]) => [`status ${k}`, v]),
+  );
   return asked(f.tries ?? 0, f.ok ?? 0, good, bad, "requests", r);
 }
 
-function asked(sent: number, answered: number, good: number, failures: Record<string, number>, noun: string, reply: ProbeReply): Asked {
-  const bad = Object.entries(failures).map(([k, v]) => `${k} ${v}`).join(", ");
+function asked(
+  sent: number,
+  answered: number,
+  good: number,
+  failures: Record<string, number>,
+  noun: string,
+  reply: ProbeReply,
+): Asked {
+  const bad = Object.entries(failures)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
   return { sent, answered, good, failures, bad, noun, reply };
 }
 
 const goodRcodes = (rcodes: Record<string, number>) => GOOD_RCODES.reduce((sum, k) => sum + (rcodes[k] ?? 0), 0);
-const badRcodes = (rcodes: Record<string, number>) => Object.fromEntries(Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)));
+const badRcodes = (rcodes: Record<string, number>) =>
+  Object.fromEntries(Object.entries(rcodes).filter(([k]) => !GOOD_RCODES.includes(k)));
 
 function checkReply(r: ProbeReply, cmd: string): void {
-  if (typeof r.error === "string") throw new LabError("REUSELAB_PROBE_PROTOCOL", `the client's ${cmd} was refused: ${r.error}`);
+  if (typeof r.error === "string")
+    throw new LabError("REUSELAB_PROBE_PROTOCOL", `the client's ${cmd} was refused: ${r.error}`);
 }
 
 export type Readiness = { ready: true; ms: number } | { ready: false; reason: string; output: string };
@@ -106,14 +140,29 @@ export type Readiness = { ready: true; ms: number } | { ready: false; reason: st
  * it is bound), then asks it once. Bounded: a service that never binds, exits, or binds and does not
  * answer is reported as not ready, with why and the end of its output.
  */
-export async function waitUntilReady(client: Probe, audit: Audit, service: ServiceContainer, limitMs = 20_000): Promise<Readiness> {
+export async function waitUntilReady(
+  client: Probe,
+  audit: Audit,
+  service: ServiceContainer,
+  limitMs = 20_000,
+): Promise<Readiness> {
   const started = Date.now();
   const where = `${service.address} ${audit.port.port}/${audit.port.transport}`;
   for (;;) {
-    if (!(await service.running())) return { ready: false, reason: `the service exited before it listened on ${where}`, output: await service.logTail() };
+    if (!(await service.running()))
+      return {
+        ready: false,
+        reason: `the service exited before it listened on ${where}`,
+        output: await service.logTail(),
+      };
     const pid = await service.pid();
     if (pid && serviceSockets(pid, audit.port).some((l) => !l.startsWith("("))) break; // "(ss could not…)" is no socket
-    if (Date.now() - started > limitMs) return { ready: false, reason: `the service never bound ${where} (no such socket in its namespace after ${limitMs} ms)`, output: await service.logTail() };
+    if (Date.now() - started > limitMs)
+      return {
+        ready: false,
+        reason: `the service never bound ${where} (no such socket in its namespace after ${limitMs} ms)`,
+        output: await service.logTail(),
+      };
     await new Promise((r) => setTimeout(r, 100));
   }
   // Bound: a service that answers does so now. Three tries, for one that binds before it serves.
@@ -122,6 +171,8 @@ export async function waitUntilReady(client: Probe, audit: Audit, service: Servi
     last = await ask(client, audit, service.address, 1, 1000);
     if (last.good === 1) return { ready: true, ms: Date.now() - started };
   }
-  const what = last!.answered ? `answered with errors only (${last!.bad})` : `did not answer a ${audit.protocol} ${audit.protocol === "dns" ? "query" : "request"}`;
+  const what = last!.answered
+    ? `answered with errors only (${last!.bad})`
+    : `did not answer a ${audit.protocol} ${audit.protocol === "dns" ? "query" : "request"}`;
   return { ready: false, reason: `the service listens on ${where} but ${what}`, output: await service.logTail() };
 }

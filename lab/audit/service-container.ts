@@ -23,7 +23,15 @@ export class ServiceContainer {
     readonly uid: number,
   ) {}
 
-  static async start(docker: Docker, audit: Audit, image: string, network: string, addresses: { v4: string; v6: string }, labels: Record<string, string>, sysctls: Readonly<Record<string, string>> = {}): Promise<ServiceContainer> {
+  static async start(
+    docker: Docker,
+    audit: Audit,
+    image: string,
+    network: string,
+    addresses: { v4: string; v6: string },
+    labels: Record<string, string>,
+    sysctls: Readonly<Record<string, string>> = {},
+  ): Promise<ServiceContainer> {
     const container = await docker.createContainer({
       Image: image,
       Cmd: audit.command,
@@ -41,13 +49,18 @@ export class ServiceContainer {
         Sysctls: { ...sysctls },
         Memory: 256 * 1024 * 1024,
       },
-      NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: addresses.v4, IPv6Address: addresses.v6 } } } },
+      NetworkingConfig: {
+        EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: addresses.v4, IPv6Address: addresses.v6 } } },
+      },
     });
     try {
       await container.start();
     } catch (e) {
       await container.remove({ force: true }).catch(ignored("audit/remove-unstarted-service"));
-      throw new LabError("REUSELAB_SERVICE_START", `${where(audit, "command")}: the service '${audit.name}' could not be started with command [${audit.command.join(", ")}] as user ${audit.user}: ${engineMessage(e)}`);
+      throw new LabError(
+        "REUSELAB_SERVICE_START",
+        `${where(audit, "command")}: the service '${audit.name}' could not be started with command [${audit.command.join(", ")}] as user ${audit.user}: ${engineMessage(e)}`,
+      );
     }
     return new ServiceContainer(docker, container.id, addresses.v4, addresses.v6, Number(audit.user.split(":")[0]));
   }
@@ -70,7 +83,7 @@ export class ServiceContainer {
     const buf = (await this.container.logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
     // Docker's multiplexed log frames: an 8-byte header before each chunk.
     const out: string[] = [];
-    for (let i = 0; i + 8 <= buf.length; ) {
+    for (let i = 0; i + 8 <= buf.length;) {
       const size = buf.readUInt32BE(i + 4);
       out.push(buf.subarray(i + 8, i + 8 + size).toString("utf8"));
       i += 8 + size;
@@ -90,7 +103,11 @@ export class ServiceContainer {
 
   /** Runs a command beside the service (its reload), as the service's user; its exit code. */
   async exec(cmd: string[]): Promise<{ code: number; output: string }> {
-    const r = spawnSync(systemTool("docker", "docker.io"), ["exec", this.id, ...cmd], { encoding: "utf8", timeout: 30_000, env: systemEnv() });
+    const r = spawnSync(systemTool("docker", "docker.io"), ["exec", this.id, ...cmd], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: systemEnv(),
+    });
     if (r.error) throw new LabError("REUSELAB_SERVICE_EXEC", `docker exec ${cmd.join(" ")}: ${r.error.message}`);
     return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`.trim() };
   }

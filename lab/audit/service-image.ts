@@ -28,9 +28,23 @@ export function serviceImageTag(packages: readonly string[]): string {
 const building = new Map<string, Promise<void>>();
 
 /** The image's tag; onBuild is told when it has to be built (not when the engine has it already). */
-export async function ensureServiceImage(docker: Docker, packages: readonly string[], signal?: AbortSignal, onBuild?: (tag: string) => void): Promise<string> {
+export async function ensureServiceImage(
+  docker: Docker,
+  packages: readonly string[],
+  signal?: AbortSignal,
+  onBuild?: (tag: string) => void,
+): Promise<string> {
   const tag = serviceImageTag(packages);
-  if (await docker.getImage(tag).inspect().then(() => true, (e: unknown) => ignored("audit/image-inspect")(e) ?? false)) return tag;
+  if (
+    await docker
+      .getImage(tag)
+      .inspect()
+      .then(
+        () => true,
+        (e: unknown) => ignored("audit/image-inspect")(e) ?? false,
+      )
+  )
+    return tag;
   let build = building.get(tag);
   if (!build) {
     onBuild?.(tag);
@@ -38,15 +52,29 @@ export async function ensureServiceImage(docker: Docker, packages: readonly stri
     building.set(tag, build);
   }
   await build;
-  if (!(await docker.getImage(tag).inspect().then(() => true, (e: unknown) => ignored("audit/image-inspect")(e) ?? false))) {
-    throw new LabError("REUSELAB_PROBE_BUILD", `building the service image reported success but ${tag} is not on the engine`);
+  if (
+    !(await docker
+      .getImage(tag)
+      .inspect()
+      .then(
+        () => true,
+        (e: unknown) => ignored("audit/image-inspect")(e) ?? false,
+      ))
+  ) {
+    throw new LabError(
+      "REUSELAB_PROBE_BUILD",
+      `building the service image reported success but ${tag} is not on the engine`,
+    );
   }
   return tag;
 }
 
 function runBuild(tag: string, packages: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(systemTool("bash", "bash"), [SCRIPT, tag, ...packages], { stdio: ["ignore", "ignore", "pipe"], env: systemEnv() });
+    const child = spawn(systemTool("bash", "bash"), [SCRIPT, tag, ...packages], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: systemEnv(),
+    });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
     const stop = () => child.kill("SIGTERM");
@@ -57,9 +85,17 @@ function runBuild(tag: string, packages: string[], signal?: AbortSignal): Promis
       clearTimeout(timer);
       signal?.removeEventListener("abort", stop);
       if (code === 0) return resolve();
-      if (signal?.aborted) return reject(new LabError("REUSELAB_INTERRUPTED", "interrupted while building the service image"));
-      const why = sig ? `was stopped by ${sig}${sig === "SIGTERM" ? ` (no result after ${BUILD_LIMIT_MS / 60_000} min)` : ""}` : `exited with ${code}`;
-      reject(new LabError("REUSELAB_PROBE_BUILD", `building the service image ${tag} (${packages.join(", ")}) failed: ${SCRIPT} ${why}\n${stderr.trim()}`));
+      if (signal?.aborted)
+        return reject(new LabError("REUSELAB_INTERRUPTED", "interrupted while building the service image"));
+      const why = sig
+        ? `was stopped by ${sig}${sig === "SIGTERM" ? ` (no result after ${BUILD_LIMIT_MS / 60_000} min)` : ""}`
+        : `exited with ${code}`;
+      reject(
+        new LabError(
+          "REUSELAB_PROBE_BUILD",
+          `building the service image ${tag} (${packages.join(", ")}) failed: ${SCRIPT} ${why}\n${stderr.trim()}`,
+        ),
+      );
     });
   });
 }

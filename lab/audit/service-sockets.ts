@@ -9,11 +9,21 @@ import type { ServicePort } from "./audit";
 
 export function serviceSockets(pid: number, port: ServicePort): string[] {
   const flag = port.transport === "udp" ? "-lunpeH" : "-ltnpeH";
-  const r = spawnSync(systemTool("nsenter", "util-linux"), ["-t", String(pid), "-n", "ss", flag, "sport", "=", `:${port.port}`], { encoding: "utf8", timeout: 10_000, env: systemEnv() });
+  const r = spawnSync(
+    systemTool("nsenter", "util-linux"),
+    ["-t", String(pid), "-n", "ss", flag, "sport", "=", `:${port.port}`],
+    { encoding: "utf8", timeout: 10_000, env: systemEnv() },
+  );
   if (r.error || r.status !== 0) return [`(ss could not list the sockets: ${r.error?.message ?? r.stderr.trim()})`];
   return r.stdout
     .split("\n")
-    .map((l) => l.replace(/\s+/g, " ").replace(/ cgroup:\S+/, "").replace(/ ino:\d+ sk:\S+/, "").trim())
+    .map((l) =>
+      l
+        .replace(/\s+/g, " ")
+        .replace(/ cgroup:\S+/, "")
+        .replace(/ ino:\d+ sk:\S+/, "")
+        .trim(),
+    )
     .filter(Boolean);
 }
 

@@ -28,7 +28,10 @@ export async function removeAllLeftovers(): Promise<LeftoverReport> {
     report.unchecked.push(`containers and networks: ${(e as Error).message}`);
   }
   if (process.getuid?.() !== 0) report.unchecked.push("network namespaces: only root can list and delete them");
-  else if (!findSystemTool("ip")) report.unchecked.push("network namespaces: 'ip' is not installed (Debian: iproute2), so there can be none of the lab's");
+  else if (!findSystemTool("ip"))
+    report.unchecked.push(
+      "network namespaces: 'ip' is not installed (Debian: iproute2), so there can be none of the lab's",
+    );
   else report.removed["network namespaces"] = removeLeftoverNamespaces();
   report.removed["guest VMs"] = removeLeftoverVms();
   return report;

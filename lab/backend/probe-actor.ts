@@ -23,7 +23,10 @@ export class ProbeActor implements ActorRuntime {
   async awaitExit(timeoutMs: number): Promise<ExitInfo> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LabError("REUSELAB_TIMEOUT", `${this.name} did not exit within ${timeoutMs}ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new LabError("REUSELAB_TIMEOUT", `${this.name} did not exit within ${timeoutMs}ms`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exited(), timeout]);

@@ -21,7 +21,10 @@ export function parseSockstat(text: string): Record<string, number> {
 }
 
 /** True when `now` has exactly the sockets of `baseline`, kind by kind. */
-export function sameSockets(now: Readonly<Record<string, number>>, baseline: Readonly<Record<string, number>>): boolean {
+export function sameSockets(
+  now: Readonly<Record<string, number>>,
+  baseline: Readonly<Record<string, number>>,
+): boolean {
   const keys = new Set([...Object.keys(now), ...Object.keys(baseline)]);
   return [...keys].every((k) => now[k] === baseline[k]);
 }

@@ -51,11 +51,18 @@ async function main(): Promise<number> {
   const docker = await timeCatalogue("docker", jobs);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   for (const t of [netns, docker]) {
-    process.stdout.write(`${t.backend.padEnd(7)} ${t.runs} runs (${t.failed} not passed) in ${s(t.wallMs)}, ${Math.round(t.meanRunMs)} ms per run on average, --jobs ${jobs}\n`);
+    process.stdout.write(
+      `${t.backend.padEnd(7)} ${t.runs} runs (${t.failed} not passed) in ${s(t.wallMs)}, ${Math.round(t.meanRunMs)} ms per run on average, --jobs ${jobs}\n`,
+    );
     const c = t.containers;
-    if (c) process.stdout.write(`        containers: ${c.holdersMade} holders made, ${c.holdersReused} reused; ${c.actorsMade} actors made, ${c.actorsReused} reused\n`);
+    if (c)
+      process.stdout.write(
+        `        containers: ${c.holdersMade} holders made, ${c.holdersReused} reused; ${c.actorsMade} actors made, ${c.actorsReused} reused\n`,
+      );
   }
-  process.stdout.write(`docker / netns: ${(docker.wallMs / netns.wallMs).toFixed(1)}x on ${cpus().length} cores (load average ${load} at the start)\n`);
+  process.stdout.write(
+    `docker / netns: ${(docker.wallMs / netns.wallMs).toFixed(1)}x on ${cpus().length} cores (load average ${load} at the start)\n`,
+  );
   return netns.failed + docker.failed > 0 ? 1 : 0;
 }
 

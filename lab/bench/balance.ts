@@ -12,7 +12,13 @@ export function balanceRow(what: BalanceRow["what"], counts: readonly number[]):
   const f = fairness(counts);
   if (!f) return undefined;
   const samples = counts.reduce((a, b) => a + b, 0);
-  return { what, workers: counts.length, samples, sharesPct: counts.map((c) => Math.round((c / samples) * 1000) / 10), fairness: f };
+  return {
+    what,
+    workers: counts.length,
+    samples,
+    sharesPct: counts.map((c) => Math.round((c / samples) * 1000) / 10),
+    fairness: f,
+  };
 }
 
 /**

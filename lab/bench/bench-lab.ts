@@ -68,13 +68,21 @@ export class BenchLab implements AsyncDisposable {
 export async function must(actor: ActorRuntime, words: readonly string[], timeoutMs?: number): Promise<ProbeReply> {
   const r = await actor.call(words, timeoutMs);
   if (r.error !== undefined || (r.ret ?? 0) < 0) {
-    throw new LabError("REUSELAB_PROBE_PROTOCOL", `bench: ${actor.name}: '${words.join(" ")}' failed: ${r.error ?? r.errno}`);
+    throw new LabError(
+      "REUSELAB_PROBE_PROTOCOL",
+      `bench: ${actor.name}: '${words.join(" ")}' failed: ${r.error ?? r.errno}`,
+    );
   }
   return r;
 }
 
 /** Makes each worker's socket NAME on PORT: a reuseport group when there are several. */
-export async function bindWorkers(workers: readonly ActorRuntime[], proto: "tcp" | "udp", name: string, port: number): Promise<void> {
+export async function bindWorkers(
+  workers: readonly ActorRuntime[],
+  proto: "tcp" | "udp",
+  name: string,
+  port: number,
+): Promise<void> {
   for (const w of workers) {
     await must(w, ["socket", name, proto, "4"]);
     if (workers.length > 1) await must(w, ["setsockopt", name, "reuseport", "1"]);
@@ -87,7 +95,12 @@ export async function bindWorkers(workers: readonly ActorRuntime[], proto: "tcp"
  * Runs `load` while every worker runs `serve`, then stops the workers (a line on their stdin) and
  * returns both sides' replies. A worker's serve call is never left unobserved, even when the load fails.
  */
-export async function serveDuring(workers: readonly ActorRuntime[], serve: readonly string[], serveTimeoutMs: number, load: () => Promise<ProbeReply[]>): Promise<{ served: ProbeReply[]; loads: ProbeReply[] }> {
+export async function serveDuring(
+  workers: readonly ActorRuntime[],
+  serve: readonly string[],
+  serveTimeoutMs: number,
+  load: () => Promise<ProbeReply[]>,
+): Promise<{ served: ProbeReply[]; loads: ProbeReply[] }> {
   const serving = workers.map((w) => w.call(serve, serveTimeoutMs));
   void Promise.allSettled(serving); // when the load fails, nobody awaits these: that is no unhandled rejection
   let loads: ProbeReply[];
@@ -99,12 +112,14 @@ export async function serveDuring(workers: readonly ActorRuntime[], serve: reado
   }
   const served = await Promise.all(serving);
   for (const [i, r] of served.entries()) refused(workers[i]!, serve, r);
-  for (const r of loads) if (r.error !== undefined) throw new LabError("REUSELAB_PROBE_PROTOCOL", `bench: '${r.cmd}' refused: ${r.error}`);
+  for (const r of loads)
+    if (r.error !== undefined) throw new LabError("REUSELAB_PROBE_PROTOCOL", `bench: '${r.cmd}' refused: ${r.error}`);
   return { served, loads };
 }
 
 function refused(actor: ActorRuntime, words: readonly string[], r: ProbeReply): void {
-  if (r.error !== undefined) throw new LabError("REUSELAB_PROBE_PROTOCOL", `bench: ${actor.name}: '${words.join(" ")}' refused: ${r.error}`);
+  if (r.error !== undefined)
+    throw new LabError("REUSELAB_PROBE_PROTOCOL", `bench: ${actor.name}: '${words.join(" ")}' refused: ${r.error}`);
 }
 
 function range(n: number): number[] {

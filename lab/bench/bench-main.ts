@@ -46,10 +46,18 @@ export async function benchAction(o: BenchCommandOptions): Promise<number> {
       signal: interrupt.signal,
       progress: (line) => process.stderr.write(`  ${line}\n`),
     });
-    process.stdout.write(formatBench(results, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, width: Math.min(140, process.stdout.columns ?? 110) }));
+    process.stdout.write(
+      formatBench(results, {
+        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+        width: Math.min(140, process.stdout.columns ?? 110),
+      }),
+    );
     process.stdout.write(`bench: ${(results.durationMs / 1000).toFixed(1)} s\n`);
     // Each file on its own; a bench that measured but could not keep its results exits 2.
-    const text = { "--json": () => `${JSON.stringify(resultsFile(results), null, 2)}\n`, "--html": () => benchPage(results) };
+    const text = {
+      "--json": () => `${JSON.stringify(resultsFile(results), null, 2)}\n`,
+      "--html": () => benchPage(results),
+    };
     const failures = writeReports(reports.map((r) => ({ ...r, text: text[r.option] })));
     for (const f of failures) process.stderr.write(`bench: ${f}\n`);
     return failures.length ? 2 : 0;

@@ -20,12 +20,38 @@ export function formatBench(r: BenchResults, options: FormatOptions = {}): strin
   const m = r.machine;
   const s = r.settings;
   const out = [
-    c.bold(`reuselab bench: ${m.backend} backend, kernel ${m.kernel}, ${m.cores} cores (os.cpus().length; ${m.cpuModel}), load average ${m.loadAverage} at the start`),
+    c.bold(
+      `reuselab bench: ${m.backend} backend, kernel ${m.kernel}, ${m.cores} cores (os.cpus().length; ${m.cpuModel}), load average ${m.loadAverage} at the start`,
+    ),
     `  ${s.durationMs} ms per measurement; ${s.tcpClients} TCP clients x ${s.tcpConcurrency} connections in flight; ${s.udpSenders} UDP senders x ${s.udpSockets} source ports, ${s.udpSize}-byte datagrams, ${s.udpRate ? `${s.udpRate}/s each` : "unpaced"}; everything on these ${m.cores} cores`,
     "",
     c.bold("TCP: new connections per second; N=1 one plain listener, N>1 SO_REUSEPORT listeners, one process each"),
-    table(["N", "conn/s", "vs N=1", "p50 ms", "p99 ms", "completed", "failed", "timed out", "accepted per worker", "CPU busy"],
-      r.tcp.map((p) => [p.workers, int(p.connectionsPerSec), ratio(p.ratio), ms(p.latencyUs.p50), ms(p.latencyUs.p99), int(p.completed), p.failed ? `${int(p.failed)} ${p.firstErrno ?? ""}`.trim() : "0", int(p.timedOut), p.accepted.map(int).join(" "), pct(p.cpuBusyPct)])),
+    table(
+      [
+        "N",
+        "conn/s",
+        "vs N=1",
+        "p50 ms",
+        "p99 ms",
+        "completed",
+        "failed",
+        "timed out",
+        "accepted per worker",
+        "CPU busy",
+      ],
+      r.tcp.map((p) => [
+        p.workers,
+        int(p.connectionsPerSec),
+        ratio(p.ratio),
+        ms(p.latencyUs.p50),
+        ms(p.latencyUs.p99),
+        int(p.completed),
+        p.failed ? `${int(p.failed)} ${p.firstErrno ?? ""}`.trim() : "0",
+        int(p.timedOut),
+        p.accepted.map(int).join(" "),
+        pct(p.cpuBusyPct),
+      ]),
+    ),
     "  latency: connect() to the reply byte the worker writes after accept(), on the client's clock (handshake, accept queue, accept, write)",
     "",
     c.bold("UDP: datagrams per second received; N=1 one plain socket, N>1 SO_REUSEPORT sockets, one process each"),
@@ -38,7 +64,18 @@ export function formatBench(r: BenchResults, options: FormatOptions = {}): strin
     "",
     c.bold("Balance: each worker's share of many short connections / datagrams from many source ports"),
     r.balance.length
-      ? table(["load", "N", "samples", "shares", "max deviation", "chi-square", "p"], r.balance.map((b) => [b.what, b.workers, int(b.samples), b.sharesPct.map((x) => `${x}%`).join(" "), `±${b.fairness.maxDeviationPct}%`, b.fairness.chiSquare, b.fairness.pValue]))
+      ? table(
+          ["load", "N", "samples", "shares", "max deviation", "chi-square", "p"],
+          r.balance.map((b) => [
+            b.what,
+            b.workers,
+            int(b.samples),
+            b.sharesPct.map((x) => `${x}%`).join(" "),
+            `±${b.fairness.maxDeviationPct}%`,
+            b.fairness.chiSquare,
+            b.fairness.pValue,
+          ]),
+        )
       : "  (no run with 2 or more workers)",
     "",
     c.bold(`The seed guide's performance claims on this machine (${m.cores} cores)`),
@@ -48,15 +85,51 @@ export function formatBench(r: BenchResults, options: FormatOptions = {}): strin
 }
 
 function claimsTable(r: BenchResults, c: Colors, width: number): string {
-  const paint: Record<BenchVerdict, (s: string) => string> = { confirmed: c.green, "not reproduced": c.yellow, refuted: c.red };
-  const t = new Table({ head: ["verdict", "seed claim (line)", "measured, and why"], colWidths: [16, 28, Math.max(40, width - 16 - 28 - 4)], wordWrap: true, style: { head: [], border: [] } });
-  for (const cl of r.claims) t.push([paint[cl.verdict](cl.verdict.toUpperCase()), `${cl.quote} (line ${cl.seedLine})`, cl.reason]);
+  const paint: Record<BenchVerdict, (s: string) => string> = {
+    confirmed: c.green,
+    "not reproduced": c.yellow,
+    refuted: c.red,
+  };
+  const t = new Table({
+    head: ["verdict", "seed claim (line)", "measured, and why"],
+    colWidths: [16, 28, Math.max(40, width - 16 - 28 - 4)],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
+  for (const cl of r.claims)
+    t.push([paint[cl.verdict](cl.verdict.toUpperCase()), `${cl.quote} (line ${cl.seedLine})`, cl.reason]);
   return t.toString();
 }
 
 function udpTable(points: BenchResults["udp"], c: Colors): string {
-  return table(["N", "offered/s", "received/s", "vs N=1", "loss", "sent", "received", "socket drops", "before a socket", "unaccounted", "CPU busy"],
-    points.map((p) => [p.workers, int(p.offeredPerSec), int(p.receivedPerSec), ratio(p.ratio), `${p.lossPct}%`, int(p.sent), int(p.received), int(p.lost.socketDrops), int(p.lost.backlogDrops + p.lost.noSocket), p.lost.unaccounted === 0 ? "0" : c.red(int(p.lost.unaccounted)), pct(p.cpuBusyPct)]));
+  return table(
+    [
+      "N",
+      "offered/s",
+      "received/s",
+      "vs N=1",
+      "loss",
+      "sent",
+      "received",
+      "socket drops",
+      "before a socket",
+      "unaccounted",
+      "CPU busy",
+    ],
+    points.map((p) => [
+      p.workers,
+      int(p.offeredPerSec),
+      int(p.receivedPerSec),
+      ratio(p.ratio),
+      `${p.lossPct}%`,
+      int(p.sent),
+      int(p.received),
+      int(p.lost.socketDrops),
+      int(p.lost.backlogDrops + p.lost.noSocket),
+      p.lost.unaccounted === 0 ? "0" : c.red(int(p.lost.unaccounted)),
+      pct(p.cpuBusyPct),
+    ]),
+  );
 }
 
 function table(head: string[], rows: (string | number)[][]): string {

@@ -18,7 +18,8 @@ export const BENCH_DEFAULTS: BenchSettings = {
 /** The defaults, with what the options set. */
 export function settingsFrom(options: Partial<BenchSettings>): BenchSettings {
   const s = { ...BENCH_DEFAULTS };
-  for (const k of Object.keys(BENCH_DEFAULTS) as (keyof BenchSettings)[]) if (options[k] !== undefined) Object.assign(s, { [k]: options[k] });
+  for (const k of Object.keys(BENCH_DEFAULTS) as (keyof BenchSettings)[])
+    if (options[k] !== undefined) Object.assign(s, { [k]: options[k] });
   return s;
 }
 
@@ -26,14 +27,18 @@ export function settingsFrom(options: Partial<BenchSettings>): BenchSettings {
 export function checkSettings(s: BenchSettings): BenchSettings {
   const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
   const problems = [
-    s.workers.length === 0 || !s.workers.every((n) => whole(n, 1, 16)) ? `--n ${s.workers.join(",")}: worker counts are whole numbers from 1 to 16` : "",
+    s.workers.length === 0 || !s.workers.every((n) => whole(n, 1, 16))
+      ? `--n ${s.workers.join(",")}: worker counts are whole numbers from 1 to 16`
+      : "",
     new Set(s.workers).size !== s.workers.length ? `--n ${s.workers.join(",")}: a worker count is repeated` : "",
     !whole(s.durationMs, 100, 60_000) ? `--duration ${s.durationMs}: milliseconds from 100 to 60000` : "",
     !whole(s.tcpClients, 1, 8) ? `tcpClients ${s.tcpClients}: 1 to 8` : "",
     !whole(s.tcpConcurrency, 1, 1024) ? `tcpConcurrency ${s.tcpConcurrency}: 1 to 1024` : "",
     !whole(s.udpSenders, 1, 8) ? `udpSenders ${s.udpSenders}: 1 to 8` : "",
     !whole(s.udpRate, 0, 100_000_000) ? `--udp-rate ${s.udpRate}: datagrams a second per sender, 0 for unpaced` : "",
-    !whole(s.lossRate, 0, 100_000_000) ? `--loss-rate ${s.lossRate}: datagrams a second, all senders together; 0 for half the first throughput run's` : "",
+    !whole(s.lossRate, 0, 100_000_000)
+      ? `--loss-rate ${s.lossRate}: datagrams a second, all senders together; 0 for half the first throughput run's`
+      : "",
     !whole(s.udpSockets, 1, 1024) ? `udpSockets ${s.udpSockets}: 1 to 1024` : "",
     !whole(s.udpSize, 1, 1472) ? `udpSize ${s.udpSize}: 1 to 1472 bytes` : "",
     !whole(s.spreadDatagrams, 1, 1_000_000) ? `spreadDatagrams ${s.spreadDatagrams}: 1 to 1000000` : "",

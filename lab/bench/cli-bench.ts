@@ -39,7 +39,12 @@ const WAYS: Way[] = [
 ];
 
 /** One start: wall ms, CPU ms (user + system) and peak RSS in MB. */
-function start(script: string, args: string[], scratch: string, cache: string): { ms: number; cpuMs: number; mb: number } {
+function start(
+  script: string,
+  args: string[],
+  scratch: string,
+  cache: string,
+): { ms: number; cpuMs: number; mb: number } {
   const usage = join(scratch, "usage");
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ["--require", USAGE, script, ...args], {
@@ -58,7 +63,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** dist/ older than a file of lab/ would time code that is not the clone's. */
 function buildWhenStale(): void {
   const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : e.name.endsWith(".ts") ? statSync(join(dir, e.name)).mtimeMs : 0), 0);
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (m, e) =>
+        Math.max(
+          m,
+          e.isDirectory()
+            ? newest(join(dir, e.name))
+            : e.name.endsWith(".ts")
+              ? statSync(join(dir, e.name)).mtimeMs
+              : 0,
+        ),
+      0,
+    );
   let built = 0;
   try {
     built = statSync(COMPILED).mtimeMs;
@@ -74,7 +90,8 @@ function buildWhenStale(): void {
 function main(): number {
   const { values } = parseArgs({ options: { runs: { type: "string", default: "7" } } });
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new LabError("REUSELAB_BAD_ARGS", `--runs ${values.runs}: a whole number, 1 or more`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new LabError("REUSELAB_BAD_ARGS", `--runs ${values.runs}: a whole number, 1 or more`);
   buildWhenStale();
   const load = loadavg()[0]!.toFixed(1);
   const scratch = mkdtempSync(join(tmpdir(), "reuselab-bench-cli-"));
@@ -93,22 +110,46 @@ function main(): number {
         if (way.emptyCache && args[0] === "--help") continue;
         // The shared cache is made by a start before the timed ones.
         if (!way.emptyCache) start(way.script, args, scratch, shared);
-        const times = Array.from({ length: runs }, (_, i) => start(way.script, args, scratch, way.emptyCache ? join(scratch, `empty-${args[0]}-${i}`) : shared));
+        const times = Array.from({ length: runs }, (_, i) =>
+          start(way.script, args, scratch, way.emptyCache ? join(scratch, `empty-${args[0]}-${i}`) : shared),
+        );
         const ms = median(times.map((t) => t.ms));
         const mb = Math.max(...times.map((t) => t.mb));
         const cpuMs = median(times.map((t) => t.cpuMs));
-        rows.push([args[0]!, way.name, ms.toFixed(0), (ms / GOAL.ms).toFixed(2), cpuMs.toFixed(0), mb.toFixed(0), (mb / GOAL.mb).toFixed(2)]);
+        rows.push([
+          args[0]!,
+          way.name,
+          ms.toFixed(0),
+          (ms / GOAL.ms).toFixed(2),
+          cpuMs.toFixed(0),
+          mb.toFixed(0),
+          (mb / GOAL.mb).toFixed(2),
+        ]);
       }
     }
     const bare = Array.from({ length: runs }, () => start("-e", ["0"], scratch, join(scratch, "cache")));
-    rows.push(["node -e 0", "Node alone, for scale", median(bare.map((t) => t.ms)).toFixed(0), "", median(bare.map((t) => t.cpuMs)).toFixed(0), Math.max(...bare.map((t) => t.mb)).toFixed(0), ""]);
+    rows.push([
+      "node -e 0",
+      "Node alone, for scale",
+      median(bare.map((t) => t.ms)).toFixed(0),
+      "",
+      median(bare.map((t) => t.cpuMs)).toFixed(0),
+      Math.max(...bare.map((t) => t.mb)).toFixed(0),
+      "",
+    ]);
     const head = ["command", "how", "median ms", "x goal", "CPU ms", "peak MB", "x goal"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-    process.stdout.write(`reuselab's start: median wall time of ${runs} starts, peak RSS the largest; goal ≤ ${GOAL.ms} ms and ≤ ${GOAL.mb} MB (x goal ≤ 1.00 meets it)\n`);
+    process.stdout.write(
+      `reuselab's start: median wall time of ${runs} starts, peak RSS the largest; goal ≤ ${GOAL.ms} ms and ≤ ${GOAL.mb} MB (x goal ≤ 1.00 meets it)\n`,
+    );
     process.stdout.write(`${[head, ...rows].map(line).join("\n")}\n`);
-    process.stdout.write(`CPU ms: user + system, median; on a busy machine the wall time waits for a core, the CPU time does not\n`);
-    process.stdout.write(`explain's case: ${COMMANDS[2]![1]}; ${cpus().length} cores, load average ${load} at the start, Node ${process.version}\n`);
+    process.stdout.write(
+      `CPU ms: user + system, median; on a busy machine the wall time waits for a core, the CPU time does not\n`,
+    );
+    process.stdout.write(
+      `explain's case: ${COMMANDS[2]![1]}; ${cpus().length} cores, load average ${load} at the start, Node ${process.version}\n`,
+    );
     return 0;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

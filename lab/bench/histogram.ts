@@ -47,7 +47,9 @@ export function percentile(h: Histogram, p: number): number | undefined {
   if (n === 0) return undefined;
   const rank = Math.max(1, Math.ceil((p / 100) * n));
   let seen = 0;
-  for (const i of Object.keys(h).map(Number).sort((a, b) => a - b)) {
+  for (const i of Object.keys(h)
+    .map(Number)
+    .sort((a, b) => a - b)) {
     seen += h[i]!;
     if (seen >= rank) {
       const [low, high] = bucketRange(i);

@@ -49,8 +49,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     const balance: BalanceRow[] = [];
     for (const n of settings.workers) {
       throwIfInterrupted(options.signal, "the bench");
-      progress(`N=${n}: starting ${n} worker(s), ${settings.tcpClients} client(s), ${settings.udpSenders} sender(s) on ${backend.name}`);
-      await using lab = await BenchLab.start(backend, kernel, `bench.n${n}@${kernel.id}`, { workers: n, clients: settings.tcpClients, senders: settings.udpSenders });
+      progress(
+        `N=${n}: starting ${n} worker(s), ${settings.tcpClients} client(s), ${settings.udpSenders} sender(s) on ${backend.name}`,
+      );
+      await using lab = await BenchLab.start(backend, kernel, `bench.n${n}@${kernel.id}`, {
+        workers: n,
+        clients: settings.tcpClients,
+        senders: settings.udpSenders,
+      });
       throwIfInterrupted(options.signal, "the bench");
       progress(`N=${n}: measuring tcp for ${settings.durationMs} ms`);
       const t = await measureTcp(lab, n, settings, TCP_PORT);
@@ -71,10 +77,20 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
         balance.push(...[tcpRow, udpRow].filter((r): r is BalanceRow => r !== undefined));
       }
     }
-    const withRatios = { tcp: withRatio(tcp, (p) => p.connectionsPerSec), udp: withRatio(udp, (p) => p.receivedPerSec), udpLoss: withRatio(udpLoss, (p) => p.receivedPerSec) };
+    const withRatios = {
+      tcp: withRatio(tcp, (p) => p.connectionsPerSec),
+      udp: withRatio(udp, (p) => p.receivedPerSec),
+      udpLoss: withRatio(udpLoss, (p) => p.receivedPerSec),
+    };
     const cores = cpus().length;
     return {
-      machine: { cores, cpuModel: cpus()[0]?.model.trim() ?? "unknown", kernel: kernel.release || release(), backend: backend.name, loadAverage },
+      machine: {
+        cores,
+        cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+        kernel: kernel.release || release(),
+        backend: backend.name,
+        loadAverage,
+      },
       settings,
       ...withRatios,
       lossRatePerSec: lossRate,
@@ -92,5 +108,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
 function withRatio<P extends { workers: number }>(points: P[], rate: (p: P) => number): (P & { ratio?: number })[] {
   const base = points.find((p) => p.workers === 1);
-  return points.map((p) => (base && rate(base) > 0 ? { ...p, ratio: Math.round((rate(p) / rate(base)) * 100) / 100 } : p));
+  return points.map((p) =>
+    base && rate(base) > 0 ? { ...p, ratio: Math.round((rate(p) / rate(base)) * 100) / 100 } : p,
+  );
 }

@@ -19,13 +19,38 @@ const COUNT_PER_CLIENT = 5_000_000;
 /** The probe's grace for in-flight connections (GRACE_US), and room for replies to come back. */
 const AFTER_MS = 1_000 + 10_000;
 
-export async function measureTcp(lab: BenchLab, n: number, s: BenchSettings, port: number): Promise<Omit<TcpPoint, "ratio">> {
+export async function measureTcp(
+  lab: BenchLab,
+  n: number,
+  s: BenchSettings,
+  port: number,
+): Promise<Omit<TcpPoint, "ratio">> {
   const workers = lab.workers(n);
   await bindWorkers(workers, "tcp", "l", port);
   const address = lab.serverAddress();
   const busy = cpuBusySince();
-  const { served, loads } = await serveDuring(workers, ["tcp-serve", "l", String(s.durationMs + AFTER_MS)], s.durationMs + 2 * AFTER_MS, () =>
-    Promise.all(lab.clients().map((c) => c.call(["tcp-load", address, String(port), String(COUNT_PER_CLIENT), String(s.durationMs), String(s.tcpConcurrency)], s.durationMs + AFTER_MS))),
+  const { served, loads } = await serveDuring(
+    workers,
+    ["tcp-serve", "l", String(s.durationMs + AFTER_MS)],
+    s.durationMs + 2 * AFTER_MS,
+    () =>
+      Promise.all(
+        lab
+          .clients()
+          .map((c) =>
+            c.call(
+              [
+                "tcp-load",
+                address,
+                String(port),
+                String(COUNT_PER_CLIENT),
+                String(s.durationMs),
+                String(s.tcpConcurrency),
+              ],
+              s.durationMs + AFTER_MS,
+            ),
+          ),
+      ),
   );
   const cpuBusyPct = busy();
   for (const w of workers) await must(w, ["close", "l"]);
@@ -33,7 +58,12 @@ export async function measureTcp(lab: BenchLab, n: number, s: BenchSettings, por
 }
 
 /** The point from the workers' and the clients' replies. */
-export function tcpPoint(n: number, served: readonly ProbeReply[], replies: readonly ProbeReply[], cpuBusyPct: number): Omit<TcpPoint, "ratio"> {
+export function tcpPoint(
+  n: number,
+  served: readonly ProbeReply[],
+  replies: readonly ProbeReply[],
+  cpuBusyPct: number,
+): Omit<TcpPoint, "ratio"> {
   const loads = replies.map((r) => replyFields("tcp-load", r));
   const sum = (k: "started" | "completed" | "failed" | "timed_out") => loads.reduce((a, r) => a + (r[k] ?? 0), 0);
   const completed = sum("completed");
@@ -53,7 +83,11 @@ export function tcpPoint(n: number, served: readonly ProbeReply[], replies: read
     accepted: served.map((r) => Number(replyFields("tcp-serve", r).accepted)),
     windowMs: round(windowMs, 1),
     connectionsPerSec: windowMs > 0 ? Math.round(completed / (windowMs / 1000)) : 0,
-    latencyUs: { p50: percentile(hist, 50), p99: percentile(hist, 99), max: Math.max(0, ...loads.map((r) => Number(r.lat_max_us ?? 0))) },
+    latencyUs: {
+      p50: percentile(hist, 50),
+      p99: percentile(hist, 99),
+      max: Math.max(0, ...loads.map((r) => Number(r.lat_max_us ?? 0))),
+    },
     cpuBusyPct,
   };
 }

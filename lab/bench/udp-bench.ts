@@ -23,14 +23,40 @@ const QUIET_MS = 200;
 const AFTER_MS = 10_000;
 
 /** `ratePerSender`: datagrams a second from each sender, 0 for as fast as it can. */
-export async function measureUdp(lab: BenchLab, n: number, s: BenchSettings, port: number, ratePerSender: number): Promise<Omit<UdpPoint, "ratio">> {
+export async function measureUdp(
+  lab: BenchLab,
+  n: number,
+  s: BenchSettings,
+  port: number,
+  ratePerSender: number,
+): Promise<Omit<UdpPoint, "ratio">> {
   const workers = lab.workers(n);
   const senders = lab.senders();
   await bindWorkers(workers, "udp", "u", port);
   const before = await must(senders[0]!, ["udp-counters"]);
   const busy = cpuBusySince();
-  const { served, loads } = await serveDuring(workers, ["udp-serve", "u", String(s.durationMs + AFTER_MS), String(QUIET_MS)], s.durationMs + 2 * AFTER_MS, () =>
-    Promise.all(senders.map((c) => c.call(["udp-load", "127.0.0.1", String(port), String(COUNT_PER_SENDER), String(s.durationMs), String(ratePerSender), String(s.udpSockets), String(s.udpSize)], s.durationMs + AFTER_MS))),
+  const { served, loads } = await serveDuring(
+    workers,
+    ["udp-serve", "u", String(s.durationMs + AFTER_MS), String(QUIET_MS)],
+    s.durationMs + 2 * AFTER_MS,
+    () =>
+      Promise.all(
+        senders.map((c) =>
+          c.call(
+            [
+              "udp-load",
+              "127.0.0.1",
+              String(port),
+              String(COUNT_PER_SENDER),
+              String(s.durationMs),
+              String(ratePerSender),
+              String(s.udpSockets),
+              String(s.udpSize),
+            ],
+            s.durationMs + AFTER_MS,
+          ),
+        ),
+      ),
   );
   const cpuBusyPct = busy();
   const after = await must(senders[0]!, ["udp-counters"]);
@@ -45,9 +71,14 @@ export async function measureUdp(lab: BenchLab, n: number, s: BenchSettings, por
 export async function measureSpread(lab: BenchLab, n: number, s: BenchSettings, port: number): Promise<number[]> {
   const workers = lab.workers(n);
   await bindWorkers(workers, "udp", "v", port);
-  const { served } = await serveDuring(workers, ["udp-serve", "v", String(AFTER_MS), String(QUIET_MS)], 2 * AFTER_MS, async () => [
-    await must(lab.senders()[0]!, ["sendvary", "4", "127.0.0.1", String(port), String(s.spreadDatagrams)], AFTER_MS),
-  ]);
+  const { served } = await serveDuring(
+    workers,
+    ["udp-serve", "v", String(AFTER_MS), String(QUIET_MS)],
+    2 * AFTER_MS,
+    async () => [
+      await must(lab.senders()[0]!, ["sendvary", "4", "127.0.0.1", String(port), String(s.spreadDatagrams)], AFTER_MS),
+    ],
+  );
   for (const w of workers) await must(w, ["close", "v"]);
   return served.map((r) => Number(r.received) + Math.max(0, Number(r.drops)));
 }
@@ -65,13 +96,28 @@ export function counterDelta(before: ProbeReply, after: ProbeReply): CounterDelt
   const udp = (r: ProbeReply, k: string) => Number(replyFields("udp-counters", r).udp?.[k] ?? 0);
   const lo = (r: ProbeReply) => Number(replyFields("udp-counters", r).rx_dropped?.lo ?? 0);
   const d = (k: string) => udp(after, k) - udp(before, k);
-  return { inDatagrams: d("InDatagrams"), inErrors: d("InErrors"), rcvbufErrors: d("RcvbufErrors"), noPorts: d("NoPorts"), loopbackDrops: lo(after) - lo(before) };
+  return {
+    inDatagrams: d("InDatagrams"),
+    inErrors: d("InErrors"),
+    rcvbufErrors: d("RcvbufErrors"),
+    noPorts: d("NoPorts"),
+    loopbackDrops: lo(after) - lo(before),
+  };
 }
 
-export function udpPoint(n: number, serveReplies: readonly ProbeReply[], loadReplies: readonly ProbeReply[], kernel: CounterDelta, cpuBusyPct: number): Omit<UdpPoint, "ratio"> {
+export function udpPoint(
+  n: number,
+  serveReplies: readonly ProbeReply[],
+  loadReplies: readonly ProbeReply[],
+  kernel: CounterDelta,
+  cpuBusyPct: number,
+): Omit<UdpPoint, "ratio"> {
   const served = serveReplies.map((r) => replyFields("udp-serve", r));
   const loads = loadReplies.map((r) => replyFields("udp-load", r));
-  const perWorker: UdpWorkerCount[] = served.map((r) => ({ received: Number(r.received), dropped: Math.max(0, Number(r.drops)) }));
+  const perWorker: UdpWorkerCount[] = served.map((r) => ({
+    received: Number(r.received),
+    dropped: Math.max(0, Number(r.drops)),
+  }));
   const sent = loads.reduce((a, r) => a + Number(r.sent), 0);
   const received = perWorker.reduce((a, w) => a + w.received, 0);
   // A kernel without SO_MEMINFO (before 4.12) answers -1: then the namespace's InErrors stand in.

@@ -25,14 +25,22 @@ export interface Check {
   text: string;
 }
 
-export type Part = "all" | "engine" | "toolchain" | "vm" | "netns" | "report" | "compose" | "audit" | "fuzz" | "kernel-build";
+export type Part =
+  "all" | "engine" | "toolchain" | "vm" | "netns" | "report" | "compose" | "audit" | "fuzz" | "kernel-build";
 
 /** Runs `bash lab/bootstrap/bootstrap.sh --check PARTS…` and reads its lines. */
 export function machineChecks(parts: readonly Part[]): Check[] {
   const script = join(PACKAGE_ROOT, "lab/bootstrap/bootstrap.sh");
-  const r = spawnSync(systemTool("bash", "bash"), [script, "--check", ...parts], { encoding: "utf8", timeout: 120_000, env: systemEnv() });
+  const r = spawnSync(systemTool("bash", "bash"), [script, "--check", ...parts], {
+    encoding: "utf8",
+    timeout: 120_000,
+    env: systemEnv(),
+  });
   if (r.error || (r.status !== 0 && r.status !== 1)) {
-    throw new LabError("REUSELAB_NOT_READY", `bash ${script} --check ${parts.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim()}`);
+    throw new LabError(
+      "REUSELAB_NOT_READY",
+      `bash ${script} --check ${parts.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim()}`,
+    );
   }
   return r.stdout
     .split("\n")
@@ -58,10 +66,25 @@ export async function probeImageCheck(withImage: boolean): Promise<Check> {
 /** Each guest kernel: in the cache (complete as images/kernels/fetch-kernel.sh's complete() has it), or fetched on first use. */
 export function kernelImageChecks(): Check[] {
   return readKernelsFile().map(({ id, spec }) => {
-    if (spec.kind !== "debian" && spec.kind !== "deb") return { name: `kernel-${id}`, status: "ok", text: `${describeSpec(spec)} (laid out and checked at its first run)` };
+    if (spec.kind !== "debian" && spec.kind !== "deb")
+      return {
+        name: `kernel-${id}`,
+        status: "ok",
+        text: `${describeSpec(spec)} (laid out and checked at its first run)`,
+      };
     const dir = packageFolder(spec);
-    const complete = ["vmlinuz", "release", "manifest"].every((f) => existsSync(join(dir, f))) && existsSync(join(dir, "modules"));
-    if (complete) return { name: `kernel-${id}`, status: "ok", text: `${readFileSync(join(dir, "release"), "utf8").trim()} in ${dir}` };
-    return { name: `kernel-${id}`, status: "warn", text: `not in the cache yet: the first run on it (npm run lab -- run --kernels ${id}) fetches ${describeSpec(spec)} from deb.debian.org` };
+    const complete =
+      ["vmlinuz", "release", "manifest"].every((f) => existsSync(join(dir, f))) && existsSync(join(dir, "modules"));
+    if (complete)
+      return {
+        name: `kernel-${id}`,
+        status: "ok",
+        text: `${readFileSync(join(dir, "release"), "utf8").trim()} in ${dir}`,
+      };
+    return {
+      name: `kernel-${id}`,
+      status: "warn",
+      text: `not in the cache yet: the first run on it (npm run lab -- run --kernels ${id}) fetches ${describeSpec(spec)} from deb.debian.org`,
+    };
   });
 }

@@ -33,7 +33,10 @@ export class AllowlistProblemsError extends LabError {
     readonly file: string,
     readonly problems: readonly Problem[],
   ) {
-    super("REUSELAB_BAD_ALLOWLIST", `${problems.length} problem${problems.length === 1 ? "" : "s"} in the known-bugs allowlist ${file}; nothing was started:\n${problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+    super(
+      "REUSELAB_BAD_ALLOWLIST",
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in the known-bugs allowlist ${file}; nothing was started:\n${problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
+    );
   }
 }
 
@@ -42,20 +45,34 @@ export class AllowlistProblemsError extends LabError {
  * ones (so an entry for a case without `fix:` is refused). A missing file is an error unless `optional`
  * (the shipped default), which is then an empty list.
  */
-export function loadAllowlist(file: string, knownIds: readonly string[], cases: readonly Case[], optional = false): AllowEntry[] {
+export function loadAllowlist(
+  file: string,
+  knownIds: readonly string[],
+  cases: readonly Case[],
+  optional = false,
+): AllowEntry[] {
   if (optional && !existsSync(file)) return [];
   const { entries, problems } = readAllowlist(file, knownIds, cases);
   if (problems.length) throw new AllowlistProblemsError(file, problems);
   return entries;
 }
 
-export function readAllowlist(file: string, knownIds: readonly string[], cases: readonly Case[], text?: string): { entries: AllowEntry[]; problems: Problem[] } {
+export function readAllowlist(
+  file: string,
+  knownIds: readonly string[],
+  cases: readonly Case[],
+  text?: string,
+): { entries: AllowEntry[]; problems: Problem[] } {
   const y = new YamlFile(file, text);
   const entries: AllowEntry[] = [];
   const root = y.doc.contents;
   if (y.problems.length) return { entries, problems: y.problems };
   if (!isMap(root)) {
-    y.problem(root, "the allowlist is a mapping with one key, 'allow'", `write 'allow: []', or under 'allow:' one line a fix: ${ENTRY}`);
+    y.problem(
+      root,
+      "the allowlist is a mapping with one key, 'allow'",
+      `write 'allow: []', or under 'allow:' one line a fix: ${ENTRY}`,
+    );
     return { entries, problems: y.problems };
   }
   for (const pair of root.items) {
@@ -63,8 +80,10 @@ export function readAllowlist(file: string, knownIds: readonly string[], cases: 
     if (key !== "allow") y.problem(pair, `unknown key '${key}'`, "the allowlist has one key, 'allow'");
   }
   const list = root.get("allow", true) as Node | undefined;
-  if (list === undefined) y.problem(root, "the allowlist needs 'allow'", `write 'allow: []', or list entries: ${ENTRY}`);
-  else if (!isSeq(list)) y.problem(list, "'allow' is a list of entries", `write 'allow: []', or list entries: ${ENTRY}`);
+  if (list === undefined)
+    y.problem(root, "the allowlist needs 'allow'", `write 'allow: []', or list entries: ${ENTRY}`);
+  else if (!isSeq(list))
+    y.problem(list, "'allow' is a list of entries", `write 'allow: []', or list entries: ${ENTRY}`);
   else {
     const byId = new Map(cases.map((c) => [c.id, c]));
     const seen = new Map<string, number>();
@@ -73,7 +92,12 @@ export function readAllowlist(file: string, knownIds: readonly string[], cases: 
       if (!e) continue;
       const key = `${e.case}@${e.kernel}`;
       const first = seen.get(key);
-      if (first !== undefined) y.problem(item, `${e.case} on kernel ${e.kernel} is allowed twice (first on line ${first})`, "keep one entry per case and kernel");
+      if (first !== undefined)
+        y.problem(
+          item,
+          `${e.case} on kernel ${e.kernel} is allowed twice (first on line ${first})`,
+          "keep one entry per case and kernel",
+        );
       else {
         seen.set(key, e.source.line);
         entries.push(e);
@@ -83,7 +107,12 @@ export function readAllowlist(file: string, knownIds: readonly string[], cases: 
   return { entries: y.problems.length ? [] : entries, problems: y.problems };
 }
 
-function readEntry(y: YamlFile, node: Node, knownIds: readonly string[], cases: ReadonlyMap<string, Case>): AllowEntry | undefined {
+function readEntry(
+  y: YamlFile,
+  node: Node,
+  knownIds: readonly string[],
+  cases: ReadonlyMap<string, Case>,
+): AllowEntry | undefined {
   if (!isMap(node)) {
     y.problem(node, "an allowlist entry maps case, kernel and reason", `write ${ENTRY}`);
     return undefined;
@@ -91,11 +120,18 @@ function readEntry(y: YamlFile, node: Node, knownIds: readonly string[], cases: 
   const before = y.problems.length;
   for (const pair of node.items) {
     const key = keyText(pair);
-    if (!ALLOW_KEYS.includes(key)) y.problem(pair, `unknown key '${key}' in an allowlist entry`, suggestion(key, ALLOW_KEYS, "keys of an entry"));
+    if (!ALLOW_KEYS.includes(key))
+      y.problem(pair, `unknown key '${key}' in an allowlist entry`, suggestion(key, ALLOW_KEYS, "keys of an entry"));
   }
   const id = text(y, node, "case", "the case id as the lab names it, e.g. case: regressions/a-case");
-  if (id !== undefined && !knownIds.includes(id)) y.problem(node.get("case", true) as Node, `unknown case '${id}'`, suggestion(id, knownIds, "cases"));
-  else if (id !== undefined && cases.has(id) && !cases.get(id)!.fix) y.problem(node.get("case", true) as Node, `case '${id}' has no 'fix:', so no fix can be absent from a kernel`, "the allowlist names regression cases (those with a fix: block); for another known failure use the case's xfail");
+  if (id !== undefined && !knownIds.includes(id))
+    y.problem(node.get("case", true) as Node, `unknown case '${id}'`, suggestion(id, knownIds, "cases"));
+  else if (id !== undefined && cases.has(id) && !cases.get(id)!.fix)
+    y.problem(
+      node.get("case", true) as Node,
+      `case '${id}' has no 'fix:', so no fix can be absent from a kernel`,
+      "the allowlist names regression cases (those with a fix: block); for another known failure use the case's xfail",
+    );
   const kernel = kernelId(y, node);
   const reason = text(y, node, "reason", 'why this kernel lacks the fix, e.g. reason: "the 5.10 line never took it"');
   if (y.problems.length > before) return undefined;
@@ -115,11 +151,19 @@ function kernelId(y: YamlFile, map: YAMLMap): string | undefined {
   const node = map.get("kernel", true) as Node | undefined;
   const v = isScalar(node) ? node.value : undefined;
   if (typeof v === "number") {
-    y.problem(node, `kernel ${String(v)} is a number to YAML (5.10 would read as 5.1)`, `write it in quotes: kernel: "${String(v)}"`);
+    y.problem(
+      node,
+      `kernel ${String(v)} is a number to YAML (5.10 would read as 5.1)`,
+      `write it in quotes: kernel: "${String(v)}"`,
+    );
     return undefined;
   }
   if (node !== undefined && typeof v === "string" && !KERNEL_ID.test(v.trim())) {
-    y.problem(node, `'${v}' is not a kernel id`, 'write the kernel\'s id as in run ids (case.variant@KERNEL), e.g. kernel: "5.10" or kernel: host');
+    y.problem(
+      node,
+      `'${v}' is not a kernel id`,
+      'write the kernel\'s id as in run ids (case.variant@KERNEL), e.g. kernel: "5.10" or kernel: host',
+    );
     return undefined;
   }
   return text(y, map, "kernel", 'the kernel\'s id as in run ids, e.g. kernel: "5.10"');

@@ -62,7 +62,11 @@ export function findCaseFiles(paths: readonly string[]): Found {
         const target = entry.isSymbolicLink() ? statOrLoop(full, show(full)) : entry;
         if (target?.isDirectory()) {
           const real = realpathSync(full);
-          if (walking.includes(real)) throw new LabError("REUSELAB_NO_CASES", `symlink loop: ${show(full)} -> ${show(real)}, a folder that encloses it, so the walk under --cases would never end; remove the link or point it outside ${show(real)}`);
+          if (walking.includes(real))
+            throw new LabError(
+              "REUSELAB_NO_CASES",
+              `symlink loop: ${show(full)} -> ${show(real)}, a folder that encloses it, so the walk under --cases would never end; remove the link or point it outside ${show(real)}`,
+            );
           walk(full, [...walking, real]);
         } else if (yaml) found.files.push([full, caseIdFor(relative(root, full))]);
       }
@@ -77,7 +81,11 @@ function statOrLoop(path: string, shown: string): Stats | undefined {
   try {
     return statSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ELOOP") throw new LabError("REUSELAB_NO_CASES", `symlink loop: ${linkChain(path, shown)} never reaches a file or folder; remove one of the links`);
+    if ((e as NodeJS.ErrnoException).code === "ELOOP")
+      throw new LabError(
+        "REUSELAB_NO_CASES",
+        `symlink loop: ${linkChain(path, shown)} never reaches a file or folder; remove one of the links`,
+      );
     return undefined;
   }
 }
@@ -86,7 +94,7 @@ function statOrLoop(path: string, shown: string): Stats | undefined {
 function linkChain(path: string, shown: string): string {
   const chain = [shown];
   const seen = [path];
-  for (let cur = path; chain.length < 42; ) {
+  for (let cur = path; chain.length < 42;) {
     let next: string;
     try {
       next = resolve(dirname(cur), readlinkSync(cur));

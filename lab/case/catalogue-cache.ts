@@ -8,7 +8,17 @@
  * different answer.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { cacheDir } from "../cache-dir";
@@ -49,7 +59,10 @@ export function cachedCatalogue(paths: readonly string[], dir = catalogueCacheDi
 
 /** Case ids refer to files relative to the working folder: an entry per folder, per --cases, per Node (the serialization's). */
 function entryFile(paths: readonly string[], dir: string): string {
-  return join(dir, `${sha([process.version, process.cwd(), ...paths.map((p) => resolve(p))].join("\0")).slice(0, 32)}.v8`);
+  return join(
+    dir,
+    `${sha([process.version, process.cwd(), ...paths.map((p) => resolve(p))].join("\0")).slice(0, 32)}.v8`,
+  );
 }
 
 /**

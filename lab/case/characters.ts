@@ -61,7 +61,9 @@ export function checkCharacters(y: YamlFile, text: string): void {
       if (typeof node.value !== "string") return;
       const parent = path[path.length - 1];
       const prose = key === "value" && isPair(parent) && isScalar(parent.key) && PROSE.has(String(parent.key.value));
-      const bad = [...node.value].find((c) => (prose ? INVISIBLE[c.codePointAt(0)!] !== undefined && c !== "\u00a0" : c > "\u007e"));
+      const bad = [...node.value].find((c) =>
+        prose ? INVISIBLE[c.codePointAt(0)!] !== undefined && c !== "\u00a0" : c > "\u007e",
+      );
       if (bad === undefined) return;
       const line = lineOfChar(y, node, text, bad);
       const what = INVISIBLE[bad.codePointAt(0)!] ? "an invisible character" : `'${bad}', not an ASCII character`;
@@ -69,7 +71,9 @@ export function checkCharacters(y: YamlFile, text: string): void {
         file: y.file,
         line,
         message: `${what} (${describeChar(bad)}) in '${shown(node.value)}'`,
-        fix: INVISIBLE[bad.codePointAt(0)!] ? "delete it (retype the word)" : "the case language is ASCII: retype the word with ASCII letters (this one may be a look-alike from another alphabet)",
+        fix: INVISIBLE[bad.codePointAt(0)!]
+          ? "delete it (retype the word)"
+          : "the case language is ASCII: retype the word with ASCII letters (this one may be a look-alike from another alphabet)",
       });
       y.quietLines.add(line);
     },

@@ -26,7 +26,8 @@ export function loadClaims(file: string): { claims: Claim[]; problems: Problem[]
   const claims: Claim[] = [];
   const list = root?.get("claims", true) as Node | undefined;
   if (root && root.get("schemaVersion") !== 1) y.problem(root, "claims.yaml needs 'schemaVersion: 1'");
-  if (root && !isSeq(list)) y.problem(list ?? root, "claims.yaml needs 'claims:', a list of { id, topic, section, line, quote }");
+  if (root && !isSeq(list))
+    y.problem(list ?? root, "claims.yaml needs 'claims:', a list of { id, topic, section, line, quote }");
   if (!isSeq(list)) return { claims, problems: y.problems };
   const seen = new Set<string>();
   for (const item of list.items) {
@@ -39,11 +40,20 @@ export function loadClaims(file: string): { claims: Claim[]; problems: Problem[]
       const v = item.get(k, true);
       return isScalar(v) && v.value !== null ? String(v.value).trim() : "";
     };
-    const c: Claim = { id: text("id"), topic: text("topic"), section: text("section"), line: Number(text("line")), quote: text("quote"), file, declaredAt: y.lineOf(item) };
+    const c: Claim = {
+      id: text("id"),
+      topic: text("topic"),
+      section: text("section"),
+      line: Number(text("line")),
+      quote: text("quote"),
+      file,
+      declaredAt: y.lineOf(item),
+    };
     if (!ID.test(c.id)) y.problem(item, `claim id '${c.id}' is not lower-case words joined by -`);
     if (seen.has(c.id)) y.problem(item, `claim id '${c.id}' is declared twice`);
     for (const k of ["topic", "section", "quote"] as const) if (!c[k]) y.problem(item, `claim '${c.id}' has no ${k}`);
-    if (!Number.isInteger(c.line) || c.line < 1) y.problem(item, `claim '${c.id}' has no line (where its quote starts in the seed guide)`);
+    if (!Number.isInteger(c.line) || c.line < 1)
+      y.problem(item, `claim '${c.id}' has no line (where its quote starts in the seed guide)`);
     seen.add(c.id);
     claims.push(c);
   }

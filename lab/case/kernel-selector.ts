@@ -4,7 +4,8 @@
  */
 import type { KernelInfo } from "../kernel-info";
 
-export type KernelSelector = { kind: "id"; id: string } | { kind: "version"; op: "<" | "<=" | ">" | ">=" | "="; version: number[] };
+export type KernelSelector =
+  { kind: "id"; id: string } | { kind: "version"; op: "<" | "<=" | ">" | ">=" | "="; version: number[] };
 
 const SELECTOR = /^(?:(host|\d+\.\d+)|(<=|>=|<|>|=)(\d+(?:\.\d+){1,2}))$/;
 
@@ -21,7 +22,10 @@ export function describeSelector(s: KernelSelector): string {
 
 /** "6.12.57+deb13-cloud-amd64" -> [6, 12, 57] */
 export function releaseVersion(release: string): number[] {
-  return (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release) ?? []).slice(1).filter((x) => x !== undefined).map(Number);
+  return (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release) ?? [])
+    .slice(1)
+    .filter((x) => x !== undefined)
+    .map(Number);
 }
 
 export function matchesKernel(s: KernelSelector, kernel: KernelInfo): boolean {

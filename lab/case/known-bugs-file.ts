@@ -32,5 +32,10 @@ export function allowlistFor(o: KnownBugsOptions, catalogue: Catalogue, paths: r
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- callers are synchronous
   const { loadAllowlist } = require("./allowlist") as typeof Allowlist;
   const ids = findCaseFiles([...findCaseFiles(paths).roots]).files.map(([, id]) => id);
-  return loadAllowlist(shown, [...new Set([...ids, ...catalogue.cases.map((c) => c.id)])], catalogue.cases, o.knownBugs === undefined);
+  return loadAllowlist(
+    shown,
+    [...new Set([...ids, ...catalogue.cases.map((c) => c.id)])],
+    catalogue.cases,
+    o.knownBugs === undefined,
+  );
 }

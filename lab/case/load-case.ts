@@ -14,7 +14,21 @@ import { readGroups, readSteps } from "./read-steps";
 import type { VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, YamlFile } from "./yaml-file";
 
-export const TOP_KEYS = ["schemaVersion", "title", "rule", "source", "tags", "claims", "requires", "xfail", "fix", "variants", "actors", "groups", "steps"];
+export const TOP_KEYS = [
+  "schemaVersion",
+  "title",
+  "rule",
+  "source",
+  "tags",
+  "claims",
+  "requires",
+  "xfail",
+  "fix",
+  "variants",
+  "actors",
+  "groups",
+  "steps",
+];
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface LoadedCase {
@@ -41,7 +55,12 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
   const source = requiredText(y, root, "source", "where the rule lives, e.g. net/ipv4/udp.c: compute_score()");
   const tags = stringList(y, root, "tags");
   const xfail = root.get("xfail");
-  if (xfail !== undefined && typeof xfail !== "string") y.problem(root.get("xfail", true) as Node, "xfail is the reason the case is known to fail, as text", "e.g. xfail: the kernel resets queued connections");
+  if (xfail !== undefined && typeof xfail !== "string")
+    y.problem(
+      root.get("xfail", true) as Node,
+      "xfail is the reason the case is known to fail, as text",
+      "e.g. xfail: the kernel resets queued connections",
+    );
   const caseClaims = readClaimRefs(y, root.get("claims", true) as Node | undefined);
   const caseRequires = readRequires(y, root.get("requires", true) as Node | undefined);
   const fix = readFix(y, root.get("fix", true) as Node | undefined);
@@ -51,8 +70,18 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
   const rawSteps = root.get("steps", true);
   // After a YAML error the document may end early: its missing parts are that error's doing, not new problems.
   const intact = !y.doc.errors.length;
-  if (intact && (!isMap(rawActors) || rawActors.items.length === 0)) y.problem(rawActors ?? root, needs("actors", rawActors), "map each actor's name to { uid, netns }, e.g. actors: { victim: { uid: 1000 } }");
-  if (intact && (!isSeq(rawSteps) || rawSteps.items.length === 0)) y.problem(rawSteps ?? root, needs("steps", rawSteps), "list the steps, one '- actor: call => expectation' per line");
+  if (intact && (!isMap(rawActors) || rawActors.items.length === 0))
+    y.problem(
+      rawActors ?? root,
+      needs("actors", rawActors),
+      "map each actor's name to { uid, netns }, e.g. actors: { victim: { uid: 1000 } }",
+    );
+  if (intact && (!isSeq(rawSteps) || rawSteps.items.length === 0))
+    y.problem(
+      rawSteps ?? root,
+      needs("steps", rawSteps),
+      "list the steps, one '- actor: call => expectation' per line",
+    );
 
   const built: CaseVariant[] = [];
   const seen = new Set<string>();
@@ -67,14 +96,34 @@ export function loadCase(file: string, id: string, text?: string): LoadedCase {
     // Every declared name counts, even one whose declaration has a problem of its own: its steps are still read.
     const declared = isMap(rawActors) ? actorNames(rawActors, v.params) : [];
     const groups = readGroups(y, root.get("groups", true) as Node | undefined, declared, v.params, report);
-    const { actors, namespaces } = isMap(rawActors) ? readActors(y, rawActors, v.params, report) : { actors: [], namespaces: [] };
+    const { actors, namespaces } = isMap(rawActors)
+      ? readActors(y, rawActors, v.params, report)
+      : { actors: [], namespaces: [] };
     const steps = isSeq(rawSteps) ? readSteps(y, rawSteps.items as Node[], declared, groups, v.params, report) : [];
-    built.push({ name: v.name, actors, namespaces, steps, claims: [...caseClaims, ...v.claims], requires: [...caseRequires, ...v.requires] });
+    built.push({
+      name: v.name,
+      actors,
+      namespaces,
+      steps,
+      claims: [...caseClaims, ...v.claims],
+      requires: [...caseRequires, ...v.requires],
+    });
   }
 
-  if (y.problems.length) return { case: null, problems: y.problems.filter((p, i) => i < early || !y.quietLines.has(p.line)) };
+  if (y.problems.length)
+    return { case: null, problems: y.problems.filter((p, i) => i < early || !y.quietLines.has(p.line)) };
   return {
-    case: { id, file, title, rule, source, tags, ...(typeof xfail === "string" ? { xfail } : {}), ...(fix ? { fix } : {}), variants: built },
+    case: {
+      id,
+      file,
+      title,
+      rule,
+      source,
+      tags,
+      ...(typeof xfail === "string" ? { xfail } : {}),
+      ...(fix ? { fix } : {}),
+      variants: built,
+    },
     problems: [],
   };
 }
@@ -84,7 +133,12 @@ function checkVersion(y: YamlFile, root: YAMLMap): void {
   const at = root.get("schemaVersion", true) ?? root;
   if (version === 1) return;
   if (version === undefined) y.problem(at, "missing schemaVersion", "write 'schemaVersion: 1'");
-  else if (String(version).trim() === "1") y.problem(at, `schemaVersion is the text '${String(version)}', not the number 1`, "write 'schemaVersion: 1', without quotes");
+  else if (String(version).trim() === "1")
+    y.problem(
+      at,
+      `schemaVersion is the text '${String(version)}', not the number 1`,
+      "write 'schemaVersion: 1', without quotes",
+    );
   else y.problem(at, `schemaVersion ${String(version)} is not supported`, "write 'schemaVersion: 1'");
 }
 
@@ -133,13 +187,22 @@ function readVariants(y: YamlFile, root: YAMLMap): RawVariant[] {
   const node = root.get("variants", true);
   if (node === undefined) return [{ name: "default", params: new Map(), claims: [], requires: [] }];
   if (!isMap(node) || node.items.length === 0) {
-    y.problem(node as Node, "'variants' maps each variant's name to its parameters", "e.g. variants: { v4: { any: 0.0.0.0 }, v6: { any: '[::]' } }");
+    y.problem(
+      node as Node,
+      "'variants' maps each variant's name to its parameters",
+      "e.g. variants: { v4: { any: 0.0.0.0 }, v6: { any: '[::]' } }",
+    );
     return [{ name: "default", params: new Map(), claims: [], requires: [] }];
   }
   const out: RawVariant[] = [];
   for (const pair of node.items) {
     const name = keyText(pair);
-    if (!NAME.test(name)) y.problem(pair, `variant name '${name}' is not lower-case letters, digits and -`, "it becomes part of each run's id (case.variant@kernel): write e.g. v4, same-uid");
+    if (!NAME.test(name))
+      y.problem(
+        pair,
+        `variant name '${name}' is not lower-case letters, digits and -`,
+        "it becomes part of each run's id (case.variant@kernel): write e.g. v4, same-uid",
+      );
     const params = new Map<string, string>();
     let claims: ClaimRef[] = [];
     let requires: Requirement[] = [];
@@ -156,13 +219,21 @@ function readVariants(y: YamlFile, root: YAMLMap): RawVariant[] {
         }
         const v = isScalar(p.value) ? p.value.value : undefined;
         if (!isScalar(p.value) || (v !== null && typeof v === "object")) {
-          y.problem(p, `variant parameter '${key}' must be a single value`, `write ${key}: VALUE (quote it if it has spaces or starts with [ or {)`);
+          y.problem(
+            p,
+            `variant parameter '${key}' must be a single value`,
+            `write ${key}: VALUE (quote it if it has spaces or starts with [ or {)`,
+          );
           continue;
         }
         params.set(key, v === null ? "" : String(v));
       }
     } else if (!(isScalar(pair.value) && pair.value.value === null) && pair.value !== null) {
-      y.problem(pair, `variant '${name}' needs a mapping of parameters (or nothing)`, `write ${name}: { param: value }`);
+      y.problem(
+        pair,
+        `variant '${name}' needs a mapping of parameters (or nothing)`,
+        `write ${name}: { param: value }`,
+      );
     }
     out.push({ name, params, claims, requires });
   }

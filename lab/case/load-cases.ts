@@ -32,13 +32,26 @@ export function loadCatalogue(paths: readonly string[]): Catalogue {
     const { case: c, problems: p } = loadCase(show(file), id);
     problems.push(...p);
     const other = ids.get(id);
-    if (other) problems.push({ file: show(file), line: 1, message: `case id '${id}' is also the id of ${other}`, fix: "rename one of the files" });
+    if (other)
+      problems.push({
+        file: show(file),
+        line: 1,
+        message: `case id '${id}' is also the id of ${other}`,
+        fix: "rename one of the files",
+      });
     ids.set(id, show(file));
     if (!c) continue;
     cases.push(c);
     const refs = new Map(c.variants.flatMap((v) => v.claims).map((r) => [`${r.source.line}:${r.id}`, r]));
     for (const r of refs.values()) {
-      if (!claimIds.includes(r.id)) problems.push({ ...r.source, message: `unknown claim '${r.id}'`, fix: claimIds.length ? suggestion(r.id, claimIds, "claims") : `no ${CLAIMS_FILE} declares claims beside these cases` });
+      if (!claimIds.includes(r.id))
+        problems.push({
+          ...r.source,
+          message: `unknown claim '${r.id}'`,
+          fix: claimIds.length
+            ? suggestion(r.id, claimIds, "claims")
+            : `no ${CLAIMS_FILE} declares claims beside these cases`,
+        });
     }
   }
   if (problems.length) throw new CaseProblemsError(problems);

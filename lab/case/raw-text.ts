@@ -20,7 +20,13 @@ export function readBounded(file: string): { bytes: Buffer } | { problem: TextPr
   try {
     fd = openSync(file, "r");
   } catch (e) {
-    return { problem: { line: 1, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, fix: "check that the file exists and is readable" } };
+    return {
+      problem: {
+        line: 1,
+        message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+        fix: "check that the file exists and is readable",
+      },
+    };
   }
   try {
     // Read, not stat: a FIFO or /proc file has no size to stat. Into one buffer for every file: a
@@ -28,10 +34,23 @@ export function readBounded(file: string): { bytes: Buffer } | { problem: TextPr
     const buf = (readBuffer ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1));
     let n = 0;
     for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
-    if (n > MAX_FILE_BYTES) return { problem: { line: 1, message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, the most a case file may be`, fix: "a case file holds one behaviour and is a few KB: split it, or check that --cases names the right file" } };
+    if (n > MAX_FILE_BYTES)
+      return {
+        problem: {
+          line: 1,
+          message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, the most a case file may be`,
+          fix: "a case file holds one behaviour and is a few KB: split it, or check that --cases names the right file",
+        },
+      };
     return { bytes: Buffer.from(buf.subarray(0, n)) };
   } catch (e) {
-    return { problem: { line: 1, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, fix: "check that the file is a readable file" } };
+    return {
+      problem: {
+        line: 1,
+        message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+        fix: "check that the file is a readable file",
+      },
+    };
   } finally {
     closeSync(fd);
   }
@@ -41,7 +60,11 @@ export function readBounded(file: string): { bytes: Buffer } | { problem: TextPr
 export function loneCarriageReturn(text: string): TextProblem | undefined {
   const i = text.search(/\r(?!\n)/);
   if (i < 0) return undefined;
-  return { line: lineAt(text, i), message: "CR line ends (a carriage return with no line feed after it); YAML reads them as one long line", fix: "convert the file to LF line ends (e.g. tr '\\r' '\\n', or dos2unix -c mac)" };
+  return {
+    line: lineAt(text, i),
+    message: "CR line ends (a carriage return with no line feed after it); YAML reads them as one long line",
+    fix: "convert the file to LF line ends (e.g. tr '\\r' '\\n', or dos2unix -c mac)",
+  };
 }
 
 /**
@@ -68,7 +91,12 @@ export function tooDeep(text: string): TextProblem | undefined {
       else if ((c === "]" || c === "}") && flow > 0) flow--;
     }
     const depth = indents.length + dashes + deepest;
-    if (depth > MAX_DEPTH) return { line: i + 1, message: `this line is nested ${depth} levels deep; a case file needs a few, and the lab reads at most ${MAX_DEPTH}`, fix: "flatten it: a step is one line, '- actor: call => expectation'" };
+    if (depth > MAX_DEPTH)
+      return {
+        line: i + 1,
+        message: `this line is nested ${depth} levels deep; a case file needs a few, and the lab reads at most ${MAX_DEPTH}`,
+        fix: "flatten it: a step is one line, '- actor: call => expectation'",
+      };
   }
   return undefined;
 }

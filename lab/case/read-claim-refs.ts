@@ -13,7 +13,11 @@ export const RELATIONS: readonly ClaimRelation[] = ["confirms", "refutes", "part
 export function readClaimRefs(y: YamlFile, node: Node | undefined, kernel?: KernelSelector): ClaimRef[] {
   if (node === undefined) return [];
   if (!isMap(node)) {
-    y.problem(node, "'claims' maps confirms / refutes / partly to lists of claim ids", "e.g. claims: { refutes: [udp-reuseaddr-random-delivery] }");
+    y.problem(
+      node,
+      "'claims' maps confirms / refutes / partly to lists of claim ids",
+      "e.g. claims: { refutes: [udp-reuseaddr-random-delivery] }",
+    );
     return [];
   }
   const refs: ClaimRef[] = [];
@@ -33,10 +37,19 @@ export function readClaimRefs(y: YamlFile, node: Node | undefined, kernel?: Kern
     }
     for (const item of pair.value.items) {
       if (!isScalar(item) || typeof item.value !== "string") {
-        y.problem(item as Node, "a claim id is a word", "write the id of a claim in claims.yaml, e.g. udp-reuseaddr-random-delivery");
+        y.problem(
+          item as Node,
+          "a claim id is a word",
+          "write the id of a claim in claims.yaml, e.g. udp-reuseaddr-random-delivery",
+        );
         continue;
       }
-      refs.push({ id: item.value, relation, ...(kernel ? { kernel } : {}), source: { file: y.file, line: y.lineOf(item) } });
+      refs.push({
+        id: item.value,
+        relation,
+        ...(kernel ? { kernel } : {}),
+        source: { file: y.file, line: y.lineOf(item) },
+      });
     }
   }
   return refs;
@@ -44,14 +57,22 @@ export function readClaimRefs(y: YamlFile, node: Node | undefined, kernel?: Kern
 
 function readByKernel(y: YamlFile, node: Node): ClaimRef[] {
   if (!isMap(node)) {
-    y.problem(node, "'claims: kernels' maps a kernel selector to relations", 'e.g. kernels: { "<5.14": { refutes: [a-claim] } }');
+    y.problem(
+      node,
+      "'claims: kernels' maps a kernel selector to relations",
+      'e.g. kernels: { "<5.14": { refutes: [a-claim] } }',
+    );
     return [];
   }
   return node.items.flatMap((p) => {
     const text = String(isScalar(p.key) ? p.key.value : p.key);
     const selector = parseKernelSelector(text);
     if (!selector) {
-      y.problem(p, `'${text}' is not a kernel selector`, "write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)");
+      y.problem(
+        p,
+        `'${text}' is not a kernel selector`,
+        "write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)",
+      );
       return [];
     }
     return readClaimRefs(y, p.value as Node, selector);

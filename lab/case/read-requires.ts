@@ -16,7 +16,11 @@ export function readRequires(y: YamlFile, node: Node | undefined): Requirement[]
   }
   const selector = parseKernelSelector(String(kernel.value));
   if (!selector) {
-    y.problem(kernel, `'${String(kernel.value)}' is not a kernel selector`, 'write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)');
+    y.problem(
+      kernel,
+      `'${String(kernel.value)}' is not a kernel selector`,
+      "write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)",
+    );
     return [];
   }
   return [{ kernel: selector, because }];

@@ -12,7 +12,14 @@ import { suggestion, type Problem } from "../problems";
 import { substitute, type VariantParams } from "./variants";
 import { isMap, isScalar, isSeq, keyText, type YamlFile } from "./yaml-file";
 
-export function readSteps(y: YamlFile, items: Node[], actors: readonly string[], groups: Map<string, string[]>, params: VariantParams, report: (p: Problem) => void): CaseStep[] {
+export function readSteps(
+  y: YamlFile,
+  items: Node[],
+  actors: readonly string[],
+  groups: Map<string, string[]>,
+  params: VariantParams,
+  report: (p: Problem) => void,
+): CaseStep[] {
   const names = new Set(actors);
   const sockets = new SocketTracker();
   const steps: CaseStep[] = [];
@@ -41,14 +48,17 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
     }
     const extra = item.items.slice(1);
     // The step itself is still read: what it makes is known.
-    for (const p of extra) if (keyText(p) !== "kernels") note(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
+    for (const p of extra)
+      if (keyText(p) !== "kernels")
+        note(`unknown step key '${keyText(p)}'`, "a step may only add 'kernels: { SELECTOR: EXPECTATION }'");
     const key = substitute(keyText(item.items[0]!), params);
     if (!key.unknown.length) who = key.text;
     const raw = String(value?.value ?? "");
     const { text, unknown } = substitute(raw, params);
     lineText = text;
     // What a missing parameter would have said is unknown: the step is not read further.
-    for (const u of [...key.unknown, ...unknown]) at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    for (const u of [...key.unknown, ...unknown])
+      at(`'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
     if (key.unknown.length || unknown.length) continue;
     // A step that is only a parameter, empty in this variant, is left out of it: "- server: '{drop}'".
     if (text === "" && /^\{[^}]+\}$/.test(raw.trim())) continue;
@@ -56,7 +66,11 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
     const members = groups.get(who);
     if (!names.has(who) && !members) {
       // With no actor declared at all, that is the problem to report, not each step's actor.
-      if (names.size) at(`unknown actor '${who}'`, suggestion(who, [...names, ...groups.keys()], groups.size ? "actors and groups" : "actors"));
+      if (names.size)
+        at(
+          `unknown actor '${who}'`,
+          suggestion(who, [...names, ...groups.keys()], groups.size ? "actors and groups" : "actors"),
+        );
       continue;
     }
     if (text === "") {
@@ -65,7 +79,10 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
     }
     const [call = "", ...rest] = text.split("=>");
     if (rest.length > 1) {
-      at("a step has at most one '=>'", "keep one; what differs by kernel goes in 'kernels: { SELECTOR: EXPECTATION }' under the step");
+      at(
+        "a step has at most one '=>'",
+        "keep one; what differs by kernel goes in 'kernels: { SELECTOR: EXPECTATION }' under the step",
+      );
       continue;
     }
     const words = call.trim().split(/\s+/).filter(Boolean);
@@ -79,17 +96,41 @@ export function readSteps(y: YamlFile, items: Node[], actors: readonly string[],
     try {
       if (members) {
         // The counting calls, judged on the members' counts together: the kinds that say how a member drains.
-        if (!kind.group) throw new StepSyntaxError(`a group can only ${groupVerbs().join(" or ")}, not ${verb}`, "give the step to each actor instead");
-        const parsed: { actor: string; step: Step }[] = members.map((actor) => ({ actor, step: kind.parse([...words], { actor, actors: names, sockets }) }));
-        if (!rest.length) throw new StepSyntaxError(`a group's ${verb} needs an expectation`, "e.g. => total 200, each 30..70, fair");
+        if (!kind.group)
+          throw new StepSyntaxError(
+            `a group can only ${groupVerbs().join(" or ")}, not ${verb}`,
+            "give the step to each actor instead",
+          );
+        const parsed: { actor: string; step: Step }[] = members.map((actor) => ({
+          actor,
+          step: kind.parse([...words], { actor, actors: names, sockets }),
+        }));
+        if (!rest.length)
+          throw new StepSyntaxError(`a group's ${verb} needs an expectation`, "e.g. => total 200, each 30..70, fair");
         const allowed = ["group", "errno"] as const;
-        steps.push({ actor: who, text: call.trim(), members: parsed, phrase: kind.phrase(parsed[0]!.step), expect: parseExpectation(rest[0]!, allowed), byKernel: readByKernel(y, extra, allowed, params, report), source });
+        steps.push({
+          actor: who,
+          text: call.trim(),
+          members: parsed,
+          phrase: kind.phrase(parsed[0]!.step),
+          expect: parseExpectation(rest[0]!, allowed),
+          byKernel: readByKernel(y, extra, allowed, params, report),
+          source,
+        });
         continue;
       }
       const step = kind.parse(words, { actor: who, actors: names, sockets });
       const expect = rest.length ? parseExpectation(rest[0]!, kind.expects) : kind.defaultExpectation(step);
       if (!expect) throw new StepSyntaxError(`'${verb}' needs an expectation`, `write '=> …' (usage: ${kind.usage})`);
-      steps.push({ actor: who, text: call.trim(), step, phrase: kind.phrase(step), expect, byKernel: readByKernel(y, extra, kind.expects, params, report), source });
+      steps.push({
+        actor: who,
+        text: call.trim(),
+        step,
+        phrase: kind.phrase(step),
+        expect,
+        byKernel: readByKernel(y, extra, kind.expects, params, report),
+        source,
+      });
     } catch (e) {
       if (!(e instanceof StepSyntaxError)) throw e;
       if (e instanceof EchoOfEarlierProblem) continue;
@@ -105,10 +146,17 @@ function isNull(v: unknown): boolean {
 }
 
 /** `kernels: { "<5.14": 0, "6.1": EADDRINUSE }` beside a step: what it expects on those kernels instead. */
-function readByKernel(y: YamlFile, extra: Pair[], allowed: readonly ExpectationKind[], params: VariantParams, report: (p: Problem) => void): KernelExpectation[] {
+function readByKernel(
+  y: YamlFile,
+  extra: Pair[],
+  allowed: readonly ExpectationKind[],
+  params: VariantParams,
+  report: (p: Problem) => void,
+): KernelExpectation[] {
   const node = extra.find((p) => keyText(p) === "kernels")?.value;
   if (node === undefined) return [];
-  const at = (n: Node | Pair, message: string, fix?: string) => report({ file: y.file, line: y.lineOf(n), message, ...(fix ? { fix } : {}) });
+  const at = (n: Node | Pair, message: string, fix?: string) =>
+    report({ file: y.file, line: y.lineOf(n), message, ...(fix ? { fix } : {}) });
   if (!isMap(node)) {
     at(node as Node, "'kernels' maps a kernel selector to what the step expects there", 'e.g. kernels: { "<5.14": 0 }');
     return [];
@@ -117,7 +165,11 @@ function readByKernel(y: YamlFile, extra: Pair[], allowed: readonly ExpectationK
   for (const p of node.items) {
     const selector = parseKernelSelector(keyText(p));
     if (!selector) {
-      at(p, `'${keyText(p)}' is not a kernel selector`, "write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)");
+      at(
+        p,
+        `'${keyText(p)}' is not a kernel selector`,
+        "write a kernel id (host, 5.10) or a comparison (<5.14, >=6.1)",
+      );
       continue;
     }
     const text = substitute(String(isScalar(p.value) ? (p.value.value ?? "") : ""), params).text;
@@ -140,18 +192,29 @@ function readByKernel(y: YamlFile, extra: Pair[], allowed: readonly ExpectationK
  * `groups: { workers: [w1, w2, w3] }`: names for sets of actors that a counting step is given to. A
  * group's name and members may be variant parameters (`workers: ["{first}", w2]`), so it is read per variant.
  */
-export function readGroups(y: YamlFile, node: Node | undefined, actors: readonly string[], params: VariantParams, report: (p: Problem) => void): Map<string, string[]> {
+export function readGroups(
+  y: YamlFile,
+  node: Node | undefined,
+  actors: readonly string[],
+  params: VariantParams,
+  report: (p: Problem) => void,
+): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   if (node === undefined) return groups;
-  const at = (n: Node | Pair, message: string, fix: string) => report({ file: y.file, line: y.lineOf(n), message, fix });
+  const at = (n: Node | Pair, message: string, fix: string) =>
+    report({ file: y.file, line: y.lineOf(n), message, fix });
   if (!isMap(node)) {
     at(node, "'groups' maps a group's name to a list of actors", "e.g. groups: { workers: [w1, w2, w3] }");
     return groups;
   }
   for (const pair of node.items) {
-    const words = [keyText(pair), ...(isSeq(pair.value) ? pair.value.items.map((i) => String(isScalar(i) ? i.value : "")) : [])].map((w) => substitute(w, params));
+    const words = [
+      keyText(pair),
+      ...(isSeq(pair.value) ? pair.value.items.map((i) => String(isScalar(i) ? i.value : "")) : []),
+    ].map((w) => substitute(w, params));
     const unknown = words.flatMap((w) => w.unknown);
-    for (const u of unknown) at(pair, `'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
+    for (const u of unknown)
+      at(pair, `'{${u}}' is not a parameter of this variant`, "define it under every variant in 'variants'");
     if (unknown.length) continue;
     const [name, ...members] = words.map((w) => w.text) as [string, ...string[]];
     if (actors.includes(name)) {
@@ -160,9 +223,14 @@ export function readGroups(y: YamlFile, node: Node | undefined, actors: readonly
       continue;
     }
     if (members.length < 2) at(pair, `group '${name}' needs a list of at least two actors`, `e.g. ${name}: [w1, w2]`);
-    for (const m of members) if (!actors.includes(m)) at(pair, `group '${name}' names unknown actor '${m}'`, suggestion(m, [...actors], "actors"));
+    for (const m of members)
+      if (!actors.includes(m))
+        at(pair, `group '${name}' names unknown actor '${m}'`, suggestion(m, [...actors], "actors"));
     // An unknown member is reported once, here; the group's steps are read with the members it does have.
-    groups.set(name, members.filter((m) => actors.includes(m)));
+    groups.set(
+      name,
+      members.filter((m) => actors.includes(m)),
+    );
   }
   return groups;
 }

@@ -87,5 +87,8 @@ export function closingSafely(inner: Reporter, failed: (e: unknown) => void): Re
 export function caseFilesRead(paths: readonly string[]): OtherFile[] {
   const { files, roots } = findCaseFiles(paths);
   const claims = [...roots].map((r) => join(r, "claims.yaml")).filter((f) => existsSync(f));
-  return [...files.map(([file]) => ({ file, what: "a case file this command reads" })), ...claims.map((file) => ({ file, what: "the claims file this command reads" }))];
+  return [
+    ...files.map(([file]) => ({ file, what: "a case file this command reads" })),
+    ...claims.map((file) => ({ file, what: "the claims file this command reads" })),
+  ];
 }

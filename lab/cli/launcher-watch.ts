@@ -56,7 +56,6 @@ function isShellWrapper(argv: readonly string[]): boolean {
   return ["sh", "dash", "bash"].includes(basename(argv[0] ?? "")) && argv[1] === "-c";
 }
 
-
 function commandLine(pid: number): string[] {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);

@@ -99,7 +99,9 @@ function stopWhenAbandoned(): void {
   // Only under npm (npm run, npx): a runner started from a shell with nohup or & is meant to outlive it.
   if (process.env.npm_lifecycle_event === undefined && process.env.npm_command === undefined) return;
   watchLaunchers((l) => {
-    process.stderr.write(`\nreuselab: the process that started this one has ended (pid ${l.pid}: ${l.command}); stopping as on SIGTERM\n`);
+    process.stderr.write(
+      `\nreuselab: the process that started this one has ended (pid ${l.pid}: ${l.command}); stopping as on SIGTERM\n`,
+    );
     process.kill(process.pid, "SIGTERM");
   });
 }

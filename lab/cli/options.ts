@@ -13,7 +13,8 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 export function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${flag} ${value} is not a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`${flag} ${value} is not a whole number from ${min} to ${max}`);
     return n;
   };
 }
@@ -49,12 +50,17 @@ export function addKernelsOption(cmd: Command, what: string): Command {
 
 /** An empty list would select no run at all, and be blamed on --filter; say what is wrong instead. */
 function kernelList(value: string): string[] {
-  const ids = value.split(",").map((k) => k.trim()).filter(Boolean);
+  const ids = value
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (!ids.length) {
     // kernels.yaml (and the YAML library) is read only for this message, not at every start.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- commander's argument parsers are synchronous
     const { kernelIds } = require("../backend/vm/kernel-images") as typeof KernelImages;
-    throw new InvalidArgumentError(`--kernels is empty; name one or more of the kernels, comma-separated: ${["host", ...kernelIds()].join(", ")} (images/kernels/kernels.yaml)`);
+    throw new InvalidArgumentError(
+      `--kernels is empty; name one or more of the kernels, comma-separated: ${["host", ...kernelIds()].join(", ")} (images/kernels/kernels.yaml)`,
+    );
   }
   return ids;
 }
@@ -70,7 +76,10 @@ export function addKernelSpecOption(cmd: Command): Command {
 
 export function addBackendOption(cmd: Command): Command {
   return cmd.addOption(
-    new Option("--backend <name>", "for the host's kernel: docker (a container per actor) or netns (probe processes in network namespaces; no engine, root only)")
+    new Option(
+      "--backend <name>",
+      "for the host's kernel: docker (a container per actor) or netns (probe processes in network namespaces; no engine, root only)",
+    )
       .choices(HOST_BACKENDS)
       .default("docker"),
   );
@@ -80,7 +89,10 @@ export function addReportOptions(cmd: Command): Command {
   return cmd
     .option("--json <file>", "write the results (schema 1) to FILE")
     .option("--junit <file>", "write a JUnit XML report to FILE (a testsuite per kernel, a testcase per run)")
-    .option("--html <file>", "write an HTML report to FILE: one self-contained page with the case x kernel matrix, the claims audit and each run's steps");
+    .option(
+      "--html <file>",
+      "write an HTML report to FILE: one self-contained page with the case x kernel matrix, the claims audit and each run's steps",
+    );
 }
 
 export interface ReportOptions {

@@ -6,7 +6,9 @@ import type Docker from "dockerode";
  */
 export async function readContainerLog(container: Docker.Container): Promise<string[]> {
   const raw = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
-  return demux(raw).split("\n").filter((l) => l.length > 0);
+  return demux(raw)
+    .split("\n")
+    .filter((l) => l.length > 0);
 }
 
 export function demux(raw: Buffer): string {

@@ -35,6 +35,7 @@ function verdict(r: HijackDemoResult): string {
   if (r.sent > 0 && r.answeredByAttacker === r.sent) {
     return "the attacker took every request sent to the victim's address: its bind to that exact address wins over the victim's wildcard, whatever its uid";
   }
-  if (r.sent > 0 && r.answeredByVictim === r.sent) return "the victim answered every request: on this kernel the attacker's more specific bind did not take them";
+  if (r.sent > 0 && r.answeredByVictim === r.sent)
+    return "the victim answered every request: on this kernel the attacker's more specific bind did not take them";
   return "the requests were split (or lost): this is not the outcome the demo shows on Linux";
 }

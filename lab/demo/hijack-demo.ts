@@ -85,7 +85,8 @@ export async function runHijackDemo(options: HijackDemoOptions = {}): Promise<Hi
   const began = Date.now();
   const requests = options.requests ?? 10;
   const timeoutMs = options.timeoutMs ?? DEMO_BOUND_MS;
-  if (!Number.isInteger(requests) || requests < 1 || requests > 1000) throw new LabError("REUSELAB_BAD_ARGS", `requests must be a whole number from 1 to 1000, not ${requests}`);
+  if (!Number.isInteger(requests) || requests < 1 || requests > 1000)
+    throw new LabError("REUSELAB_BAD_ARGS", `requests must be a whole number from 1 to 1000, not ${requests}`);
   if (!(timeoutMs > 0)) throw new LabError("REUSELAB_BAD_ARGS", `timeoutMs must be positive, not ${timeoutMs}`);
   const composeBin = options.compose ?? findSystemTool("docker-compose") ?? "docker-compose";
   const compose = composeVersion(composeBin);
@@ -98,8 +99,20 @@ export async function runHijackDemo(options: HijackDemoOptions = {}): Promise<Hi
     const net = await claimDemoSubnet(docker);
     const project = `reuselab-hijack-${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
     try {
-      const run = await runProject(docker, { project, composeBin, requests, subnet: net.subnet, victimIp: net.victimIp }, stop.signal);
-      return { project, compose, subnet: net.subnet, victimIp: net.victimIp, requests, ...run, durationMs: Date.now() - began };
+      const run = await runProject(
+        docker,
+        { project, composeBin, requests, subnet: net.subnet, victimIp: net.victimIp },
+        stop.signal,
+      );
+      return {
+        project,
+        compose,
+        subnet: net.subnet,
+        victimIp: net.victimIp,
+        requests,
+        ...run,
+        durationMs: Date.now() - began,
+      };
     } catch (e) {
       // Another process took the /24 between the look and compose's network create: take another.
       if (attempt >= SUBNET_ATTEMPTS || !isSubnetClash(e) || stop.signal.aborted) throw e;
@@ -143,35 +156,59 @@ async function runProject(docker: Docker, spec: ProjectSpec, signal: AbortSignal
     const client = docker.getContainer(await serviceContainer(docker, spec.project, "client"));
     const { StatusCode } = (await unlessStopped(client.wait(), signal)) as { StatusCode: number };
     const [clientLog, victimLog, attackerLog] = await Promise.all(
-      ["client", "victim", "attacker"].map(async (s) => readContainerLog(docker.getContainer(await serviceContainer(docker, spec.project, s)))),
+      ["client", "victim", "attacker"].map(async (s) =>
+        readContainerLog(docker.getContainer(await serviceContainer(docker, spec.project, s))),
+      ),
     );
     const tally = tallyClient(clientLog!);
     const victim = tallyServer("victim", victimLog!);
     const attacker = tallyServer("attacker", attackerLog!);
     if (StatusCode !== 0 || !tally.finished || !victim.bound || !attacker.bound) {
       const logs = [...victimLog!, ...attackerLog!, ...clientLog!].map((l) => `  ${l}`).join("\n");
-      throw new LabError("REUSELAB_DEMO_FAILED", `the hijack demo's client exited with ${StatusCode}${tally.finished ? "" : " before its last line"}; the services' logs:\n${logs}`);
+      throw new LabError(
+        "REUSELAB_DEMO_FAILED",
+        `the hijack demo's client exited with ${StatusCode}${tally.finished ? "" : " before its last line"}; the services' logs:\n${logs}`,
+      );
     }
     const { attacker: byAttacker = 0, victim: byVictim = 0, ...others } = tally.answeredBy;
-    if (Object.keys(others).length) throw new LabError("REUSELAB_DEMO_FAILED", `answers from no service of the demo: ${JSON.stringify(others)}`);
-    return { sent: tally.sent, answeredByAttacker: byAttacker, answeredByVictim: byVictim, unanswered: tally.unanswered, victim, attacker, clientUid: tally.uid, clientLog: clientLog! };
+    if (Object.keys(others).length)
+      throw new LabError("REUSELAB_DEMO_FAILED", `answers from no service of the demo: ${JSON.stringify(others)}`);
+    return {
+      sent: tally.sent,
+      answeredByAttacker: byAttacker,
+      answeredByVictim: byVictim,
+      unanswered: tally.unanswered,
+      victim,
+      attacker,
+      clientUid: tally.uid,
+      clientLog: clientLog!,
+    };
   } finally {
     await tearDown(docker, spec.project, upping);
   }
 }
 
 /** `compose down`, then a sweep by the project's label for what down did not remove or never knew of. */
-async function tearDown(docker: Docker, project: string, upping: Promise<StartedDockerComposeEnvironment>): Promise<void> {
+async function tearDown(
+  docker: Docker,
+  project: string,
+  upping: Promise<StartedDockerComposeEnvironment>,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<undefined>((r) => (timer = setTimeout(r, UP_SETTLE_MS, undefined)));
   // An interrupted `up` is still creating containers: let it finish, or they would outlive the sweep.
-  const started = await Promise.race([upping.catch(ignored("demo/compose-up")), gaveUp]).finally(() => clearTimeout(timer));
+  const started = await Promise.race([upping.catch(ignored("demo/compose-up")), gaveUp]).finally(() =>
+    clearTimeout(timer),
+  );
   await started?.down({ timeout: 0, removeVolumes: true }).catch(ignored("demo/compose-down"));
   await removeLabelled(docker, `${PROJECT_LABEL}=${project}`);
 }
 
 async function serviceContainer(docker: Docker, project: string, service: string): Promise<string> {
-  const [found] = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`, `${SERVICE_LABEL}=${service}`] } });
+  const [found] = await docker.listContainers({
+    all: true,
+    filters: { label: [`${PROJECT_LABEL}=${project}`, `${SERVICE_LABEL}=${service}`] },
+  });
   if (!found) throw new LabError("REUSELAB_DEMO_FAILED", `compose project ${project} has no '${service}' container`);
   return found.Id;
 }

@@ -25,7 +25,12 @@ export interface ClaimAudit {
   relations: Record<string, ClaimRelation>;
 }
 
-export function auditClaims(claims: readonly Claim[], runs: readonly PlannedRun[], results: readonly RunResult[], kernels: readonly KernelInfo[]): ClaimAudit[] {
+export function auditClaims(
+  claims: readonly Claim[],
+  runs: readonly PlannedRun[],
+  results: readonly RunResult[],
+  kernels: readonly KernelInfo[],
+): ClaimAudit[] {
   const passed = new Set(results.filter((r) => r.outcome === "passed").map((r) => r.id));
   return claims.map((claim) => {
     const relations: Record<string, ClaimRelation> = {};

@@ -25,14 +25,22 @@ const VERSION = /^(\d+)\.(\d+)(?:\.(\d+))?/;
 export function upstreamVersion(k: KernelInfo): Upstream | undefined {
   // After "#1 SMP …": before it, "(gcc-10 (Debian 10.2.1-6) …)" is the compiler's version.
   const debian = /#\d+ [^#]*?\bDebian (\d+\.\d+\.\d+)(\S*)/.exec(k.build ?? "");
-  if (debian) return { version: debian[1]!.split(".").map(Number), from: `/proc/version (Debian ${debian[1]}${debian[2]})` };
+  if (debian)
+    return { version: debian[1]!.split(".").map(Number), from: `/proc/version (Debian ${debian[1]}${debian[2]})` };
   if (k.source?.kind === "debian" && k.source.version && VERSION.exec(k.source.version)?.[3] !== undefined) {
-    return { version: VERSION.exec(k.source.version)!.slice(1, 4).map(Number), from: `the package version ${k.source.version}` };
+    return {
+      version: VERSION.exec(k.source.version)!.slice(1, 4).map(Number),
+      from: `the package version ${k.source.version}`,
+    };
   }
   const m = VERSION.exec(k.release);
   if (!m) return undefined;
   // X.Y.0-N-flavour: a distribution's ABI number after .0, so only the line is known.
-  if (/^\d+\.\d+\.0-\d+/.test(k.release)) return { version: [Number(m[1]), Number(m[2])], from: `the release ${k.release} (a distribution's ABI number, not the patch level)` };
+  if (/^\d+\.\d+\.0-\d+/.test(k.release))
+    return {
+      version: [Number(m[1]), Number(m[2])],
+      from: `the release ${k.release} (a distribution's ABI number, not the patch level)`,
+    };
   return { version: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)], from: `the release ${k.release}` };
 }
 
@@ -42,11 +50,23 @@ export function predictFix(fix: Fix, k: KernelInfo): { predicted: Prediction; be
   if (!up) return { predicted: "unknown", because: `the release ${k.release} has no version number` };
   const line = up.version.slice(0, 2).join(".");
   const shown = `${up.version.join(".")} (${up.from})`;
-  if (compareVersions(up.version.slice(0, 2), fix.mainline.split(".").map(Number)) >= 0) return { predicted: "present", because: `${shown} is at or after mainline ${fix.mainline}, which has the fix` };
+  if (compareVersions(up.version.slice(0, 2), fix.mainline.split(".").map(Number)) >= 0)
+    return { predicted: "present", because: `${shown} is at or after mainline ${fix.mainline}, which has the fix` };
   const first = fix.stable[line];
-  if (first === undefined) return { predicted: "unknown", because: `${shown} is before mainline ${fix.mainline}, and the fix's facts say nothing of the ${line} line` };
+  if (first === undefined)
+    return {
+      predicted: "unknown",
+      because: `${shown} is before mainline ${fix.mainline}, and the fix's facts say nothing of the ${line} line`,
+    };
   if (first === null) return { predicted: "absent", because: `${shown}: the ${line} line never took the fix` };
-  if (up.version.length < 3) return { predicted: "unknown", because: `${shown}: the ${line} line took the fix in ${first}, and the patch level is unknown` };
+  if (up.version.length < 3)
+    return {
+      predicted: "unknown",
+      because: `${shown}: the ${line} line took the fix in ${first}, and the patch level is unknown`,
+    };
   const have = compareVersions(up.version, first.split(".").map(Number)) >= 0;
-  return { predicted: have ? "present" : "absent", because: `${shown} is ${have ? "at or after" : "before"} ${first}, the ${line} line's first release with the fix` };
+  return {
+    predicted: have ? "present" : "absent",
+    because: `${shown} is ${have ? "at or after" : "before"} ${first}, the ${line} line's first release with the fix`,
+  };
 }

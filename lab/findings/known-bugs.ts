@@ -53,7 +53,11 @@ export interface KnownBugs {
   staleAllowlist: StaleAllowEntry[];
 }
 
-export function knownBugs(runs: readonly PlannedRun[], results: readonly RunResult[], kernels: readonly KernelInfo[]): KnownBugs {
+export function knownBugs(
+  runs: readonly PlannedRun[],
+  results: readonly RunResult[],
+  kernels: readonly KernelInfo[],
+): KnownBugs {
   const result = new Map(results.map((r) => [r.id, r]));
   const out: KnownBugs = { kernels: {}, staleAllowlist: [] };
   for (const k of kernels) {
@@ -62,9 +66,22 @@ export function knownBugs(runs: readonly PlannedRun[], results: readonly RunResu
     out.kernels[k.id] = cases.map((id) => {
       const planned = mine.filter((r) => r.case.id === id);
       const fix = planned[0]!.case.fix!;
-      const bug = judgeFix(fix, id, planned.map((r) => result.get(r.id)).filter((r): r is RunResult => r !== undefined), k);
+      const bug = judgeFix(
+        fix,
+        id,
+        planned.map((r) => result.get(r.id)).filter((r): r is RunResult => r !== undefined),
+        k,
+      );
       const allowed = planned[0]!.allowed;
-      if (allowed && bug.status === "present") out.staleAllowlist.push({ case: id, kernel: k.id, reason: allowed.reason, file: allowed.source.file, line: allowed.source.line, evidence: bug.evidence });
+      if (allowed && bug.status === "present")
+        out.staleAllowlist.push({
+          case: id,
+          kernel: k.id,
+          reason: allowed.reason,
+          file: allowed.source.file,
+          line: allowed.source.line,
+          evidence: bug.evidence,
+        });
       return allowed && bug.status === "absent" ? { ...bug, allowed: allowed.reason } : bug;
     });
   }
@@ -73,7 +90,9 @@ export function knownBugs(runs: readonly PlannedRun[], results: readonly RunResu
 
 /** One regression case on one kernel, from its runs' results (a run not in `results` did not finish). */
 export function judgeFix(fix: Fix, caseId: string, results: readonly RunResult[], k: KernelInfo): KnownBug {
-  const failures = results.flatMap((r) => (r.outcome === "failed" || r.outcome === "xfail" ? r.failures.map((f) => ({ run: r.id, f })) : []));
+  const failures = results.flatMap((r) =>
+    r.outcome === "failed" || r.outcome === "xfail" ? r.failures.map((f) => ({ run: r.id, f })) : [],
+  );
   // A failure with no actor is the lab's (it could not run the trigger): no evidence either way.
   const disagreed = failures.filter((x) => x.f.actor);
   const labFailed = failures.filter((x) => !x.f.actor);
@@ -91,5 +110,15 @@ export function judgeFix(fix: Fix, caseId: string, results: readonly RunResult[]
             : ["no run of it finished"];
   const { predicted, because } = predictFix(fix, k);
   const disagrees = status !== "not-run" && predicted !== "unknown" && predicted !== status;
-  return { case: caseId, fix: fix.commit, subject: fix.subject, ...(fix.cve ? { cve: fix.cve } : {}), status, evidence, predicted, because, disagrees };
+  return {
+    case: caseId,
+    fix: fix.commit,
+    subject: fix.subject,
+    ...(fix.cve ? { cve: fix.cve } : {}),
+    status,
+    evidence,
+    predicted,
+    because,
+    disagrees,
+  };
 }

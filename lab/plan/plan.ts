@@ -37,7 +37,12 @@ export interface Selection {
 export const SLOW_TAG = "slow";
 
 /** Variants × kernels, in case order, of the selected cases; `allow` is the known-bugs allowlist. */
-export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], { filter = [], tags = [], slow = false }: Selection = {}, allow: readonly AllowEntry[] = []): PlannedRun[] {
+export function plan(
+  cases: readonly Case[],
+  kernels: readonly KernelInfo[],
+  { filter = [], tags = [], slow = false }: Selection = {},
+  allow: readonly AllowEntry[] = [],
+): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (const c of cases) {
     if (tags.length && !tags.some((t) => c.tags.includes(t))) continue;
@@ -47,7 +52,8 @@ export function plan(cases: readonly Case[], kernels: readonly KernelInfo[], { f
         const id = runId(c.id, variant.name, kernel.id);
         if (filter.length && !filter.some((f) => id.includes(f))) continue;
         const unmet = variant.requires.find((r) => !matchesKernel(r.kernel, kernel));
-        const skip = unmet && `needs a kernel ${describeSelector(unmet.kernel)} (this is ${kernel.release}): ${unmet.because}`;
+        const skip =
+          unmet && `needs a kernel ${describeSelector(unmet.kernel)} (this is ${kernel.release}): ${unmet.because}`;
         const allowed = allow.find((a) => a.case === c.id && a.kernel === kernel.id);
         runs.push({ id, case: c, variant, kernel, ...(skip ? { skip } : {}), ...(allowed ? { allowed } : {}) });
       }

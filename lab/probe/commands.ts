@@ -48,28 +48,76 @@ export const PROBE_COMMANDS = {
   exit: { args: [0, 1], reply: {} },
   recycle: { args: [0, 0], reply: {} },
   // cmd_service.c
-  dnsq: { args: [4, 5], reply: { sent: "int", flows: "int", answered: "int", noerror: "int", rcodes: "object", stray: "int", from: "str-or-null" } },
+  dnsq: {
+    args: [4, 5],
+    reply: {
+      sent: "int",
+      flows: "int",
+      answered: "int",
+      noerror: "int",
+      rcodes: "object",
+      stray: "int",
+      from: "str-or-null",
+    },
+  },
   httpget: { args: [4, 4], reply: { tries: "int", ok: "int", failed: "int", status: "object", errors: "object" } },
   httploop: { args: [4, 4], reply: { tries: "int", ok: "int", failed: "int", status: "object", errors: "object" } },
   // cmd_payload.c
   udpq: { args: [6, 6], reply: { sent: "int", answered: "int", good: "int" } },
-  tcpq: { args: [6, 6], reply: { sent: "int", connected: "int", answered: "int", good: "int", rcodes: "object", errors: "object" } },
+  tcpq: {
+    args: [6, 6],
+    reply: { sent: "int", connected: "int", answered: "int", good: "int", rcodes: "object", errors: "object" },
+  },
   // cmd_bench_tcp.c
   "tcp-serve": { args: [2, 2], reply: { accepted: "int", write_errors: "int", ended_by: "str", elapsed_us: "int" } },
-  "tcp-load": { args: [5, 5], reply: { started: "int", completed: "int", failed: "int", timed_out: "int", first_errno: "str", start_us: "int", end_us: "int", hist: "object", lat_min_us: "int", lat_max_us: "int" } },
+  "tcp-load": {
+    args: [5, 5],
+    reply: {
+      started: "int",
+      completed: "int",
+      failed: "int",
+      timed_out: "int",
+      first_errno: "str",
+      start_us: "int",
+      end_us: "int",
+      hist: "object",
+      lat_min_us: "int",
+      lat_max_us: "int",
+    },
+  },
   // cmd_bench_udp.c
-  "udp-serve": { args: [3, 3], reply: { received: "int", drops: "int", first_us: "int", last_us: "int", ended_by: "str" } },
-  "udp-load": { args: [7, 7], reply: { sent: "int", send_errors: "int", first_errno: "str", start_us: "int", end_us: "int" } },
+  "udp-serve": {
+    args: [3, 3],
+    reply: { received: "int", drops: "int", first_us: "int", last_us: "int", ended_by: "str" },
+  },
+  "udp-load": {
+    args: [7, 7],
+    reply: { sent: "int", send_errors: "int", first_errno: "str", start_us: "int", end_us: "int" },
+  },
   "udp-counters": { args: [0, 0], reply: { udp: "object", rx_dropped: "object" } },
   stop: { args: [0, 0], reply: {} },
 } as const satisfies Record<string, CommandSpec>;
 
 export type ProbeCommand = keyof typeof PROBE_COMMANDS;
 
-type ValueOf<F extends FieldType> = F extends "int" ? number : F extends "str" ? string : F extends "object" ? Record<string, number> : F extends "str-or-null" ? string | null : F extends "null" ? null : unknown;
+type ValueOf<F extends FieldType> = F extends "int"
+  ? number
+  : F extends "str"
+    ? string
+    : F extends "object"
+      ? Record<string, number>
+      : F extends "str-or-null"
+        ? string | null
+        : F extends "null"
+          ? null
+          : unknown;
 
 /** The fields a command's reply may carry, typed. */
-export type ReplyFields<C extends ProbeCommand> = { -readonly [K in keyof (typeof PROBE_COMMANDS)[C]["reply"]]?: ValueOf<(typeof PROBE_COMMANDS)[C]["reply"][K] & FieldType> };
+export type ReplyFields<C extends ProbeCommand> = {
+  -readonly [K in keyof (typeof PROBE_COMMANDS)[C]["reply"]]?: ValueOf<
+    (typeof PROBE_COMMANDS)[C]["reply"][K] & FieldType
+  >;
+};
 
 function holds(type: FieldType, v: unknown): boolean {
   switch (type) {
@@ -94,13 +142,18 @@ function holds(type: FieldType, v: unknown): boolean {
  */
 export function replyFields<C extends ProbeCommand>(cmd: C, reply: ProbeReply | undefined): ReplyFields<C> {
   if (!reply) return {};
-  if (reply.cmd !== cmd) throw new LabError("REUSELAB_PROBE_PROTOCOL", `expected the probe's reply to '${cmd}', got one to '${reply.cmd}'`);
+  if (reply.cmd !== cmd)
+    throw new LabError("REUSELAB_PROBE_PROTOCOL", `expected the probe's reply to '${cmd}', got one to '${reply.cmd}'`);
   const spec: Readonly<Record<string, FieldType>> = PROBE_COMMANDS[cmd].reply;
   const out: Record<string, unknown> = {};
   for (const [key, type] of Object.entries(spec)) {
     const v = reply[key];
     if (v === undefined) continue;
-    if (!holds(type, v)) throw new LabError("REUSELAB_PROBE_PROTOCOL", `the probe's reply to '${cmd}' has ${key}=${JSON.stringify(v)}, not ${type === "object" ? "an object of numbers" : `a ${type}`}`);
+    if (!holds(type, v))
+      throw new LabError(
+        "REUSELAB_PROBE_PROTOCOL",
+        `the probe's reply to '${cmd}' has ${key}=${JSON.stringify(v)}, not ${type === "object" ? "an object of numbers" : `a ${type}`}`,
+      );
     out[key] = v;
   }
   return out as ReplyFields<C>;
@@ -109,6 +162,9 @@ export function replyFields<C extends ProbeCommand>(cmd: C, reply: ProbeReply | 
 /** A command line for the probe, with its arity checked against the table (a wrong count is a bug here, not in a case). */
 export function probeCall<C extends ProbeCommand>(cmd: C, ...args: string[]): string[] {
   const [min, max] = PROBE_COMMANDS[cmd].args;
-  if (args.length < min || args.length > max) throw new Error(`probe command '${cmd}' takes ${min === max ? min : `${min} to ${max}`} words, not ${args.length}: ${[cmd, ...args].join(" ")}`);
+  if (args.length < min || args.length > max)
+    throw new Error(
+      `probe command '${cmd}' takes ${min === max ? min : `${min} to ${max}`} words, not ${args.length}: ${[cmd, ...args].join(" ")}`,
+    );
   return [cmd, ...args];
 }

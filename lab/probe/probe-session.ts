@@ -66,14 +66,18 @@ export class ProbeSession {
 
   call(words: readonly string[], timeoutMs = ANSWER_MS): Promise<ProbeReply> {
     if (this.ended) {
-      return Promise.reject(new LabError("REUSELAB_ACTOR_EXITED", `${this.label}: cannot run '${words.join(" ")}', the probe has exited`));
+      return Promise.reject(
+        new LabError("REUSELAB_ACTOR_EXITED", `${this.label}: cannot run '${words.join(" ")}', the probe has exited`),
+      );
     }
     const line = encodeCommand(words);
     const seq = ++this.sent;
     return new Promise<ProbeReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        reject(new LabError("REUSELAB_TIMEOUT", `${this.label}: '${words.join(" ")}' got no answer after ${timeoutMs}ms`));
+        reject(
+          new LabError("REUSELAB_TIMEOUT", `${this.label}: '${words.join(" ")}' got no answer after ${timeoutMs}ms`),
+        );
       }, timeoutMs);
       this.pending.set(seq, { seq, words, resolve, reject, timer });
       this.input.write(line);
@@ -87,7 +91,8 @@ export class ProbeSession {
    */
   async recycle(timeoutMs: number): Promise<ProbeReply> {
     const r = await this.call(["recycle"], timeoutMs);
-    if (r.ret !== 0) throw new LabError("REUSELAB_PROBE_PROTOCOL", `${this.label}: recycle failed: ${String(r.error ?? r.errno)}`);
+    if (r.ret !== 0)
+      throw new LabError("REUSELAB_PROBE_PROTOCOL", `${this.label}: recycle failed: ${String(r.error ?? r.errno)}`);
     this.sent = 0;
     this.stderrTail = "";
     return this.call(["hello"], timeoutMs);

@@ -19,7 +19,11 @@ const WORD = /^[^\s\x00-\x1f\x7f]+$/;
 
 export function encodeCommand(words: readonly string[]): string {
   for (const w of words) {
-    if (!WORD.test(w)) throw new LabError("REUSELAB_PROBE_PROTOCOL", `probe command word ${JSON.stringify(w)} is empty or has whitespace or control characters`);
+    if (!WORD.test(w))
+      throw new LabError(
+        "REUSELAB_PROBE_PROTOCOL",
+        `probe command word ${JSON.stringify(w)} is empty or has whitespace or control characters`,
+      );
   }
   return `${words.join(" ")}\n`;
 }
@@ -29,7 +33,10 @@ export function parseReply(line: string): ProbeReply {
   try {
     value = JSON.parse(line);
   } catch {
-    throw new LabError("REUSELAB_PROBE_PROTOCOL", `the probe wrote a line that is not JSON: ${JSON.stringify(line.slice(0, 200))}`);
+    throw new LabError(
+      "REUSELAB_PROBE_PROTOCOL",
+      `the probe wrote a line that is not JSON: ${JSON.stringify(line.slice(0, 200))}`,
+    );
   }
   if (typeof value !== "object" || value === null) {
     throw new LabError("REUSELAB_PROBE_PROTOCOL", `the probe wrote ${JSON.stringify(line)}, not a JSON object`);

@@ -18,7 +18,14 @@ export interface Observed {
   runs: readonly LastResult[];
 }
 
-export function explainCase(c: Case, claims: readonly Claim[], last: Observed, colors: Colors, only?: string, width = 100): string {
+export function explainCase(
+  c: Case,
+  claims: readonly Claim[],
+  last: Observed,
+  colors: Colors,
+  only?: string,
+  width = 100,
+): string {
   const variants = only ? c.variants.filter((v) => v.name === only) : c.variants;
   const first = variants[0]!;
   const out = [
@@ -61,8 +68,13 @@ function actors(v: CaseVariant): string {
   return v.actors
     .map((a) => {
       const where = a.netns === a.name ? "its own network namespace" : `${a.netns}'s network namespace`;
-      const sysctls = Object.entries(v.namespaces.find((n) => n.name === a.name)?.sysctls ?? {}).map(([k, x]) => `${k}=${x}`);
-      const extras = [a.caps.length ? `keeps ${a.caps.join(", ").toLowerCase()}` : "", sysctls.length ? `sets ${sysctls.join(", ")}` : ""].filter(Boolean);
+      const sysctls = Object.entries(v.namespaces.find((n) => n.name === a.name)?.sysctls ?? {}).map(
+        ([k, x]) => `${k}=${x}`,
+      );
+      const extras = [
+        a.caps.length ? `keeps ${a.caps.join(", ").toLowerCase()}` : "",
+        sysctls.length ? `sets ${sysctls.join(", ")}` : "",
+      ].filter(Boolean);
       return `${a.name} (uid ${a.uid}, ${where}${extras.length ? `; ${extras.join("; ")}` : ""})`;
     })
     .join(", ");
@@ -73,7 +85,10 @@ function steps(variants: readonly CaseVariant[], colors: Colors): string[] {
   const first = variants[0]!;
   const sentence = (v: CaseVariant) => v.steps.map((s) => ({ line: s.source.line, text: stepSentence(s) }));
   const mine = sentence(first);
-  const out = [`steps of ${colors.bold(first.name)}:`, ...mine.map((s) => `  ${colors.dim(String(s.line).padStart(3))}  ${s.text}`)];
+  const out = [
+    `steps of ${colors.bold(first.name)}:`,
+    ...mine.map((s) => `  ${colors.dim(String(s.line).padStart(3))}  ${s.text}`),
+  ];
   for (const v of variants.slice(1)) {
     const differs = sentence(v).filter((s) => !mine.some((m) => m.line === s.line && m.text === s.text));
     const gone = mine.filter((m) => !v.steps.some((s) => s.source.line === m.line));
@@ -85,7 +100,13 @@ function steps(variants: readonly CaseVariant[], colors: Colors): string[] {
   return out;
 }
 
-function claimLines(c: Case, variants: readonly CaseVariant[], claims: readonly Claim[], colors: Colors, width: number): string[] {
+function claimLines(
+  c: Case,
+  variants: readonly CaseVariant[],
+  claims: readonly Claim[],
+  colors: Colors,
+  width: number,
+): string[] {
   const refs = new Map<string, { ref: ClaimRef; variants: string[] }>();
   for (const v of variants) {
     for (const ref of v.claims) {
@@ -98,20 +119,35 @@ function claimLines(c: Case, variants: readonly CaseVariant[], claims: readonly 
   if (!refs.size) return ["", "claims:   none of the seed guide's claims"];
   const out = ["", "claims:"];
   for (const { ref, variants: named } of refs.values()) {
-    const where = [named.length === c.variants.length ? "" : named.join(", "), ref.kernel ? `on ${describeSelector(ref.kernel)}` : ""].filter(Boolean).join(", ");
+    const where = [
+      named.length === c.variants.length ? "" : named.join(", "),
+      ref.kernel ? `on ${describeSelector(ref.kernel)}` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     out.push(`  ${ref.relation.padEnd(8)} ${ref.id}${where ? colors.dim(` (${where})`) : ""}`);
     const claim = claims.find((x) => x.id === ref.id);
-    if (claim) out.push(...wrap(`"${claim.quote}" (${claim.section}, line ${claim.line})`, width - 13).map((l) => `           ${colors.dim(l)}`));
+    if (claim)
+      out.push(
+        ...wrap(`"${claim.quote}" (${claim.section}, line ${claim.line})`, width - 13).map(
+          (l) => `           ${colors.dim(l)}`,
+        ),
+      );
   }
   return out;
 }
 
 function lastObserved(c: Case, last: Observed, only: string | undefined, colors: Colors): string[] {
-  const mine = last.runs.filter((l) => l.result.case === c.id && (!only || l.result.variant === only)).sort((a, b) => a.result.id.localeCompare(b.result.id));
-  if (!mine.length) return [`last observed: never run on this machine; try 'reuselab run --filter ${c.id}${only ? `.${only}` : ""}'`];
+  const mine = last.runs
+    .filter((l) => l.result.case === c.id && (!only || l.result.variant === only))
+    .sort((a, b) => a.result.id.localeCompare(b.result.id));
+  if (!mine.length)
+    return [`last observed: never run on this machine; try 'reuselab run --filter ${c.id}${only ? `.${only}` : ""}'`];
   const out = [`last observed (${last.path}):`];
   for (const { at, release, result: r } of mine) {
-    out.push(`  ${colors[OUTCOME_COLOR[r.outcome]](LABEL[r.outcome])} ${r.variant}@${r.kernel}  ${colors.dim(`${at.replace("T", " ").slice(0, 16)} UTC, ${release || "release unknown"}`)}`);
+    out.push(
+      `  ${colors[OUTCOME_COLOR[r.outcome]](LABEL[r.outcome])} ${r.variant}@${r.kernel}  ${colors.dim(`${at.replace("T", " ").slice(0, 16)} UTC, ${release || "release unknown"}`)}`,
+    );
     for (const s of r.steps) {
       const seen = describeObservation(s.observed);
       const verdict = s.ok ? "" : colors.red(` (expected ${s.expected})`);

@@ -28,12 +28,21 @@ export function listCatalogue(catalogue: Catalogue, selection: Selection): Listi
   const tagCounts = new Map<string, number>();
   for (const c of cases) for (const t of c.tags) tagCounts.set(t, (tagCounts.get(t) ?? 0) + 1);
   const naming = new Map<string, Set<string>>();
-  for (const r of runs) for (const ref of r.variant.claims) naming.set(ref.id, (naming.get(ref.id) ?? new Set()).add(r.case.id));
+  for (const r of runs)
+    for (const ref of r.variant.claims) naming.set(ref.id, (naming.get(ref.id) ?? new Set()).add(r.case.id));
   const narrowed = Boolean(selection.filter?.length || selection.tags?.length);
   return {
-    cases: cases.map((c) => ({ id: c.id, file: c.file, title: c.title, tags: c.tags, variants: c.variants.map((v) => v.name).filter((v) => chosen.get(c.id)!.has(v)) })),
+    cases: cases.map((c) => ({
+      id: c.id,
+      file: c.file,
+      title: c.title,
+      tags: c.tags,
+      variants: c.variants.map((v) => v.name).filter((v) => chosen.get(c.id)!.has(v)),
+    })),
     tags: [...tagCounts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([tag, n]) => ({ tag, cases: n })),
-    claims: catalogue.claims.filter((c) => !narrowed || naming.has(c.id)).map((c) => ({ id: c.id, section: c.section, cases: [...(naming.get(c.id) ?? [])] })),
+    claims: catalogue.claims
+      .filter((c) => !narrowed || naming.has(c.id))
+      .map((c) => ({ id: c.id, section: c.section, cases: [...(naming.get(c.id) ?? [])] })),
   };
 }
 
@@ -45,9 +54,14 @@ export function formatListing(l: Listing, sections: readonly Section[], c: Color
     const variantsW = Math.min(30, Math.max(8, ...l.cases.map((x) => x.variants.join(", ").length)));
     const tagsW = Math.min(28, Math.max(4, ...l.cases.map((x) => x.tags.join(", ").length)));
     const titleW = width ? Math.max(30, width - idW - variantsW - tagsW - 10) : null;
-    const t = plainTable(["case", "variants", "tags", "title"], c, { colWidths: [idW, variantsW, tagsW, titleW], wordWrap: true });
+    const t = plainTable(["case", "variants", "tags", "title"], c, {
+      colWidths: [idW, variantsW, tagsW, titleW],
+      wordWrap: true,
+    });
     for (const x of l.cases) t.push([x.id, x.variants.join(", "), c.dim(x.tags.join(", ")), x.title]);
-    parts.push(`${l.cases.length} case${l.cases.length === 1 ? "" : "s"}, ${l.cases.reduce((n, x) => n + x.variants.length, 0)} variants\n${tableText(t)}\n`);
+    parts.push(
+      `${l.cases.length} case${l.cases.length === 1 ? "" : "s"}, ${l.cases.reduce((n, x) => n + x.variants.length, 0)} variants\n${tableText(t)}\n`,
+    );
   }
   if (sections.includes("tags")) {
     const t = plainTable(["tag", "cases"], c);
@@ -56,7 +70,12 @@ export function formatListing(l: Listing, sections: readonly Section[], c: Color
   }
   if (sections.includes("claims")) {
     const t = plainTable(["claim", "section", "named by"], c);
-    for (const x of l.claims) t.push([x.id, c.dim(x.section), x.cases.length ? `${x.cases[0]}${x.cases.length > 1 ? ` (+${x.cases.length - 1})` : ""}` : c.yellow("no case")]);
+    for (const x of l.claims)
+      t.push([
+        x.id,
+        c.dim(x.section),
+        x.cases.length ? `${x.cases[0]}${x.cases.length > 1 ? ` (+${x.cases.length - 1})` : ""}` : c.yellow("no case"),
+      ]);
     parts.push(`${l.claims.length} claims of the seed guide\n${tableText(t)}\n`);
   }
   return parts.join("\n");

@@ -17,15 +17,34 @@ export interface ConsoleOptions {
 
 const VERDICTS: ClaimVerdict[] = ["refuted", "partly", "confirmed", "untested"];
 type Paint = keyof Pick<Colors, "red" | "yellow" | "green" | "dim" | "cyan" | "magenta">;
-const VERDICT_COLOR: Record<ClaimVerdict, Paint> = { refuted: "red", partly: "yellow", confirmed: "green", untested: "dim" };
-export const LABEL: Record<Outcome, string> = { passed: "PASS ", failed: "FAIL ", skipped: "SKIP ", xfail: "XFAIL", xpass: "XPASS" };
-export const OUTCOME_COLOR: Record<Outcome, Paint> = { passed: "green", failed: "red", skipped: "yellow", xfail: "cyan", xpass: "magenta" };
+const VERDICT_COLOR: Record<ClaimVerdict, Paint> = {
+  refuted: "red",
+  partly: "yellow",
+  confirmed: "green",
+  untested: "dim",
+};
+export const LABEL: Record<Outcome, string> = {
+  passed: "PASS ",
+  failed: "FAIL ",
+  skipped: "SKIP ",
+  xfail: "XFAIL",
+  xpass: "XPASS",
+};
+export const OUTCOME_COLOR: Record<Outcome, Paint> = {
+  passed: "green",
+  failed: "red",
+  skipped: "yellow",
+  xfail: "cyan",
+  xpass: "magenta",
+};
 
 /** The observations that carry a run's point: errnos, counts received or accepted, TCP states, kills. */
 function evidence(r: RunResult): string {
   return r.steps
     .filter((s) => s.expectation.kind !== "ok" && s.verb !== "send" && !s.observed.error)
-    .map((s) => `${s.actor} ${s.verb} ${describeObservation(s.observed, asksFairness(s.expectation)).replace(/^-1 /, "")}`)
+    .map(
+      (s) => `${s.actor} ${s.verb} ${describeObservation(s.observed, asksFairness(s.expectation)).replace(/^-1 /, "")}`,
+    )
     .join(" · ");
 }
 
@@ -68,7 +87,9 @@ export class ConsoleReporter implements Reporter {
       case "session-started": {
         this.kernels = e.kernels.length;
         const kernels = e.kernels.map((k) => `${k.id} (${k.release})`).join(", ");
-        this.write(`reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"} on the ${e.backend} backend, kernel ${kernels}\n`);
+        this.write(
+          `reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"} on the ${e.backend} backend, kernel ${kernels}\n`,
+        );
         for (const k of e.kernels) {
           const p = provenanceText(k);
           if (p) this.write(`  ${p}\n`);
@@ -115,17 +136,23 @@ export class ConsoleReporter implements Reporter {
 
   private audit(audit: readonly ClaimAudit[], kernels: readonly KernelInfo[]): string {
     const ids = kernels.map((k) => k.id);
-    const counts = (k: string) => VERDICTS.map((v) => `${audit.filter((a) => a.verdicts[k] === v).length} ${v}`).join(", ");
-    const perKernel = ids.length === 1 ? ` on ${ids[0]}: ${counts(ids[0]!)}` : ids.map((k) => `\n  on ${k}: ${counts(k)}`).join("");
+    const counts = (k: string) =>
+      VERDICTS.map((v) => `${audit.filter((a) => a.verdicts[k] === v).length} ${v}`).join(", ");
+    const perKernel =
+      ids.length === 1 ? ` on ${ids[0]}: ${counts(ids[0]!)}` : ids.map((k) => `\n  on ${k}: ${counts(k)}`).join("");
     const head = `claims audit, ${audit.length} claims of the seed guide${perKernel}\n`;
     const rank = (a: ClaimAudit) => Math.min(...ids.map((k) => VERDICTS.indexOf(a.verdicts[k]!)));
     const judged = audit.filter((a) => ids.some((k) => a.verdicts[k] !== "untested"));
     const untested = audit.filter((a) => !judged.includes(a)).map((a) => a.id);
     const named = untested.length <= 8 ? `: ${untested.join(", ")}` : " (the JSON results list them)";
-    const tail = untested.length ? `  ${this.c.dim(`${untested.length} untested: no passing run of this selection names them${named}`)}\n` : "";
+    const tail = untested.length
+      ? `  ${this.c.dim(`${untested.length} untested: no passing run of this selection names them${named}`)}\n`
+      : "";
     const table = plainTable([], this.c);
     for (const a of [...judged].sort((x, y) => rank(x) - rank(y))) {
-      const verdicts = ids.map((k) => (ids.length > 1 ? `${k}:` : "") + a.verdicts[k]!.toUpperCase().padEnd(9)).join(" ");
+      const verdicts = ids
+        .map((k) => (ids.length > 1 ? `${k}:` : "") + a.verdicts[k]!.toUpperCase().padEnd(9))
+        .join(" ");
       const shown = `${a.evidence[0]}${a.evidence.length > 1 ? ` (+${a.evidence.length - 1})` : ""}`;
       table.push([this.c[VERDICT_COLOR[VERDICTS[rank(a)]!]](verdicts.trimEnd()), a.id, this.c.dim(shown)]);
     }

@@ -15,7 +15,15 @@ import { join } from "node:path";
 import { LabError } from "../errors";
 import { debugLog } from "../debug-log";
 
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-crash-reporter", "--disable-breakpad"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-crash-reporter",
+  "--disable-breakpad",
+];
 
 export class ChromiumError extends LabError {
   constructor(message: string) {
@@ -35,20 +43,35 @@ export async function dumpDom(file: string, opts: ChromiumOptions = {}): Promise
 }
 
 /** A PNG of the page's top `width`×`height` pixels. */
-export async function screenshot(file: string, png: string, size: { width: number; height: number }, opts: ChromiumOptions = {}): Promise<void> {
-  await chromium([`--screenshot=${png}`, `--window-size=${size.width},${size.height}`, "--hide-scrollbars", fileUrl(file)], opts);
+export async function screenshot(
+  file: string,
+  png: string,
+  size: { width: number; height: number },
+  opts: ChromiumOptions = {},
+): Promise<void> {
+  await chromium(
+    [`--screenshot=${png}`, `--window-size=${size.width},${size.height}`, "--hide-scrollbars", fileUrl(file)],
+    opts,
+  );
 }
 
 function fileUrl(file: string): string {
   return `file://${file.split("/").map(encodeURIComponent).join("/")}`;
 }
 
-async function chromium(args: string[], { timeoutMs = 30_000 }: ChromiumOptions): Promise<{ stdout: string; stderr: string }> {
+async function chromium(
+  args: string[],
+  { timeoutMs = 30_000 }: ChromiumOptions,
+): Promise<{ stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), "reuselab-chromium-"));
   try {
     const env = systemEnv({ HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home });
     // Its own process group, so that the browser and its renderers can be killed together.
-    const child = spawn(systemTool("chromium", "chromium"), [...FLAGS, `--user-data-dir=${join(home, "profile")}`, ...args], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      systemTool("chromium", "chromium"),
+      [...FLAGS, `--user-data-dir=${join(home, "profile")}`, ...args],
+      { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
@@ -65,7 +88,11 @@ async function chromium(args: string[], { timeoutMs = 30_000 }: ChromiumOptions)
     try {
       [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
         child.on("error", (e: NodeJS.ErrnoException) =>
-          reject(e.code === "ENOENT" ? new ChromiumError("no chromium on PATH: bash lab/bootstrap/bootstrap.sh report installs it") : e),
+          reject(
+            e.code === "ENOENT"
+              ? new ChromiumError("no chromium on PATH: bash lab/bootstrap/bootstrap.sh report installs it")
+              : e,
+          ),
         );
         child.on("exit", (c, s) => resolve([c, s]));
       });
@@ -77,8 +104,12 @@ async function chromium(args: string[], { timeoutMs = 30_000 }: ChromiumOptions)
     } finally {
       clearTimeout(timer);
     }
-    if (timedOut) throw new ChromiumError(`chromium did not finish in ${timeoutMs} ms (chromium ${args.join(" ")}); killed`);
-    if (code !== 0) throw new ChromiumError(`chromium exited with ${signal ?? `code ${code}`} (chromium ${args.join(" ")}):\n${lastLines(stderr)}`);
+    if (timedOut)
+      throw new ChromiumError(`chromium did not finish in ${timeoutMs} ms (chromium ${args.join(" ")}); killed`);
+    if (code !== 0)
+      throw new ChromiumError(
+        `chromium exited with ${signal ?? `code ${code}`} (chromium ${args.join(" ")}):\n${lastLines(stderr)}`,
+      );
     return { stdout, stderr };
   } finally {
     rmSync(home, { recursive: true, force: true });

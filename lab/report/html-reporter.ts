@@ -9,7 +9,14 @@ import type { LabEvent, Reporter } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
 import type { Outcome } from "../verdict/outcome";
 import { CSS, esc, OUTCOME_CLASS } from "./html/markup";
-import { auditSection, failuresSection, matrixSection, runsSection, type PageData, type Section } from "./html/sections";
+import {
+  auditSection,
+  failuresSection,
+  matrixSection,
+  runsSection,
+  type PageData,
+  type Section,
+} from "./html/sections";
 import { knownBugsSection } from "./html/known-bugs-section";
 import { provenanceText } from "./kernel-provenance";
 import { CELL } from "./matrix";
@@ -57,7 +64,9 @@ export class HtmlReporter implements Reporter {
 }
 
 export function renderPage(d: PageData): string {
-  const sections = SECTIONS.map((s) => ({ s, body: s.render(d) })).filter((x): x is { s: Section; body: string } => x.body !== undefined);
+  const sections = SECTIONS.map((s) => ({ s, body: s.render(d) })).filter(
+    (x): x is { s: Section; body: string } => x.body !== undefined,
+  );
   const count = (o: Outcome) => d.results.filter((r) => r.outcome === o).length;
   const outcomes = (Object.keys(CELL) as Outcome[]).filter((o) => o === "passed" || o === "failed" || count(o) > 0);
   const summary = outcomes.map((o) => `<span class="badge ${OUTCOME_CLASS[o]}">${count(o)} ${o}</span>`).join(" ");

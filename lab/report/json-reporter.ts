@@ -40,7 +40,12 @@ export function resultsOf(e: Extract<LabEvent, { type: "session-finished" }>): R
     schema: 1,
     kernels: e.kernels,
     runs: e.results.map(runRecord),
-    claims: e.audit.map((a) => ({ ...a, quote: claim.get(a.id)!.quote, section: claim.get(a.id)!.section, seedLine: claim.get(a.id)!.line })),
+    claims: e.audit.map((a) => ({
+      ...a,
+      quote: claim.get(a.id)!.quote,
+      section: claim.get(a.id)!.section,
+      seedLine: claim.get(a.id)!.line,
+    })),
     knownBugs: e.knownBugs.kernels,
     staleAllowlist: e.knownBugs.staleAllowlist,
   };

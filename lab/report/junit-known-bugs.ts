@@ -18,7 +18,10 @@ export function knownBugProperties(kb: KnownBugs | undefined, kernel: string): [
   return [
     ["known-bugs", `${count("present")} present, ${count("absent")} absent, ${count("not-run")} not run`],
     ...bugs.map((b): [string, string] => [`known-bug:${b.case}`, bugText(b)]),
-    ...stale.map((s): [string, string] => [`known-bugs.stale-allowlist:${s.case}`, `${s.file}:${s.line}: the kernel has the fix (${s.evidence.join(", ")}); remove the entry (reason: ${s.reason})`]),
+    ...stale.map((s): [string, string] => [
+      `known-bugs.stale-allowlist:${s.case}`,
+      `${s.file}:${s.line}: the kernel has the fix (${s.evidence.join(", ")}); remove the entry (reason: ${s.reason})`,
+    ]),
   ];
 }
 

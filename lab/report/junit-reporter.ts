@@ -44,7 +44,15 @@ export class JunitReporter implements Reporter {
   onEvent(e: LabEvent): void {
     if (e.type === "session-started") this.backend = e.backend;
     if (e.type !== "session-finished") return;
-    this.session = { kernels: e.kernels, results: e.results, knownBugs: e.knownBugs, durationMs: e.durationMs, interrupted: e.interrupted, finishedAt: Date.now(), ...(this.backend ? { backend: this.backend } : {}) };
+    this.session = {
+      kernels: e.kernels,
+      results: e.results,
+      knownBugs: e.knownBugs,
+      durationMs: e.durationMs,
+      interrupted: e.interrupted,
+      finishedAt: Date.now(),
+      ...(this.backend ? { backend: this.backend } : {}),
+    };
   }
 
   async close(): Promise<void> {
@@ -77,7 +85,11 @@ function junitXml(s: Session): string {
   const suites = s.kernels.map((k, i) => {
     const runs = s.results.filter((r) => r.kernel === k.id);
     const count = (kind: Kind) => runs.filter((r) => kindOf(r) === kind).length;
-    const props: [string, string][] = [["kernel", k.id], ["kernel.release", k.release], ...(s.backend ? [["backend", s.backend] as [string, string]] : [])];
+    const props: [string, string][] = [
+      ["kernel", k.id],
+      ["kernel.release", k.release],
+      ...(s.backend ? [["backend", s.backend] as [string, string]] : []),
+    ];
     if (s.interrupted) props.push(["interrupted", "true"]);
     props.push(...knownBugProperties(s.knownBugs, k.id));
     const head = attrs({
@@ -95,7 +107,13 @@ function junitXml(s: Session): string {
     return `  <testsuite${head}>\n    <properties>\n${properties}    </properties>\n${runs.map(testcase).join("")}  </testsuite>\n`;
   });
   const all = (kind: Kind) => s.results.filter((r) => kindOf(r) === kind).length;
-  const top = attrs({ name: "reuselab", tests: s.results.length, failures: all("failure"), errors: all("error"), time: seconds(s.durationMs) });
+  const top = attrs({
+    name: "reuselab",
+    tests: s.results.length,
+    failures: all("failure"),
+    errors: all("error"),
+    time: seconds(s.durationMs),
+  });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${top}>\n${suites.join("")}</testsuites>\n`;
 }
 
@@ -114,7 +132,9 @@ function testcase(r: RunResult): string {
       for (const f of r.failures.filter((f) => f.actor)) body.push(problem("failure", "kernel-disagrees", f, r));
       break;
     case "xpass":
-      body.push(`      <failure${attrs({ message: `expected to fail (${r.reason}) but passed: update the case`, type: "xpass" })}/>\n`);
+      body.push(
+        `      <failure${attrs({ message: `expected to fail (${r.reason}) but passed: update the case`, type: "xpass" })}/>\n`,
+      );
       break;
     case "xfail":
       notes.push(`known failure (xfail): ${r.reason}`, ...r.failures.map((f) => `  ${formatFailure(f)}`));
@@ -134,7 +154,13 @@ function problem(tag: "failure" | "error", type: string, f: Failure, r: RunResul
     `${f.file}:${f.line}`,
     ...(f.actor ? [`actor:    ${f.actor}`] : []),
     ...(f.call ? [`call:     ${f.call}`] : []),
-    ...(s ? [`expected: ${s.expected}`, `observed: ${describeObservation(s.observed, asksFairness(s.expectation))}`, ...s.observed.trace.map((t) => `  ${t}`)] : [`${f.message}`]),
+    ...(s
+      ? [
+          `expected: ${s.expected}`,
+          `observed: ${describeObservation(s.observed, asksFairness(s.expectation))}`,
+          ...s.observed.trace.map((t) => `  ${t}`),
+        ]
+      : [`${f.message}`]),
   ];
   return `      <${tag}${attrs({ message: formatFailure(f), type })}>${text(evidence.join("\n") + "\n")}</${tag}>\n`;
 }

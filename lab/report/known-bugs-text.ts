@@ -24,18 +24,32 @@ export function knownBugsText(kb: KnownBugs, kernels: readonly KernelInfo[], c: 
       const b = bugs(k).find((x) => x.case === id);
       if (!b) return "";
       const text = `${CELL[b.status]}${b.disagrees ? "!" : ""}`;
-      return b.status === "absent" ? (b.allowed ? c.cyan(`${text} (allowed)`) : c.red(text)) : b.status === "present" ? c.green(text) : c.yellow(text);
+      return b.status === "absent"
+        ? b.allowed
+          ? c.cyan(`${text} (allowed)`)
+          : c.red(text)
+        : b.status === "present"
+          ? c.green(text)
+          : c.yellow(text);
     });
     table.push([id, any ? any.fix.slice(0, 12) : "", ...cells]);
   }
-  const details = ids.flatMap((k) => bugs(k).filter((b) => b.status !== "present" || b.disagrees).map((b) => detail(k, b, c)));
-  const stale = kb.staleAllowlist.map((s) => `  ${c.yellow("stale allowlist entry")} ${s.file}:${s.line}: ${s.case} on ${s.kernel} has the fix (${s.evidence.join(", ")}): remove the entry\n`);
+  const details = ids.flatMap((k) =>
+    bugs(k)
+      .filter((b) => b.status !== "present" || b.disagrees)
+      .map((b) => detail(k, b, c)),
+  );
+  const stale = kb.staleAllowlist.map(
+    (s) =>
+      `  ${c.yellow("stale allowlist entry")} ${s.file}:${s.line}: ${s.case} on ${s.kernel} has the fix (${s.evidence.join(", ")}): remove the entry\n`,
+  );
   return `${head}${cases.length ? `${tableText(table)}\n` : ""}${details.join("")}${stale.join("")}`;
 }
 
 function detail(kernel: string, b: KnownBug, c: Colors): string {
   const what = `${b.fix.slice(0, 12)} "${b.subject}"${b.cve ? ` (${b.cve})` : ""}`;
-  const verb = b.status === "absent" ? c.red("lacks") : b.status === "present" ? c.green("has") : c.yellow("was not judged on");
+  const verb =
+    b.status === "absent" ? c.red("lacks") : b.status === "present" ? c.green("has") : c.yellow("was not judged on");
   const lines = [`  ${kernel} ${verb} ${what}: ${b.case}${b.allowed ? c.cyan(` (allowed: ${b.allowed})`) : ""}`];
   lines.push(...b.evidence.map((e) => `      ${e}`));
   if (b.disagrees) lines.push(`      ${c.yellow(`the version number predicts ${b.predicted}: ${b.because}`)}`);

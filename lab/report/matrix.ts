@@ -27,7 +27,9 @@ export function buildMatrix(results: readonly RunResult[], kernels: readonly Ker
   for (const row of rows.values()) {
     const present = kernels.map((k) => row.cells[k.id]).filter((c): c is RunResult => c !== undefined);
     const outcomes = new Set(present.map((c) => c.outcome));
-    const expectations = new Set(present.filter((c) => c.outcome !== "skipped").map((c) => c.steps.map((s) => s.expected).join("|")));
+    const expectations = new Set(
+      present.filter((c) => c.outcome !== "skipped").map((c) => c.steps.map((s) => s.expected).join("|")),
+    );
     row.differs = outcomes.size > 1 || expectations.size > 1;
     if (!row.differs) continue;
     for (const c of present) {
@@ -40,7 +42,8 @@ export function buildMatrix(results: readonly RunResult[], kernels: readonly Ker
         if (c === first || c.outcome === "skipped") continue;
         c.steps.forEach((s, i) => {
           const other = first?.steps[i];
-          if (other && other.expected !== s.expected) row.notes.push(`line ${s.line}: ${first!.kernel} ${seen(other)}, ${c.kernel} ${seen(s)}`);
+          if (other && other.expected !== s.expected)
+            row.notes.push(`line ${s.line}: ${first!.kernel} ${seen(other)}, ${c.kernel} ${seen(s)}`);
         });
       }
     }
@@ -54,4 +57,10 @@ function seen(s: StepResult): string {
   return got === s.expected ? got : `${got} (expected ${s.expected})`;
 }
 
-export const CELL: Record<Outcome, string> = { passed: "pass", failed: "FAIL", skipped: "skip", xfail: "xfail", xpass: "XPASS" };
+export const CELL: Record<Outcome, string> = {
+  passed: "pass",
+  failed: "FAIL",
+  skipped: "skip",
+  xfail: "xfail",
+  xpass: "XPASS",
+};

@@ -27,10 +27,16 @@ export function readResultsFile(file: string): ResultsFile {
   try {
     parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<ResultsFile>;
   } catch (e) {
-    throw new LabError("REUSELAB_BAD_ARGS", `${file}: cannot read it as JSON results (${(e as Error).message}); pass files written by 'reuselab run --json FILE'`);
+    throw new LabError(
+      "REUSELAB_BAD_ARGS",
+      `${file}: cannot read it as JSON results (${(e as Error).message}); pass files written by 'reuselab run --json FILE'`,
+    );
   }
   if (parsed.schema !== 1 || !Array.isArray(parsed.kernels) || !Array.isArray(parsed.runs)) {
-    throw new LabError("REUSELAB_BAD_ARGS", `${file}: not reuselab results of schema 1 (it needs "schema": 1, "kernels" and "runs"); pass files written by 'reuselab run --json FILE'`);
+    throw new LabError(
+      "REUSELAB_BAD_ARGS",
+      `${file}: not reuselab results of schema 1 (it needs "schema": 1, "kernels" and "runs"); pass files written by 'reuselab run --json FILE'`,
+    );
   }
   return parsed as ResultsFile;
 }
@@ -46,12 +52,18 @@ export function mergeResults(inputs: readonly { file: string; results: ResultsFi
         kernelFrom.set(k.id, { release: k.release, file });
         merged.kernels.push(k);
       } else if (seen.release !== k.release) {
-        merged.warnings.push(`kernel ${k.id} is ${seen.release} in ${seen.file} but ${k.release} in ${file}; the merged results say ${seen.release}`);
+        merged.warnings.push(
+          `kernel ${k.id} is ${seen.release} in ${seen.file} but ${k.release} in ${file}; the merged results say ${seen.release}`,
+        );
       }
     }
     for (const r of results.runs) {
       const other = runFrom.get(r.id);
-      if (other) throw new LabError("REUSELAB_BAD_ARGS", `run ${r.id} is in both ${other} and ${file}; give each job its own kernels or --filter so that no run is in two files`);
+      if (other)
+        throw new LabError(
+          "REUSELAB_BAD_ARGS",
+          `run ${r.id} is in both ${other} and ${file}; give each job its own kernels or --filter so that no run is in two files`,
+        );
       runFrom.set(r.id, file);
       merged.runs.push(runFromRecord(r));
     }
@@ -64,7 +76,14 @@ export function mergeResults(inputs: readonly { file: string; results: ResultsFi
  * (schema 1 writes it so), its kind from its call's verb.
  */
 export function runFromRecord(r: RunRecord): RunResult {
-  return { ...r, steps: r.steps.map((s) => ({ ...s, expectation: readDescribedExpectation(s.expected), verb: s.call.split(" ")[0] ?? "" })) };
+  return {
+    ...r,
+    steps: r.steps.map((s) => ({
+      ...s,
+      expectation: readDescribedExpectation(s.expected),
+      verb: s.call.split(" ")[0] ?? "",
+    })),
+  };
 }
 
 /**
@@ -73,7 +92,11 @@ export function runFromRecord(r: RunRecord): RunResult {
  * runs the catalogue does not have (another --cases) are kept in the results but named in `unknown`,
  * and no claim rests on them.
  */
-export function plannedMerged(merged: MergedResults, catalogue: Catalogue, allow: readonly AllowEntry[] = []): { planned: PlannedRun[]; unknown: string[] } {
+export function plannedMerged(
+  merged: MergedResults,
+  catalogue: Catalogue,
+  allow: readonly AllowEntry[] = [],
+): { planned: PlannedRun[]; unknown: string[] } {
   const all = new Map(plan(catalogue.cases, merged.kernels, { slow: true }, allow).map((r) => [r.id, r]));
   const planned = merged.runs.map((r) => all.get(r.id)).filter((r): r is PlannedRun => r !== undefined);
   const unknown = merged.runs.filter((r) => !all.has(r.id)).map((r) => r.id);

@@ -37,7 +37,9 @@ export class RepeatReporter implements Reporter {
       case "session-started":
         if (this.started++ === 0) {
           const kernels = e.kernels.map((k) => `${k.id} (${k.release})`).join(", ");
-          this.write(`reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"}, ${this.times} times each, on the ${e.backend} backend, kernel ${kernels}\n`);
+          this.write(
+            `reuselab: ${e.runs.length} run${e.runs.length === 1 ? "" : "s"}, ${this.times} times each, on the ${e.backend} backend, kernel ${kernels}\n`,
+          );
         }
         return;
       case "session-finished": {
@@ -45,10 +47,13 @@ export class RepeatReporter implements Reporter {
         this.last = e;
         const n = this.repetitions.length;
         const tail = e.interrupted ? " (interrupted)" : "";
-        this.write(`repetition ${n}/${this.times}: ${countOutcomes(e.results)} in ${(e.durationMs / 1000).toFixed(1)} s${tail}\n`);
+        this.write(
+          `repetition ${n}/${this.times}: ${countOutcomes(e.results)} in ${(e.durationMs / 1000).toFixed(1)} s${tail}\n`,
+        );
         for (const r of e.results) {
           if (r.outcome !== "failed" && r.outcome !== "xpass") continue;
-          const why = r.outcome === "failed" ? r.failures.map(formatFailure) : [`expected to fail (${r.reason}) but passed`];
+          const why =
+            r.outcome === "failed" ? r.failures.map(formatFailure) : [`expected to fail (${r.reason}) but passed`];
           for (const w of why) this.write(`  ${this.c[OUTCOME_COLOR[r.outcome]](LABEL[r.outcome])} ${r.id}: ${w}\n`);
         }
         return;
@@ -62,16 +67,28 @@ export class RepeatReporter implements Reporter {
     const flaky = flakyRuns(this.repetitions);
     const runs = new Set(this.repetitions.flatMap((rep) => rep.map((r) => r.id))).size;
     const flipped = new Set(flaky.map((f) => f.id));
-    const alwaysBad = [...new Set(this.repetitions.flatMap((rep) => rep.filter((r) => r.outcome === "failed" || r.outcome === "xpass").map((r) => r.id)))].filter((id) => !flipped.has(id));
+    const alwaysBad = [
+      ...new Set(
+        this.repetitions.flatMap((rep) =>
+          rep.filter((r) => r.outcome === "failed" || r.outcome === "xpass").map((r) => r.id),
+        ),
+      ),
+    ].filter((id) => !flipped.has(id));
     const n = this.repetitions.length;
     if (flaky.length) {
-      this.write(`\n${this.c.yellow(`flaky: ${flaky.length} of ${runs} runs changed verdict over ${n} repetitions`)}\n`);
+      this.write(
+        `\n${this.c.yellow(`flaky: ${flaky.length} of ${runs} runs changed verdict over ${n} repetitions`)}\n`,
+      );
       const table = plainTable(["run", "outcome in each repetition"], this.c);
-      for (const f of flaky) table.push([f.id, f.outcomes.map((o) => (o ? this.c[OUTCOME_COLOR[o]](CELL[o]) : "-")).join(" ")]);
+      for (const f of flaky)
+        table.push([f.id, f.outcomes.map((o) => (o ? this.c[OUTCOME_COLOR[o]](CELL[o]) : "-")).join(" ")]);
       this.write(`${tableText(table)}\n`);
     }
     if (alwaysBad.length) this.write(`\n${this.c.red(`failed in every repetition: ${alwaysBad.join(", ")}`)}\n`);
-    const verdict = flaky.length || alwaysBad.length ? `${flaky.length} flaky, ${alwaysBad.length} failed every time` : "every run kept its verdict";
+    const verdict =
+      flaky.length || alwaysBad.length
+        ? `${flaky.length} flaky, ${alwaysBad.length} failed every time`
+        : "every run kept its verdict";
     if (this.last) this.write(knownBugsText(this.last.knownBugs, this.last.kernels, this.c));
     this.write(`${n} repetition${n === 1 ? "" : "s"} of ${runs} run${runs === 1 ? "" : "s"}: ${verdict}\n`);
   }

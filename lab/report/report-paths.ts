@@ -26,7 +26,10 @@ export interface OtherFile {
 /** Every problem with the report paths, as one error; nothing was started. */
 export class ReportPathsError extends LabError {
   constructor(readonly problems: readonly string[]) {
-    super("REUSELAB_BAD_ARGS", `${problems.length} problem${problems.length === 1 ? "" : "s"} with the report files; nothing was started:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super(
+      "REUSELAB_BAD_ARGS",
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} with the report files; nothing was started:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
   }
 }
 
@@ -54,7 +57,9 @@ export function reportPathProblems(reports: readonly ReportTarget[], others: rea
     }
     const twin = seen.find((s) => s.id === id);
     if (twin) {
-      problems.push(`${twin.option} ${shown(twin.file)} and ${r.option} ${shown(r.file)} are the same file; one report would overwrite the other: give each its own file`);
+      problems.push(
+        `${twin.option} ${shown(twin.file)} and ${r.option} ${shown(r.file)} are the same file; one report would overwrite the other: give each its own file`,
+      );
       continue;
     }
     seen.push({ ...r, id });
@@ -62,7 +67,12 @@ export function reportPathProblems(reports: readonly ReportTarget[], others: rea
   return problems;
 }
 
-const EXAMPLE: Record<string, string> = { "--json": "results.json", "--junit": "junit.xml", "--html": "report.html", OUT: "merged.json" };
+const EXAMPLE: Record<string, string> = {
+  "--json": "results.json",
+  "--junit": "junit.xml",
+  "--html": "report.html",
+  OUT: "merged.json",
+};
 
 /** Why the report cannot be written at its path, with the fix; undefined when it can. */
 function placeProblem(r: ReportTarget): string | undefined {
@@ -114,7 +124,8 @@ function denied(path: string, mode: number): string | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EROFS") return "read-only file system";
-    if (code === "EACCES" || code === "EPERM") return `permission denied: it belongs to uid ${statOf(path)?.uid ?? "?"}, this is uid ${process.getuid?.() ?? "?"}`;
+    if (code === "EACCES" || code === "EPERM")
+      return `permission denied: it belongs to uid ${statOf(path)?.uid ?? "?"}, this is uid ${process.getuid?.() ?? "?"}`;
     return (e as Error).message;
   }
 }

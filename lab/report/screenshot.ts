@@ -21,16 +21,23 @@ const FOLDERS = ["cases", "test/fixtures/failing", "test/fixtures/report"];
 const SIZE = { width: 1400, height: 2000 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { kernels: { type: "string", default: "host" }, out: { type: "string", default: "docs/html-report.png" } } });
+  const { values } = parseArgs({
+    options: { kernels: { type: "string", default: "host" }, out: { type: "string", default: "docs/html-report.png" } },
+  });
   const temp = mkdtempSync(join(tmpdir(), "reuselab-screenshot-"));
   try {
     await using backends = new KernelBackends(values.kernels.split(","), "netns");
     ensureMachine("toolchain");
     if (backends.needsVm) ensureMachine("vm");
     const page = join(temp, "report.html");
-    const { kernels, repetitions } = await runSession(backends, { catalogue: loadCatalogue(FOLDERS), reporters: [new HtmlReporter(page)] });
+    const { kernels, repetitions } = await runSession(backends, {
+      catalogue: loadCatalogue(FOLDERS),
+      reporters: [new HtmlReporter(page)],
+    });
     await screenshot(page, resolve(values.out), SIZE, { timeoutMs: 60_000 });
-    process.stdout.write(`${values.out}: ${repetitions[0]!.length} runs on ${kernels.map((k) => k.id).join(", ")}, ${SIZE.width}x${SIZE.height}\n`);
+    process.stdout.write(
+      `${values.out}: ${repetitions[0]!.length} runs on ${kernels.map((k) => k.id).join(", ")}, ${SIZE.width}x${SIZE.height}\n`,
+    );
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

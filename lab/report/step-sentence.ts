@@ -24,7 +24,9 @@ export function expectationPhrase(e: Expectation, plural = false): string {
 /** The whole step as a sentence, with the kernels on which it expects something else. */
 export function stepSentence(s: CaseStep): string {
   const group = s.members !== undefined;
-  const byKernel = s.byKernel.map((k) => `; on ${describeSelector(k.selector)} ${group ? "they" : "it"} ${expectationPhrase(k.expect, group)}`).join("");
+  const byKernel = s.byKernel
+    .map((k) => `; on ${describeSelector(k.selector)} ${group ? "they" : "it"} ${expectationPhrase(k.expect, group)}`)
+    .join("");
   if (s.members) {
     const who = s.members.map((m) => m.actor).join(", ");
     return `${s.actor} (${who}): each ${s.phrase.replace(/\bits socket\b/, "its own socket")}; together they ${expectationPhrase(s.expect, true)}${byKernel}`;

@@ -27,7 +27,8 @@ export async function performGroup(step: GroupStep, expect: Expectation, lab: St
     for (;;) {
       for (const m of drains) {
         const reply = await lab.actor(m.actor).call(m.call);
-        if (reply.error !== undefined) return { ret: null, errno: null, trace: [], error: `${m.actor}: the probe refused: ${reply.error}` };
+        if (reply.error !== undefined)
+          return { ret: null, errno: null, trace: [], error: `${m.actor}: the probe refused: ${reply.error}` };
         if ((reply.ret ?? 0) < 0) errno = reply.errno ?? null;
         const got = m.taken(reply) ?? 0;
         if (got > 0) lastArrival = Date.now();
@@ -36,7 +37,8 @@ export async function performGroup(step: GroupStep, expect: Expectation, lab: St
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       const now = Date.now();
       if (errno || now >= deadline) break;
-      if (target !== undefined ? total >= target && now - lastArrival >= ROUND_MS * 2 : now - lastArrival >= QUIET_MS) break;
+      if (target !== undefined ? total >= target && now - lastArrival >= ROUND_MS * 2 : now - lastArrival >= QUIET_MS)
+        break;
       await sleep(ROUND_MS);
     }
   } catch (e) {

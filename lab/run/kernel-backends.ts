@@ -20,16 +20,37 @@ export class KernelBackends implements AsyncDisposable {
    * `kernels`: "host" and ids of images/kernels/kernels.yaml; `specs`: the kernels of --kernel SPEC;
    * `guests`: how many guest kernels boot or run at once (default: one per core).
    */
-  constructor(kernels: readonly string[], host: HostBackend, specs: readonly GuestKernel[] = [], guests = defaultGuests()) {
+  constructor(
+    kernels: readonly string[],
+    host: HostBackend,
+    specs: readonly GuestKernel[] = [],
+    guests = defaultGuests(),
+  ) {
     this.guestSlots = new Slots(guests);
     const listed = kernels.some((k) => k !== "host") ? readKernelsFile() : [];
     const known = ["host", ...listed.map((k) => k.id)];
     const unknown = kernels.filter((k) => !known.includes(k));
-    if (unknown.length) throw new LabError("REUSELAB_BAD_ARGS", `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml), or give one with --kernel SPEC`);
-    for (const k of kernels) this.byKernel.set(k, k === "host" ? (host === "docker" ? new DockerBackend() : new NetnsBackend()) : new VmBackend(listed.find((l) => l.id === k)!));
+    if (unknown.length)
+      throw new LabError(
+        "REUSELAB_BAD_ARGS",
+        `unknown kernel ${unknown.join(", ")}: the kernels are ${known.join(", ")} (images/kernels/kernels.yaml), or give one with --kernel SPEC`,
+      );
+    for (const k of kernels)
+      this.byKernel.set(
+        k,
+        k === "host"
+          ? host === "docker"
+            ? new DockerBackend()
+            : new NetnsBackend()
+          : new VmBackend(listed.find((l) => l.id === k)!),
+      );
     for (const g of specs) {
       const key = g.id ?? `--kernel ${g.text}`;
-      if (this.byKernel.has(key)) throw new LabError("REUSELAB_BAD_ARGS", `two kernels are named '${key}'; give each its own id (--kernel ID=SPEC)`);
+      if (this.byKernel.has(key))
+        throw new LabError(
+          "REUSELAB_BAD_ARGS",
+          `two kernels are named '${key}'; give each its own id (--kernel ID=SPEC)`,
+        );
       this.byKernel.set(key, new VmBackend(g));
     }
   }
@@ -57,14 +78,21 @@ export class KernelBackends implements AsyncDisposable {
    */
   async prepare(): Promise<{ kernels: KernelInfo[]; leftoversRemoved: PrepareReport["leftoversRemoved"] }> {
     const backends = [...this.byKernel.values()];
-    const reports = await Promise.all(backends.map((b) => (b instanceof VmBackend ? this.guestSlots.use(() => b.prepare()) : b.prepare())));
+    const reports = await Promise.all(
+      backends.map((b) => (b instanceof VmBackend ? this.guestSlots.use(() => b.prepare()) : b.prepare())),
+    );
     const leftoversRemoved: Record<string, number> = {};
-    for (const r of reports) for (const [k, n] of Object.entries(r.leftoversRemoved)) leftoversRemoved[k] = (leftoversRemoved[k] ?? 0) + n;
+    for (const r of reports)
+      for (const [k, n] of Object.entries(r.leftoversRemoved)) leftoversRemoved[k] = (leftoversRemoved[k] ?? 0) + n;
     // Re-keyed by the ids the kernels turned out to have (a --kernel without an id is named by its release).
     const byId = new Map<string, Backend>();
     reports.forEach((r, i) => {
       for (const k of r.kernels) {
-        if (byId.has(k.id)) throw new LabError("REUSELAB_BAD_ARGS", `two kernels have the id '${k.id}' (the same release?); name them apart with --kernel ID=SPEC`);
+        if (byId.has(k.id))
+          throw new LabError(
+            "REUSELAB_BAD_ARGS",
+            `two kernels have the id '${k.id}' (the same release?); name them apart with --kernel ID=SPEC`,
+          );
         byId.set(k.id, backends[i]!);
       }
     });

@@ -11,7 +11,12 @@ import { judge } from "../verdict/judge";
 import { performGroup } from "./group-step";
 import type { Failure, RunResult, StepResult } from "../verdict/outcome";
 
-export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, signal?: AbortSignal): Promise<RunResult> {
+export async function runCase(
+  run: PlannedRun,
+  backend: Backend,
+  bus: EventBus,
+  signal?: AbortSignal,
+): Promise<RunResult> {
   const started = Date.now();
   const base = { id: run.id, case: run.case.id, variant: run.variant.name, kernel: run.kernel.id };
   bus.emit({ type: "run-started", run });
@@ -25,18 +30,40 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
   // Once interrupted, the lab is being torn down under the run: what it answers then is not the kernel's verdict.
   let interrupted = false;
   try {
-    await using lab = await backend.start({ runId: run.id, actors: run.variant.actors, namespaces: run.variant.namespaces }, run.kernel);
+    await using lab = await backend.start(
+      { runId: run.id, actors: run.variant.actors, namespaces: run.variant.namespaces },
+      run.kernel,
+    );
     for (const s of run.variant.steps) {
       if ((interrupted = signal?.aborted ?? false)) break;
       const expect = expectationFor(s, run.kernel);
-      const observed = s.members ? await performGroup(s, expect, lab) : await performStep(s.step, lab.actor(s.actor), expect);
+      const observed = s.members
+        ? await performGroup(s, expect, lab)
+        : await performStep(s.step, lab.actor(s.actor), expect);
       if ((interrupted = signal?.aborted ?? false)) break;
       const verdict = judge(expect, observed);
       const verb = s.members ? s.members[0]!.step.kind : s.step.kind;
-      const result: StepResult = { file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, expected: describeExpectation(expect), observed, ok: verdict.ok, expectation: expect, verb };
+      const result: StepResult = {
+        file: s.source.file,
+        line: s.source.line,
+        actor: s.actor,
+        call: s.text,
+        expected: describeExpectation(expect),
+        observed,
+        ok: verdict.ok,
+        expectation: expect,
+        verb,
+      };
       steps.push(result);
       bus.emit({ type: "step-finished", run, step: result });
-      if (!verdict.ok) failures.push({ file: s.source.file, line: s.source.line, actor: s.actor, call: s.text, message: verdict.message });
+      if (!verdict.ok)
+        failures.push({
+          file: s.source.file,
+          line: s.source.line,
+          actor: s.actor,
+          call: s.text,
+          message: verdict.message,
+        });
     }
   } catch (e) {
     interrupted ||= signal?.aborted ?? false;
@@ -54,11 +81,15 @@ export async function runCase(run: PlannedRun, backend: Backend, bus: EventBus, 
 
 function outcomeOf(run: PlannedRun, base: Omit<RunResult, "outcome">, failures: Failure[]): RunResult {
   const xfail = run.case.xfail;
-  if (xfail !== undefined) return failures.length ? { ...base, outcome: "xfail", reason: xfail, failures } : { ...base, outcome: "xpass", reason: xfail };
+  if (xfail !== undefined)
+    return failures.length
+      ? { ...base, outcome: "xfail", reason: xfail, failures }
+      : { ...base, outcome: "xpass", reason: xfail };
   // A fix the allowlist says this kernel lacks: the kernel's disagreement is the known absence (a lab
   // that could not run the trigger is no such evidence, and stays a failure). Its pass is not an xpass
   // (the kernel has the fix after all): the known-bugs report calls the entry stale.
-  if (failures.length && failures.every((f) => f.actor) && run.allowed && run.case.fix) return { ...base, outcome: "xfail", reason: allowedReason(run.allowed, run.case.fix.commit), failures };
+  if (failures.length && failures.every((f) => f.actor) && run.allowed && run.case.fix)
+    return { ...base, outcome: "xfail", reason: allowedReason(run.allowed, run.case.fix.commit), failures };
   return failures.length ? { ...base, outcome: "failed", failures } : { ...base, outcome: "passed" };
 }
 

@@ -22,7 +22,13 @@ export interface RunOptions {
  * each with at most `jobs` runs at once. Results come back in plan order; the session's own events
  * are session.ts's.
  */
-export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: string) => Backend, bus: EventBus, kernels: KernelInfo[], opts: RunOptions): Promise<RunResult[]> {
+export async function runAll(
+  runs: readonly PlannedRun[],
+  backendFor: (kernel: string) => Backend,
+  bus: EventBus,
+  kernels: KernelInfo[],
+  opts: RunOptions,
+): Promise<RunResult[]> {
   const results: RunResult[] = new Array(runs.length);
   const pools = kernels.map(async (k) => {
     const mine = runs.map((r, i) => [r, i] as const).filter(([r]) => r.kernel.id === k.id);
@@ -33,7 +39,8 @@ export async function runAll(runs: readonly PlannedRun[], backendFor: (kernel: s
         results[i] = await runCase(run, backendFor(k.id), bus, opts.signal);
       }
     };
-    const all = async () => void (await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, mine.length)) }, worker)));
+    const all = async () =>
+      void (await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, mine.length)) }, worker)));
     const slots = mine.length ? opts.slotsFor?.(k.id) : undefined;
     await (slots ? slots.use(all) : all());
   });

@@ -69,16 +69,38 @@ export async function runSession(backends: SessionBackends, o: SessionOptions): 
     let finished: SessionFinished | undefined;
     try {
       for (let i = 0; i < (o.repeat ?? 1) && !o.signal?.aborted; i++) {
-        const start = { backend: backends.name, kernels: prepared.kernels, runs, leftoversRemoved: i === 0 ? prepared.leftoversRemoved : {} };
+        const start = {
+          backend: backends.name,
+          kernels: prepared.kernels,
+          runs,
+          leftoversRemoved: i === 0 ? prepared.leftoversRemoved : {},
+        };
         const runOn = (kernel: string) => backends.backend(kernel);
-        finished = await recordSession(bus, start, o.catalogue.claims, () => runAll(runs, runOn, bus, prepared.kernels, { jobs: o.jobs ?? 2, signal: o.signal, slotsFor: (k) => backends.slotsFor?.(k) }), o.signal);
+        finished = await recordSession(
+          bus,
+          start,
+          o.catalogue.claims,
+          () =>
+            runAll(runs, runOn, bus, prepared.kernels, {
+              jobs: o.jobs ?? 2,
+              signal: o.signal,
+              slotsFor: (k) => backends.slotsFor?.(k),
+            }),
+          o.signal,
+        );
         repetitions.push(finished.results);
       }
     } finally {
       // Also when a backend fails half-way: the reporters finish (a progress line goes, files of finished sessions are written).
       await bus.close();
     }
-    return { kernels: prepared.kernels, runs, repetitions, ...(finished ? { finished } : {}), interrupted: o.signal?.aborted ?? false };
+    return {
+      kernels: prepared.kernels,
+      runs,
+      repetitions,
+      ...(finished ? { finished } : {}),
+      interrupted: o.signal?.aborted ?? false,
+    };
   } finally {
     o.signal?.removeEventListener("abort", abort);
   }

@@ -34,14 +34,19 @@ export const acceptStep = registerStep<AcceptStep>({
     noMoreWords(words, usage);
     return { kind: "accept", sock: ctx.sockets.use(ctx.actor, on).name, ...namedIf(on), count, timeoutMs };
   },
-  phrase: (step) => `accepts up to ${step.count} connection${step.count === 1 ? "" : "s"} on ${sockPhrase(step)} and keeps them open`,
+  phrase: (step) =>
+    `accepts up to ${step.count} connection${step.count === 1 ? "" : "s"} on ${sockPhrase(step)} and keeps them open`,
   group: {
     drain: (step) => probeCall("accept", step.sock, "4096", "0"),
     taken: (reply) => replyFields("accept", reply).accepted,
     timeoutMs: (step) => step.timeoutMs,
   },
   async perform(step, actor) {
-    const { observation, last } = await callChain(actor, [probeCall("accept", step.sock, String(step.count), String(step.timeoutMs))], step.timeoutMs + 5000);
+    const { observation, last } = await callChain(
+      actor,
+      [probeCall("accept", step.sock, String(step.count), String(step.timeoutMs))],
+      step.timeoutMs + 5000,
+    );
     const accepted = replyFields("accept", last).accepted;
     return accepted === undefined ? observation : { ...observation, count: accepted };
   },

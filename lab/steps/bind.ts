@@ -28,9 +28,13 @@ export const bindStep = registerStep<BindStep>({
   parse(words, ctx) {
     return { kind: "bind", ...parseAddressedSocket("bind", words, ctx, usage) };
   },
-  phrase: (step) => `binds ${step.create ? `a new ${step.create.proto.toUpperCase()} socket` : sockPhrase(step)} to ${endpointPhrase(step.endpoint)}${optionsPhrase(step.options)}`,
+  phrase: (step) =>
+    `binds ${step.create ? `a new ${step.create.proto.toUpperCase()} socket` : sockPhrase(step)} to ${endpointPhrase(step.endpoint)}${optionsPhrase(step.options)}`,
   async perform(step, actor) {
-    const calls = [...preparationCalls(step), probeCall("bind", step.sock, actor.resolve(step.endpoint.host), String(step.endpoint.port))];
+    const calls = [
+      ...preparationCalls(step),
+      probeCall("bind", step.sock, actor.resolve(step.endpoint.host), String(step.endpoint.port)),
+    ];
     return (await callChain(actor, calls)).observation;
   },
 });

@@ -8,7 +8,11 @@ import type { ActorRuntime } from "./actor-runtime";
  * Makes the calls one after the other and stops at the first the kernel refuses: the observation is
  * that call's answer (or the last one's), with every call in its trace.
  */
-export async function callChain(actor: ActorRuntime, calls: readonly (readonly string[])[], timeoutMs?: number): Promise<{ observation: Observation; last?: ProbeReply }> {
+export async function callChain(
+  actor: ActorRuntime,
+  calls: readonly (readonly string[])[],
+  timeoutMs?: number,
+): Promise<{ observation: Observation; last?: ProbeReply }> {
   const trace: string[] = [];
   let last: ProbeReply | undefined;
   for (const words of calls) {
@@ -19,7 +23,10 @@ export async function callChain(actor: ActorRuntime, calls: readonly (readonly s
     }
     trace.push(traceLine(words, last));
     if (last.error !== undefined) {
-      return { observation: { ret: null, errno: null, trace, error: `the probe refused '${words.join(" ")}': ${last.error}` }, last };
+      return {
+        observation: { ret: null, errno: null, trace, error: `the probe refused '${words.join(" ")}': ${last.error}` },
+        last,
+      };
     }
     if ((last.ret ?? 0) < 0) break;
   }

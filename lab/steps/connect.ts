@@ -20,7 +20,8 @@ declare module "./registry" {
   }
 }
 
-const usage = "connect tcp|udp ADDRESS:PORT [OPTIONS…] [within MS] [as NAME]  or  connect ADDRESS:PORT [within MS] [on NAME]";
+const usage =
+  "connect tcp|udp ADDRESS:PORT [OPTIONS…] [within MS] [as NAME]  or  connect ADDRESS:PORT [within MS] [on NAME]";
 
 export const connectStep = registerStep<ConnectStep>({
   verb: "connect",
@@ -31,9 +32,16 @@ export const connectStep = registerStep<ConnectStep>({
     const timeoutMs = takeMilliseconds(words, "within") ?? 2000;
     return { kind: "connect", ...parseAddressedSocket("connect", words, ctx, usage), timeoutMs };
   },
-  phrase: (step) => `connects ${step.create ? `a new ${step.create.proto.toUpperCase()} socket` : sockPhrase(step)} to ${endpointPhrase(step.endpoint)}${optionsPhrase(step.options)}`,
+  phrase: (step) =>
+    `connects ${step.create ? `a new ${step.create.proto.toUpperCase()} socket` : sockPhrase(step)} to ${endpointPhrase(step.endpoint)}${optionsPhrase(step.options)}`,
   async perform(step, actor) {
     const target = [actor.resolve(step.endpoint.host), String(step.endpoint.port), String(step.timeoutMs)];
-    return (await callChain(actor, [...preparationCalls(step), probeCall("connect", step.sock, ...target)], step.timeoutMs + 5000)).observation;
+    return (
+      await callChain(
+        actor,
+        [...preparationCalls(step), probeCall("connect", step.sock, ...target)],
+        step.timeoutMs + 5000,
+      )
+    ).observation;
   },
 });

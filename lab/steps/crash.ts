@@ -34,7 +34,12 @@ export const crashStep = registerStep<CrashStep>({
     actor.fire(probeCall("crash"));
     try {
       const exit = await actor.awaitExit(EXIT_WAIT_MS);
-      return { ret: null, errno: null, exit, trace: [`crash = ${exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`}`] };
+      return {
+        ret: null,
+        errno: null,
+        exit,
+        trace: [`crash = ${exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`}`],
+      };
     } catch (e) {
       return { ret: null, errno: null, trace: ["crash"], error: errorText(e) };
     }

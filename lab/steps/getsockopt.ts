@@ -26,7 +26,18 @@ declare module "./registry" {
 
 const usage = "getsockopt OPTION [on NAME] => VALUE";
 /** The case's words for the options the probe reads as an int. */
-export const READABLE = ["reuseaddr", "reuseport", "v6only", "rcvbuf", "sndbuf", "incoming-cpu", "bind-address-no-port", "mcast-loop", "mcast-ttl", "mcast-all"];
+export const READABLE = [
+  "reuseaddr",
+  "reuseport",
+  "v6only",
+  "rcvbuf",
+  "sndbuf",
+  "incoming-cpu",
+  "bind-address-no-port",
+  "mcast-loop",
+  "mcast-ttl",
+  "mcast-all",
+];
 
 export const getsockoptStep = registerStep<GetsockoptStep>({
   verb: "getsockopt",
@@ -38,8 +49,13 @@ export const getsockoptStep = registerStep<GetsockoptStep>({
     const word = words.shift();
     noMoreWords(words, usage);
     if (word === undefined) throw new StepSyntaxError("getsockopt needs an option", "e.g. getsockopt reuseport => 1");
-    if (word.includes("=")) throw new StepSyntaxError(`getsockopt reads '${word.split("=")[0]}'; its value goes after '=>'`, `write getsockopt ${word.split("=")[0]} => ${word.split("=")[1]}`);
-    if (OPTION_NAMES.includes(word) && !READABLE.includes(word)) throw new StepSyntaxError(`option '${word}' cannot be read back`, `getsockopt reads ${READABLE.join(", ")}`);
+    if (word.includes("="))
+      throw new StepSyntaxError(
+        `getsockopt reads '${word.split("=")[0]}'; its value goes after '=>'`,
+        `write getsockopt ${word.split("=")[0]} => ${word.split("=")[1]}`,
+      );
+    if (OPTION_NAMES.includes(word) && !READABLE.includes(word))
+      throw new StepSyntaxError(`option '${word}' cannot be read back`, `getsockopt reads ${READABLE.join(", ")}`);
     // The option's probe name, with parseOption's own check of the word (and its suggestion for a typo).
     const option = parseOption(`${word}=0`);
     const s = ctx.sockets.use(ctx.actor, on);

@@ -21,7 +21,8 @@ export type Family = 4 | 6;
  * An address as a case writes it: a literal, or "$actor" / "[$actor]", the IPv4 / IPv6 address of that
  * actor's network namespace on the lab network.
  */
-export type Host = { kind: "literal"; address: string; family: Family } | { kind: "actor"; actor: string; family: Family };
+export type Host =
+  { kind: "literal"; address: string; family: Family } | { kind: "actor"; actor: string; family: Family };
 
 export interface Endpoint {
   host: Host;
@@ -41,8 +42,13 @@ export function isProto(word: string | undefined): word is Proto {
 
 export function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text)) throw new StepSyntaxError(text ? `port '${text}' is not a number` : "the port is missing after ':'", "a port is a whole number from 0 to 65535");
-  if (port > 65535) throw new StepSyntaxError(`port '${text}' is out of range`, "a port is a whole number from 0 to 65535");
+  if (!/^\d+$/.test(text))
+    throw new StepSyntaxError(
+      text ? `port '${text}' is not a number` : "the port is missing after ':'",
+      "a port is a whole number from 0 to 65535",
+    );
+  if (port > 65535)
+    throw new StepSyntaxError(`port '${text}' is out of range`, "a port is a whole number from 0 to 65535");
   return port;
 }
 
@@ -50,7 +56,10 @@ export function parsePort(text: string): number {
 export function parseEndpoint(word: string, actors: ReadonlySet<string>): Endpoint {
   const m = /^(\[[^\]]*\]|[^:]*):([^:]*)$/.exec(word);
   if (!m) {
-    throw new StepSyntaxError(`'${word}' is not an ADDRESS:PORT`, "write e.g. 0.0.0.0:8080, [::]:8080, $victim:8080 or [$victim]:8080");
+    throw new StepSyntaxError(
+      `'${word}' is not an ADDRESS:PORT`,
+      "write e.g. 0.0.0.0:8080, [::]:8080, $victim:8080 or [$victim]:8080",
+    );
   }
   const [, rawHost, rawPort] = m as unknown as [string, string, string];
   return { host: parseHost(rawHost, actors), port: parsePort(rawPort) };
@@ -60,9 +69,13 @@ export function parseHost(raw: string, actors: ReadonlySet<string>): Host {
   const named = /^(\[)?\$([^\]]*)(\])?$/.exec(raw);
   if (named) {
     const [, open, actor = "", close] = named;
-    if (Boolean(open) !== Boolean(close)) throw new StepSyntaxError(`'${raw}' has an unmatched bracket`, "write $actor for IPv4, [$actor] for IPv6");
+    if (Boolean(open) !== Boolean(close))
+      throw new StepSyntaxError(`'${raw}' has an unmatched bracket`, "write $actor for IPv4, [$actor] for IPv6");
     if (!actors.has(actor)) {
-      throw new StepSyntaxError(`unknown actor '${actor}' in address '${raw}'`, suggestion(actor, [...actors], "actors"));
+      throw new StepSyntaxError(
+        `unknown actor '${actor}' in address '${raw}'`,
+        suggestion(actor, [...actors], "actors"),
+      );
     }
     return { kind: "actor", actor, family: open ? 6 : 4 };
   }
@@ -70,13 +83,21 @@ export function parseHost(raw: string, actors: ReadonlySet<string>): Host {
     const v6 = raw.slice(1, -1);
     // Node's isIPv6 takes "fe80::1%eth0", the probe's inet_pton does not: a zone would fail only at run time.
     const zone = /%(.*)$/.exec(v6);
-    if (zone) throw new StepSyntaxError(`'${raw}' has an IPv6 zone ('%${zone[1]}'), which the lab does not support`, "a lab namespace has one interface and no link-local peers to reach: write a unique-local or global address ([fd00::1]:PORT), [::1]:PORT, or [$actor]:PORT");
-    if (!isIPv6(v6)) throw new StepSyntaxError(`'${v6}' is not an IPv6 address`, "write e.g. [::]:8080, [::1]:8080 or [$victim]:8080");
+    if (zone)
+      throw new StepSyntaxError(
+        `'${raw}' has an IPv6 zone ('%${zone[1]}'), which the lab does not support`,
+        "a lab namespace has one interface and no link-local peers to reach: write a unique-local or global address ([fd00::1]:PORT), [::1]:PORT, or [$actor]:PORT",
+      );
+    if (!isIPv6(v6))
+      throw new StepSyntaxError(`'${v6}' is not an IPv6 address`, "write e.g. [::]:8080, [::1]:8080 or [$victim]:8080");
     return { kind: "literal", address: v6, family: 6 };
   }
   if (isIPv4(raw)) return { kind: "literal", address: raw, family: 4 };
   if (isIPv6(raw)) throw new StepSyntaxError(`IPv6 address '${raw}' needs brackets`, `write [${raw}]:PORT`);
-  throw new StepSyntaxError(`'${raw}' is not an IPv4 address, [IPv6] address or $actor`, "write e.g. 0.0.0.0:8080, 127.0.0.1:8080, [::]:8080 or $victim:8080");
+  throw new StepSyntaxError(
+    `'${raw}' is not an IPv4 address, [IPv6] address or $actor`,
+    "write e.g. 0.0.0.0:8080, 127.0.0.1:8080, [::]:8080 or $victim:8080",
+  );
 }
 
 export function familyOf(host: Host): Family {
@@ -86,9 +107,18 @@ export function familyOf(host: Host): Family {
 /** A socket is IPv4 or IPv6 for good: an address of the other family fails in the probe, after the lab started. */
 export function checkFamily(endpoint: Endpoint, socket: { name: string; family: Family }, actor: string): void {
   if (endpoint.host.family === socket.family) return;
-  const other = endpoint.host.family === 6 ? "an IPv4 address (0.0.0.0, 127.0.0.1, $actor)" : "an IPv6 address ([::], [::1], [$actor])";
-  const make = socket.family === 4 ? "an IPv6 socket ('socket tcp|udp v6', or a step that names tcp|udp with the IPv6 address)" : "an IPv4 socket ('socket tcp|udp v4', or a step that names tcp|udp with the IPv4 address)";
-  throw new StepSyntaxError(`${describeHost(endpoint.host)} is an IPv${endpoint.host.family} address, but ${actor}'s '${socket.name}' is an IPv${socket.family} socket`, `use ${other}, or make ${make}`);
+  const other =
+    endpoint.host.family === 6
+      ? "an IPv4 address (0.0.0.0, 127.0.0.1, $actor)"
+      : "an IPv6 address ([::], [::1], [$actor])";
+  const make =
+    socket.family === 4
+      ? "an IPv6 socket ('socket tcp|udp v6', or a step that names tcp|udp with the IPv6 address)"
+      : "an IPv4 socket ('socket tcp|udp v4', or a step that names tcp|udp with the IPv4 address)";
+  throw new StepSyntaxError(
+    `${describeHost(endpoint.host)} is an IPv${endpoint.host.family} address, but ${actor}'s '${socket.name}' is an IPv${socket.family} socket`,
+    `use ${other}, or make ${make}`,
+  );
 }
 
 function describeHost(host: Host): string {
@@ -98,7 +128,10 @@ function describeHost(host: Host): string {
 
 export function checkName(name: string | undefined, what: string): string {
   if (!name || !NAME.test(name)) {
-    throw new StepSyntaxError(`'${name ?? ""}' is not a valid ${what} name`, "use a letter, then letters, digits, - or _ (at most 31)");
+    throw new StepSyntaxError(
+      `'${name ?? ""}' is not a valid ${what} name`,
+      "use a letter, then letters, digits, - or _ (at most 31)",
+    );
   }
   return name;
 }

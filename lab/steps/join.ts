@@ -35,10 +35,22 @@ export const joinStep = registerStep<JoinStep>({
     const group = raw.replace(/^\[(.*)\]$/, "$1");
     const s = ctx.sockets.use(ctx.actor, on);
     const ok = s.family === 4 ? isIPv4(group) : isIPv6(group);
-    if (!ok) throw new StepSyntaxError(`'${raw}' is not an IPv${s.family} group address for ${ctx.actor}'s '${s.name}'`, `usage: ${usage}`);
-    if (via !== undefined && s.family === 4 && !isIPv4(via)) throw new StepSyntaxError(`'via ${via}' is not an IPv4 interface address`, "write an IPv4 address of the actor's interface (via 0.0.0.0 lets the kernel choose)");
+    if (!ok)
+      throw new StepSyntaxError(
+        `'${raw}' is not an IPv${s.family} group address for ${ctx.actor}'s '${s.name}'`,
+        `usage: ${usage}`,
+      );
+    if (via !== undefined && s.family === 4 && !isIPv4(via))
+      throw new StepSyntaxError(
+        `'via ${via}' is not an IPv4 interface address`,
+        "write an IPv4 address of the actor's interface (via 0.0.0.0 lets the kernel choose)",
+      );
     // IPV6_ADD_MEMBERSHIP names the interface by its index, not an address.
-    if (via !== undefined && s.family === 6 && !/^\d{1,7}$/.test(via)) throw new StepSyntaxError(`'via ${via}' is not an interface index; an IPv6 group is joined on an interface index`, "write e.g. via 2, or leave 'via' out to let the kernel choose");
+    if (via !== undefined && s.family === 6 && !/^\d{1,7}$/.test(via))
+      throw new StepSyntaxError(
+        `'via ${via}' is not an interface index; an IPv6 group is joined on an interface index`,
+        "write e.g. via 2, or leave 'via' out to let the kernel choose",
+      );
     return { kind: "join", sock: s.name, ...namedIf(on), group, ...(via === undefined ? {} : { via }) };
   },
   phrase: (step) => `joins multicast group ${step.group}${step.via ? ` via ${step.via}` : ""} on ${sockPhrase(step)}`,

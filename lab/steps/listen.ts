@@ -32,7 +32,13 @@ export const listenStep = registerStep<ListenStep>({
     const backlogWritten = words.length > 0;
     const backlog = backlogWritten ? parseCount(words.shift()!, "backlog", 65535) : 128;
     noMoreWords(words, usage);
-    return { kind: "listen", sock: ctx.sockets.use(ctx.actor, on).name, ...namedIf(on), backlog, ...(backlogWritten ? { backlogWritten: true as const } : {}) };
+    return {
+      kind: "listen",
+      sock: ctx.sockets.use(ctx.actor, on).name,
+      ...namedIf(on),
+      backlog,
+      ...(backlogWritten ? { backlogWritten: true as const } : {}),
+    };
   },
   phrase: (step) => `listens on ${sockPhrase(step)}${step.backlogWritten ? ` with a backlog of ${step.backlog}` : ""}`,
   async perform(step, actor) {

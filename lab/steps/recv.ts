@@ -39,7 +39,11 @@ export const recvStep = registerStep<RecvStep>({
     const timeoutMs = takeMilliseconds(words, "within");
     noMoreWords(words, usage);
     const s = ctx.sockets.use(ctx.actor, on);
-    if (s.proto !== "udp") throw new StepSyntaxError(`recv counts datagrams; ${ctx.actor}'s '${s.name}' is TCP`, "use accept for TCP connections");
+    if (s.proto !== "udp")
+      throw new StepSyntaxError(
+        `recv counts datagrams; ${ctx.actor}'s '${s.name}' is TCP`,
+        "use accept for TCP connections",
+      );
     return { kind: "recv", sock: s.name, ...namedIf(on), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
   },
   phrase: (step) => `counts the datagrams that reach ${sockPhrase(step)}`,
@@ -51,7 +55,11 @@ export const recvStep = registerStep<RecvStep>({
   async perform(step, actor, expect) {
     const want = expect.kind === "count" ? expect.range.min : 0;
     const [min, wait] = want === 0 ? [1, step.timeoutMs ?? ZERO_GRACE_MS] : [want, step.timeoutMs ?? DEFAULT_WAIT_MS];
-    const { observation, last } = await callChain(actor, [probeCall("recv", step.sock, String(min), String(wait), String(QUIET_MS))], wait + 5000);
+    const { observation, last } = await callChain(
+      actor,
+      [probeCall("recv", step.sock, String(min), String(wait), String(QUIET_MS))],
+      wait + 5000,
+    );
     const received = replyFields("recv", last).received;
     return received === undefined ? observation : { ...observation, count: received };
   },

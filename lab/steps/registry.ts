@@ -56,7 +56,11 @@ export function performStep(step: Step, actor: ActorRuntime, expect: Expectation
 }
 
 /** How one member of a group does the step, for a step kind a group may use. */
-export function groupDrain(step: Step): { call: string[]; taken(reply: ProbeReply): number | undefined; timeoutMs: number | undefined } {
+export function groupDrain(step: Step): {
+  call: string[];
+  taken(reply: ProbeReply): number | undefined;
+  timeoutMs: number | undefined;
+} {
   const group: GroupDrain<Step> | undefined = kindOf(step).group;
   if (!group) throw new Error(`a group cannot do '${step.kind}'`);
   return { call: group.drain(step), taken: (reply) => group.taken(reply), timeoutMs: group.timeoutMs(step) };

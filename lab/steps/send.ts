@@ -4,7 +4,17 @@
  */
 import { probeCall, replyFields } from "../probe/commands";
 import { callChain } from "./calls";
-import { checkFamily, familyOf, noMoreWords, parseCount, parseEndpoint, StepSyntaxError, takeKeyword, type Endpoint, type Family } from "./grammar";
+import {
+  checkFamily,
+  familyOf,
+  noMoreWords,
+  parseCount,
+  parseEndpoint,
+  StepSyntaxError,
+  takeKeyword,
+  type Endpoint,
+  type Family,
+} from "./grammar";
 import { endpointPhrase } from "./phrase";
 import { registerStep } from "./registry";
 import { exactly } from "../verdict/expectation";
@@ -36,12 +46,14 @@ export const sendStep = registerStep<SendStep>({
     const varying = words.includes("varying-port");
     if (varying) words.splice(words.indexOf("varying-port"), 1);
     const count = parseCount(words.shift() ?? "", "datagram count");
-    if (words.shift() !== "to") throw new StepSyntaxError("send needs 'to ADDRESS:PORT' after the count", `usage: ${usage}`);
+    if (words.shift() !== "to")
+      throw new StepSyntaxError("send needs 'to ADDRESS:PORT' after the count", `usage: ${usage}`);
     const endpoint = parseEndpoint(words.shift() ?? "", ctx.actors);
     noMoreWords(words, usage);
     if (count === 0) throw new StepSyntaxError("send needs at least one datagram");
     if (varying) {
-      if (on !== undefined) throw new StepSyntaxError("'varying-port' sends from fresh sockets, so 'on NAME' cannot apply");
+      if (on !== undefined)
+        throw new StepSyntaxError("'varying-port' sends from fresh sockets, so 'on NAME' cannot apply");
       return { kind: "send", count, endpoint, family: familyOf(endpoint.host) };
     }
     const s = ctx.sockets.use(ctx.actor, on);
@@ -49,7 +61,8 @@ export const sendStep = registerStep<SendStep>({
     checkFamily(endpoint, s, ctx.actor);
     return { kind: "send", count, endpoint, sock: s.name, family: s.family };
   },
-  phrase: (step) => `sends ${step.count} datagram${step.count === 1 ? "" : "s"} to ${endpointPhrase(step.endpoint)}${step.sock ? "" : ", each from a fresh socket (so a fresh source port)"}`,
+  phrase: (step) =>
+    `sends ${step.count} datagram${step.count === 1 ? "" : "s"} to ${endpointPhrase(step.endpoint)}${step.sock ? "" : ", each from a fresh socket (so a fresh source port)"}`,
   async perform(step, actor) {
     const to = [actor.resolve(step.endpoint.host), String(step.endpoint.port), String(step.count)];
     const call = step.sock ? probeCall("send", step.sock, ...to) : probeCall("sendvary", String(step.family), ...to);

@@ -34,6 +34,11 @@ export const setsockoptStep = registerStep<SetsockoptStep>({
   },
   phrase: (step) => `sets${optionsPhrase(step.options).replace(/^ with/, "")} on ${sockPhrase(step)}`,
   async perform(step, actor) {
-    return (await callChain(actor, step.options.map((o) => probeCall("setsockopt", step.sock, o.name, o.value)))).observation;
+    return (
+      await callChain(
+        actor,
+        step.options.map((o) => probeCall("setsockopt", step.sock, o.name, o.value)),
+      )
+    ).observation;
   },
 });

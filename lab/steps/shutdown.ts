@@ -28,11 +28,13 @@ export const shutdownStep = registerStep<ShutdownStep>({
   parse(words, ctx) {
     const on = takeKeyword(words, "on");
     const how = words.shift();
-    if (how !== "rd" && how !== "wr" && how !== "rdwr") throw new StepSyntaxError(`shutdown takes rd, wr or rdwr, not '${how ?? ""}'`);
+    if (how !== "rd" && how !== "wr" && how !== "rdwr")
+      throw new StepSyntaxError(`shutdown takes rd, wr or rdwr, not '${how ?? ""}'`);
     noMoreWords(words, usage);
     return { kind: "shutdown", sock: ctx.sockets.use(ctx.actor, on).name, ...namedIf(on), how };
   },
-  phrase: (step) => `shuts ${sockPhrase(step)} down for ${{ rd: "reading", wr: "writing", rdwr: "reading and writing" }[step.how]}`,
+  phrase: (step) =>
+    `shuts ${sockPhrase(step)} down for ${{ rd: "reading", wr: "writing", rdwr: "reading and writing" }[step.how]}`,
   async perform(step, actor) {
     return (await callChain(actor, [probeCall("shutdown", step.sock, step.how)])).observation;
   },

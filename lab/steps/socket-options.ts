@@ -16,20 +16,22 @@ type Kind = "flag" | "int" | "seconds" | "ipv4";
 /** `only`: the one address family whose sockets have the option (the probe has no call for the other). */
 type Spec = { probe: string; kind: Kind; only?: Family };
 /** A Map: a word like "constructor" must not find Object.prototype's members. */
-const OPTIONS = new Map<string, Spec>(Object.entries({
-  reuseaddr: { probe: "reuseaddr", kind: "flag" },
-  reuseport: { probe: "reuseport", kind: "flag" },
-  v6only: { probe: "v6only", kind: "flag", only: 6 },
-  rcvbuf: { probe: "rcvbuf", kind: "int" },
-  sndbuf: { probe: "sndbuf", kind: "int" },
-  "incoming-cpu": { probe: "incoming_cpu", kind: "int" },
-  linger: { probe: "linger", kind: "seconds" },
-  "bind-address-no-port": { probe: "bind_address_no_port", kind: "flag" },
-  "mcast-loop": { probe: "mcast_loop", kind: "flag" },
-  "mcast-ttl": { probe: "mcast_ttl", kind: "int" },
-  "mcast-all": { probe: "mcast_all", kind: "flag" },
-  "mcast-if": { probe: "mcast_if", kind: "ipv4", only: 4 },
-} satisfies Record<string, Spec>));
+const OPTIONS = new Map<string, Spec>(
+  Object.entries({
+    reuseaddr: { probe: "reuseaddr", kind: "flag" },
+    reuseport: { probe: "reuseport", kind: "flag" },
+    v6only: { probe: "v6only", kind: "flag", only: 6 },
+    rcvbuf: { probe: "rcvbuf", kind: "int" },
+    sndbuf: { probe: "sndbuf", kind: "int" },
+    "incoming-cpu": { probe: "incoming_cpu", kind: "int" },
+    linger: { probe: "linger", kind: "seconds" },
+    "bind-address-no-port": { probe: "bind_address_no_port", kind: "flag" },
+    "mcast-loop": { probe: "mcast_loop", kind: "flag" },
+    "mcast-ttl": { probe: "mcast_ttl", kind: "int" },
+    "mcast-all": { probe: "mcast_all", kind: "flag" },
+    "mcast-if": { probe: "mcast_if", kind: "ipv4", only: 4 },
+  } satisfies Record<string, Spec>),
+);
 
 export const OPTION_NAMES = [...OPTIONS.keys()];
 
@@ -41,13 +43,26 @@ export function parseOption(word: string): SockOpt {
   }
   if (spec.kind === "flag") {
     if (value === undefined) return { name: spec.probe, value: "1" };
-    if (value !== "0" && value !== "1") throw new StepSyntaxError(`option '${name}' is 0 or 1, not '${value}'`, `write ${name} (1) or ${name}=0`);
+    if (value !== "0" && value !== "1")
+      throw new StepSyntaxError(`option '${name}' is 0 or 1, not '${value}'`, `write ${name} (1) or ${name}=0`);
     return { name: spec.probe, value };
   }
   if (value === undefined) throw new StepSyntaxError(`option '${name}' needs a value`, `write ${name}=VALUE`);
-  if (spec.kind === "int" && !/^-?\d+$/.test(value)) throw new StepSyntaxError(`option '${name}' takes a whole number, not '${value}'`, `write e.g. ${name}=${name === "rcvbuf" || name === "sndbuf" ? 4096 : 1}`);
-  if (spec.kind === "seconds" && !(/^\d+$/.test(value) && Number(value) <= 65535)) throw new StepSyntaxError(`option '${name}' takes whole seconds from 0 to 65535, not '${value}'`, `write ${name}=0 (close() aborts with a RST) or e.g. ${name}=5`);
-  if (spec.kind === "ipv4" && !isIPv4(value)) throw new StepSyntaxError(`option '${name}' takes an IPv4 address, not '${value}'`, `write the interface's address, e.g. ${name}=10.0.0.1`);
+  if (spec.kind === "int" && !/^-?\d+$/.test(value))
+    throw new StepSyntaxError(
+      `option '${name}' takes a whole number, not '${value}'`,
+      `write e.g. ${name}=${name === "rcvbuf" || name === "sndbuf" ? 4096 : 1}`,
+    );
+  if (spec.kind === "seconds" && !(/^\d+$/.test(value) && Number(value) <= 65535))
+    throw new StepSyntaxError(
+      `option '${name}' takes whole seconds from 0 to 65535, not '${value}'`,
+      `write ${name}=0 (close() aborts with a RST) or e.g. ${name}=5`,
+    );
+  if (spec.kind === "ipv4" && !isIPv4(value))
+    throw new StepSyntaxError(
+      `option '${name}' takes an IPv4 address, not '${value}'`,
+      `write the interface's address, e.g. ${name}=10.0.0.1`,
+    );
   return { name: spec.probe, value };
 }
 
@@ -60,7 +75,10 @@ export function checkOptionFamily(options: readonly SockOpt[], family: Family, s
   for (const o of options) {
     const [word, spec] = [...OPTIONS].find(([, s]) => s.probe === o.name)!;
     if (spec.only === undefined || spec.only === family) continue;
-    const fix = spec.only === 6 ? "bind or make the socket with an IPv6 address ([::]:PORT, [$actor]:PORT, or 'socket tcp|udp v6'), or drop it" : "use it on an IPv4 socket, or drop it";
+    const fix =
+      spec.only === 6
+        ? "bind or make the socket with an IPv6 address ([::]:PORT, [$actor]:PORT, or 'socket tcp|udp v6'), or drop it"
+        : "use it on an IPv4 socket, or drop it";
     throw new StepSyntaxError(`option '${word}' is for IPv${spec.only} sockets; ${sock} is IPv${family}`, fix);
   }
 }

@@ -14,7 +14,25 @@ export interface TrackedSocket {
 export class EchoOfEarlierProblem extends StepSyntaxError {}
 
 /** Verbs that use sockets but never make one; any other verb that fails (or an unknown one) may have made one. */
-const KNOWN_NOT_MAKING = new Set(["accept", "close", "close-accepted", "close-listener", "crash", "join", "listen", "pin-cpu", "recv", "send", "setsockopt", "setuid", "shutdown", "sleep", "sysctl", "tcp-states", "tcp-timer"]);
+const KNOWN_NOT_MAKING = new Set([
+  "accept",
+  "close",
+  "close-accepted",
+  "close-listener",
+  "crash",
+  "join",
+  "listen",
+  "pin-cpu",
+  "recv",
+  "send",
+  "setsockopt",
+  "setuid",
+  "shutdown",
+  "sleep",
+  "sysctl",
+  "tcp-states",
+  "tcp-timer",
+]);
 
 /**
  * Follows, while a case is validated, which sockets each actor has made, so that a step naming a
@@ -49,7 +67,10 @@ export class SocketTracker {
   create(actor: string, proto: Proto, family: Family, name?: string): TrackedSocket {
     const list = this.list(actor);
     if (name !== undefined && list.some((s) => s.name === name)) {
-      throw new StepSyntaxError(`${actor} already has a socket named '${name}'`, `close it first, or pick another name`);
+      throw new StepSyntaxError(
+        `${actor} already has a socket named '${name}'`,
+        `close it first, or pick another name`,
+      );
     }
     let chosen = name;
     while (chosen === undefined || list.some((s) => s.name === chosen)) {
@@ -67,21 +88,31 @@ export class SocketTracker {
     if (name === undefined) {
       const newest = list[list.length - 1];
       if (!newest && this.isUnsure(actor, "")) throw new EchoOfEarlierProblem(`${actor} has no socket yet`);
-      if (!newest) throw new StepSyntaxError(`${actor} has no socket yet`, "make one first (socket, bind tcp|udp …, connect tcp|udp …)");
+      if (!newest)
+        throw new StepSyntaxError(
+          `${actor} has no socket yet`,
+          "make one first (socket, bind tcp|udp …, connect tcp|udp …)",
+        );
       return newest;
     }
     const s = list.find((x) => x.name === name);
     if (!s && this.isUnsure(actor, name)) throw new EchoOfEarlierProblem(`${actor} has no socket named '${name}'`);
     if (!s) {
       const known = list.map((x) => x.name);
-      throw new StepSyntaxError(`${actor} has no socket named '${name}'`, known.length ? `its sockets: ${known.join(", ")}` : "it has made none yet");
+      throw new StepSyntaxError(
+        `${actor} has no socket named '${name}'`,
+        known.length ? `its sockets: ${known.join(", ")}` : "it has made none yet",
+      );
     }
     return s;
   }
 
   close(actor: string, name: string): void {
     const list = this.list(actor);
-    list.splice(list.findIndex((s) => s.name === name), 1);
+    list.splice(
+      list.findIndex((s) => s.name === name),
+      1,
+    );
   }
 
   /** After a crash the actor has no sockets left. */

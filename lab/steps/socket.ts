@@ -21,7 +21,10 @@ declare module "./registry" {
 }
 
 export function socketCalls(sock: string, proto: Proto, family: Family, options: readonly SockOpt[]): string[][] {
-  return [probeCall("socket", sock, proto, String(family)), ...options.map((o) => probeCall("setsockopt", sock, o.name, o.value))];
+  return [
+    probeCall("socket", sock, proto, String(family)),
+    ...options.map((o) => probeCall("setsockopt", sock, o.name, o.value)),
+  ];
 }
 
 const usage = "socket tcp|udp [v4|v6] [OPTIONS…] [as NAME]";
@@ -43,9 +46,9 @@ export const socketStep = registerStep<SocketStep>({
     const s = ctx.sockets.create(ctx.actor, proto, family, name);
     return { kind: "socket", sock: s.name, proto, family, options };
   },
-  phrase: (step) => `makes a ${step.proto.toUpperCase()}${step.family === 6 ? " IPv6" : ""} socket${optionsPhrase(step.options)}`,
+  phrase: (step) =>
+    `makes a ${step.proto.toUpperCase()}${step.family === 6 ? " IPv6" : ""} socket${optionsPhrase(step.options)}`,
   async perform(step, actor) {
     return (await callChain(actor, socketCalls(step.sock, step.proto, step.family, step.options))).observation;
   },
 });
-

@@ -25,7 +25,8 @@ export const sysctlStep = registerStep<SysctlStep>({
   parse(words) {
     const name = words.shift() ?? "";
     noMoreWords(words, usage);
-    if (!/^[a-z][a-z0-9_.-]*$/.test(name)) throw new StepSyntaxError(`'${name}' is not a sysctl name`, "e.g. net.ipv4.tcp_fin_timeout");
+    if (!/^[a-z][a-z0-9_.-]*$/.test(name))
+      throw new StepSyntaxError(`'${name}' is not a sysctl name`, "e.g. net.ipv4.tcp_fin_timeout");
     return { kind: "sysctl", name };
   },
   phrase: (step) => `reads the sysctl ${step.name} of its namespace`,

@@ -33,16 +33,19 @@ export const tcpTimerStep = registerStep<TcpTimerStep>({
     const port = parsePort(words.shift() ?? "");
     const state = words.shift() ?? "";
     noMoreWords(words, usage);
-    if (!(TCP_STATES as readonly string[]).includes(state)) throw new StepSyntaxError(`'${state}' is not a TCP state`, suggestion(state, TCP_STATES, "states"));
+    if (!(TCP_STATES as readonly string[]).includes(state))
+      throw new StepSyntaxError(`'${state}' is not a TCP state`, suggestion(state, TCP_STATES, "states"));
     return { kind: "tcp-timer", port, state };
   },
-  phrase: (step) => `reads the time left on the ${step.state} timer of its namespace's TCP sockets on port ${step.port}`,
+  phrase: (step) =>
+    `reads the time left on the ${step.state} timer of its namespace's TCP sockets on port ${step.port}`,
   async perform(step, actor) {
     const { observation, last } = await callChain(actor, [probeCall("tcpstates", String(step.port))]);
     const timers = replyFields("tcpstates", last).timers_ms ?? {};
     const left = timers[step.state];
     if (observation.errno !== null || observation.error) return observation;
-    if (left === undefined) return { ...observation, error: `no ${step.state} socket with a timer on port ${step.port}` };
+    if (left === undefined)
+      return { ...observation, error: `no ${step.state} socket with a timer on port ${step.port}` };
     return { ...observation, count: left };
   },
 });

@@ -23,7 +23,14 @@ export function fairness(counts: readonly number[]): Fairness | undefined {
   const chiSquare = counts.reduce((sum, c) => sum + (c - mean) ** 2 / mean, 0);
   const maxDeviationPct = (Math.max(...counts.map((c) => Math.abs(c - mean))) / mean) * 100;
   const pValue = chiSquarePValue(chiSquare, k - 1);
-  return { mean, maxDeviationPct: round(maxDeviationPct, 1), chiSquare: round(chiSquare, 2), degreesOfFreedom: k - 1, pValue: Number(pValue.toPrecision(3)), fair: pValue >= FAIR_P };
+  return {
+    mean,
+    maxDeviationPct: round(maxDeviationPct, 1),
+    chiSquare: round(chiSquare, 2),
+    degreesOfFreedom: k - 1,
+    pValue: Number(pValue.toPrecision(3)),
+    fair: pValue >= FAIR_P,
+  };
 }
 
 /** P(X >= x) for X chi-square with `df` degrees of freedom: the regularized upper gamma Q(df/2, x/2). */
@@ -67,7 +74,10 @@ function upperGammaQ(a: number, x: number): number {
 // Lanczos approximation (g = 7, n = 9).
 function lnGamma(z: number): number {
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - lnGamma(1 - z);
   z -= 1;
   let x = c[0]!;

@@ -6,7 +6,10 @@ export type Judgement = { ok: true } | { ok: false; message: string };
 /** Compares what a step expected with what the kernel did. Pure: no I/O, no formatting of output. */
 export function judge(expect: Expectation, seen: Observation): Judgement {
   if (!seen.error && matches(expect, seen)) return { ok: true };
-  return { ok: false, message: `expected ${describeExpectation(expect)} but got ${describeObservation(seen, asksFairness(expect))}` };
+  return {
+    ok: false,
+    message: `expected ${describeExpectation(expect)} but got ${describeObservation(seen, asksFairness(expect))}`,
+  };
 }
 
 function matches(expect: Expectation, seen: Observation): boolean {
@@ -30,7 +33,11 @@ function groupMatches(e: Extract<Expectation, { kind: "group" }>, counts: number
   const total = counts.reduce((a, b) => a + b, 0);
   if (e.total && !inRange(total, e.total)) return false;
   if (e.each && !counts.every((c) => inRange(c, e.each!))) return false;
-  if (e.one !== undefined && !(counts.filter((c) => c === e.one).length === 1 && counts.filter((c) => c !== 0).length === 1)) return false;
+  if (
+    e.one !== undefined &&
+    !(counts.filter((c) => c === e.one).length === 1 && counts.filter((c) => c !== 0).length === 1)
+  )
+    return false;
   if (e.fair && !seen.fairness?.fair) return false;
   return true;
 }

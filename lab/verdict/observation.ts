@@ -29,7 +29,10 @@ export function describeObservation(o: Observation, withFairness = false): strin
   if (o.errno) return `-1 ${o.errno}`;
   if (o.counts) {
     const each = Object.values(o.counts).join("/");
-    const f = o.fairness && withFairness ? `, max deviation ${o.fairness.maxDeviationPct}%, chi-square ${o.fairness.chiSquare}, p=${o.fairness.pValue}${o.fairness.fair ? "" : " (uneven)"}` : "";
+    const f =
+      o.fairness && withFairness
+        ? `, max deviation ${o.fairness.maxDeviationPct}%, chi-square ${o.fairness.chiSquare}, p=${o.fairness.pValue}${o.fairness.fair ? "" : " (uneven)"}`
+        : "";
     return `${each} (total ${o.count ?? 0}${f})`;
   }
   if (o.states) return describeStates(o.states);

@@ -54,7 +54,18 @@ export type RunRecord = RunOf<StepRecord>;
 
 /** The run as the JSON results write it: each step without its typed fields, every other field as it is, in its place. */
 export function runRecord(r: RunResult): RunRecord {
-  return { ...r, steps: r.steps.map(({ file, line, actor, call, expected, observed, ok }) => ({ file, line, actor, call, expected, observed, ok })) };
+  return {
+    ...r,
+    steps: r.steps.map(({ file, line, actor, call, expected, observed, ok }) => ({
+      file,
+      line,
+      actor,
+      call,
+      expected,
+      observed,
+      ok,
+    })),
+  };
 }
 
 export type Outcome = RunResult["outcome"];

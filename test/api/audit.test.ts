@@ -20,13 +20,20 @@ const essence = (r: AuditResults) => ({
   kernels: r.kernels,
   runs: r.runs,
   claims: r.claims,
-  audit: r.audit.map(({ profiles, sockets, ...a }) => ({ ...a, sockets: sockets.map((s) => s.replace(/pid=\d+/g, "pid=N")), profiles: profiles.map((p) => [p.profile, p.family, p.verdict, p.basis]) })),
+  audit: r.audit.map(({ profiles, sockets, ...a }) => ({
+    ...a,
+    sockets: sockets.map((s) => s.replace(/pid=\d+/g, "pid=N")),
+    profiles: profiles.map((p) => [p.profile, p.family, p.verdict, p.basis]),
+  })),
 });
 
 /** `reuselab audit` in its own process, without blocking this one (the API's audit runs beside it). */
 function cli(args: string[]): Promise<{ code: number | null; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
@@ -37,20 +44,29 @@ function cli(args: string[]): Promise<{ code: number | null; err: string }> {
 test("audit({ file }) resolves with the verdicts 'reuselab audit --json' writes for the same file", async (t) => {
   const json = join(scratch(), "audit.json");
   const lines: string[] = [];
-  const [api, run] = await Promise.all([audit({ file: FILE, log: (l) => void lines.push(l) }), cli(["audit", FILE, "--json", json])]);
+  const [api, run] = await Promise.all([
+    audit({ file: FILE, log: (l) => void lines.push(l) }),
+    cli(["audit", FILE, "--json", json]),
+  ]);
   t.is(run.code, 0, run.err);
   const written = JSON.parse(readFileSync(json, "utf8")) as AuditResults;
   // The same object: the same keys everywhere, the same verdicts and what they rest on.
   t.deepEqual(Object.keys(api), Object.keys(written));
   t.deepEqual(Object.keys(api.audit[0]!), Object.keys(written.audit[0]!));
-  t.deepEqual(api.audit[0]!.profiles.map((p) => Object.keys(p)), written.audit[0]!.profiles.map((p) => Object.keys(p)));
+  t.deepEqual(
+    api.audit[0]!.profiles.map((p) => Object.keys(p)),
+    written.audit[0]!.profiles.map((p) => Object.keys(p)),
+  );
   t.deepEqual(essence(api), essence(written));
   // And they are real ones: another uid takes dnsmasq's queries with SO_REUSEADDR, not with SO_REUSEPORT (the gate).
   const verdicts = api.audit[0]!.profiles.map((p) => `${p.profile} ${p.family ?? "-"} ${p.verdict}`);
   t.true(verdicts.includes("udp-specific-reuseaddr v4 vulnerable"), verdicts.join("\n"));
   t.true(verdicts.includes("udp-reuseport-other-uid v4 resisted"), verdicts.join("\n"));
   t.deepEqual(api.audit[0]!.gateFailures, []);
-  t.true(lines.some((l) => /^dnsmasq: answering on /.test(l)), lines.join("\n"));
+  t.true(
+    lines.some((l) => /^dnsmasq: answering on /.test(l)),
+    lines.join("\n"),
+  );
 });
 
 test("aborting audit() once the service answers: REUSELAB_INTERRUPTED, and its containers and network are gone", async (t) => {
@@ -74,6 +90,9 @@ test("aborting audit() once the service answers: REUSELAB_INTERRUPTED, and its c
   await Promise.all(lookup);
   t.true(e instanceof LabError && e.code === "REUSELAB_INTERRUPTED", String(e));
   t.truthy(session, "the service's container was found by its address");
-  const left = [...(await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${session}`] } })), ...(await docker.listNetworks({ filters: { label: [`${RUN_LABEL}=${session}`] } }))];
+  const left = [
+    ...(await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${session}`] } })),
+    ...(await docker.listNetworks({ filters: { label: [`${RUN_LABEL}=${session}`] } })),
+  ];
   t.deepEqual(left, []);
 });

@@ -33,16 +33,23 @@ test("a valid audit file becomes an Audit", (t) => {
 
 test("the shipped audits validate", (t) => {
   const audits = loadAudits(["audits/dnsmasq.yaml", "audits/nginx.yaml"]);
-  const shipped = loadAudits(readdirSync("audits").filter((f) => f.endsWith(".yaml")).map((f) => `audits/${f}`));
+  const shipped = loadAudits(
+    readdirSync("audits")
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => `audits/${f}`),
+  );
   t.true(shipped.length >= 9, shipped.map((a) => a.name).join(", "));
   t.true(new Set(shipped.map((a) => a.protocol)).size === 4, "dns, http, ntp and udp are all shipped");
-  t.deepEqual(audits.map((a) => `${a.name} ${a.port.port}/${a.port.transport} ${a.protocol}`), ["dnsmasq 5353/udp dns", "nginx 8080/tcp http"]);
+  t.deepEqual(
+    audits.map((a) => `${a.name} ${a.port.port}/${a.port.transport} ${a.protocol}`),
+    ["dnsmasq 5353/udp dns", "nginx 8080/tcp http"],
+  );
   t.deepEqual(audits[1]!.reload?.slice(-2), ["-s", "reload"]);
 });
 
 test("every problem of a bad file is reported with its line", (t) => {
   const bad = GOOD.replace("port: 5353/udp", "port: 5353/sctp")
-    .replace("user: \"65534:65534\"", "user: nobody")
+    .replace('user: "65534:65534"', "user: nobody")
     .replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [udp-specific-reuseadr, restart]")
     .replace("protocol: dns", "protocl: dns");
   t.deepEqual(problems(bad), [
@@ -56,9 +63,15 @@ test("every problem of a bad file is reported with its line", (t) => {
 });
 
 test("image, reload and package names are checked", (t) => {
-  t.deepEqual(problems(GOOD.replace("image: { packages: [dnsmasq] }", "image: { packages: [\"dnsmasq; rm -rf /\"] }")), ["a.yaml:3: 'dnsmasq; rm -rf /' is not a Debian package name"]);
-  t.deepEqual(problems(GOOD.replace("image: { packages: [dnsmasq] }", "image: debian")), ["a.yaml:3: 'image' must be a mapping with one key, packages or local"]);
-  t.deepEqual(problems(GOOD.replace("restart]", "reload]")), ["a.yaml:8: the reload profile needs 'reload:' (the command that reloads the service)"]);
+  t.deepEqual(problems(GOOD.replace("image: { packages: [dnsmasq] }", 'image: { packages: ["dnsmasq; rm -rf /"] }')), [
+    "a.yaml:3: 'dnsmasq; rm -rf /' is not a Debian package name",
+  ]);
+  t.deepEqual(problems(GOOD.replace("image: { packages: [dnsmasq] }", "image: debian")), [
+    "a.yaml:3: 'image' must be a mapping with one key, packages or local",
+  ]);
+  t.deepEqual(problems(GOOD.replace("restart]", "reload]")), [
+    "a.yaml:8: the reload profile needs 'reload:' (the command that reloads the service)",
+  ]);
   t.deepEqual(problems("- a list\n"), ["a.yaml:1: an audit file is a YAML mapping of 'key: value' lines"]);
 });
 
@@ -80,12 +93,19 @@ test.serial("reuselab audit --image without --port: exit 2", async (t) => {
 });
 
 test("a must-resist profile that cannot run on the port is refused at its line: it would pass the gate without an attack", (t) => {
-  const tcpOnUdp = GOOD.replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [udp-specific-reuseaddr, tcp-beside-listener]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [udp-specific-reuseaddr, tcp-beside-listener]");
-  t.deepEqual(problems(tcpOnUdp), ["a.yaml:9: must-resist names 'tcp-beside-listener', which cannot run here: tcp-beside-listener attacks a TCP port; the audited port is 5353/udp"]);
+  const tcpOnUdp = GOOD.replace(
+    "profiles: [udp-specific-reuseaddr, restart]",
+    "profiles: [udp-specific-reuseaddr, tcp-beside-listener]",
+  ).replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [udp-specific-reuseaddr, tcp-beside-listener]");
+  t.deepEqual(problems(tcpOnUdp), [
+    "a.yaml:9: must-resist names 'tcp-beside-listener', which cannot run here: tcp-beside-listener attacks a TCP port; the audited port is 5353/udp",
+  ]);
 });
 
 test("a uid above 4294967294 is a problem at its line, not an internal error later", (t) => {
-  t.deepEqual(problems(GOOD.replace('"65534:65534"', '"4294967295"')), ["a.yaml:4: user '4294967295': 4294967295 is above the highest uid or gid, 4294967294 (4294967295 is (uid_t)-1, \"no uid\")"]);
+  t.deepEqual(problems(GOOD.replace('"65534:65534"', '"4294967295"')), [
+    "a.yaml:4: user '4294967295': 4294967295 is above the highest uid or gid, 4294967294 (4294967295 is (uid_t)-1, \"no uid\")",
+  ]);
   t.deepEqual(problems(GOOD.replace('"65534:65534"', '"0:4294967296"')).length, 1);
   t.deepEqual(problems(GOOD.replace('"65534:65534"', '"4294967294"')), []);
 });
@@ -109,32 +129,72 @@ test.serial("audit-file errors say 'audit file', not 'case files'", async (t) =>
   t.notRegex(r.err, /case files|internal error/);
 });
 
-test.serial("reuselab audit --image: a must-resist profile that cannot run on the port is refused (exit 2), a bad uid too", async (t) => {
-  const r = await labHere(["audit", "--image", "some:image", "--port", "5353/udp", "--profiles", "udp-specific-reuseaddr,tcp-beside-listener", "--must-resist", "tcp-beside-listener"]);
-  t.is(r.code, 2);
-  t.regex(r.err, /--must-resist: tcp-beside-listener attacks a TCP port; the audited port is 5353\/udp; drop it from --must-resist/);
-  const u = await labHere(["audit", "--image", "some:image", "--port", "5353/udp", "--user", "4294967295"]);
-  t.is(u.code, 2);
-  t.regex(u.err, /--user: user '4294967295': 4294967295 is above the highest uid/);
-});
+test.serial(
+  "reuselab audit --image: a must-resist profile that cannot run on the port is refused (exit 2), a bad uid too",
+  async (t) => {
+    const r = await labHere([
+      "audit",
+      "--image",
+      "some:image",
+      "--port",
+      "5353/udp",
+      "--profiles",
+      "udp-specific-reuseaddr,tcp-beside-listener",
+      "--must-resist",
+      "tcp-beside-listener",
+    ]);
+    t.is(r.code, 2);
+    t.regex(
+      r.err,
+      /--must-resist: tcp-beside-listener attacks a TCP port; the audited port is 5353\/udp; drop it from --must-resist/,
+    );
+    const u = await labHere(["audit", "--image", "some:image", "--port", "5353/udp", "--user", "4294967295"]);
+    t.is(u.code, 2);
+    t.regex(u.err, /--user: user '4294967295': 4294967295 is above the highest uid/);
+  },
+);
 
 test("protocols ntp, udp and tcp: the port's transport must fit, udp and tcp need a payload, payload and expect are text or hex", (t) => {
-  const udp = GOOD.replace("protocol: dns", 'protocol: udp\npayload: "hex:00 00 00 00 00 01 00 00 76 65"\nexpect: "VERSION"');
+  const udp = GOOD.replace(
+    "protocol: dns",
+    'protocol: udp\npayload: "hex:00 00 00 00 00 01 00 00 76 65"\nexpect: "VERSION"',
+  );
   const { audit } = readAudit("a.yaml", udp);
   t.is(audit?.payload, "00000000000100007665");
   t.is(audit?.expect, Buffer.from("VERSION").toString("hex"));
   t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: ntp")), []);
-  t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: udp")), ["a.yaml:6: protocol udp needs 'payload:' (the request's bytes)"]);
-  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: udp\npayload: "hex:0g"')), ["a.yaml:7: 'payload' must be text, or 'hex:' and pairs of hex digits, 1 to 256 bytes"]);
-  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: dns\nexpect: "x"')), ["a.yaml:7: 'expect' is for protocols udp and tcp only"]);
-  const tcp = readAudit("a.yaml", GOOD.replace("protocol: dns\nport: 5353/udp", 'protocol: tcp\npayload: "stats\\r\\n"\nexpect: "STAT pid"\nport: 11211/tcp').replace("udp-specific-reuseaddr, restart]", "tcp-beside-listener]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [tcp-beside-listener]"));
+  t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: udp")), [
+    "a.yaml:6: protocol udp needs 'payload:' (the request's bytes)",
+  ]);
+  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: udp\npayload: "hex:0g"')), [
+    "a.yaml:7: 'payload' must be text, or 'hex:' and pairs of hex digits, 1 to 256 bytes",
+  ]);
+  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: dns\nexpect: "x"')), [
+    "a.yaml:7: 'expect' is for protocols udp and tcp only",
+  ]);
+  const tcp = readAudit(
+    "a.yaml",
+    GOOD.replace(
+      "protocol: dns\nport: 5353/udp",
+      'protocol: tcp\npayload: "stats\\r\\n"\nexpect: "STAT pid"\nport: 11211/tcp',
+    )
+      .replace("udp-specific-reuseaddr, restart]", "tcp-beside-listener]")
+      .replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [tcp-beside-listener]"),
+  );
   t.deepEqual(tcp.problems, []);
   t.is(tcp.audit?.payload, Buffer.from("stats\r\n").toString("hex"));
   t.is(tcp.audit?.expect, Buffer.from("STAT pid").toString("hex"));
-  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: tcp\npayload: "x"')), ["a.yaml:8: protocol tcp is spoken over tcp; the port is 5353/udp"]);
-  t.deepEqual(problems(GOOD.replace("protocol: dns", "protocol: http").replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [restart]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [restart]")), [
-    "a.yaml:7: protocol http is spoken over tcp; the port is 5353/udp",
+  t.deepEqual(problems(GOOD.replace("protocol: dns", 'protocol: tcp\npayload: "x"')), [
+    "a.yaml:8: protocol tcp is spoken over tcp; the port is 5353/udp",
   ]);
+  t.deepEqual(
+    problems(
+      GOOD.replace("protocol: dns", "protocol: http")
+        .replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [restart]")
+        .replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [restart]"),
+    ),
+    ["a.yaml:7: protocol http is spoken over tcp; the port is 5353/udp"],
+  );
 });
 
 test.serial("reuselab audit --image: --protocol must fit the port, udp needs --payload", async (t) => {
@@ -148,28 +208,57 @@ test.serial("reuselab audit --image: --protocol must fit the port, udp needs --p
 
 test("ports: one audit per port, each with its protocol; profiles that cannot run on a port are left out there", (t) => {
   const two = GOOD.replace("protocol: dns\nport: 5353/udp", "ports: [5353/udp dns, 8080/tcp http]")
-    .replace("profiles: [udp-specific-reuseaddr, restart]", "profiles: [udp-specific-reuseaddr, tcp-beside-listener, restart]")
+    .replace(
+      "profiles: [udp-specific-reuseaddr, restart]",
+      "profiles: [udp-specific-reuseaddr, tcp-beside-listener, restart]",
+    )
     .replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [udp-specific-reuseaddr, tcp-beside-listener]");
   const { audits, problems: p } = readAudit("a.yaml", two);
   t.deepEqual(p, []);
-  t.deepEqual(audits?.map((a) => [a.name, `${a.port.port}/${a.port.transport}`, a.protocol, a.profiles.join(","), a.mustResist.join(",")]), [
-    ["dns 5353/udp", "5353/udp", "dns", "udp-specific-reuseaddr,restart", "udp-specific-reuseaddr"],
-    ["dns 8080/tcp", "8080/tcp", "http", "tcp-beside-listener,restart", "tcp-beside-listener"],
-  ]);
+  t.deepEqual(
+    audits?.map((a) => [
+      a.name,
+      `${a.port.port}/${a.port.transport}`,
+      a.protocol,
+      a.profiles.join(","),
+      a.mustResist.join(","),
+    ]),
+    [
+      ["dns 5353/udp", "5353/udp", "dns", "udp-specific-reuseaddr,restart", "udp-specific-reuseaddr"],
+      ["dns 8080/tcp", "8080/tcp", "http", "tcp-beside-listener,restart", "tcp-beside-listener"],
+    ],
+  );
   // 'protocol:' is the default for entries without one.
-  t.deepEqual(readAudit("a.yaml", GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5354/udp]")).audits?.map((a) => a.protocol), ["dns", "dns"]);
-  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 123/tcp ntp]")), ["a.yaml:7: protocol ntp is spoken over udp; the port is 123/tcp"]);
-  // DNS is spoken over UDP and TCP: one server's two sides, audited together.
-  const both = readAudit("a.yaml", GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5353/tcp]").replace("restart]", "tcp-beside-listener, restart]"));
-  t.deepEqual(both.problems, []);
-  t.deepEqual(both.audits?.map((a) => [`${a.port.port}/${a.port.transport}`, a.protocol, a.profiles.join(",")]), [
-    ["5353/udp", "dns", "udp-specific-reuseaddr,restart"],
-    ["5353/tcp", "dns", "tcp-beside-listener,restart"],
+  t.deepEqual(
+    readAudit("a.yaml", GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5354/udp]")).audits?.map((a) => a.protocol),
+    ["dns", "dns"],
+  );
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 123/tcp ntp]")), [
+    "a.yaml:7: protocol ntp is spoken over udp; the port is 123/tcp",
   ]);
-  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5353/udp dns]")), ["a.yaml:7: port 5353/udp is listed twice"]);
-  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "port: 5353/udp\nports: [53/udp]")), ["a.yaml:8: both 'port' and 'ports'"]);
+  // DNS is spoken over UDP and TCP: one server's two sides, audited together.
+  const both = readAudit(
+    "a.yaml",
+    GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5353/tcp]").replace("restart]", "tcp-beside-listener, restart]"),
+  );
+  t.deepEqual(both.problems, []);
+  t.deepEqual(
+    both.audits?.map((a) => [`${a.port.port}/${a.port.transport}`, a.protocol, a.profiles.join(",")]),
+    [
+      ["5353/udp", "dns", "udp-specific-reuseaddr,restart"],
+      ["5353/tcp", "dns", "tcp-beside-listener,restart"],
+    ],
+  );
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5353/udp dns]")), [
+    "a.yaml:7: port 5353/udp is listed twice",
+  ]);
+  t.deepEqual(problems(GOOD.replace("port: 5353/udp", "port: 5353/udp\nports: [53/udp]")), [
+    "a.yaml:8: both 'port' and 'ports'",
+  ]);
   t.deepEqual(problems(GOOD.replace("port: 5353/udp", "ports: [5353/udp dsn]")), ["a.yaml:7: unknown protocol 'dsn'"]);
   // A must-resist profile that runs on no port at all is still refused.
-  const none = GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5354/udp]").replace("restart]", "tcp-beside-listener]").replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [tcp-beside-listener]");
+  const none = GOOD.replace("port: 5353/udp", "ports: [5353/udp, 5354/udp]")
+    .replace("restart]", "tcp-beside-listener]")
+    .replace("must-resist: [udp-specific-reuseaddr]", "must-resist: [tcp-beside-listener]");
   t.regex(problems(none)[0]!, /^a\.yaml:9: must-resist names 'tcp-beside-listener', which cannot run here: /);
 });

@@ -25,7 +25,10 @@ must-resist: [udp-reuseport-other-uid]
 function audit(file: string): { code: number | null; out: string; err: string; result: AuditResult } {
   const json = join(scratch(), "audit.json");
   const r = lab(["audit", file, "--json", json]);
-  const result = r.code === 0 || r.code === 1 ? (JSON.parse(readFileSync(json, "utf8")) as { audit: AuditResult[] }).audit[0]! : ({} as AuditResult);
+  const result =
+    r.code === 0 || r.code === 1
+      ? (JSON.parse(readFileSync(json, "utf8")) as { audit: AuditResult[] }).audit[0]!
+      : ({} as AuditResult);
   return { ...r, result };
 }
 
@@ -41,24 +44,48 @@ test.before(async () => {
 });
 
 test("a service that binds its port and never answers: every profile inconclusive, the gate fails", (t) => {
-  const file = auditFile("silent", `[perl, -MIO::Socket::INET, -e, 'my $s = IO::Socket::INET->new(LocalPort => 5353, Proto => "udp") or die "bind: $!"; sleep']`);
+  const file = auditFile(
+    "silent",
+    `[perl, -MIO::Socket::INET, -e, 'my $s = IO::Socket::INET->new(LocalPort => 5353, Proto => "udp") or die "bind: $!"; sleep']`,
+  );
   const r = audit(file);
   t.is(r.code, 1, r.err);
-  t.deepEqual(r.result.profiles.map((p) => [p.profile, p.verdict]), [["udp-specific-reuseaddr", "inconclusive"], ["udp-reuseport-other-uid", "inconclusive"]]);
-  t.regex(r.result.profiles[1]!.evidence, /^no baseline: the service listens on 10\.213\.\d+\.10 5353\/udp but did not answer a dns query$/);
+  t.deepEqual(
+    r.result.profiles.map((p) => [p.profile, p.verdict]),
+    [
+      ["udp-specific-reuseaddr", "inconclusive"],
+      ["udp-reuseport-other-uid", "inconclusive"],
+    ],
+  );
+  t.regex(
+    r.result.profiles[1]!.evidence,
+    /^no baseline: the service listens on 10\.213\.\d+\.10 5353\/udp but did not answer a dns query$/,
+  );
   t.deepEqual(r.result.gateFailures, ["udp-reuseport-other-uid"]);
   t.regex(r.out, /udp-reuseport-other-uid\s+inconclusive \(must resist\)/);
-  t.regex(r.out, /silent: FAILED: must-resist udp-reuseport-other-uid inconclusive \(the attack could not be established, so nothing was proven resisted\)/);
+  t.regex(
+    r.out,
+    /silent: FAILED: must-resist udp-reuseport-other-uid inconclusive \(the attack could not be established, so nothing was proven resisted\)/,
+  );
   t.notRegex(r.out, /resisted\n|was resisted/);
 });
 
 test("a resolver that answers every query REFUSED is not a healthy baseline: inconclusive, the gate fails", (t) => {
   // No --address and no upstream: dnsmasq refuses what it cannot answer.
-  const file = auditFile("refusing", "[dnsmasq, --keep-in-foreground, --port=5353, --user=, --pid-file=, --log-facility=-, --no-resolv, --no-hosts]");
+  const file = auditFile(
+    "refusing",
+    "[dnsmasq, --keep-in-foreground, --port=5353, --user=, --pid-file=, --log-facility=-, --no-resolv, --no-hosts]",
+  );
   const r = audit(file);
   t.is(r.code, 1, r.err);
-  t.deepEqual(r.result.profiles.map((p) => p.verdict), ["inconclusive", "inconclusive"]);
-  t.regex(r.result.profiles[1]!.evidence, /^no baseline: the service listens on \S+ 5353\/udp but answered with errors only \(REFUSED 1\)$/);
+  t.deepEqual(
+    r.result.profiles.map((p) => p.verdict),
+    ["inconclusive", "inconclusive"],
+  );
+  t.regex(
+    r.result.profiles[1]!.evidence,
+    /^no baseline: the service listens on \S+ 5353\/udp but answered with errors only \(REFUSED 1\)$/,
+  );
   t.deepEqual(r.result.gateFailures, ["udp-reuseport-other-uid"]);
   t.regex(r.out, /refusing: FAILED: must-resist udp-reuseport-other-uid inconclusive/);
 });
@@ -67,6 +94,11 @@ test("a command the image does not have: exit 2 naming the file's command line, 
   const file = auditFile("missing", "[no-such-program, --flag]");
   const r = lab(["audit", file]);
   t.is(r.code, 2, r.err);
-  t.regex(r.err, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:9: the service 'missing' could not be started with command \\[no-such-program, --flag\\] as user 65534:65534: .*no-such-program`));
+  t.regex(
+    r.err,
+    new RegExp(
+      `${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:9: the service 'missing' could not be started with command \\[no-such-program, --flag\\] as user 65534:65534: .*no-such-program`,
+    ),
+  );
   t.notRegex(r.err, /internal error|\n\s+at /);
 });

@@ -27,13 +27,30 @@ test("dnsmasq: another uid takes every flow with SO_REUSEADDR on its specific ad
   const [r] = await runAudits([audit], { session });
   t.is(await leftovers(session), 0);
 
-  t.true(r!.sockets.some((s) => /0\.0\.0\.0:5353 .*"dnsmasq".* uid:65534/.test(s)), r!.sockets.join("\n"));
+  t.true(
+    r!.sockets.some((s) => /0\.0\.0\.0:5353 .*"dnsmasq".* uid:65534/.test(s)),
+    r!.sockets.join("\n"),
+  );
   // dnsmasq listens on 0.0.0.0 and on [::] (v6only): each family is attacked.
-  t.deepEqual(r!.profiles.map((p) => `${p.profile} ${p.family}`), ["udp-specific-reuseaddr v4", "udp-specific-reuseaddr v6", "udp-reuseport-other-uid v4", "udp-reuseport-other-uid v6"]);
+  t.deepEqual(
+    r!.profiles.map((p) => `${p.profile} ${p.family}`),
+    [
+      "udp-specific-reuseaddr v4",
+      "udp-specific-reuseaddr v6",
+      "udp-reuseport-other-uid v4",
+      "udp-reuseport-other-uid v6",
+    ],
+  );
   const [hijack, hijack6, reuseport, reuseport6] = r!.profiles;
   t.is(hijack6!.verdict, "vulnerable", hijack6!.evidence);
-  t.regex(hijack6!.evidence, /^the kernel let attacker \(uid 1000, SO_REUSEADDR, no capability\) bind \[fd00:213:[0-9a-f]+::10\]:5353 beside the service; traffic: the attacker took \d+ of 64 flows/);
-  t.is(reuseport6!.evidence, "the kernel refused attacker (uid 1000, SO_REUSEPORT, no capability): bind [::]:5353 = EADDRINUSE: the kernel would not share the port with it");
+  t.regex(
+    hijack6!.evidence,
+    /^the kernel let attacker \(uid 1000, SO_REUSEADDR, no capability\) bind \[fd00:213:[0-9a-f]+::10\]:5353 beside the service; traffic: the attacker took \d+ of 64 flows/,
+  );
+  t.is(
+    reuseport6!.evidence,
+    "the kernel refused attacker (uid 1000, SO_REUSEPORT, no capability): bind [::]:5353 = EADDRINUSE: the kernel would not share the port with it",
+  );
   t.is(hijack!.profile, "udp-specific-reuseaddr");
   t.is(hijack!.verdict, "vulnerable", hijack!.evidence);
   t.is(hijack!.basis, "kernel");
@@ -41,18 +58,36 @@ test("dnsmasq: another uid takes every flow with SO_REUSEADDR on its specific ad
   t.is(c.flows, 64);
   t.true(c.stolen! > 0, hijack!.evidence);
   t.is(c.answered! + c.stolen!, c.sent!, hijack!.evidence);
-  t.regex(hijack!.evidence, /^the kernel let attacker \(uid 1000, SO_REUSEADDR, no capability\) bind 10\.213\.\d+\.10:5353 beside the service; traffic: the attacker took \d+ of 64 flows, the service answered \d+$/);
+  t.regex(
+    hijack!.evidence,
+    /^the kernel let attacker \(uid 1000, SO_REUSEADDR, no capability\) bind 10\.213\.\d+\.10:5353 beside the service; traffic: the attacker took \d+ of 64 flows, the service answered \d+$/,
+  );
 
   t.is(reuseport!.verdict, "resisted", reuseport!.evidence);
-  t.is(reuseport!.evidence, "the kernel refused attacker (uid 1000, SO_REUSEPORT, no capability): bind 0.0.0.0:5353 = EADDRINUSE: the kernel would not share the port with it");
+  t.is(
+    reuseport!.evidence,
+    "the kernel refused attacker (uid 1000, SO_REUSEPORT, no capability): bind 0.0.0.0:5353 = EADDRINUSE: the kernel would not share the port with it",
+  );
   // The lab's namespace is the host's, not Docker's (which sets ip_unprivileged_port_start=0).
-  t.deepEqual(r!.host["net.ipv4.ip_unprivileged_port_start"], { value: readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8").trim(), source: "this host" });
+  t.deepEqual(r!.host["net.ipv4.ip_unprivileged_port_start"], {
+    value: readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8").trim(),
+    source: "this host",
+  });
   t.deepEqual(r!.gateFailures, []);
 });
 
 test("nginx: no other uid binds beside its reuseport listeners, its own uid does; a reload drops no request; the gate fails when told to resist a restart", async (t) => {
   const [nginx] = loadAudits(["audits/nginx.yaml"]);
-  const audit = { ...nginx!, profiles: ["tcp-beside-listener" as const, "tcp-reuseport-same-uid" as const, "reload" as const, "restart" as const], mustResist: ["reload" as const, "restart" as const] };
+  const audit = {
+    ...nginx!,
+    profiles: [
+      "tcp-beside-listener" as const,
+      "tcp-reuseport-same-uid" as const,
+      "reload" as const,
+      "restart" as const,
+    ],
+    mustResist: ["reload" as const, "restart" as const],
+  };
   const session = newRunLabel();
   const [r] = await runAudits([audit], { session, requests: 16 });
   t.is(await leftovers(session), 0);
@@ -76,28 +111,53 @@ test("nginx: no other uid binds beside its reuseport listeners, its own uid does
 });
 
 test("an NTP server (chrony) and a raw-UDP service (memcached -U) get verdicts: their clients' answers are judged, the kernel decides", async (t) => {
-  const audits = loadAudits(["audits/chrony.yaml", "audits/memcached-udp.yaml"]).map((a) => ({ ...a, profiles: ["udp-specific-reuseaddr" as const, "udp-reuseport-same-uid" as const, "udp-reuseport-other-uid" as const] }));
+  const audits = loadAudits(["audits/chrony.yaml", "audits/memcached-udp.yaml"]).map((a) => ({
+    ...a,
+    profiles: [
+      "udp-specific-reuseaddr" as const,
+      "udp-reuseport-same-uid" as const,
+      "udp-reuseport-other-uid" as const,
+    ],
+  }));
   const session = newRunLabel();
   const [chrony, memcached] = await runAudits(audits, { session });
   t.is(await leftovers(session), 0);
   // chrony sets SO_REUSEADDR and SO_REUSEPORT on its NTP socket: another uid binds its address, its own uid joins its group.
   // chrony listens on both families: every attack in each.
   const v4 = chrony!.profiles.filter((p) => p.family === "v4");
-  t.deepEqual(v4.map((p) => [p.profile, p.verdict]), [["udp-specific-reuseaddr", "vulnerable"], ["udp-reuseport-same-uid", "vulnerable"], ["udp-reuseport-other-uid", "resisted"]], chrony!.profiles.map((p) => p.evidence).join("\n"));
-  t.deepEqual(chrony!.profiles.filter((p) => p.family === "v6").map((p) => p.verdict), ["vulnerable", "vulnerable", "resisted"], chrony!.profiles.map((p) => p.evidence).join("\n"));
+  t.deepEqual(
+    v4.map((p) => [p.profile, p.verdict]),
+    [
+      ["udp-specific-reuseaddr", "vulnerable"],
+      ["udp-reuseport-same-uid", "vulnerable"],
+      ["udp-reuseport-other-uid", "resisted"],
+    ],
+    chrony!.profiles.map((p) => p.evidence).join("\n"),
+  );
+  t.deepEqual(
+    chrony!.profiles.filter((p) => p.family === "v6").map((p) => p.verdict),
+    ["vulnerable", "vulnerable", "resisted"],
+    chrony!.profiles.map((p) => p.evidence).join("\n"),
+  );
   t.regex(v4[0]!.evidence, /traffic: the attacker took 64 of 64 flows, the service answered 0$/);
   // The reuseport group hashes the 64 flows between its two members; the verdict does not depend on the share.
   const shared = v4[1]!.counts!;
   t.is(shared.stolen! + shared.answered!, 64, v4[1]!.evidence);
   // memcached -U: SO_REUSEADDR, no SO_REUSEPORT; IPv4 only (-l 0.0.0.0).
-  t.deepEqual(memcached!.profiles.map((p) => `${p.family} ${p.verdict}`), ["v4 vulnerable", "v4 resisted", "v4 resisted"], memcached!.profiles.map((p) => p.evidence).join("\n"));
+  t.deepEqual(
+    memcached!.profiles.map((p) => `${p.family} ${p.verdict}`),
+    ["v4 vulnerable", "v4 resisted", "v4 resisted"],
+    memcached!.profiles.map((p) => p.evidence).join("\n"),
+  );
   t.deepEqual([chrony!.gateFailures, memcached!.gateFailures], [[], []]);
 });
 
 test("a two-port audit: one Python service on 5300/udp and 8080/tcp, each port attacked with its own profiles and verdicts", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "reuselab-audit-"));
   const file = join(dir, "two-ports.yaml");
-  writeFileSync(file, `schemaVersion: 1
+  writeFileSync(
+    file,
+    `schemaVersion: 1
 name: two-ports
 image: { packages: [chrony, dnsmasq, memcached, nginx, python3-minimal, unbound] }
 user: "65534:65534"
@@ -122,15 +182,27 @@ payload: "ping"
 expect: "PONG ping"
 profiles: [udp-specific-reuseaddr, tcp-beside-listener]
 must-resist: [udp-specific-reuseaddr, tcp-beside-listener]
-`);
+`,
+  );
   const audits = loadAudits([file]);
-  t.deepEqual(audits.map((a) => a.name), ["two-ports 5300/udp", "two-ports 8080/tcp"]);
+  t.deepEqual(
+    audits.map((a) => a.name),
+    ["two-ports 5300/udp", "two-ports 8080/tcp"],
+  );
   const session = newRunLabel();
   const [udp, tcp] = await runAudits(audits, { session, requests: 16 });
   t.is(await leftovers(session), 0);
   // UDPServer's defaults: no SO_REUSEADDR, so the kernel refuses the other uid's bind.
-  t.deepEqual(udp!.profiles.map((p) => [p.profile, p.family, p.verdict]), [["udp-specific-reuseaddr", "v4", "resisted"]], udp!.profiles.map((p) => p.evidence).join("\n"));
+  t.deepEqual(
+    udp!.profiles.map((p) => [p.profile, p.family, p.verdict]),
+    [["udp-specific-reuseaddr", "v4", "resisted"]],
+    udp!.profiles.map((p) => p.evidence).join("\n"),
+  );
   // A TCP listener with SO_REUSEADDR alone: no other listener may bind beside it.
-  t.deepEqual(tcp!.profiles.map((p) => [p.profile, p.family, p.verdict]), [["tcp-beside-listener", "v4", "resisted"]], tcp!.profiles.map((p) => p.evidence).join("\n"));
+  t.deepEqual(
+    tcp!.profiles.map((p) => [p.profile, p.family, p.verdict]),
+    [["tcp-beside-listener", "v4", "resisted"]],
+    tcp!.profiles.map((p) => p.evidence).join("\n"),
+  );
   t.deepEqual([udp!.port, tcp!.port], ["5300/udp", "8080/tcp"]);
 });

@@ -43,38 +43,45 @@ async function hello(a: ActorRuntime) {
   return a.call(["hello"]);
 }
 
-test.serial("the next run gets the same containers, with no socket, TIME_WAIT included, and each actor's own uid", async (t) => {
-  let before: string[];
-  let pids: number[];
-  {
-    await using lab = await backend.start(spec("reuse.first@host"), kernel);
+test.serial(
+  "the next run gets the same containers, with no socket, TIME_WAIT included, and each actor's own uid",
+  async (t) => {
+    let before: string[];
+    let pids: number[];
+    {
+      await using lab = await backend.start(spec("reuse.first@host"), kernel);
+      const [srv, cli] = [lab.actor("srv"), lab.actor("cli")];
+      pids = [Number((await hello(srv)).pid), Number((await hello(cli)).pid)];
+      await leaveTimeWait(srv, cli);
+      t.deepEqual(
+        await states(srv),
+        { LISTEN: 1, TIME_WAIT: 1 },
+        "the first run leaves a listener and a TIME_WAIT socket",
+      );
+      await cli.call(["socket", "u", "udp", "4"]);
+      t.like(await cli.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0 });
+      before = await containers();
+      t.is(before.length, 3, "a holder and two actors");
+    }
+    const counts = { ...backend.counts! };
+    await using lab = await backend.start(spec("reuse.second@host"), kernel);
     const [srv, cli] = [lab.actor("srv"), lab.actor("cli")];
-    pids = [Number((await hello(srv)).pid), Number((await hello(cli)).pid)];
-    await leaveTimeWait(srv, cli);
-    t.deepEqual(await states(srv), { LISTEN: 1, TIME_WAIT: 1 }, "the first run leaves a listener and a TIME_WAIT socket");
+    t.deepEqual(await containers(), before, "the same three containers serve the second run");
+    t.is(backend.counts!.actorsReused - counts.actorsReused, 2);
+    t.is(backend.counts!.holdersReused - counts.holdersReused, 1);
+    // New workers: other pids, the containers' uids.
+    const [hs, hc] = [await hello(srv), await hello(cli)];
+    t.like(hs, { uid: 1000 });
+    t.like(hc, { uid: 1001 });
+    t.notDeepEqual([Number(hs.pid), Number(hc.pid)], pids);
+    // Nothing of the first run: no TIME_WAIT on 7000, so a bind without SO_REUSEADDR succeeds; 5353/udp is free.
+    t.deepEqual(await states(srv), {});
+    await srv.call(["socket", "l", "tcp", "4"]);
+    t.like(await srv.call(["bind", "l", "0.0.0.0", "7000"]), { ret: 0, errno: null });
     await cli.call(["socket", "u", "udp", "4"]);
-    t.like(await cli.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0 });
-    before = await containers();
-    t.is(before.length, 3, "a holder and two actors");
-  }
-  const counts = { ...backend.counts! };
-  await using lab = await backend.start(spec("reuse.second@host"), kernel);
-  const [srv, cli] = [lab.actor("srv"), lab.actor("cli")];
-  t.deepEqual(await containers(), before, "the same three containers serve the second run");
-  t.is(backend.counts!.actorsReused - counts.actorsReused, 2);
-  t.is(backend.counts!.holdersReused - counts.holdersReused, 1);
-  // New workers: other pids, the containers' uids.
-  const [hs, hc] = [await hello(srv), await hello(cli)];
-  t.like(hs, { uid: 1000 });
-  t.like(hc, { uid: 1001 });
-  t.notDeepEqual([Number(hs.pid), Number(hc.pid)], pids);
-  // Nothing of the first run: no TIME_WAIT on 7000, so a bind without SO_REUSEADDR succeeds; 5353/udp is free.
-  t.deepEqual(await states(srv), {});
-  await srv.call(["socket", "l", "tcp", "4"]);
-  t.like(await srv.call(["bind", "l", "0.0.0.0", "7000"]), { ret: 0, errno: null });
-  await cli.call(["socket", "u", "udp", "4"]);
-  t.like(await cli.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0, errno: null });
-});
+    t.like(await cli.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0, errno: null });
+  },
+);
 
 test.serial("an actor with a capability never serves again, nor does its namespace", async (t) => {
   let first: string[];
@@ -97,12 +104,16 @@ test.serial("a namespace with a socket the lab cannot account for is removed, no
     await using lab = await backend.start(spec("reuse.stranger@host"), kernel);
     t.like(await hello(lab.actor("srv")), { uid: 1000 });
     first = await containers();
-    const holder = (await Promise.all(first.map((id) => docker.getContainer(id).inspect()))).find((c) => c.Config.Cmd?.[0] === "hold")!;
+    const holder = (await Promise.all(first.map((id) => docker.getContainer(id).inspect()))).find(
+      (c) => c.Config.Cmd?.[0] === "hold",
+    )!;
     holderPid = holder.State.Pid;
   }
   t.true(first.length === 3);
   // A socket of some process outside the lab, in the idle namespace: the next run must not get it.
-  const stranger = spawn("nsenter", ["-t", String(holderPid), "-n", buildProbeBinary()], { stdio: ["pipe", "pipe", "inherit"] });
+  const stranger = spawn("nsenter", ["-t", String(holderPid), "-n", buildProbeBinary()], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   t.teardown(() => stranger.kill("SIGKILL"));
   stranger.stdin.write("socket u udp 4\nbind u 0.0.0.0 9999\n");
   await new Promise<void>((resolve) => {
@@ -114,5 +125,8 @@ test.serial("a namespace with a socket the lab cannot account for is removed, no
   t.like(await hello(lab.actor("srv")), { uid: 1000 });
   const now = await containers();
   t.is(now.length, 3);
-  t.false(now.some((id) => first.includes(id)), "the namespace with the stranger's socket and its actors are not used again");
+  t.false(
+    now.some((id) => first.includes(id)),
+    "the namespace with the stranger's socket and its actors are not used again",
+  );
 });

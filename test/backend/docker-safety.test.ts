@@ -36,7 +36,8 @@ async function outsideListener() {
   if (bound.ret !== 0) throw new Error(`outside bind: ${JSON.stringify(bound)}`);
   // recv returns once 5 came: where they must come it waits as long as it takes (ava's timeout is the
   // bound); where none may come it waits 700 ms on purpose.
-  const received = async (waitMs: number) => Number((await session.call(["recv", "s", "5", String(waitMs), "200"], waitMs + 10_000)).received ?? -1);
+  const received = async (waitMs: number) =>
+    Number((await session.call(["recv", "s", "5", String(waitMs), "200"], waitMs + 10_000)).received ?? -1);
   return { session, child, arrive: () => received(600_000), none: () => received(700) };
 }
 
@@ -61,68 +62,83 @@ const spec = {
   ],
 };
 
-test.serial("every container: no capabilities but those a case names, read-only root, no new privileges, pids and memory bounded", async (t) => {
-  await using lab = await backend.start(spec, { id: "host", release: release() });
-  t.truthy(lab);
-  const docker = new Docker();
-  const mine = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.runLabel}`] } });
-  t.is(mine.length, 3, "a holder for the namespace and one container per actor");
-  for (const c of mine) {
-    const h = (await docker.getContainer(c.Id).inspect()).HostConfig;
-    const user = (await docker.getContainer(c.Id).inspect()).Config.User;
-    t.deepEqual(h.CapDrop, ["ALL"], c.Id);
-    t.deepEqual(h.CapAdd ?? [], user === "0" ? ["NET_RAW"] : [], `caps of uid ${user}`);
-    t.true(h.ReadonlyRootfs, "read-only root");
-    t.deepEqual(h.SecurityOpt, ["no-new-privileges"]);
-    t.true((h.PidsLimit ?? 0) > 0 && (h.PidsLimit ?? 0) <= 64, `pids limit ${h.PidsLimit}`);
-    t.true((h.Memory ?? 0) > 0 && (h.Memory ?? 0) <= 128 * 2 ** 20, `memory ${h.Memory}`);
-    t.false(h.Privileged);
-  }
-  // Containers serve later runs (holder-pool.ts), so they are labelled by runner, not by case: what
-  // `reuselab clean` needs to tell a dead runner's leftovers from a live one's.
-  for (const c of mine) t.like(c.Labels, { "reuselab.pid": String(process.pid), "reuselab.host": hostname() });
+test.serial(
+  "every container: no capabilities but those a case names, read-only root, no new privileges, pids and memory bounded",
+  async (t) => {
+    await using lab = await backend.start(spec, { id: "host", release: release() });
+    t.truthy(lab);
+    const docker = new Docker();
+    const mine = await docker.listContainers({ filters: { label: [`reuselab.run=${backend.runLabel}`] } });
+    t.is(mine.length, 3, "a holder for the namespace and one container per actor");
+    for (const c of mine) {
+      const h = (await docker.getContainer(c.Id).inspect()).HostConfig;
+      const user = (await docker.getContainer(c.Id).inspect()).Config.User;
+      t.deepEqual(h.CapDrop, ["ALL"], c.Id);
+      t.deepEqual(h.CapAdd ?? [], user === "0" ? ["NET_RAW"] : [], `caps of uid ${user}`);
+      t.true(h.ReadonlyRootfs, "read-only root");
+      t.deepEqual(h.SecurityOpt, ["no-new-privileges"]);
+      t.true((h.PidsLimit ?? 0) > 0 && (h.PidsLimit ?? 0) <= 64, `pids limit ${h.PidsLimit}`);
+      t.true((h.Memory ?? 0) > 0 && (h.Memory ?? 0) <= 128 * 2 ** 20, `memory ${h.Memory}`);
+      t.false(h.Privileged);
+    }
+    // Containers serve later runs (holder-pool.ts), so they are labelled by runner, not by case: what
+    // `reuselab clean` needs to tell a dead runner's leftovers from a live one's.
+    for (const c of mine) t.like(c.Labels, { "reuselab.pid": String(process.pid), "reuselab.host": hostname() });
 
-  // The probe listens on nothing a case did not ask for. The only sockets of a fresh lab namespace are
-  // Docker's embedded DNS resolver (dockerd's, on 127.0.0.11, in every user-defined network).
-  const pid = (await docker.getContainer(mine[0]!.Id).inspect()).State.Pid;
-  const ss = sh(`nsenter -t ${pid} -n ss -Htuan`);
-  t.is(ss.status, 0, ss.stderr);
-  const sockets = ss.stdout.split("\n").filter(Boolean);
-  t.deepEqual(sockets.filter((l) => l.split(/\s+/)[4]?.startsWith("127.0.0.11:") !== true), [], "only Docker's resolver");
+    // The probe listens on nothing a case did not ask for. The only sockets of a fresh lab namespace are
+    // Docker's embedded DNS resolver (dockerd's, on 127.0.0.11, in every user-defined network).
+    const pid = (await docker.getContainer(mine[0]!.Id).inspect()).State.Pid;
+    const ss = sh(`nsenter -t ${pid} -n ss -Htuan`);
+    t.is(ss.status, 0, ss.stderr);
+    const sockets = ss.stdout.split("\n").filter(Boolean);
+    t.deepEqual(
+      sockets.filter((l) => l.split(/\s+/)[4]?.startsWith("127.0.0.11:") !== true),
+      [],
+      "only Docker's resolver",
+    );
 
-  const net = (await docker.listNetworks({ filters: { label: [`reuselab.run=${backend.runLabel}`] } }))[0]!;
-  t.is(net.Options?.["com.docker.network.bridge.enable_ip_masquerade"], "false");
-  t.true((net.IPAM?.Config ?? []).every((c) => c.Subnet?.startsWith("10.213.") || c.Subnet?.startsWith("fd00:213:")));
-});
+    const net = (await docker.listNetworks({ filters: { label: [`reuselab.run=${backend.runLabel}`] } }))[0]!;
+    t.is(net.Options?.["com.docker.network.bridge.enable_ip_masquerade"], "false");
+    t.true((net.IPAM?.Config ?? []).every((c) => c.Subnet?.startsWith("10.213.") || c.Subnet?.startsWith("fd00:213:")));
+  },
+);
 
-test.serial("a lab network has no route out: the egress guard drops what the host would forward, and only that", async (t) => {
-  const rules = sh(`${nftBinary()} list table inet ${GUARD_TABLE}`);
-  t.is(rules.status, 0, rules.stderr);
-  t.regex(rules.stdout, new RegExp(`ip saddr ${LAB_RANGES.v4.replace(/\./g, "\\.")} ip daddr != \\{ ${LAB_RANGES.v4.replace(/\./g, "\\.")}, 224\\.0\\.0\\.0/4 \\}.* drop`));
-  t.regex(rules.stdout, /ip6 saddr fd00:213::\/32 ip6 daddr != \{ fd00:213::\/32, ff00::\/8 \}.* drop/);
+test.serial(
+  "a lab network has no route out: the egress guard drops what the host would forward, and only that",
+  async (t) => {
+    const rules = sh(`${nftBinary()} list table inet ${GUARD_TABLE}`);
+    t.is(rules.status, 0, rules.stderr);
+    t.regex(
+      rules.stdout,
+      new RegExp(
+        `ip saddr ${LAB_RANGES.v4.replace(/\./g, "\\.")} ip daddr != \\{ ${LAB_RANGES.v4.replace(/\./g, "\\.")}, 224\\.0\\.0\\.0/4 \\}.* drop`,
+      ),
+    );
+    t.regex(rules.stdout, /ip6 saddr fd00:213::\/32 ip6 daddr != \{ fd00:213::\/32, ff00::\/8 \}.* drop/);
 
-  const outside = await outsideListener();
-  t.teardown(() => outside.child.kill("SIGKILL"));
-  await using lab = await backend.start(spec, { id: "host", release: release() });
-  const a = lab.actor("a");
-  const send = () => a.call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
+    const outside = await outsideListener();
+    t.teardown(() => outside.child.kill("SIGKILL"));
+    await using lab = await backend.start(spec, { id: "host", release: release() });
+    const a = lab.actor("a");
+    const send = () => a.call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
 
-  // The path works: the host itself reaches the outside namespace.
-  const host = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "pipe"] });
-  t.teardown(() => host.kill("SIGKILL"));
-  await new ProbeSession("host", host.stdin, host.stdout, host.stderr).call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
-  t.is(await outside.arrive(), 5, "from the host (not forwarded)");
+    // The path works: the host itself reaches the outside namespace.
+    const host = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "pipe"] });
+    t.teardown(() => host.kill("SIGKILL"));
+    await new ProbeSession("host", host.stdin, host.stdout, host.stderr).call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
+    t.is(await outside.arrive(), 5, "from the host (not forwarded)");
 
-  // From a lab container the same datagrams are forwarded by the host, and dropped by the guard.
-  t.like(await send(), { ret: 0, sent: 5 });
-  t.is(await outside.none(), 0, "a lab container reached a network outside the lab");
+    // From a lab container the same datagrams are forwarded by the host, and dropped by the guard.
+    t.like(await send(), { ret: 0, sent: 5 });
+    t.is(await outside.none(), 0, "a lab container reached a network outside the lab");
 
-  // Without the guard they would have gone out: the drop is the guard's doing, not an accident of routing.
-  t.is(sh(`${nftBinary()} delete table inet ${GUARD_TABLE}`).status, 0);
-  try {
-    await send();
-    t.is(await outside.arrive(), 5, "without the guard the host forwards them");
-  } finally {
-    ensureEgressGuard();
-  }
-});
+    // Without the guard they would have gone out: the drop is the guard's doing, not an accident of routing.
+    t.is(sh(`${nftBinary()} delete table inet ${GUARD_TABLE}`).status, 0);
+    try {
+      await send();
+      t.is(await outside.arrive(), 5, "without the guard the host forwards them");
+    } finally {
+      ensureEgressGuard();
+    }
+  },
+);

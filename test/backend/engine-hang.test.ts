@@ -48,14 +48,25 @@ async function labOn(t: ExecutionContext, answer: Answer, timeoutMs: string, arg
 
 /** (d): the fake was asked, and the real engine holds nothing of the run. */
 function realEngineUntouched(t: ExecutionContext, lab: Awaited<ReturnType<typeof labOn>>): void {
-  t.true(lab.engine.calls.includes("GET /_ping"), `the lab never asked the fake engine: ${lab.engine.calls.join(", ")}`);
-  t.deepEqual(labelled(`reuselab.pid=${lab.child.pid}`), { containers: 0, networks: 0 }, "the real engine has objects of this run");
+  t.true(
+    lab.engine.calls.includes("GET /_ping"),
+    `the lab never asked the fake engine: ${lab.engine.calls.join(", ")}`,
+  );
+  t.deepEqual(
+    labelled(`reuselab.pid=${lab.child.pid}`),
+    { containers: 0, networks: 0 },
+    "the real engine has objects of this run",
+  );
 }
 
 test("an engine that answers a ping and then nothing: exit 2, naming the call and the bound", async (t) => {
   const lab = await labOn(t, answersPing, "5000");
   t.is(await lab.exited, 2, lab.output());
-  t.regex(lab.output(), new RegExp(`Docker engine at ${lab.engine.host} did not answer "GET /containers/json" within 5000 ms`), lab.output());
+  t.regex(
+    lab.output(),
+    new RegExp(`Docker engine at ${lab.engine.host} did not answer "GET /containers/json" within 5000 ms`),
+    lab.output(),
+  );
   realEngineUntouched(t, lab);
 });
 
@@ -63,18 +74,37 @@ test("an engine that stops answering mid-run: exit 2, naming the call, and what 
   const lab = await labOn(t, hangsAtNetwork(true), "5000");
   t.is(await lab.exited, 2, lab.output());
   t.regex(lab.output(), /did not answer "POST \/networks\/create" within 5000 ms/, lab.output());
-  t.regex(lab.output(), /may still be there \(containers and networks labelled reuselab\.run=rl-.*'reuselab clean' removes it/, lab.output());
+  t.regex(
+    lab.output(),
+    /may still be there \(containers and networks labelled reuselab\.run=rl-.*'reuselab clean' removes it/,
+    lab.output(),
+  );
   t.notRegex(lab.output(), /internal error/);
   realEngineUntouched(t, lab);
 });
 
 test("an engine that stops answering testcontainers' calls: exit 2, naming the call", async (t) => {
   // The lab network is made; the first container's start (testcontainers' own client) is held.
-  const answer: Answer = (call, held) => (call === "POST /networks/create" ? { Id: "fake-network" } : held > 0 ? answersPing(call) : emptyEngine(call));
+  const answer: Answer = (call, held) =>
+    call === "POST /networks/create" ? { Id: "fake-network" } : held > 0 ? answersPing(call) : emptyEngine(call);
   const lab = await labOn(t, answer, "5000");
   t.is(await lab.exited, 2, lab.output());
-  const first = lab.engine.calls.find((c) => !["GET /_ping", "HEAD /_ping", "GET /version", "GET /containers/json", "GET /networks", "POST /networks/create"].includes(c) && !c.startsWith("GET /images/"));
-  t.regex(lab.output(), new RegExp(`did not answer "${first}" within 5000 ms`), `${lab.engine.calls.join(", ")}\n${lab.output()}`);
+  const first = lab.engine.calls.find(
+    (c) =>
+      ![
+        "GET /_ping",
+        "HEAD /_ping",
+        "GET /version",
+        "GET /containers/json",
+        "GET /networks",
+        "POST /networks/create",
+      ].includes(c) && !c.startsWith("GET /images/"),
+  );
+  t.regex(
+    lab.output(),
+    new RegExp(`did not answer "${first}" within 5000 ms`),
+    `${lab.engine.calls.join(", ")}\n${lab.output()}`,
+  );
   t.notRegex(lab.output(), /container runtime strategy/);
   realEngineUntouched(t, lab);
 });
@@ -90,7 +120,11 @@ test("Ctrl-C while the engine holds a call: exit 130 at once, not after the boun
 });
 
 test("Ctrl-C while the engine holds a call during prepare: exit 130 with the message", async (t) => {
-  const lab = await labOn(t, (call, held) => (call === "GET /containers/json" && held === 0 ? undefined : emptyEngine(call)), NEVER_MS);
+  const lab = await labOn(
+    t,
+    (call, held) => (call === "GET /containers/json" && held === 0 ? undefined : emptyEngine(call)),
+    NEVER_MS,
+  );
   t.is(await lab.engine.held(), "GET /containers/json");
   lab.child.kill("SIGINT");
   t.is(await lab.exited, 130, lab.output());
@@ -107,7 +141,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     t.is(await lab.engine.held(), "GET /containers/json", "the cleanup after Ctrl-C lists the run's containers");
     lab.child.kill(signal);
     t.is(await lab.exited, 130, lab.output());
-    t.regex(lab.output(), /interrupted again: exiting without waiting for the cleanup; .* may still be there: 'reuselab clean' removes it/, lab.output());
+    t.regex(
+      lab.output(),
+      /interrupted again: exiting without waiting for the cleanup; .* may still be there: 'reuselab clean' removes it/,
+      lab.output(),
+    );
     realEngineUntouched(t, lab);
   });
 }
@@ -115,8 +153,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 test("a bound that is not a number of milliseconds is bad input: exit 2, naming the variable", async (t) => {
   const lab = await labOn(t, emptyEngine, "soon");
   t.is(await lab.exited, 2, lab.output());
-  t.regex(lab.output(), /REUSELAB_ENGINE_TIMEOUT_MS=soon is not a number of milliseconds: give a whole number above 0 \(the default is REUSELAB_ENGINE_TIMEOUT_MS=60000\)/, lab.output());
+  t.regex(
+    lab.output(),
+    /REUSELAB_ENGINE_TIMEOUT_MS=soon is not a number of milliseconds: give a whole number above 0 \(the default is REUSELAB_ENGINE_TIMEOUT_MS=60000\)/,
+    lab.output(),
+  );
   t.notRegex(lab.output(), /no Docker engine answers/, "a bad bound is not a missing engine");
-  t.false(lab.engine.calls.includes("GET /_ping"), `the lab asked the engine before checking its bound: ${lab.engine.calls.join(", ")}`);
+  t.false(
+    lab.engine.calls.includes("GET /_ping"),
+    `the lab asked the engine before checking its bound: ${lab.engine.calls.join(", ")}`,
+  );
   t.deepEqual(labelled(`reuselab.pid=${lab.child.pid}`), { containers: 0, networks: 0 });
 });

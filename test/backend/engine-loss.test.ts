@@ -35,9 +35,13 @@ test("the engine stops mid-run: the run fails with a message naming the engine, 
   const sock = join(dir, "docker.sock");
   const r = relay(sock);
   const since = Date.now() / 1000;
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--cases", "test/fixtures/slow"], {
-    env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: `unix://${sock}` },
-  });
+  const child = spawn(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--cases", "test/fixtures/slow"],
+    {
+      env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: `unix://${sock}` },
+    },
+  );
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -45,7 +49,14 @@ test("the engine stops mid-run: the run fails with a message naming the engine, 
   const pid = child.pid!;
   // Whatever the lost engine could not remove, this test removes through the real one.
   t.teardown(() => {
-    spawnSync("bash", ["-c", `docker rm -f $(docker ps -aq --filter label=reuselab.pid=${pid}) ; docker network rm $(docker network ls -q --filter label=reuselab.pid=${pid})`], { stdio: "ignore" });
+    spawnSync(
+      "bash",
+      [
+        "-c",
+        `docker rm -f $(docker ps -aq --filter label=reuselab.pid=${pid}) ; docker network rm $(docker network ls -q --filter label=reuselab.pid=${pid})`,
+      ],
+      { stdio: "ignore" },
+    );
   });
 
   // The real engine tells when the lab is up: its containers are created through the relay.

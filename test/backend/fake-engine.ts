@@ -23,7 +23,8 @@ export interface FakeEngine {
 /** What the docker CLI (the bootstrap's `docker version`) and a ping need to see an engine. */
 export function answersPing(call: string): unknown {
   if (call.endsWith(" /_ping")) return "OK";
-  if (call === "GET /version") return { Version: "0.0.0-fake", ApiVersion: "1.41", MinAPIVersion: "1.12", Os: "linux", Arch: "amd64" };
+  if (call === "GET /version")
+    return { Version: "0.0.0-fake", ApiVersion: "1.41", MinAPIVersion: "1.12", Os: "linux", Arch: "amd64" };
   return undefined;
 }
 
@@ -65,7 +66,9 @@ export async function fakeEngine(dir: string, answer: Answer): Promise<FakeEngin
         }
         const text = typeof body === "string" ? body : JSON.stringify(body);
         const type = typeof body === "string" ? "text/plain" : "application/json";
-        socket.write(`HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nOstype: linux\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${method === "HEAD" ? "" : text}`);
+        socket.write(
+          `HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nOstype: linux\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${method === "HEAD" ? "" : text}`,
+        );
       }
     });
   });

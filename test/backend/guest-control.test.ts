@@ -82,6 +82,9 @@ test("spawnProbe: the request names a port, the probe's bytes flow on that port,
 test("a request with a line break is refused before it reaches the guest", async (t) => {
   const { sock, sent } = fakeSocket();
   const control = new GuestControl(sock, "guest");
-  await t.throwsAsync(control.request("printf 'a\nb'"), { code: "REUSELAB_PROBE_PROTOCOL", message: /a request is one line/ });
+  await t.throwsAsync(control.request("printf 'a\nb'"), {
+    code: "REUSELAB_PROBE_PROTOCOL",
+    message: /a request is one line/,
+  });
   t.deepEqual(sent, []);
 });

@@ -38,10 +38,20 @@ test("a stale qemu.pid that now names an unrelated process: the folder goes, the
 test("the guest's own QEMU, still running after its runner was killed, is stopped with its folder", async (t) => {
   const dir = staleGuestFolder(0);
   // A stand-in QEMU: named qemu-system-x86_64, its sockets in that folder, as images/guest/boot.sh starts it.
-  const qemu = spawn(process.execPath, ["-e", "setInterval(() => undefined, 1e6)", "--", "-chardev", `socket,id=ctl,path=${dir}/ctl.sock,server=on,wait=off`], {
-    argv0: "qemu-system-x86_64",
-    stdio: "ignore",
-  });
+  const qemu = spawn(
+    process.execPath,
+    [
+      "-e",
+      "setInterval(() => undefined, 1e6)",
+      "--",
+      "-chardev",
+      `socket,id=ctl,path=${dir}/ctl.sock,server=on,wait=off`,
+    ],
+    {
+      argv0: "qemu-system-x86_64",
+      stdio: "ignore",
+    },
+  );
   const gone = ended(qemu);
   t.teardown(() => (qemu.kill("SIGKILL"), rmSync(dir, { recursive: true, force: true })));
   writeFileSync(join(dir, "qemu.pid"), `${qemu.pid}\n`);

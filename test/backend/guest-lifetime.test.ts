@@ -24,9 +24,23 @@ function guestOf(tmp: string, runner: number): { dir: string; qemu: number } | u
 test("SIGKILL of the runner while its guest boots: QEMU ends too, and clean removes the guest's folder", async (t) => {
   const tmp = scratch();
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
-  const runner = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--kernels", "6.1", "--backend", "netns", "--cases", "test/fixtures/slow"], {
-    env: { ...process.env, NO_COLOR: "1", TMPDIR: tmp },
-  });
+  const runner = spawn(
+    process.execPath,
+    [
+      "-r",
+      "ts-node/register/transpile-only",
+      "lab/cli/main.ts",
+      "--kernels",
+      "6.1",
+      "--backend",
+      "netns",
+      "--cases",
+      "test/fixtures/slow",
+    ],
+    {
+      env: { ...process.env, NO_COLOR: "1", TMPDIR: tmp },
+    },
+  );
   let out = "";
   runner.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   runner.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -41,9 +55,14 @@ test("SIGKILL of the runner while its guest boots: QEMU ends too, and clean remo
     await sleep(50);
   }
   t.teardown(() => {
-    if (runnerAlive(guest.qemu, undefined) && readFileSync(`/proc/${guest.qemu}/cmdline`, "utf8").includes(guest.dir)) process.kill(guest.qemu, "SIGKILL");
+    if (runnerAlive(guest.qemu, undefined) && readFileSync(`/proc/${guest.qemu}/cmdline`, "utf8").includes(guest.dir))
+      process.kill(guest.qemu, "SIGKILL");
   });
-  t.regex(readFileSync(`/proc/${guest.qemu}/cmdline`, "utf8"), /^[^\0]*qemu-system-x86_64\0/, "the pid file names QEMU");
+  t.regex(
+    readFileSync(`/proc/${guest.qemu}/cmdline`, "utf8"),
+    /^[^\0]*qemu-system-x86_64\0/,
+    "the pid file names QEMU",
+  );
   runner.kill("SIGKILL");
   await exited;
 

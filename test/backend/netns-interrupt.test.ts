@@ -21,11 +21,18 @@ function momentOf(round: number): Moment {
   return round % 2 ? { kind: "namespace", nth } : { kind: "result", nth };
 }
 
-async function interruptOnce(moment: Moment, cache: string): Promise<{ code: number | null; out: string; pid: number; left: string[] }> {
-  const runner = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--backend", "netns", "--jobs", "2"], {
-    env: { ...process.env, NO_COLOR: "1", REUSELAB_CACHE: cache },
-    detached: true, // a process group of its own, as a terminal's foreground job has
-  });
+async function interruptOnce(
+  moment: Moment,
+  cache: string,
+): Promise<{ code: number | null; out: string; pid: number; left: string[] }> {
+  const runner = spawn(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--backend", "netns", "--jobs", "2"],
+    {
+      env: { ...process.env, NO_COLOR: "1", REUSELAB_CACHE: cache },
+      detached: true, // a process group of its own, as a terminal's foreground job has
+    },
+  );
   const pid = runner.pid!;
   let out = "";
   const closed = new Promise<number | null>((r) => runner.on("close", (code) => r(code)));
@@ -37,11 +44,13 @@ async function interruptOnce(moment: Moment, cache: string): Promise<{ code: num
   });
   runner.stdout.setEncoding("utf8").on("data", (d: string) => {
     out += d;
-    if (moment.kind === "result" && (out.match(/^ {2}(PASS|FAIL|SKIP|XFAIL|XPASS) /gm) ?? []).length >= moment.nth) ctrlC();
+    if (moment.kind === "result" && (out.match(/^ {2}(PASS|FAIL|SKIP|XFAIL|XPASS) /gm) ?? []).length >= moment.nth)
+      ctrlC();
   });
   runner.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
   try {
-    if ((await Promise.race([reached.then(() => "reached"), closed.then(() => "ended")])) === "ended") throw new Error(`the runner ended before ${JSON.stringify(moment)}:\n${out}`);
+    if ((await Promise.race([reached.then(() => "reached"), closed.then(() => "ended")])) === "ended")
+      throw new Error(`the runner ended before ${JSON.stringify(moment)}:\n${out}`);
     process.kill(-pid, "SIGINT");
     const code = await closed;
     return { code, out, pid, left: namespacesOf(pid) };
@@ -64,10 +73,18 @@ test(`Ctrl-C on the netns backend, ${ROUNDS} times at different moments: exit 13
       /^ {2}FAIL /m.test(r.out) && "a run reported FAIL",
       /the probe exited|the lab failed|Peer netns reference|^Error:/m.test(r.out) && "a lab's error on the output",
       // A lab was being set up when Ctrl-C came: its run is skipped as interrupted.
-      moment.kind === "namespace" && !/^ {2}SKIP {2}\S+ .*\n\s+interrupted before it finished$/m.test(r.out) && "no run SKIP as interrupted",
+      moment.kind === "namespace" &&
+        !/^ {2}SKIP {2}\S+ .*\n\s+interrupted before it finished$/m.test(r.out) &&
+        "no run SKIP as interrupted",
     ].filter(Boolean);
-    if (wrong.length) problems.push(`round ${round} (Ctrl-C at ${moment.kind} ${moment.nth}, runner ${r.pid}): ${wrong.join("; ")}\n${r.out}`);
-    else t.log(`round ${round} (Ctrl-C at ${moment.kind} ${moment.nth}): exit 130, no namespace left, ${(r.out.match(/^ {2}SKIP /gm) ?? []).length} run(s) skipped`);
+    if (wrong.length)
+      problems.push(
+        `round ${round} (Ctrl-C at ${moment.kind} ${moment.nth}, runner ${r.pid}): ${wrong.join("; ")}\n${r.out}`,
+      );
+    else
+      t.log(
+        `round ${round} (Ctrl-C at ${moment.kind} ${moment.nth}): exit 130, no namespace left, ${(r.out.match(/^ {2}SKIP /gm) ?? []).length} run(s) skipped`,
+      );
   }
   t.deepEqual(problems, []);
 });

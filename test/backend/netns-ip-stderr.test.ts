@@ -12,7 +12,11 @@ const RUNNER = ["node", "-r", "ts-node/register/transpile-only", "lab/cli/main.t
 function labBesideHalfMadeNamespace(args: string[]): Promise<{ code: number | null; out: string }> {
   const halfMade = `/run/netns/rl-${process.pid}-zz1-0`;
   const script = `mkdir -p /run/netns && mount -t tmpfs reuselab-test /run/netns && : > ${halfMade} && exec "$@"`;
-  const child = spawn("unshare", ["--mount", "--propagation", "private", "sh", "-c", script, "sh", ...RUNNER, ...args], { env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(
+    "unshare",
+    ["--mount", "--propagation", "private", "sh", "-c", script, "sh", ...RUNNER, ...args],
+    { env: { ...process.env, NO_COLOR: "1" } },
+  );
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -27,7 +31,12 @@ test("clean beside another lab's half-made namespace: no ip error in the output"
 });
 
 test("a netns run beside another lab's half-made namespace: it passes and no ip error is in the output", async (t) => {
-  const r = await labBesideHalfMadeNamespace(["--backend", "netns", "--cases", "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml"]);
+  const r = await labBesideHalfMadeNamespace([
+    "--backend",
+    "netns",
+    "--cases",
+    "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml",
+  ]);
   t.is(r.code, 0, r.out);
   t.regex(r.out, /2 runs: 2 passed, 0 failed/);
   t.notRegex(r.out, /Peer netns reference|^Error:/m);

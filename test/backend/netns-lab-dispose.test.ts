@@ -24,13 +24,21 @@ function scriptedHost() {
     spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {
       events.push(`probe ${s.label}`);
       const out = new PassThrough();
-      return Promise.resolve({ session: new ProbeSession(s.label, new PassThrough(), out), exited: new Promise(() => undefined), kill: () => undefined });
+      return Promise.resolve({
+        session: new ProbeSession(s.label, new PassThrough(), out),
+        exited: new Promise(() => undefined),
+        kill: () => undefined,
+      });
     },
   };
   return { host, events, endSetup: () => endSetup() };
 }
 
-const spec = { runId: "case.v@host", actors: [{ name: "a", uid: 1000, netns: "a", caps: [] }], namespaces: [{ name: "a", sysctls: {} }] };
+const spec = {
+  runId: "case.v@host",
+  actors: [{ name: "a", uid: 1000, netns: "a", caps: [] }],
+  namespaces: [{ name: "a", sysctls: {} }],
+};
 
 test("disposed during its setup: the namespaces are deleted after the setup ended, and no probe starts", async (t) => {
   const { host, events, endSetup } = scriptedHost();

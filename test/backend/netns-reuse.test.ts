@@ -67,39 +67,46 @@ async function useUdp(srv: ActorRuntime, far: ActorRuntime): Promise<void> {
   await far.call(["send", "f", srvAddress, "5353", "3"]);
 }
 
-test.serial("a run with only UDP: the next one gets the same namespaces and probes, with new workers, no socket, each actor's uid", async (t) => {
-  let first: Record<string, { pid: number; netns: string; init: number }>;
-  {
-    await using lab = await backend.start(spec("reuse.udp@host"), kernel);
-    const [srv, cli, far] = ["srv", "cli", "far"].map((n) => lab.actor(n));
-    const seen = async (a: ActorRuntime) => {
-      const w = await who(a);
-      return { ...w, init: parentOf(w.pid) };
-    };
-    first = { srv: await seen(srv!), cli: await seen(cli!), far: await seen(far!) };
-    await useUdp(srv!, far!);
-    t.like(await srv!.call(["recv", "u", "3", "5000"]), { received: 3 }, "the datagrams crossed the bridge");
-    await cli!.call(["setuid", "0"]).catch(() => undefined); // refused (no capability), and no matter: the worker goes
-  }
-  const counts = { ...backend.reuse! };
-  await using lab = await backend.start(spec("reuse.udp-2@host"), kernel);
-  t.is(backend.reuse!.setsReused - counts.setsReused, 1);
-  t.is(backend.reuse!.probesReused - counts.probesReused, 3);
-  for (const [name, uid] of [["srv", 1000], ["cli", 1001], ["far", 1002]] as const) {
-    const now = await who(lab.actor(name));
-    t.is(now.uid, uid, `${name} runs as its own uid`);
-    t.is(now.netns, first[name]!.netns, `${name} is in the same namespace`);
-    t.not(now.pid, first[name]!.pid, `${name} has a new worker`);
-    t.is(parentOf(now.pid), first[name]!.init, `${name}'s probe (its init) is the same process`);
-  }
-  // Nothing of the first run: the ports are free again.
-  const srv = lab.actor("srv");
-  await srv.call(["socket", "u", "udp", "4"]);
-  t.like(await srv.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0, errno: null });
-  const far = lab.actor("far");
-  await far.call(["socket", "f", "udp", "4"]);
-  t.like(await far.call(["bind", "f", "0.0.0.0", "5354"]), { ret: 0, errno: null });
-});
+test.serial(
+  "a run with only UDP: the next one gets the same namespaces and probes, with new workers, no socket, each actor's uid",
+  async (t) => {
+    let first: Record<string, { pid: number; netns: string; init: number }>;
+    {
+      await using lab = await backend.start(spec("reuse.udp@host"), kernel);
+      const [srv, cli, far] = ["srv", "cli", "far"].map((n) => lab.actor(n));
+      const seen = async (a: ActorRuntime) => {
+        const w = await who(a);
+        return { ...w, init: parentOf(w.pid) };
+      };
+      first = { srv: await seen(srv!), cli: await seen(cli!), far: await seen(far!) };
+      await useUdp(srv!, far!);
+      t.like(await srv!.call(["recv", "u", "3", "5000"]), { received: 3 }, "the datagrams crossed the bridge");
+      await cli!.call(["setuid", "0"]).catch(() => undefined); // refused (no capability), and no matter: the worker goes
+    }
+    const counts = { ...backend.reuse! };
+    await using lab = await backend.start(spec("reuse.udp-2@host"), kernel);
+    t.is(backend.reuse!.setsReused - counts.setsReused, 1);
+    t.is(backend.reuse!.probesReused - counts.probesReused, 3);
+    for (const [name, uid] of [
+      ["srv", 1000],
+      ["cli", 1001],
+      ["far", 1002],
+    ] as const) {
+      const now = await who(lab.actor(name));
+      t.is(now.uid, uid, `${name} runs as its own uid`);
+      t.is(now.netns, first[name]!.netns, `${name} is in the same namespace`);
+      t.not(now.pid, first[name]!.pid, `${name} has a new worker`);
+      t.is(parentOf(now.pid), first[name]!.init, `${name}'s probe (its init) is the same process`);
+    }
+    // Nothing of the first run: the ports are free again.
+    const srv = lab.actor("srv");
+    await srv.call(["socket", "u", "udp", "4"]);
+    t.like(await srv.call(["bind", "u", "0.0.0.0", "5353"]), { ret: 0, errno: null });
+    const far = lab.actor("far");
+    await far.call(["socket", "f", "udp", "4"]);
+    t.like(await far.call(["bind", "f", "0.0.0.0", "5354"]), { ret: 0, errno: null });
+  },
+);
 
 test.serial("a run that leaves a TIME_WAIT: the next one gets new namespaces", async (t) => {
   let before: string;
@@ -133,13 +140,20 @@ test.serial("other sysctls: an idle set is not given to a run that asks for othe
     before = (await who(lab.actor("srv"))).netns;
   }
   {
-    await using lab = await backend.start(spec("reuse.sysctl@host", { sysctls: { "net.ipv4.ip_unprivileged_port_start": "80" } }), kernel);
+    await using lab = await backend.start(
+      spec("reuse.sysctl@host", { sysctls: { "net.ipv4.ip_unprivileged_port_start": "80" } }),
+      kernel,
+    );
     t.not((await who(lab.actor("srv"))).netns, before);
     t.like(await lab.actor("srv").call(["sysctl", "net.ipv4.ip_unprivileged_port_start"]), { value: "80" });
   }
   await using lab = await backend.start(spec("reuse.plain-2@host"), kernel);
   t.is((await who(lab.actor("srv"))).netns, before, "the plain set was kept for a plain run");
-  t.like(await lab.actor("srv").call(["sysctl", "net.ipv4.ip_unprivileged_port_start"]), { value: "1024" }, "a new namespace's value, as in the first plain run");
+  t.like(
+    await lab.actor("srv").call(["sysctl", "net.ipv4.ip_unprivileged_port_start"]),
+    { value: "1024" },
+    "a new namespace's value, as in the first plain run",
+  );
 });
 
 test.serial("a socket the lab did not make in an idle namespace: the set is not used again", async (t) => {
@@ -152,7 +166,9 @@ test.serial("a socket the lab did not make in an idle namespace: the set is not 
   }
   // Another process joins the idle namespace (through the kept probe, its worker is a new one by now)
   // and binds a socket there.
-  const stranger = spawn("nsenter", ["-t", String(init), "-n", buildProbeBinary()], { stdio: ["pipe", "pipe", "inherit"] });
+  const stranger = spawn("nsenter", ["-t", String(init), "-n", buildProbeBinary()], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   t.teardown(() => stranger.kill("SIGKILL"));
   stranger.stdin.write("socket u udp 4\nbind u 0.0.0.0 9999\n");
   const replies = await new Promise<string[]>((resolve) => {
@@ -192,9 +208,16 @@ test.serial("when the backend ends, its kept namespaces and probes go with it", 
     names = [...namesOf(worker), ...namesOf((await who(lab.actor("far"))).pid)];
   }
   t.is(names.length, 2);
-  t.true(names.every((n) => existsSync(`/run/netns/${n}`)), "kept after the run");
+  t.true(
+    names.every((n) => existsSync(`/run/netns/${n}`)),
+    "kept after the run",
+  );
   t.notThrows(() => process.kill(init, 0), "the kept probe lives");
   await own[Symbol.asyncDispose]();
-  t.deepEqual(names.filter((n) => existsSync(`/run/netns/${n}`)), [], "deleted with the backend");
+  t.deepEqual(
+    names.filter((n) => existsSync(`/run/netns/${n}`)),
+    [],
+    "deleted with the backend",
+  );
   t.throws(() => process.kill(init, 0), { code: "ESRCH" }, "the kept probe is gone");
 });

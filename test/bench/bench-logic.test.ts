@@ -49,7 +49,12 @@ test("balance: shares in percent, and how far chance alone spreads an even split
 const scaling = { claimed: 3.75, what: "connections/s", loadGenerators: 2, loadAverage: 0 };
 
 test("scaling verdicts: confirmed only where the cores could show it, refuted only on a machine that could", (t) => {
-  const r = (four: number) => new Map([[1, 1], [2, Math.min(2, four)], [4, four]]);
+  const r = (four: number) =>
+    new Map([
+      [1, 1],
+      [2, Math.min(2, four)],
+      [4, four],
+    ]);
   t.is(judgeScaling({ ...scaling, ratios: r(3.6), cores: 8 }).verdict, "confirmed");
   t.is(judgeScaling({ ...scaling, ratios: r(2.1), cores: 8 }).verdict, "refuted");
   const two = judgeScaling({ ...scaling, ratios: r(1.05), cores: 2, busyAtOne: 99 });
@@ -59,10 +64,21 @@ test("scaling verdicts: confirmed only where the cores could show it, refuted on
   const share = judgeScaling({ ...scaling, ratios: r(3.8), cores: 2, loadAverage: 9 });
   t.is(share.verdict, "not reproduced");
   t.regex(share.reason, /N shares of CPU time .*\(load average 9\)/);
-  t.regex(judgeScaling({ ...scaling, ratios: new Map([[1, 1], [2, 1.5]]), cores: 8 }).reason, /no run with both 1 and 4 workers/);
+  t.regex(
+    judgeScaling({
+      ...scaling,
+      ratios: new Map([
+        [1, 1],
+        [2, 1.5],
+      ]),
+      cores: 8,
+    }).reason,
+    /no run with both 1 and 4 workers/,
+  );
 });
 
-const udp = (workers: number, lossPct: number, offeredPerSec: number) => ({ workers, lossPct, offeredPerSec }) as UdpPoint;
+const udp = (workers: number, lossPct: number, offeredPerSec: number) =>
+  ({ workers, lossPct, offeredPerSec }) as UdpPoint;
 
 test("loss verdicts: the same offered load, loss to eliminate, and then the cores", (t) => {
   t.is(judgeLoss([udp(1, 15, 1e6), udp(4, 0, 1e6)], 2, 2).verdict, "confirmed");
@@ -87,33 +103,82 @@ test("settings: defaults, what the options set, and every bad one in one error",
   t.deepEqual(settingsFrom({ workers: [1, 3], durationMs: undefined }).workers, [1, 3]);
   t.false("backend" in settingsFrom({ backend: "netns" } as never));
   const e = t.throws(() => checkSettings({ ...BENCH_DEFAULTS, workers: [1, 1, 40], durationMs: 5 }));
-  t.regex(e!.message, /--n 1,1,40: worker counts are whole numbers from 1 to 16; --n 1,1,40: a worker count is repeated; --duration 5/);
+  t.regex(
+    e!.message,
+    /--n 1,1,40: worker counts are whole numbers from 1 to 16; --n 1,1,40: a worker count is repeated; --duration 5/,
+  );
 });
 
 test("each claim's quote is on its line of the seed guide (table borders collapsed)", (t) => {
-  if (!SEED) return t.fail(`the seed guide (${SEED_NAME}) is neither beside the clone nor in /work: the claims cannot be checked`);
+  if (!SEED)
+    return t.fail(
+      `the seed guide (${SEED_NAME}) is neither beside the clone nor in /work: the claims cannot be checked`,
+    );
   const lines = readFileSync(SEED, "utf8").split("\n");
   const squash = (s: string) => s.replace(/\s+/g, " ").trim();
-  for (const c of Object.values(BENCH_CLAIMS)) t.true(squash(lines[c.line - 1] ?? "").includes(c.quote), `${c.id}: line ${c.line}`);
+  for (const c of Object.values(BENCH_CLAIMS))
+    t.true(squash(lines[c.line - 1] ?? "").includes(c.quote), `${c.id}: line ${c.line}`);
 });
 
 const tcpPoint = (workers: number, rate: number, accepted: number[]): TcpPoint => ({
-  workers, reuseport: workers > 1, started: 100, completed: 100, failed: 0, timedOut: 0, accepted, windowMs: 1000, connectionsPerSec: rate, ratio: rate / 1000, latencyUs: { p50: 500, p99: 2000, max: 3000 }, cpuBusyPct: 97,
+  workers,
+  reuseport: workers > 1,
+  started: 100,
+  completed: 100,
+  failed: 0,
+  timedOut: 0,
+  accepted,
+  windowMs: 1000,
+  connectionsPerSec: rate,
+  ratio: rate / 1000,
+  latencyUs: { p50: 500, p99: 2000, max: 3000 },
+  cpuBusyPct: 97,
 });
 const udpPoint = (workers: number): UdpPoint => ({
-  workers, reuseport: workers > 1, sent: 100, sendErrors: 0, offeredPerSec: 1000, perWorker: Array.from({ length: workers }, () => ({ received: 90 / workers, dropped: 10 / workers })), received: 90,
-  lost: { socketDrops: 10, backlogDrops: 0, noSocket: 0, unaccounted: 0 }, lossPct: 10, windowMs: 100, receivedPerSec: 900, ratio: 1, kernel: { inDatagrams: 90, inErrors: 10, rcvbufErrors: 10 }, cpuBusyPct: 50,
+  workers,
+  reuseport: workers > 1,
+  sent: 100,
+  sendErrors: 0,
+  offeredPerSec: 1000,
+  perWorker: Array.from({ length: workers }, () => ({ received: 90 / workers, dropped: 10 / workers })),
+  received: 90,
+  lost: { socketDrops: 10, backlogDrops: 0, noSocket: 0, unaccounted: 0 },
+  lossPct: 10,
+  windowMs: 100,
+  receivedPerSec: 900,
+  ratio: 1,
+  kernel: { inDatagrams: 90, inErrors: 10, rcvbufErrors: 10 },
+  cpuBusyPct: 50,
 });
 
 function fakeResults(): BenchResults {
-  const measured = { settings: BENCH_DEFAULTS, tcp: [tcpPoint(1, 1000, [100]), tcpPoint(4, 1500, [25, 25, 25, 25])], udp: [udpPoint(1), udpPoint(4)], udpLoss: [udpPoint(1), udpPoint(4)], balance: [balanceRow("tcp connections", [25, 25, 25, 25])!] };
-  return { machine: { cores: 2, cpuModel: "test", kernel: "6.1", backend: "netns", loadAverage: 1 }, ...measured, lossRatePerSec: 1000, claims: judgeClaims({ cores: 2, loadAverage: 1, ...measured }), durationMs: 1 };
+  const measured = {
+    settings: BENCH_DEFAULTS,
+    tcp: [tcpPoint(1, 1000, [100]), tcpPoint(4, 1500, [25, 25, 25, 25])],
+    udp: [udpPoint(1), udpPoint(4)],
+    udpLoss: [udpPoint(1), udpPoint(4)],
+    balance: [balanceRow("tcp connections", [25, 25, 25, 25])!],
+  };
+  return {
+    machine: { cores: 2, cpuModel: "test", kernel: "6.1", backend: "netns", loadAverage: 1 },
+    ...measured,
+    lossRatePerSec: 1000,
+    claims: judgeClaims({ cores: 2, loadAverage: 1, ...measured }),
+    durationMs: 1,
+  };
 }
 
 test("the console shows a table per measurement with each N and its ratio, the core count, and a verdict per claim", (t) => {
   const r = fakeResults();
   const text = formatBench(r);
-  for (const heading of ["TCP: new connections per second", "UDP: datagrams per second received", "UDP loss at one offered load", "Balance:", "performance claims"]) t.true(text.includes(heading), heading);
+  for (const heading of [
+    "TCP: new connections per second",
+    "UDP: datagrams per second received",
+    "UDP loss at one offered load",
+    "Balance:",
+    "performance claims",
+  ])
+    t.true(text.includes(heading), heading);
   t.regex(text, /2 cores \(os\.cpus\(\)\.length/);
   t.regex(text, /│ 4 +│ 1,500 +│ 1\.50x/);
   t.is(r.claims.length, 5);
@@ -127,7 +192,17 @@ test("the console shows a table per measurement with each N and its ratio, the c
 test("the JSON file is schema 1 with a bench section, and the HTML page has the scaling chart", (t) => {
   const file = JSON.parse(JSON.stringify(resultsFile(fakeResults()))) as Record<string, unknown>;
   t.like(file, { schema: 1, runs: [], claims: [], kernels: [{ id: "host", release: "6.1" }] });
-  t.deepEqual(Object.keys(file.bench as object).sort(), ["balance", "claims", "durationMs", "lossRatePerSec", "machine", "settings", "tcp", "udp", "udpLoss"]);
+  t.deepEqual(Object.keys(file.bench as object).sort(), [
+    "balance",
+    "claims",
+    "durationMs",
+    "lossRatePerSec",
+    "machine",
+    "settings",
+    "tcp",
+    "udp",
+    "udpLoss",
+  ]);
   const page = benchPage(fakeResults());
   t.regex(page, /<svg [^>]*aria-label="scaling with N workers/);
   t.regex(page, /TCP connections\/s, N=4: 1\.50x/);

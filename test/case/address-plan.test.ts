@@ -19,5 +19,8 @@ test("every namespace the loader allows gets a host address on the /24, and one 
     t.true(last >= 2 && last <= 254, `${a} is the network, the gateway or the broadcast address, or not an address`);
   }
   const over = addresses(MAX_NAMESPACES + 1);
-  t.false(over.every((a) => Number(a.split(".")[3]) <= 254), "the address plan holds more namespaces than the loader allows");
+  t.false(
+    over.every((a) => Number(a.split(".")[3]) <= 254),
+    "the address plan holds more namespaces than the loader allows",
+  );
 });

@@ -12,12 +12,18 @@ const body = `actors: { a: { uid: 1000 } }
 steps:
   - a: bind udp 0.0.0.0:5353
 `;
-const regression = loadCase("r.yaml", "regressions/udp-bind", `schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nfix: { commit: d6ace0dbcbb7, subject: s, mainline: "6.2", source: s }\n${body}`).case!;
+const regression = loadCase(
+  "r.yaml",
+  "regressions/udp-bind",
+  `schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nfix: { commit: d6ace0dbcbb7, subject: s, mainline: "6.2", source: s }\n${body}`,
+).case!;
 const plain = loadCase("p.yaml", "hijack/plain", `schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n${body}`).case!;
 const ids = ["regressions/udp-bind", "hijack/plain", "regressions/not-loaded"];
 
 function problems(text: string): string[] {
-  return readAllowlist("allow.yaml", ids, [regression, plain], text).problems.map((p) => `${p.file}:${p.line}: ${p.message}${p.fix ? ` | ${p.fix}` : ""}`);
+  return readAllowlist("allow.yaml", ids, [regression, plain], text).problems.map(
+    (p) => `${p.file}:${p.line}: ${p.message}${p.fix ? ` | ${p.fix}` : ""}`,
+  );
 }
 
 test("a valid allowlist gives its entries with their lines; an empty one none", (t) => {
@@ -35,7 +41,12 @@ allow:
   );
   t.deepEqual(p, []);
   t.deepEqual(entries, [
-    { case: "regressions/udp-bind", kernel: "5.10", reason: "bullseye lacks d6ace0dbcbb7", source: { file: "allow.yaml", line: 3 } },
+    {
+      case: "regressions/udp-bind",
+      kernel: "5.10",
+      reason: "bullseye lacks d6ace0dbcbb7",
+      source: { file: "allow.yaml", line: 3 },
+    },
     { case: "regressions/not-loaded", kernel: "host", reason: "r", source: { file: "allow.yaml", line: 6 } },
   ]);
   t.deepEqual(readAllowlist("allow.yaml", ids, [], "# nothing allowed\nallow: []\n"), { entries: [], problems: [] });
@@ -72,16 +83,24 @@ extra: 1
       "allow.yaml:11: an allowlist entry needs 'reason' | add why this kernel lacks the fix, e.g. reason: \"the 5.10 line never took it\"",
       "allow.yaml:16: unknown key 'why' in an allowlist entry | known keys of an entry: case, kernel, reason",
       "allow.yaml:14: 'has space' is not a kernel id | write the kernel's id as in run ids (case.variant@KERNEL), e.g. kernel: \"5.10\" or kernel: host",
-      "allow.yaml:17: an allowlist entry maps case, kernel and reason | write - { case: regressions/a-case, kernel: \"5.10\", reason: \"why this kernel lacks the fix\" }",
+      'allow.yaml:17: an allowlist entry maps case, kernel and reason | write - { case: regressions/a-case, kernel: "5.10", reason: "why this kernel lacks the fix" }',
       "allow.yaml:19: regressions/udp-bind on kernel host is allowed twice (first on line 18) | keep one entry per case and kernel",
     ],
   );
 });
 
 test("a file that is not an allowlist says what to write", (t) => {
-  t.deepEqual(problems(""), ["allow.yaml:1: the allowlist is a mapping with one key, 'allow' | write 'allow: []', or under 'allow:' one line a fix: - { case: regressions/a-case, kernel: \"5.10\", reason: \"why this kernel lacks the fix\" }"]);
-  t.deepEqual(problems("allow: regressions/udp-bind\n").map((p) => p.split(" | ")[0]), ["allow.yaml:1: 'allow' is a list of entries"]);
-  t.deepEqual(problems("allowed: []\n").map((p) => p.split(" | ")[0]), ["allow.yaml:1: unknown key 'allowed'", "allow.yaml:1: the allowlist needs 'allow'"]);
+  t.deepEqual(problems(""), [
+    "allow.yaml:1: the allowlist is a mapping with one key, 'allow' | write 'allow: []', or under 'allow:' one line a fix: - { case: regressions/a-case, kernel: \"5.10\", reason: \"why this kernel lacks the fix\" }",
+  ]);
+  t.deepEqual(
+    problems("allow: regressions/udp-bind\n").map((p) => p.split(" | ")[0]),
+    ["allow.yaml:1: 'allow' is a list of entries"],
+  );
+  t.deepEqual(
+    problems("allowed: []\n").map((p) => p.split(" | ")[0]),
+    ["allow.yaml:1: unknown key 'allowed'", "allow.yaml:1: the allowlist needs 'allow'"],
+  );
   t.regex(problems("allow: [\n")[0]!, /^allow\.yaml:1: YAML: '\[' is not closed/);
 });
 
@@ -96,7 +115,10 @@ test("loadAllowlist: a missing default is empty, a missing named file and proble
   writeFileSync(bad, "allow:\n  - { case: nope, kernel: host, reason: r }\n");
   const e2 = t.throws(() => loadAllowlist(bad, ids, []), { instanceOf: AllowlistProblemsError });
   t.is(e2.code, "REUSELAB_BAD_ALLOWLIST");
-  t.regex(e2.message, /^1 problem in the known-bugs allowlist .*allow\.yaml; nothing was started:\n {2}.*allow\.yaml:2: unknown case 'nope'/);
+  t.regex(
+    e2.message,
+    /^1 problem in the known-bugs allowlist .*allow\.yaml; nothing was started:\n {2}.*allow\.yaml:2: unknown case 'nope'/,
+  );
 });
 
 test("the shipped allowlist is valid against the catalogue (and no case), and the default only with the shipped catalogue", (t) => {

@@ -19,8 +19,12 @@ import { TCP_STATES } from "../../lab/verdict/expectation";
 const DOC = "docs/cases.md";
 const doc = readFileSync(DOC, "utf8");
 /** Every `code span` and every line of a code block: where a word of the language is shown. */
-const code = [...doc.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!).join("\n") + "\n" + [...doc.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]!).join("\n");
-const shows = (word: string) => new RegExp(`(^|[^A-Za-z0-9_.-])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^A-Za-z0-9_-]|$)`, "m").test(code);
+const code =
+  [...doc.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!).join("\n") +
+  "\n" +
+  [...doc.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]!).join("\n");
+const shows = (word: string) =>
+  new RegExp(`(^|[^A-Za-z0-9_.-])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^A-Za-z0-9_-]|$)`, "m").test(code);
 
 test("the registry has the steps the docs are about", (t) => {
   t.true(stepVerbs().length >= 21, stepVerbs().join(" "));
@@ -31,7 +35,10 @@ test("every step verb, with its usage as the loader prints it, is in docs/cases.
     t.true(shows(verb), `step '${verb}' is not in ${DOC}`);
     t.true(doc.includes(stepKind(verb)!.usage), `the usage of '${verb}' ("${stepKind(verb)!.usage}") is not in ${DOC}`);
     // The literal words of its usage (to, varying-port, v4, rd…), each shown in an example too.
-    for (const word of stepKind(verb)!.usage.split(/[\s[\]|…=>]+/).filter((w) => /^[a-z][a-z0-9-]*$/.test(w) && w !== "or")) t.true(shows(word), `'${word}' of ${verb}'s usage is not in ${DOC}`);
+    for (const word of stepKind(verb)!
+      .usage.split(/[\s[\]|…=>]+/)
+      .filter((w) => /^[a-z][a-z0-9-]*$/.test(w) && w !== "or"))
+      t.true(shows(word), `'${word}' of ${verb}'s usage is not in ${DOC}`);
   }
 });
 
@@ -62,5 +69,8 @@ test("the docs' example of every step is a case that loads, and uses every verb"
   const { case: c, problems } = loadCase(DOC, "docs-example", block);
   t.deepEqual(problems, []);
   const used = new Set<string>(c?.variants[0]!.steps.map((s) => ("step" in s && s.step ? s.step.kind : "")));
-  t.deepEqual(stepVerbs().filter((v) => !used.has(v)), []);
+  t.deepEqual(
+    stepVerbs().filter((v) => !used.has(v)),
+    [],
+  );
 });

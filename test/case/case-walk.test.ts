@@ -23,7 +23,10 @@ test("a symlinked folder under --cases is walked, its cases keep the link's path
   mkdirSync(elsewhere);
   writeFileSync(join(elsewhere, "two.yaml"), CASE);
   symlinkSync(elsewhere, join(cases, "linked"));
-  t.deepEqual(findCaseFiles([cases]).files.map(([, id]) => id), ["hijack/one", "linked/two"]);
+  t.deepEqual(
+    findCaseFiles([cases]).files.map(([, id]) => id),
+    ["hijack/one", "linked/two"],
+  );
 });
 
 test("a symlink to a folder that encloses it is refused as a loop, not walked for ever", (t) => {
@@ -39,7 +42,10 @@ test("links that lead only to each other are named as a loop, given or found", (
   symlinkSync(join(cases, "b"), join(cases, "a"));
   symlinkSync(join(cases, "a"), join(cases, "b"));
   const found = t.throws(() => findCaseFiles([cases]), { instanceOf: LabError });
-  t.regex(found?.message ?? "", /^symlink loop: \S*cases\/a -> \S*cases\/b -> \S*cases\/a never reaches a file or folder; remove one of the links/);
+  t.regex(
+    found?.message ?? "",
+    /^symlink loop: \S*cases\/a -> \S*cases\/b -> \S*cases\/a never reaches a file or folder; remove one of the links/,
+  );
   const given = t.throws(() => findCaseFiles([join(cases, "b")]), { instanceOf: LabError });
   t.regex(given?.message ?? "", /^symlink loop: \S*cases\/b -> \S*cases\/a -> \S*cases\/b never reaches/);
   t.notRegex(given?.message ?? "", /no such case file/);

@@ -1,7 +1,17 @@
 // The catalogue cache (lab/case/catalogue-cache.ts): an entry is the catalogue the files give, and it
 // is used only while every file that made it (cases, claims, the lab's code) has the same content.
 import test from "ava";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -57,7 +67,10 @@ test("an entry is not used once a case file's bytes change, or a case is added, 
     ["a case added", () => writeFileSync(join(cases, "uid-rule/copy.yaml"), text)],
     ["a case renamed", () => renameSync(join(cases, "uid-rule/copy.yaml"), join(cases, "uid-rule/renamed.yaml"))],
     ["a case removed", () => rmSync(join(cases, "uid-rule/renamed.yaml"))],
-    ["claims.yaml changed", () => writeFileSync(join(cases, "claims.yaml"), `${readFileSync(join(cases, "claims.yaml"), "utf8")}\n# more\n`)],
+    [
+      "claims.yaml changed",
+      () => writeFileSync(join(cases, "claims.yaml"), `${readFileSync(join(cases, "claims.yaml"), "utf8")}\n# more\n`),
+    ],
   ];
   await loadCatalogueCached([cases], cache);
   t.truthy(cachedCatalogue([cases], cache));
@@ -88,8 +101,14 @@ test("an entry records the lab's code that made it, and is not used once one of 
   const [name] = entries(cache);
   const entry = deserialize(readFileSync(join(cache, name!))) as { code: [string, string][] };
   const files = entry.code.map(([f]) => f);
-  t.true(files.some((f) => /lab\/case\/load-case\.(ts|js)$/.test(f)), "the case loader");
-  t.true(files.some((f) => /lab\/steps\/bind\.(ts|js)$/.test(f)), "a step's parser");
+  t.true(
+    files.some((f) => /lab\/case\/load-case\.(ts|js)$/.test(f)),
+    "the case loader",
+  );
+  t.true(
+    files.some((f) => /lab\/steps\/bind\.(ts|js)$/.test(f)),
+    "a step's parser",
+  );
   t.true(files.includes(require.resolve("yaml/package.json")), "the YAML library's version");
   const loader = entry.code.find(([f]) => /lab\/case\/load-case\.(ts|js)$/.test(f))!;
   loader[1] = "0".repeat(64);
@@ -115,5 +134,7 @@ test("a cache folder that cannot be made costs time, never the answer", async (t
   writeFileSync(cache, "a file where the folder should be");
   t.true(isDeepStrictEqual(await loadCatalogueCached([cases], cache), loadCatalogue([cases])));
   // Where mkdir fails with ENOENT under a folder that exists, Node's recursive mkdirSync never returns.
-  t.true(isDeepStrictEqual(await loadCatalogueCached([cases], "/proc/reuselab-no-such/catalogue"), loadCatalogue([cases])));
+  t.true(
+    isDeepStrictEqual(await loadCatalogueCached([cases], "/proc/reuselab-no-such/catalogue"), loadCatalogue([cases])),
+  );
 });

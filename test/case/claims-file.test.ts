@@ -8,10 +8,14 @@ import { loadCatalogue } from "../../lab/case/load-cases";
 import { CaseProblemsError, formatProblem } from "../../lab/problems";
 
 const CASE = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n";
-const GOOD = "  - id: good-claim\n    topic: ' tcp '\n    section: Bind rules\n    line: 10\n    quote: Two TCP listeners cannot share a port.\n";
+const GOOD =
+  "  - id: good-claim\n    topic: ' tcp '\n    section: Bind rules\n    line: 10\n    quote: Two TCP listeners cannot share a port.\n";
 
 /** A case folder with this claims.yaml (none when undefined) and one valid case; what loading it gives. */
-function load(t: { teardown(fn: () => void): void }, claims: string | undefined): { file: string; result: ReturnType<typeof loadCatalogue> | string[] } {
+function load(
+  t: { teardown(fn: () => void): void },
+  claims: string | undefined,
+): { file: string; result: ReturnType<typeof loadCatalogue> | string[] } {
   const dir = mkdtempSync(join(tmpdir(), "reuselab-claims-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const cases = join(dir, "cases");
@@ -23,15 +27,29 @@ function load(t: { teardown(fn: () => void): void }, claims: string | undefined)
     return { file, result: loadCatalogue([cases]) };
   } catch (e) {
     if (!(e instanceof CaseProblemsError)) throw e;
-    return { file, result: e.problems.map((p) => formatProblem({ ...p, file: p.file === file ? "claims.yaml" : p.file })) };
+    return {
+      file,
+      result: e.problems.map((p) => formatProblem({ ...p, file: p.file === file ? "claims.yaml" : p.file })),
+    };
   }
 }
 
 test("a claim as declared: its fields trimmed, its quote's line in the seed guide, where it is declared", (t) => {
-  const { file, result } = load(t, `schemaVersion: 1\nclaims:\n${GOOD}  - { id: second-1, topic: udp, section: S, line: 1, quote: q }\n`);
+  const { file, result } = load(
+    t,
+    `schemaVersion: 1\nclaims:\n${GOOD}  - { id: second-1, topic: udp, section: S, line: 1, quote: q }\n`,
+  );
   if (Array.isArray(result)) return t.fail(result.join("\n"));
   t.deepEqual(result.claims, [
-    { id: "good-claim", topic: "tcp", section: "Bind rules", line: 10, quote: "Two TCP listeners cannot share a port.", file, declaredAt: 3 },
+    {
+      id: "good-claim",
+      topic: "tcp",
+      section: "Bind rules",
+      line: 10,
+      quote: "Two TCP listeners cannot share a port.",
+      file,
+      declaredAt: 3,
+    },
     { id: "second-1", topic: "udp", section: "S", line: 1, quote: "q", file, declaredAt: 8 },
   ]);
 });
@@ -43,9 +61,15 @@ test("no claims.yaml: no claims and no problem", (t) => {
 
 test("the file's own shape: schemaVersion 1, and claims as a list", (t) => {
   t.deepEqual(load(t, `claims:\n${GOOD}`).result, ["claims.yaml:1: claims.yaml needs 'schemaVersion: 1'"]);
-  t.deepEqual(load(t, `schemaVersion: 2\nclaims:\n${GOOD}`).result, ["claims.yaml:1: claims.yaml needs 'schemaVersion: 1'"]);
-  t.deepEqual(load(t, "schemaVersion: 1\n").result, ["claims.yaml:1: claims.yaml needs 'claims:', a list of { id, topic, section, line, quote }"]);
-  t.deepEqual(load(t, "schemaVersion: 1\nclaims:\n  id: x\n").result, ["claims.yaml:3: claims.yaml needs 'claims:', a list of { id, topic, section, line, quote }"]);
+  t.deepEqual(load(t, `schemaVersion: 2\nclaims:\n${GOOD}`).result, [
+    "claims.yaml:1: claims.yaml needs 'schemaVersion: 1'",
+  ]);
+  t.deepEqual(load(t, "schemaVersion: 1\n").result, [
+    "claims.yaml:1: claims.yaml needs 'claims:', a list of { id, topic, section, line, quote }",
+  ]);
+  t.deepEqual(load(t, "schemaVersion: 1\nclaims:\n  id: x\n").result, [
+    "claims.yaml:3: claims.yaml needs 'claims:', a list of { id, topic, section, line, quote }",
+  ]);
 });
 
 test("each claim: a mapping of known keys, an id of lower-case words declared once, a topic, section, quote and line", (t) => {
@@ -86,5 +110,8 @@ test("each claim: a mapping of known keys, an id of lower-case words declared on
 });
 
 test("a claim id must be lower-case words joined by - from its first character to its last", (t) => {
-  t.deepEqual(load(t, "schemaVersion: 1\nclaims:\n  - { id: good_id, topic: t, section: s, line: 2, quote: q }\n").result, ["claims.yaml:3: claim id 'good_id' is not lower-case words joined by -"]);
+  t.deepEqual(
+    load(t, "schemaVersion: 1\nclaims:\n  - { id: good_id, topic: t, section: s, line: 2, quote: q }\n").result,
+    ["claims.yaml:3: claim id 'good_id' is not lower-case words joined by -"],
+  );
 });

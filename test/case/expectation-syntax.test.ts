@@ -17,7 +17,10 @@ test("ok, errnos, counts, ranges, killed", (t) => {
 
 test("TCP states: a multiset, STATE*N, none; ESTABLISHED is a state, not an errno", (t) => {
   t.deepEqual(parseExpectation("ESTABLISHED", ALL), { kind: "states", states: { ESTABLISHED: 1 } });
-  t.deepEqual(parseExpectation("LISTEN TIME_WAIT TIME_WAIT", ALL), { kind: "states", states: { LISTEN: 1, TIME_WAIT: 2 } });
+  t.deepEqual(parseExpectation("LISTEN TIME_WAIT TIME_WAIT", ALL), {
+    kind: "states",
+    states: { LISTEN: 1, TIME_WAIT: 2 },
+  });
   t.deepEqual(parseExpectation("ESTABLISHED*8", ALL), { kind: "states", states: { ESTABLISHED: 8 } });
   t.deepEqual(parseExpectation("none", ALL), { kind: "states", states: {} });
   t.throws(() => parseExpectation("TIME_WAITT", ALL), { message: "'TIME_WAITT' is not an expectation" });
@@ -30,7 +33,12 @@ test("a step only accepts the expectations it can judge", (t) => {
 
 test("group clauses", (t) => {
   const G = ["group", "errno"] as const;
-  t.deepEqual(parseExpectation("total 200, each 20..80, fair", G), { kind: "group", total: { min: 200, max: 200 }, each: { min: 20, max: 80 }, fair: true });
+  t.deepEqual(parseExpectation("total 200, each 20..80, fair", G), {
+    kind: "group",
+    total: { min: 200, max: 200 },
+    each: { min: 20, max: 80 },
+    fair: true,
+  });
   t.deepEqual(parseExpectation("one 50", G), { kind: "group", one: 50 });
   t.deepEqual(parseExpectation("EAGAIN", G), { kind: "errno", name: "EAGAIN" });
   t.throws(() => parseExpectation("one 50, total 50", G), { message: /does not combine/ });
@@ -49,13 +57,29 @@ test("every expectation of the catalogue reads back from its words (how merged r
     for (const v of c.variants)
       for (const s of v.steps)
         for (const e of [s.expect, ...s.byKernel.map((k) => k.expect)]) {
-          t.deepEqual(readDescribedExpectation(describeExpectation(e)), e, `${c.id}:${s.source.line}: ${describeExpectation(e)}`);
+          t.deepEqual(
+            readDescribedExpectation(describeExpectation(e)),
+            e,
+            `${c.id}:${s.source.line}: ${describeExpectation(e)}`,
+          );
           n++;
         }
   t.true(n > 1000, `${n} expectations`);
-  for (const kind of ["ok", "errno", "count", "states", "killed", "group"]) t.true(cases.some((c) => c.variants.some((v) => v.steps.some((s) => s.expect.kind === kind))), `the catalogue has no '${kind}' expectation to read back`);
-  t.deepEqual(readDescribedExpectation("total 200, each 30..70, fair"), { kind: "group", total: { min: 200, max: 200 }, each: { min: 30, max: 70 }, fair: true });
+  for (const kind of ["ok", "errno", "count", "states", "killed", "group"])
+    t.true(
+      cases.some((c) => c.variants.some((v) => v.steps.some((s) => s.expect.kind === kind))),
+      `the catalogue has no '${kind}' expectation to read back`,
+    );
+  t.deepEqual(readDescribedExpectation("total 200, each 30..70, fair"), {
+    kind: "group",
+    total: { min: 200, max: 200 },
+    each: { min: 30, max: 70 },
+    fair: true,
+  });
   t.deepEqual(readDescribedExpectation("one 50"), { kind: "group", one: 50 });
-  t.deepEqual(readDescribedExpectation("ESTABLISHED*8 LISTEN"), { kind: "states", states: { ESTABLISHED: 8, LISTEN: 1 } });
+  t.deepEqual(readDescribedExpectation("ESTABLISHED*8 LISTEN"), {
+    kind: "states",
+    states: { ESTABLISHED: 8, LISTEN: 1 },
+  });
   t.throws(() => readDescribedExpectation("maybe"), { message: /is not a group expectation/ });
 });

@@ -43,12 +43,15 @@ steps:
   t.deepEqual(expectationFor(step, k("5.10", "5.10.0-35-cloud-amd64")), { kind: "errno", name: "EADDRINUSE" });
   t.deepEqual(expectationFor(step, k("6.12", "6.12.57+deb13")), { kind: "errno", name: "EACCES" });
   const runs = plan([c!], [k("host", "6.18.4"), k("5.10", "5.10.0-35-cloud-amd64")]);
-  t.deepEqual(runs.map((r) => [r.id, r.skip]), [
-    ["x.plain@host", undefined],
-    ["x.plain@5.10", undefined],
-    ["x.migrate@host", undefined],
-    ["x.migrate@5.10", "needs a kernel >=5.14 (this is 5.10.0-35-cloud-amd64): tcp_migrate_req came in 5.14"],
-  ]);
+  t.deepEqual(
+    runs.map((r) => [r.id, r.skip]),
+    [
+      ["x.plain@host", undefined],
+      ["x.plain@5.10", undefined],
+      ["x.migrate@host", undefined],
+      ["x.migrate@5.10", "needs a kernel >=5.14 (this is 5.10.0-35-cloud-amd64): tcp_migrate_req came in 5.14"],
+    ],
+  );
 });
 
 test("bad selectors, expectations and requirements are reported with their lines", (t) => {

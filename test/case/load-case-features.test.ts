@@ -21,7 +21,13 @@ steps:
   t.deepEqual(problems, []);
   const step = c!.variants[0]!.steps[2]!;
   t.is(step.actor, "workers");
-  t.deepEqual(step.members?.map((m) => [m.actor, m.step.kind]), [["w1", "recv"], ["w2", "recv"]]);
+  t.deepEqual(
+    step.members?.map((m) => [m.actor, m.step.kind]),
+    [
+      ["w1", "recv"],
+      ["w2", "recv"],
+    ],
+  );
   t.deepEqual(step.expect, { kind: "group", total: { min: 10, max: 10 }, each: { min: 2, max: 8 } });
 });
 
@@ -38,9 +44,18 @@ steps:
   - pair: listen
   - pair: recv
 `);
-  t.true(p.some((m) => /^9: group 'workers' names unknown actor 'w3'/.test(m)), p.join("\n"));
-  t.true(p.some((m) => /^14: listen: a group can only accept or recv, not listen/.test(m)), p.join("\n"));
-  t.true(p.some((m) => /^15: recv: a group's recv needs an expectation/.test(m)), p.join("\n"));
+  t.true(
+    p.some((m) => /^9: group 'workers' names unknown actor 'w3'/.test(m)),
+    p.join("\n"),
+  );
+  t.true(
+    p.some((m) => /^14: listen: a group can only accept or recv, not listen/.test(m)),
+    p.join("\n"),
+  );
+  t.true(
+    p.some((m) => /^15: recv: a group's recv needs an expectation/.test(m)),
+    p.join("\n"),
+  );
 });
 
 test("sysctls belong to the namespace, capabilities to the actor", (t) => {
@@ -52,8 +67,16 @@ steps:
 `);
   t.deepEqual(problems, []);
   const v = c!.variants[0]!;
-  t.deepEqual(v.actors.map((x) => [x.name, x.caps]), [["a", ["SETUID", "NET_ADMIN"]], ["b", []]]);
-  t.deepEqual(v.namespaces, [{ name: "a", sysctls: { "net.ipv4.tcp_migrate_req": "1", "net.ipv4.tcp_fin_timeout": "5" } }]);
+  t.deepEqual(
+    v.actors.map((x) => [x.name, x.caps]),
+    [
+      ["a", ["SETUID", "NET_ADMIN"]],
+      ["b", []],
+    ],
+  );
+  t.deepEqual(v.namespaces, [
+    { name: "a", sysctls: { "net.ipv4.tcp_migrate_req": "1", "net.ipv4.tcp_fin_timeout": "5" } },
+  ]);
 });
 
 test("bad sysctls and capabilities, and one sysctl set two ways in a namespace", (t) => {
@@ -83,10 +106,26 @@ steps:
 `);
   t.deepEqual(problems, []);
   const [ab, ba] = c!.variants;
-  t.deepEqual(ab!.claims.map((r) => [r.id, r.relation]), [["c1", "refutes"], ["c2", "confirms"]]);
-  t.deepEqual(ba!.claims.map((r) => r.id), ["c1"]);
-  t.deepEqual(ab!.steps.map((s) => s.actor), ["a", "b"], "the empty {extra} step is not in ab");
-  t.deepEqual(ba!.steps.map((s) => `${s.actor}: ${s.text}`), ["b: bind udp 0.0.0.0:5000 reuseaddr", "a: bind udp 0.0.0.0:5000 reuseaddr", "a: sleep 5"]);
+  t.deepEqual(
+    ab!.claims.map((r) => [r.id, r.relation]),
+    [
+      ["c1", "refutes"],
+      ["c2", "confirms"],
+    ],
+  );
+  t.deepEqual(
+    ba!.claims.map((r) => r.id),
+    ["c1"],
+  );
+  t.deepEqual(
+    ab!.steps.map((s) => s.actor),
+    ["a", "b"],
+    "the empty {extra} step is not in ab",
+  );
+  t.deepEqual(
+    ba!.steps.map((s) => `${s.actor}: ${s.text}`),
+    ["b: bind udp 0.0.0.0:5000 reuseaddr", "a: bind udp 0.0.0.0:5000 reuseaddr", "a: sleep 5"],
+  );
 });
 
 test("[$actor] is an actor's IPv6 address; a socket made for it is IPv6", (t) => {
@@ -97,8 +136,17 @@ steps:
   - c: connect tcp [$s]:80 => ECONNREFUSED
 `);
   t.deepEqual(problems, []);
-  t.like(c!.variants[0]!.steps[0], { step: { kind: "connect", create: { proto: "tcp", family: 6 }, endpoint: { host: { kind: "actor", actor: "s", family: 6 } } } });
-  t.regex(messages("actors:\n  s: { uid: 1 }\nsteps:\n  - s: bind tcp [$s:80\n").join(), /is not an ADDRESS:PORT|unmatched bracket/);
+  t.like(c!.variants[0]!.steps[0], {
+    step: {
+      kind: "connect",
+      create: { proto: "tcp", family: 6 },
+      endpoint: { host: { kind: "actor", actor: "s", family: 6 } },
+    },
+  });
+  t.regex(
+    messages("actors:\n  s: { uid: 1 }\nsteps:\n  - s: bind tcp [$s:80\n").join(),
+    /is not an ADDRESS:PORT|unmatched bracket/,
+  );
 });
 
 test("group members, group names and actor names may be variant parameters", (t) => {
@@ -119,8 +167,14 @@ steps:
 `);
   t.deepEqual(problems, []);
   const [first, second] = c!.variants;
-  t.deepEqual(first!.actors.map((a) => a.name), ["w1", "w2", "w2x"]);
-  t.deepEqual(second!.actors.map((a) => a.name), ["w1", "w2", "w1x"]);
+  t.deepEqual(
+    first!.actors.map((a) => a.name),
+    ["w1", "w2", "w2x"],
+  );
+  t.deepEqual(
+    second!.actors.map((a) => a.name),
+    ["w1", "w2", "w1x"],
+  );
   t.deepEqual([first!.steps[3]!.actor, first!.steps[3]!.members?.map((m) => m.actor)], ["pair", ["w1", "w2"]]);
   t.deepEqual([second!.steps[3]!.actor, second!.steps[3]!.members?.map((m) => m.actor)], ["duo", ["w2", "w1"]]);
 });
@@ -150,7 +204,11 @@ steps:
   - b: listen
   - a: close nope
 `);
-  t.deepEqual(p, ["9: bind: port '99999' is out of range", "12: listen: b has no socket yet", "13: close: a has no socket named 'nope'"]);
+  t.deepEqual(p, [
+    "9: bind: port '99999' is out of range",
+    "12: listen: b has no socket yet",
+    "13: close: a has no socket named 'nope'",
+  ]);
 });
 
 test("address families: a socket keeps its family, options fit it, zones are refused", (t) => {

@@ -43,16 +43,29 @@ test("a valid fix block is read with every fact and its line", (t) => {
 });
 
 test("cve and stable are optional; a case without fix has none", (t) => {
-  const { case: c, problems: p } = withFix(`fix: { commit: ${"a".repeat(40)}, subject: s, mainline: "5.15", source: src }\n`);
+  const { case: c, problems: p } = withFix(
+    `fix: { commit: ${"a".repeat(40)}, subject: s, mainline: "5.15", source: src }\n`,
+  );
   t.deepEqual(p, []);
-  t.deepEqual(c!.fix, { commit: "a".repeat(40), subject: "s", mainline: "5.15", stable: {}, source: "src", at: { file: "x.yaml", line: 5 } });
+  t.deepEqual(c!.fix, {
+    commit: "a".repeat(40),
+    subject: "s",
+    mainline: "5.15",
+    stable: {},
+    source: "src",
+    at: { file: "x.yaml", line: 5 },
+  });
   t.is(withFix("").case!.fix, undefined);
 });
 
 test("missing required keys are each named, at the fix's line, with what to add", (t) => {
   const p = problems("fix:\n  cve: CVE-2020-1234\n");
   t.is(p.length, 4, p.join("\n"));
-  for (const key of ["commit", "subject", "mainline", "source"]) t.true(p.some((x) => x.startsWith(`x.yaml:6: 'fix' needs '${key}' | add `)), `${key}: ${p.join("\n")}`);
+  for (const key of ["commit", "subject", "mainline", "source"])
+    t.true(
+      p.some((x) => x.startsWith(`x.yaml:6: 'fix' needs '${key}' | add `)),
+      `${key}: ${p.join("\n")}`,
+    );
 });
 
 test("each bad form gives its file:line and a fix", (t) => {
@@ -79,13 +92,15 @@ test("each bad form gives its file:line and a fix", (t) => {
     'x.yaml:11: fix: stable: the line 5.1 is a number to YAML (5.10 would read as 5.1) | write it in quotes: "5.1": …',
     'x.yaml:12: fix: stable: "6.1": \'6.2.3\' is not a 6.1 release (6.1.N) nor none | write "6.1": "6.1.150" (the first 6.1 release with the fix, in quotes), or "6.1": none when the line never took it',
     'x.yaml:13: fix: stable: "5.15": no release is not a 5.15 release (5.15.N) nor none | write "5.15": "5.15.150" (the first 5.15 release with the fix, in quotes), or "5.15": none when the line never took it',
-    "x.yaml:15: fix: stable: 'v5' is not a stable line like \"5.10\" | write e.g. \"5.10\": \"5.10.150\"",
+    'x.yaml:15: fix: stable: \'v5\' is not a stable line like "5.10" | write e.g. "5.10": "5.10.150"',
     "x.yaml:16: 'fix: source' is a list, not text | write where these facts came from (the commit page, the CVE page, a stable log)",
   ]);
 });
 
 test("a stable line at or after mainline is refused once mainline is known", (t) => {
-  const p = problems(`fix:\n  commit: d6ace0dbcbb7\n  subject: s\n  mainline: "6.2"\n  stable: { "6.2": "6.2.1", "6.12": none }\n  source: s\n`);
+  const p = problems(
+    `fix:\n  commit: d6ace0dbcbb7\n  subject: s\n  mainline: "6.2"\n  stable: { "6.2": "6.2.1", "6.12": none }\n  source: s\n`,
+  );
   t.deepEqual(p, [
     "x.yaml:9: fix: stable: the 6.2 line comes after the fix landed in mainline 6.2, so it has the fix from its first release | list only stable lines older than 6.2",
     "x.yaml:9: fix: stable: the 6.12 line comes after the fix landed in mainline 6.2, so it has the fix from its first release | list only stable lines older than 6.2",
@@ -93,8 +108,13 @@ test("a stable line at or after mainline is refused once mainline is known", (t)
 });
 
 test("fix that is not a mapping, and a subject that is prose", (t) => {
-  t.deepEqual(problems("fix: d6ace0dbcbb7\n").map((x) => x.split(" | ")[0]), ["x.yaml:5: 'fix' maps commit, subject, mainline, stable and source to the fix's facts"]);
-  const { problems: p } = withFix(`fix: { commit: d6ace0dbcbb7, subject: "net: fix Jos\u00e9's bug \u2014 again", mainline: "6.2", source: s }\n`);
+  t.deepEqual(
+    problems("fix: d6ace0dbcbb7\n").map((x) => x.split(" | ")[0]),
+    ["x.yaml:5: 'fix' maps commit, subject, mainline, stable and source to the fix's facts"],
+  );
+  const { problems: p } = withFix(
+    `fix: { commit: d6ace0dbcbb7, subject: "net: fix Jos\u00e9's bug \u2014 again", mainline: "6.2", source: s }\n`,
+  );
   t.deepEqual(p, []);
 });
 

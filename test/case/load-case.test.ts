@@ -31,15 +31,28 @@ steps:
   );
   t.deepEqual(p, []);
   t.is(c!.id, "topic/x");
-  t.deepEqual(c!.variants.map((v) => v.name), ["a", "b"]);
+  t.deepEqual(
+    c!.variants.map((v) => v.name),
+    ["a", "b"],
+  );
   const [a, b] = c!.variants;
-  t.deepEqual(a!.actors.map((x) => [x.name, x.uid, x.netns]), [["first", 1000, "first"], ["second", 1001, "first"]]);
+  t.deepEqual(
+    a!.actors.map((x) => [x.name, x.uid, x.netns]),
+    [
+      ["first", 1000, "first"],
+      ["second", 1001, "first"],
+    ],
+  );
   t.is(b!.actors[1]!.uid, 1000);
   const last = a!.steps[2]!;
   t.is(last.source.line, 14);
   t.deepEqual(last.expect, { kind: "errno", name: "EADDRINUSE" });
   t.deepEqual(b!.steps[2]!.expect, { kind: "ok" });
-  t.like(last.members ? undefined : last.step, { kind: "bind", create: { proto: "tcp", family: 4 }, endpoint: { host: { kind: "actor", actor: "first" }, port: 8080 } });
+  t.like(last.members ? undefined : last.step, {
+    kind: "bind",
+    create: { proto: "tcp", family: 4 },
+    endpoint: { host: { kind: "actor", actor: "first" }, port: 8080 },
+  });
   t.like(a!.steps[1]!.members ? undefined : a!.steps[1]!.step, { kind: "listen", sock: "s1", backlog: 128 });
 });
 
@@ -113,7 +126,10 @@ actors:
 steps:
   - a: sleep {y}
 `);
-  t.true(p.some((x) => /^10: '\{y\}' is not a parameter of this variant/.test(x)), p.join("\n"));
+  t.true(
+    p.some((x) => /^10: '\{y\}' is not a parameter of this variant/.test(x)),
+    p.join("\n"),
+  );
 });
 
 test("loadCases throws one error listing the problems of every file, and rejects duplicate ids", (t) => {

@@ -29,9 +29,21 @@ export interface Expected {
 
 /** Files that cannot carry a header. */
 const SIDECAR: Record<string, Omit<Expected, "file">> = {
-  "empty-file.yaml": { what: "the file is empty", line: 1, error: /^the case file is empty/, fix: /start with 'schemaVersion: 1'/, problems: 1 },
+  "empty-file.yaml": {
+    what: "the file is empty",
+    line: 1,
+    error: /^the case file is empty/,
+    fix: /start with 'schemaVersion: 1'/,
+    problems: 1,
+  },
   // Its lines end in CR alone: a header would not be read line by line either.
-  "cr-line-ends.yaml": { what: "CR line ends", line: 1, error: /^CR line ends/, fix: /convert the file to LF line ends/, problems: 1 },
+  "cr-line-ends.yaml": {
+    what: "CR line ends",
+    line: 1,
+    error: /^CR line ends/,
+    fix: /convert the file to LF line ends/,
+    problems: 1,
+  },
 };
 
 function shown(path: string): string {
@@ -53,7 +65,14 @@ function header(path: string): Expected | undefined {
     if (v === undefined) throw new Error(`${path}: the header has no '# ${k}:'`);
     return v;
   };
-  return { file: shown(path), what, line: Number(field("error-line")), error: new RegExp(field("error")), fix: new RegExp(field("fix")), problems: Number(fields.get("problems") ?? 1) };
+  return {
+    file: shown(path),
+    what,
+    line: Number(field("error-line")),
+    error: new RegExp(field("error")),
+    fix: new RegExp(field("fix")),
+    problems: Number(fields.get("problems") ?? 1),
+  };
 }
 
 /** Each entry of the corpus: what to load, and what each of its files must yield. */
@@ -72,4 +91,3 @@ export function corpus(): { name: string; load: string; expected: Expected[] }[]
       return { name, load: path, expected };
     });
 }
-

@@ -12,10 +12,16 @@ test("a case file over the size limit is refused at line 1, with a fix, by size"
   const file = join(dir, "huge.yaml");
   // Valid YAML all through (a case, then comments): only its size is wrong.
   const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1000 }\nsteps:\n  - a: sleep 1\n";
-  writeFileSync(file, head + "# padding padding padding padding padding padding padding padding\n".repeat(Math.ceil(MAX_FILE_BYTES / 64)));
+  writeFileSync(
+    file,
+    head + "# padding padding padding padding padding padding padding padding\n".repeat(Math.ceil(MAX_FILE_BYTES / 64)),
+  );
   const { case: c, problems } = loadCase(file, "huge");
   t.is(c, null);
-  t.deepEqual(problems.map((p) => [p.line, p.message]), [[1, "the file is larger than 1 MB, the most a case file may be"]]);
+  t.deepEqual(
+    problems.map((p) => [p.line, p.message]),
+    [[1, "the file is larger than 1 MB, the most a case file may be"]],
+  );
   t.regex(problems[0]?.fix ?? "", /split it/);
 });
 
@@ -29,7 +35,10 @@ test("a file just under the limit is read", (t) => {
 });
 
 test("nesting is measured without recursion: the shipped depth passes, quoted brackets and comments do not count", (t) => {
-  t.is(tooDeep('a: { b: [c, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["] } # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n'), undefined);
+  t.is(
+    tooDeep('a: { b: [c, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["] } # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n'),
+    undefined,
+  );
   t.is(tooDeep(`x: ${"[".repeat(31)}${"]".repeat(31)}\n`), undefined);
   t.is(tooDeep(`x: ${"[".repeat(32)}${"]".repeat(32)}\n`)?.line, 1);
   t.regex(tooDeep(`a:\n${"- ".repeat(40)}x\n`)?.message ?? "", /nested 41 levels deep/);

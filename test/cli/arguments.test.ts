@@ -4,7 +4,10 @@ import test from "ava";
 import { labHere } from "./helpers";
 
 const COMMANDS: [string, RegExp][] = [
-  ["run", /--filter <text>.*--tag <tag>.*--kernels <list>.*--backend <name>.*--repeat <n>.*--json <file>.*--junit <file>.*--html <file>/s],
+  [
+    "run",
+    /--filter <text>.*--tag <tag>.*--kernels <list>.*--backend <name>.*--repeat <n>.*--json <file>.*--junit <file>.*--html <file>/s,
+  ],
   ["matrix", /every guest kernel image.*--kernels <list>.*--repeat <n>/s],
   ["list", /Usage: reuselab list \[options\] \[section\].*--filter <text>.*--json/s],
   ["explain", /Usage: reuselab explain \[options\] <case>/],

@@ -13,11 +13,22 @@ import { labHere } from "./helpers";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 const netns = () => execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
-const exists = (kind: "container" | "network", id: string) => spawnSync("docker", [kind, "inspect", id], { stdio: "ignore" }).status === 0;
+const exists = (kind: "container" | "network", id: string) =>
+  spawnSync("docker", [kind, "inspect", id], { stdio: "ignore" }).status === 0;
 
 /** Docker objects labelled as the lab labels them, for runner `pid`. */
-function labObjects(image: string, session: string, pid: number, start: string): { container: string; network: string } {
-  const labels = [`reuselab.run=${session}`, `reuselab.pid=${pid}`, `reuselab.pidstart=${start}`, `reuselab.host=${hostname()}`].flatMap((l) => ["--label", l]);
+function labObjects(
+  image: string,
+  session: string,
+  pid: number,
+  start: string,
+): { container: string; network: string } {
+  const labels = [
+    `reuselab.run=${session}`,
+    `reuselab.pid=${pid}`,
+    `reuselab.pidstart=${start}`,
+    `reuselab.host=${hostname()}`,
+  ].flatMap((l) => ["--label", l]);
   return {
     container: docker("create", ...labels, "--network", "none", image),
     network: docker("network", "create", "--internal", ...labels, session),
@@ -49,7 +60,10 @@ test("clean removes a killed run's containers, networks, namespaces and guest fo
   t.is(r.code, 0, r.err);
   // Counts, not exact ones: a run of another test that starts now removes dead runners' objects too
   // (each backend does when it prepares), and clean also takes what other killed runs left.
-  const counted = /^reuselab clean: removed (\d+) containers, (\d+) networks, (\d+) network namespaces, (\d+) guest VMs$/m.exec(r.out);
+  const counted =
+    /^reuselab clean: removed (\d+) containers, (\d+) networks, (\d+) network namespaces, (\d+) guest VMs$/m.exec(
+      r.out,
+    );
   t.truthy(counted, r.out);
   t.true(counted!.slice(1).reduce((n, x) => n + Number(x), 0) >= 1, r.out);
   t.false(exists("container", gone.container), "the dead runner's container");
@@ -79,7 +93,11 @@ test("clean with no engine answering says containers and networks were not check
   const code = await new Promise<number | null>((r) => child.on("close", r));
   t.is(code, 0, out);
   t.notRegex(out, /nothing left/, out);
-  t.regex(out, /^reuselab clean: removed \d+ network namespaces, \d+ guest VMs; containers and networks not checked \(below\)$/m, out);
+  t.regex(
+    out,
+    /^reuselab clean: removed \d+ network namespaces, \d+ guest VMs; containers and networks not checked \(below\)$/m,
+    out,
+  );
   const why = `not checked: containers and networks: no Docker engine answers at ${engine.host} (Docker engine at ${engine.host} did not answer "GET /_ping" within 1500 ms`;
   t.true(out.includes(why), out);
   t.deepEqual(engine.calls, ["GET /_ping"]);

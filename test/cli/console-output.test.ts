@@ -26,7 +26,10 @@ function onTerminal(args: string[], env: NodeJS.ProcessEnv) {
 }
 
 function piped(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { encoding: "utf8", env });
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+    encoding: "utf8",
+    env,
+  });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -59,6 +62,9 @@ test("on a terminal with NO_COLOR: no colour; FORCE_COLOR into a pipe: colour", 
 test("exit 1 when the kernel contradicts a case, with the failure on one line (netns backend)", (t) => {
   const r = lab(["--backend", "netns", "--cases", "test/fixtures/failing"], { REUSELAB_CACHE: cache });
   t.is(r.code, 1, r.err);
-  t.regex(r.out, /^ {8}test\/fixtures\/failing\/wrong-expectation\.yaml:13: second: bind tcp 0\.0\.0\.0:8080 reuseport: expected ok but got -1 EADDRINUSE$/m);
+  t.regex(
+    r.out,
+    /^ {8}test\/fixtures\/failing\/wrong-expectation\.yaml:13: second: bind tcp 0\.0\.0\.0:8080 reuseport: expected ok but got -1 EADDRINUSE$/m,
+  );
   t.regex(r.out, /^1 run: 0 passed, 1 failed in \d+\.\d s$/m);
 });

@@ -13,7 +13,10 @@ test("a netns run with REUSELAB_DEBUG=FILE: the missing last-results cache it st
   const cache = join(dir, "cache");
   mkdirSync(cache);
   const log = join(dir, "debug.log");
-  const r = lab(["run", "--backend", "netns", "--cases", "cases/hijack/neither-option-no-second-bind.yaml"], { REUSELAB_CACHE: cache, REUSELAB_DEBUG: log });
+  const r = lab(["run", "--backend", "netns", "--cases", "cases/hijack/neither-option-no-second-bind.yaml"], {
+    REUSELAB_CACHE: cache,
+    REUSELAB_DEBUG: log,
+  });
   t.is(r.code, 0, r.err);
   t.regex(r.out, /2 passed/);
   const lines = readFileSync(log, "utf8").trimEnd().split("\n");

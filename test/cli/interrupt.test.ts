@@ -5,7 +5,9 @@ import { containersStarted, labelled } from "../e2e/helpers";
 
 function startLab(args: string[]) {
   const since = Date.now() / 1000;
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -42,7 +44,17 @@ async function killThenRunNext(t: ExecutionContext): Promise<string | undefined>
   await lab.exited;
   const left = labelled(`reuselab.pid=${pid}`);
   t.true(left.containers >= 4 && left.networks === 1, JSON.stringify(left));
-  const next = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--cases", "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const next = spawnSync(
+    process.execPath,
+    [
+      "-r",
+      "ts-node/register/transpile-only",
+      "lab/cli/main.ts",
+      "--cases",
+      "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml",
+    ],
+    { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+  );
   t.is(next.status, 0, next.stderr);
   t.deepEqual(labelled(`reuselab.pid=${pid}`), { containers: 0, networks: 0 });
   return /removed \d+ containers and 1 networks left by a killed earlier run/.exec(next.stdout)?.[0];

@@ -12,19 +12,32 @@ const entries = corpus();
  */
 function createdBy(pid: number, since: number, until: number): string[] {
   const events = (...filters: string[]) => {
-    const args = ["events", "--since", since.toFixed(3), "--until", until.toFixed(3), ...filters.flatMap((f) => ["--filter", f]), "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"];
+    const args = [
+      "events",
+      "--since",
+      since.toFixed(3),
+      "--until",
+      until.toFixed(3),
+      ...filters.flatMap((f) => ["--filter", f]),
+      "--format",
+      "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}",
+    ];
     const r = spawnSync("docker", args, { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`docker events: ${r.stderr}`);
     return r.stdout.split("\n").filter(Boolean);
   };
-  const networks = events("type=network", "event=create").filter((e) => new RegExp(`^network create rl-[0-9a-z]+-${pid}-`).test(e));
+  const networks = events("type=network", "event=create").filter((e) =>
+    new RegExp(`^network create rl-[0-9a-z]+-${pid}-`).test(e),
+  );
   return [...events("type=container", `label=reuselab.pid=${pid}`), ...networks];
 }
 
 /** The CLI as `npm run lab` starts it; asynchronous, so the tests above go on meanwhile. */
 function lab(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string; pid: number }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
     child.on("error", fail);
@@ -40,7 +53,8 @@ test("the CLI names every mistake of the corpus with its file:line, exits 2, and
   t.is(r.code, 2, r.stderr);
   t.regex(r.stderr, /\d+ problems in the case files; nothing was started/);
   t.notRegex(r.stderr, /DOCKER_HOST|engine/);
-  for (const want of entries.flatMap((e) => e.expected)) t.true(r.stderr.includes(`${want.file}:${want.line}: `), `${want.file}:${want.line} is not in the output`);
+  for (const want of entries.flatMap((e) => e.expected))
+    t.true(r.stderr.includes(`${want.file}:${want.line}: `), `${want.file}:${want.line} is not in the output`);
   // The real engine (the test's own DOCKER_HOST) saw nothing made by the lab's process, not even briefly.
   t.deepEqual(createdBy(r.pid, since, until), []);
 });

@@ -19,7 +19,9 @@ const namespacesOf = (pid: number) => readdirSync("/run/netns").filter((n) => n.
  * namespace appears: the run has started.
  */
 async function npmRunLab() {
-  const npm = spawn("npm", ["run", "lab", "--", "--backend", "netns", "--cases", "test/fixtures/slow"], { env: { ...process.env, NO_COLOR: "1" } });
+  const npm = spawn("npm", ["run", "lab", "--", "--backend", "netns", "--cases", "test/fixtures/slow"], {
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let out = "";
   npm.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   npm.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -41,18 +43,21 @@ async function npmRunLab() {
 }
 
 for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-  test.serial(`${signal} to npm's process alone: the runner stops as on SIGTERM, skips the run, leaves no namespace`, async (t) => {
-    const lab = await npmRunLab();
-    // SIGTERM: npm passes it to its sh -c, which ends; SIGKILL: the sh -c stays, npm above it is gone.
-    lab.npm.kill(signal);
-    await lab.closed;
-    t.false(runnerAlive(lab.runner, undefined), "the runner has ended");
-    const out = lab.output();
-    // Whichever ended first: npm, or the sh -c it ran the script with.
-    t.regex(out, /reuselab: the process that started this one has ended \(pid \d+: (npm run lab|sh -c node) /, out);
-    t.regex(out, /interrupted; removing the lab's containers, namespaces and guests/, out);
-    t.regex(out, /^ {2}SKIP {2}long-sleep\.default@host .*\n\s+interrupted before it finished$/m, out);
-    t.notRegex(out, /^ {2}PASS /m, out);
-    t.deepEqual(namespacesOf(lab.runner), []);
-  });
+  test.serial(
+    `${signal} to npm's process alone: the runner stops as on SIGTERM, skips the run, leaves no namespace`,
+    async (t) => {
+      const lab = await npmRunLab();
+      // SIGTERM: npm passes it to its sh -c, which ends; SIGKILL: the sh -c stays, npm above it is gone.
+      lab.npm.kill(signal);
+      await lab.closed;
+      t.false(runnerAlive(lab.runner, undefined), "the runner has ended");
+      const out = lab.output();
+      // Whichever ended first: npm, or the sh -c it ran the script with.
+      t.regex(out, /reuselab: the process that started this one has ended \(pid \d+: (npm run lab|sh -c node) /, out);
+      t.regex(out, /interrupted; removing the lab's containers, namespaces and guests/, out);
+      t.regex(out, /^ {2}SKIP {2}long-sleep\.default@host .*\n\s+interrupted before it finished$/m, out);
+      t.notRegex(out, /^ {2}PASS /m, out);
+      t.deepEqual(namespacesOf(lab.runner), []);
+    },
+  );
 }

@@ -23,13 +23,17 @@ test("--repeat 3 of a coin flip: the flaky runs with the outcome of each repetit
   const rows = r.out.match(/^ {2}coin-flip\.c\d@host +((pass|FAIL) ?){3}$/gm) ?? [];
   t.is(rows.length, Number(flaky![1]));
   for (const row of rows) t.true(row.includes("pass") && row.includes("FAIL"), row);
-  t.regex(r.out, /^ {2}FAIL {2}coin-flip\.c\d@host: test\/fixtures\/flaky\/coin-flip\.yaml:\d+: w1: recv within 300: expected 1 but got 0$/m);
+  t.regex(
+    r.out,
+    /^ {2}FAIL {2}coin-flip\.c\d@host: test\/fixtures\/flaky\/coin-flip\.yaml:\d+: w1: recv within 300: expected 1 but got 0$/m,
+  );
 });
 
 test("--repeat 2 of a run that fails every time: its failure in each repetition, exit 1", (t) => {
   const r = lab(["--backend", "netns", "--cases", "test/fixtures/failing", "--repeat", "2"], cache);
   t.is(r.code, 1, r.err);
-  const failure = "FAIL  wrong-expectation.default@host: test/fixtures/failing/wrong-expectation.yaml:13: second: bind tcp 0.0.0.0:8080 reuseport: expected ok but got -1 EADDRINUSE";
+  const failure =
+    "FAIL  wrong-expectation.default@host: test/fixtures/failing/wrong-expectation.yaml:13: second: bind tcp 0.0.0.0:8080 reuseport: expected ok but got -1 EADDRINUSE";
   t.is(r.out.split("\n").filter((l) => l.trim() === failure).length, 2);
   t.regex(r.out, /^failed in every repetition: wrong-expectation\.default@host$/m);
   t.regex(r.out, /^2 repetitions of 1 run: 0 flaky, 1 failed every time$/m);

@@ -14,9 +14,20 @@ const clientLog = [
 ];
 
 test("the client's log gives who answered each request, and whether it got to its end", (t) => {
-  t.deepEqual(tallyClient(clientLog), { uid: 1002, sent: 4, answeredBy: { attacker: 2, victim: 1 }, unanswered: 1, finished: true });
+  t.deepEqual(tallyClient(clientLog), {
+    uid: 1002,
+    sent: 4,
+    answeredBy: { attacker: 2, victim: 1 },
+    unanswered: 1,
+    finished: true,
+  });
   t.false(tallyClient(clientLog.slice(0, 3)).finished, "a client cut short is told apart");
-  t.deepEqual(tallyClient(["client: request 1/4 not sent: ENETUNREACH"]), { sent: 0, answeredBy: {}, unanswered: 0, finished: false });
+  t.deepEqual(tallyClient(["client: request 1/4 not sent: ENETUNREACH"]), {
+    sent: 0,
+    answeredBy: {},
+    unanswered: 0,
+    finished: false,
+  });
 });
 
 test("a service's log gives its uid, its bind and how many requests it answered", (t) => {
@@ -29,7 +40,9 @@ test("a service's log gives its uid, its bind and how many requests it answered"
   t.deepEqual(tallyServer("attacker", log), { uid: 1001, bound: "10.214.7.10:5353", reuseaddr: true, answered: 2 });
   const failed = tallyServer("attacker", ["attacker: bind udp 10.214.7.10:5353 failed: EADDRINUSE"]);
   t.is(failed.bound, undefined, "a failed bind is no bind");
-  t.false(tallyServer("victim", ["victim: uid 1000 bound udp 0.0.0.0:5353; answering each request with my name"]).reuseaddr);
+  t.false(
+    tallyServer("victim", ["victim: uid 1000 bound udp 0.0.0.0:5353; answering each request with my name"]).reuseaddr,
+  );
 });
 
 const result: HijackDemoResult = {
@@ -55,6 +68,9 @@ test("the report says who answered, and what that means", (t) => {
   t.regex(text, /victim +uid 1000 +bound udp 0\.0\.0\.0:5353 with SO_REUSEADDR +answered 0/);
   t.regex(text, /answered by the attacker 10 of 10, by the victim 0, unanswered 0/);
   t.regex(text, /the attacker took every request/);
-  t.regex(formatHijackDemo({ ...result, answeredByAttacker: 0, answeredByVictim: 10 }), /the victim answered every request/);
+  t.regex(
+    formatHijackDemo({ ...result, answeredByAttacker: 0, answeredByVictim: 10 }),
+    /the victim answered every request/,
+  );
   t.regex(formatHijackDemo({ ...result, answeredByAttacker: 6, unanswered: 4 }), /not the outcome the demo shows/);
 });

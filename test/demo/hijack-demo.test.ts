@@ -33,19 +33,29 @@ function assertHijacked(t: ExecutionContext, r: HijackDemoResult, requests = N):
 }
 
 function assertGone(t: ExecutionContext, project: string): void {
-  t.deepEqual(labelled(`com.docker.compose.project=${project}`), { containers: 0, networks: 0 }, `nothing of ${project} remains`);
+  t.deepEqual(
+    labelled(`com.docker.compose.project=${project}`),
+    { containers: 0, networks: 0 },
+    `nothing of ${project} remains`,
+  );
 }
 
-test.serial("runHijackDemo: the attacker answers all the requests, the victim none, and nothing of the demo remains", async (t) => {
-  const r = await runHijackDemo({ requests: N, timeoutMs: Infinity });
-  assertHijacked(t, r);
-  t.regex(r.compose, /1\.29\./, "Debian's compose v1 by default");
-  t.log(`${r.project}: ${r.durationMs} ms`);
-  assertGone(t, r.project);
-});
+test.serial(
+  "runHijackDemo: the attacker answers all the requests, the victim none, and nothing of the demo remains",
+  async (t) => {
+    const r = await runHijackDemo({ requests: N, timeoutMs: Infinity });
+    assertHijacked(t, r);
+    t.regex(r.compose, /1\.29\./, "Debian's compose v1 by default");
+    t.log(`${r.project}: ${r.durationMs} ms`);
+    assertGone(t, r.project);
+  },
+);
 
 test.serial("two demos at once, each on its own project and network", async (t) => {
-  const [a, b] = await Promise.all([runHijackDemo({ requests: 5, timeoutMs: Infinity }), runHijackDemo({ requests: 5, timeoutMs: Infinity })]);
+  const [a, b] = await Promise.all([
+    runHijackDemo({ requests: 5, timeoutMs: Infinity }),
+    runHijackDemo({ requests: 5, timeoutMs: Infinity }),
+  ]);
   assertHijacked(t, a!, 5);
   assertHijacked(t, b!, 5);
   t.not(a!.project, b!.project);
@@ -54,23 +64,35 @@ test.serial("two demos at once, each on its own project and network", async (t) 
   assertGone(t, b!.project);
 });
 
-test.serial("interrupted half-way (the caller's AbortSignal), the demo is torn down and rejects with REUSELAB_INTERRUPTED", async (t) => {
-  const before = labelled("reuselab.demo=hijack");
-  const stop = new AbortController();
-  const since = Date.now() / 1000;
-  const demo = runHijackDemo({ requests: 50, signal: stop.signal, timeoutMs: Infinity });
-  // Abort once a container of the demo has started (the engine's events say when): compose is between
-  // its up and the client's last request. Serial, so every container of this process is the demo's.
-  containersStarted(`reuselab.pid=${process.pid}`, 1, since, demo.catch(() => undefined), () => "").then(
-    () => stop.abort(),
-    () => undefined, // the demo ended first: the assertions below say how
-  );
-  const e = await t.throwsAsync(demo, { instanceOf: LabError });
-  t.is((e as LabError).code, "REUSELAB_INTERRUPTED");
-  t.true(stop.signal.aborted, "the abort, not the demo's end, stopped it");
-  const after = labelled("reuselab.demo=hijack");
-  t.true(after.containers <= before.containers && after.networks <= before.networks, `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
-});
+test.serial(
+  "interrupted half-way (the caller's AbortSignal), the demo is torn down and rejects with REUSELAB_INTERRUPTED",
+  async (t) => {
+    const before = labelled("reuselab.demo=hijack");
+    const stop = new AbortController();
+    const since = Date.now() / 1000;
+    const demo = runHijackDemo({ requests: 50, signal: stop.signal, timeoutMs: Infinity });
+    // Abort once a container of the demo has started (the engine's events say when): compose is between
+    // its up and the client's last request. Serial, so every container of this process is the demo's.
+    containersStarted(
+      `reuselab.pid=${process.pid}`,
+      1,
+      since,
+      demo.catch(() => undefined),
+      () => "",
+    ).then(
+      () => stop.abort(),
+      () => undefined, // the demo ended first: the assertions below say how
+    );
+    const e = await t.throwsAsync(demo, { instanceOf: LabError });
+    t.is((e as LabError).code, "REUSELAB_INTERRUPTED");
+    t.true(stop.signal.aborted, "the abort, not the demo's end, stopped it");
+    const after = labelled("reuselab.demo=hijack");
+    t.true(
+      after.containers <= before.containers && after.networks <= before.networks,
+      `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
+    );
+  },
+);
 
 test("a bad request count is refused before anything starts", async (t) => {
   const e = await t.throwsAsync(runHijackDemo({ requests: 0 }), { instanceOf: LabError });
@@ -95,13 +117,20 @@ async function composeUp(t: ExecutionContext, bin: string): Promise<void> {
     REUSELAB_PIDSTART: labels["reuselab.pidstart"],
   };
   // No timeout: on a loaded machine a build and up take what they take; ava's timeout is the bound.
-  const compose = (args: string[]) => run(bin, ["--ansi", "never", "-p", project, "-f", join(PACKAGE_ROOT, "compose.yaml"), ...args], { env, cwd: PACKAGE_ROOT, maxBuffer: 16 << 20 });
+  const compose = (args: string[]) =>
+    run(bin, ["--ansi", "never", "-p", project, "-f", join(PACKAGE_ROOT, "compose.yaml"), ...args], {
+      env,
+      cwd: PACKAGE_ROOT,
+      maxBuffer: 16 << 20,
+    });
   const began = Date.now();
   try {
     await compose(["config", "-q"]);
     // --exit-code-from: up ends when the client does (and stops the others), with the client's status.
     const { stdout } = await compose(["up", "--build", "--exit-code-from", "client"]);
-    const answers = stdout.split("\n").filter((l) => /client.*\| client: request \d+\/\d+ answered by attacker$/.test(l));
+    const answers = stdout
+      .split("\n")
+      .filter((l) => /client.*\| client: request \d+\/\d+ answered by attacker$/.test(l));
     t.is(answers.length, N, stdout);
     t.notRegex(stdout, /answered by victim/);
     t.regex(stdout, /attacker: uid 1001 bound udp 10\.214\.\d+\.10:5353 with SO_REUSEADDR/);
@@ -118,9 +147,13 @@ test.serial("docker-compose (v1) up: the client's log shows the attacker's answe
 });
 
 test.serial("compose v2 up: the same compose.yaml, the same answers; down leaves nothing", async (t) => {
-  const fetched = await run("bash", [join(PACKAGE_ROOT, "lab/demo/fetch-compose-v2.sh")]).catch((e: Error & { stderr?: string }) => {
-    throw new Error(`compose v2 could not be fetched (lab/demo/fetch-compose-v2.sh needs deb.debian.org): ${e.stderr ?? e.message}`);
-  });
+  const fetched = await run("bash", [join(PACKAGE_ROOT, "lab/demo/fetch-compose-v2.sh")]).catch(
+    (e: Error & { stderr?: string }) => {
+      throw new Error(
+        `compose v2 could not be fetched (lab/demo/fetch-compose-v2.sh needs deb.debian.org): ${e.stderr ?? e.message}`,
+      );
+    },
+  );
   const bin = fetched.stdout.trim();
   t.regex((await run(bin, ["version", "--short"])).stdout, /^v?2\./);
   await composeUp(t, bin);

@@ -42,7 +42,11 @@ const run = (id: string) => results.find((r) => r.id === id);
 test("every kernel has the known-bugs verdict of every regression case, judged by its runs", (t) => {
   for (const k of ids) {
     const bugs = known.kernels[k] ?? [];
-    t.deepEqual(bugs.map((b) => b.case), regressions, k);
+    t.deepEqual(
+      bugs.map((b) => b.case),
+      regressions,
+      k,
+    );
     for (const b of bugs) {
       // A fix absent on a kernel is there only because the shipped allowlist names it.
       if (b.status === "absent") t.truthy(b.allowed, `${k}: ${b.case} lacks ${b.fix}: ${b.evidence.join("; ")}`);
@@ -52,7 +56,10 @@ test("every kernel has the known-bugs verdict of every regression case, judged b
 });
 
 test("every guest kernel booted and said which it is", (t) => {
-  t.deepEqual(kernels.map((k) => k.id), ids);
+  t.deepEqual(
+    kernels.map((k) => k.id),
+    ids,
+  );
   t.true(ids.length >= 4);
   for (const k of kernels) {
     // A numbered id names the kernel's version; "sid" follows Debian's newest.
@@ -67,9 +74,14 @@ test("each kernel returned a result for every run of the catalogue, and every ru
   for (const k of ids) {
     const mine = results.filter((r) => r.kernel === k);
     t.true(mine.length >= 60, `${k}: ${mine.length} runs`);
-    const bad = mine.filter((r) => r.outcome !== "passed" && !(r.outcome === "xfail" && allowed.has(r.id))).map((r) => `${r.id}: ${JSON.stringify(r.outcome === "failed" ? r.failures : r.outcome)}`);
+    const bad = mine
+      .filter((r) => r.outcome !== "passed" && !(r.outcome === "xfail" && allowed.has(r.id)))
+      .map((r) => `${r.id}: ${JSON.stringify(r.outcome === "failed" ? r.failures : r.outcome)}`);
     t.deepEqual(bad, [], `${k}`);
-    t.true(mine.every((r) => r.steps.length > 0), `${k}: every run made its steps`);
+    t.true(
+      mine.every((r) => r.steps.length > 0),
+      `${k}: every run made its steps`,
+    );
   }
 });
 
@@ -94,14 +106,28 @@ test("where kernels differ: SO_INCOMING_CPU steers a reuseport group from 6.1 on
 
 test("the basic rules hold on every kernel: uid rule, hijack, multicast fan-out, TIME_WAIT's 60 s", (t) => {
   for (const k of ids) {
-    t.like(step(t, run(`uid-rule/tcp-reuseport-needs-same-uid.other-uid@${k}`), "second", "bind").observed, { errno: "EADDRINUSE" });
-    t.is(step(t, run(`hijack/udp-specific-address-steals-unicast.attacker-reuseaddr@${k}`), "attacker", "recv").observed.count, 20);
-    t.deepEqual(["r1", "r2", "r3"].map((a) => step(t, run(`multicast/fan-out-to-every-netns.default@${k}`), a, "recv").observed.count), [10, 10, 10]);
+    t.like(step(t, run(`uid-rule/tcp-reuseport-needs-same-uid.other-uid@${k}`), "second", "bind").observed, {
+      errno: "EADDRINUSE",
+    });
+    t.is(
+      step(t, run(`hijack/udp-specific-address-steals-unicast.attacker-reuseaddr@${k}`), "attacker", "recv").observed
+        .count,
+      20,
+    );
+    t.deepEqual(
+      ["r1", "r2", "r3"].map(
+        (a) => step(t, run(`multicast/fan-out-to-every-netns.default@${k}`), a, "recv").observed.count,
+      ),
+      [10, 10, 10],
+    );
     const left = step(t, run(`timewait/timewait-lasts-60-seconds.default@${k}`), "server", "tcp-timer").observed.count!;
     t.true(left > 50_000 && left <= 60_000, `${k}: ${left} ms`);
   }
 });
 
 test("no guest of this run is left behind", (t) => {
-  t.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`reuselab-vm-${process.pid}-`)), []);
+  t.deepEqual(
+    readdirSync(tmpdir()).filter((n) => n.startsWith(`reuselab-vm-${process.pid}-`)),
+    [],
+  );
 });

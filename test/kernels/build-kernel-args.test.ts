@@ -26,7 +26,20 @@ function build(args: string[], env: NodeJS.ProcessEnv = systemEnv()) {
 function stubbedBuildTools(dir: string): NodeJS.ProcessEnv {
   const stubs = join(dir, "stubs");
   mkdirSync(stubs);
-  for (const tool of ["apt-get", "apt-cache", "dpkg-deb", "tar", "xz", "make", "gcc", "flex", "bison", "bc", "perl", "nice"]) {
+  for (const tool of [
+    "apt-get",
+    "apt-cache",
+    "dpkg-deb",
+    "tar",
+    "xz",
+    "make",
+    "gcc",
+    "flex",
+    "bison",
+    "bc",
+    "perl",
+    "nice",
+  ]) {
     writeFileSync(join(stubs, tool), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   }
   const system = `${stubs}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
@@ -70,10 +83,14 @@ test("missing build tools are named, with the bootstrap part that installs them"
   // A system path with only what the script needs to get as far as its tool check: no compiler, no flex.
   const bin = join(dir, "bin");
   mkdirSync(bin);
-  for (const tool of ["bash", "dirname", "readlink", "nproc", "sed"]) symlinkSync(systemTool(tool, "coreutils"), join(bin, tool));
+  for (const tool of ["bash", "dirname", "readlink", "nproc", "sed"])
+    symlinkSync(systemTool(tool, "coreutils"), join(bin, tool));
   const r = build(["x", join(dir, "out")], { ...systemEnv(), PATH: bin, REUSELAB_SYSTEM_PATH: bin });
   t.is(r.status, 1);
-  t.regex(r.stderr, /missing to build a kernel: .*\bgcc\b.*\bflex\b.*\bbison\b.*; run 'bash lab\/bootstrap\/bootstrap\.sh kernel-build'/);
+  t.regex(
+    r.stderr,
+    /missing to build a kernel: .*\bgcc\b.*\bflex\b.*\bbison\b.*; run 'bash lab\/bootstrap\/bootstrap\.sh kernel-build'/,
+  );
   t.false(existsSync(join(dir, "out")), "nothing was made");
 });
 
@@ -85,7 +102,10 @@ test("a patch that does not apply is named with its failed hunk, and the copied 
   writeFileSync(join(base, ".reuselab-build"), "id=base\npatches=\n");
   writeFileSync(join(base, "net/ipv4/inet_hashtables.c"), "int a;\nint b;\nint c;\n");
   const patch = join(dir, "other.patch");
-  writeFileSync(patch, "--- a/net/ipv4/inet_hashtables.c\n+++ b/net/ipv4/inet_hashtables.c\n@@ -1,3 +1,3 @@\n int x;\n-int y;\n+int z;\n int w;\n");
+  writeFileSync(
+    patch,
+    "--- a/net/ipv4/inet_hashtables.c\n+++ b/net/ipv4/inet_hashtables.c\n@@ -1,3 +1,3 @@\n int x;\n-int y;\n+int z;\n int w;\n",
+  );
   const out = join(dir, "out");
   const r = build(["--revert", patch, "--from", base, "x", out], stubbedBuildTools(dir));
   t.is(r.status, 1, r.stderr);

@@ -4,7 +4,17 @@
 import test from "ava";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KernelInfo } from "../../lab/kernel-info";
@@ -18,10 +28,24 @@ import { runSession } from "../../lab/run/session";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { systemTool } from "../../lab/system-tools";
 
-const debian = (suite: string): GuestKernel => ({ spec: { kind: "debian", suite, package: "linux-image-cloud-amd64" }, text: `debian:${suite}` });
+const debian = (suite: string): GuestKernel => ({
+  spec: { kind: "debian", suite, package: "linux-image-cloud-amd64" },
+  text: `debian:${suite}`,
+});
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 // The guest's modules (images/guest/modules.list and what they depend on): all a small .deb needs.
-const GUEST_MODULES = ["virtio_ring", "virtio_pci_modern_dev", "virtio_pci_legacy_dev", "virtio", "virtio_pci", "virtio_console", "veth", "llc", "stp", "bridge"];
+const GUEST_MODULES = [
+  "virtio_ring",
+  "virtio_pci_modern_dev",
+  "virtio_pci_legacy_dev",
+  "virtio",
+  "virtio_pci",
+  "virtio_console",
+  "veth",
+  "llc",
+  "stp",
+  "bridge",
+];
 
 const work = mkdtempSync(join(tmpdir(), "reuselab-forms-"));
 let deb: string;
@@ -43,13 +67,23 @@ function smallDeb(k: PreparedKernel): string {
   copyFileSync(join(k.dir, "config"), join(root, "boot", `config-${rel}`));
   const mods = join(root, "lib/modules", rel);
   for (const f of readdirSync(join(k.dir, "modules"), { recursive: true, encoding: "utf8" })) {
-    const name = f.split("/").pop()!.replace(/\.ko(\.\w+)?$/, "");
-    if (f.endsWith(".ko") || /\.ko\.\w+$/.test(f) ? GUEST_MODULES.includes(name) : /^modules\.builtin/.test(f)) cpSync(join(k.dir, "modules", f), join(mods, f));
+    const name = f
+      .split("/")
+      .pop()!
+      .replace(/\.ko(\.\w+)?$/, "");
+    if (f.endsWith(".ko") || /\.ko\.\w+$/.test(f) ? GUEST_MODULES.includes(name) : /^modules\.builtin/.test(f))
+      cpSync(join(k.dir, "modules", f), join(mods, f));
   }
-  writeFileSync(join(root, "DEBIAN/control"), `Package: linux-image-${rel}-small\nVersion: 1.0-test1\nArchitecture: amd64\nMaintainer: reuselab tests <nobody@localhost>\nDescription: the guest's modules only\n`);
+  writeFileSync(
+    join(root, "DEBIAN/control"),
+    `Package: linux-image-${rel}-small\nVersion: 1.0-test1\nArchitecture: amd64\nMaintainer: reuselab tests <nobody@localhost>\nDescription: the guest's modules only\n`,
+  );
   const out = join(work, `linux-image-${rel}-small_1.0-test1_amd64.deb`);
   // SOURCE_DATE_EPOCH makes the package the same bytes every time: one cache folder, not one per run.
-  const r = spawnSync(systemTool("dpkg-deb", "dpkg"), ["-Zgzip", "-z1", "--root-owner-group", "-b", root, out], { encoding: "utf8", env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
+  const r = spawnSync(systemTool("dpkg-deb", "dpkg"), ["-Zgzip", "-z1", "--root-owner-group", "-b", root, out], {
+    encoding: "utf8",
+    env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" },
+  });
   if (r.status !== 0) throw new Error(`dpkg-deb -b failed: ${r.stderr}`);
   return out;
 }
@@ -63,7 +97,10 @@ test.before(async () => {
   modules = realpathSync(join(trixie.dir, "modules"));
   const specs = [`debian:bullseye-security`, deb, `${image}:${modules}`].map((s) => parseKernelSpec(s) as GuestKernel);
   await using backends = new KernelBackends([], "netns", specs);
-  const reporters = [new JsonReporter(join(work, "results.json")), new ConsoleReporter({ write: (text) => void (consoleText += text), color: false })];
+  const reporters = [
+    new JsonReporter(join(work, "results.json")),
+    new ConsoleReporter({ write: (text) => void (consoleText += text), color: false }),
+  ];
   const selection = { filter: ["tcp-bind/reuseaddr-beside-listener", "udp/reuseaddr-last-bound"] };
   const end = await runSession(backends, { catalogue: loadCatalogue(["cases"]), selection, reporters });
   kernels = end.kernels;
@@ -88,7 +125,13 @@ test("debian:bullseye-security: the security archive's 5.10, its package, versio
 test(".deb: the package file's name, version, path and sha256, and its modules", (t) => {
   const k = byKind("deb");
   t.is(k.release, from.deb.release);
-  t.deepEqual(k.source, { kind: "deb", path: deb, package: `linux-image-${from.deb.release}-small`, version: "1.0-test1", sha256: sha256(deb) });
+  t.deepEqual(k.source, {
+    kind: "deb",
+    path: deb,
+    package: `linux-image-${from.deb.release}-small`,
+    version: "1.0-test1",
+    sha256: sha256(deb),
+  });
   t.true(k.build!.startsWith(`Linux version ${k.release} `), k.build);
 });
 
@@ -104,7 +147,11 @@ test("each kernel ran the cases and they passed", (t) => {
   for (const k of kernels) {
     const mine = results.filter((r) => r.id.endsWith(`@${k.id}`));
     t.true(mine.length >= 4, `${k.id}: ${mine.length} runs`);
-    t.deepEqual(mine.filter((r) => r.outcome !== "passed").map((r) => r.id), [], k.id);
+    t.deepEqual(
+      mine.filter((r) => r.outcome !== "passed").map((r) => r.id),
+      [],
+      k.id,
+    );
   }
 });
 

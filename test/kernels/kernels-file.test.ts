@@ -26,20 +26,42 @@ test("the shipped kernels.yaml reads, each kernel with an id and a spec", (t) =>
 
 test("any YAML layout: block mappings, several flow mappings on one line, comments", (t) => {
   const text = 'kernels: [{ id: a, kernel: "debian:bookworm" }, { id: b, kernel: debian:sid/linux-image-amd64 }]\n';
-  t.deepEqual(readKernelsFile(file, text).map((k) => [k.id, k.spec]), [
-    ["a", { kind: "debian", suite: "bookworm", package: "linux-image-cloud-amd64" }],
-    ["b", { kind: "debian", suite: "sid", package: "linux-image-amd64" }],
-  ]);
+  t.deepEqual(
+    readKernelsFile(file, text).map((k) => [k.id, k.spec]),
+    [
+      ["a", { kind: "debian", suite: "bookworm", package: "linux-image-cloud-amd64" }],
+      ["b", { kind: "debian", suite: "sid", package: "linux-image-amd64" }],
+    ],
+  );
   const block = "# mine\nkernels:\n  - id: '5.10'   # quoted\n    kernel: >-\n      debian:bullseye-security\n";
-  t.deepEqual(readKernelsFile(file, block).map((k) => [k.id, k.spec]), [["5.10", { kind: "debian", suite: "bullseye-security", package: "linux-image-cloud-amd64" }]]);
+  t.deepEqual(
+    readKernelsFile(file, block).map((k) => [k.id, k.spec]),
+    [["5.10", { kind: "debian", suite: "bullseye-security", package: "linux-image-cloud-amd64" }]],
+  );
 });
 
 test("every problem is named with its line, all at once", (t) => {
-  const text = ["kernels:", "  - id: a", "    kernel: debian:bookworm", "  - id: a", "    kernel: debian:trixie", "  - kernal: debian:sid", "    id: c", "  - id: d", "    kernel: ./no-such.deb", "  - id: e", "    kernel: debian:Bad Suite", "extra: 1"].join("\n");
+  const text = [
+    "kernels:",
+    "  - id: a",
+    "    kernel: debian:bookworm",
+    "  - id: a",
+    "    kernel: debian:trixie",
+    "  - kernal: debian:sid",
+    "    id: c",
+    "  - id: d",
+    "    kernel: ./no-such.deb",
+    "  - id: e",
+    "    kernel: debian:Bad Suite",
+    "extra: 1",
+  ].join("\n");
   const got = problems(text);
   t.true(got.includes("4: the id 'a' is used twice (first on line 2)"), got.join("\n"));
   t.true(got.includes("6: unknown key 'kernal'"), got.join("\n"));
-  t.true(got.some((p) => p.startsWith("6: this kernel has no 'kernel' spec")), got.join("\n"));
+  t.true(
+    got.some((p) => p.startsWith("6: this kernel has no 'kernel' spec")),
+    got.join("\n"),
+  );
   t.true(got.includes("9: './no-such.deb' is neither a file nor a folder"), got.join("\n"));
   t.true(got.includes("11: 'debian:Bad Suite' is not debian:SUITE[/PACKAGE]"), got.join("\n"));
   t.true(got.includes("12: unknown key 'extra'"), got.join("\n"));
@@ -59,12 +81,25 @@ test("kernel specs: debian:, .deb, IMAGE[:MODULES], build tree, ID=SPEC, and wha
   writeFileSync(join(dir, "k.deb"), "");
   writeFileSync(join(dir, "bzImage"), "");
   mkdirSync(join(dir, "mods"));
-  t.deepEqual(parseKernelSpec("debian:bookworm-security"), { spec: { kind: "debian", suite: "bookworm-security", package: "linux-image-cloud-amd64" }, text: "debian:bookworm-security" });
+  t.deepEqual(parseKernelSpec("debian:bookworm-security"), {
+    spec: { kind: "debian", suite: "bookworm-security", package: "linux-image-cloud-amd64" },
+    text: "debian:bookworm-security",
+  });
   t.deepEqual(parseKernelSpec("k.deb", dir), { spec: { kind: "deb", path: join(dir, "k.deb") }, text: "k.deb" });
-  t.deepEqual(parseKernelSpec("bzImage:mods", dir), { spec: { kind: "image", path: join(dir, "bzImage"), modules: join(dir, "mods") }, text: "bzImage:mods" });
-  t.deepEqual(parseKernelSpec("bzImage", dir), { spec: { kind: "image", path: join(dir, "bzImage") }, text: "bzImage" });
+  t.deepEqual(parseKernelSpec("bzImage:mods", dir), {
+    spec: { kind: "image", path: join(dir, "bzImage"), modules: join(dir, "mods") },
+    text: "bzImage:mods",
+  });
+  t.deepEqual(parseKernelSpec("bzImage", dir), {
+    spec: { kind: "image", path: join(dir, "bzImage") },
+    text: "bzImage",
+  });
   t.deepEqual(parseKernelSpec(".", dir), { spec: { kind: "tree", path: dir }, text: "." });
-  t.deepEqual(parseKernelSpec("mine=k.deb", dir), { id: "mine", spec: { kind: "deb", path: join(dir, "k.deb") }, text: "mine=k.deb" });
+  t.deepEqual(parseKernelSpec("mine=k.deb", dir), {
+    id: "mine",
+    spec: { kind: "deb", path: join(dir, "k.deb") },
+    text: "mine=k.deb",
+  });
   t.regex((parseKernelSpec("bzImage:nope", dir) as { error: string }).error, /modules folder 'nope'/);
   t.regex((parseKernelSpec("debian:", dir) as { error: string }).error, /not debian:SUITE/);
   t.regex((parseKernelSpec("debian:sid/Not_A_Package", dir) as { error: string }).error, /not a Debian package name/);
@@ -73,7 +108,11 @@ test("kernel specs: debian:, .deb, IMAGE[:MODULES], build tree, ID=SPEC, and wha
 
 test("each suite from its own archive: security updates from debian-security", (t) => {
   t.is(debianMirror("bullseye-security", {}), "http://deb.debian.org/debian-security");
-  t.is(debianMirror("bookworm-security", { REUSELAB_DEBIAN_MIRROR: "http://m/debian" }), "http://deb.debian.org/debian-security");
-  for (const s of ["trixie", "bookworm-backports", "sid", "experimental"]) t.is(debianMirror(s, {}), "http://deb.debian.org/debian");
+  t.is(
+    debianMirror("bookworm-security", { REUSELAB_DEBIAN_MIRROR: "http://m/debian" }),
+    "http://deb.debian.org/debian-security",
+  );
+  for (const s of ["trixie", "bookworm-backports", "sid", "experimental"])
+    t.is(debianMirror(s, {}), "http://deb.debian.org/debian");
   t.is(debianMirror("sid", { REUSELAB_DEBIAN_MIRROR: "http://m/debian" }), "http://m/debian");
 });

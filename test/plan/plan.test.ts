@@ -37,8 +37,14 @@ test("--tag keeps a case carrying any one of the tags; --filter keeps a run whos
 });
 
 test("a variant whose requirement the kernel does not meet is planned as skipped, with the selector, the release and the reason", (t) => {
-  const needs = (op: "<" | ">=", version: number[]) => ({ kernel: { kind: "version" as const, op, version }, because: "SO_REUSEPORT exists from 3.9 on" });
-  const one: Case = { ...c("r/x", []), variants: [{ ...c("r/x", []).variants[0]!, requires: [needs(">=", [3, 9]), needs("<", [6])] }] };
+  const needs = (op: "<" | ">=", version: number[]) => ({
+    kernel: { kind: "version" as const, op, version },
+    because: "SO_REUSEPORT exists from 3.9 on",
+  });
+  const one: Case = {
+    ...c("r/x", []),
+    variants: [{ ...c("r/x", []).variants[0]!, requires: [needs(">=", [3, 9]), needs("<", [6])] }],
+  };
   const [old, modern] = plan([one], [v510, v618]);
   t.is(old!.skip, undefined);
   t.false("skip" in old!, "a run that can run carries no skip key at all");

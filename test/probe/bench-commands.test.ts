@@ -50,7 +50,10 @@ test("tcp-load's completed connections were each accepted by one tcp-serve worke
   t.is(Math.max(...buckets), bucketOf(Number(load.lat_max_us)));
   t.true(Number(load.end_us) > Number(load.start_us));
   for (const s of served) t.like(s, { ended_by: "stop", write_errors: 0 });
-  t.is(served.reduce((sum, s) => sum + Number(s.accepted), 0), 500);
+  t.is(
+    served.reduce((sum, s) => sum + Number(s.accepted), 0),
+    500,
+  );
 });
 
 test("tcp-load against a closed port fails every connection with its errno; tcp-serve ends at its deadline", async (t) => {
@@ -79,7 +82,10 @@ test("every datagram udp-load sent was received by a udp-serve worker or counted
   // The host's loopback is shared with whatever else runs here: its backlog drops bound the rest.
   const lo = (c: typeof before) => (c.rx_dropped as Record<string, number>).lo ?? 0;
   const unexplained = Number(load.sent) - received - dropped;
-  t.true(unexplained >= 0 && unexplained <= lo(after) - lo(before), `sent ${load.sent}, received ${received}, socket drops ${dropped}, backlog drops ${lo(after) - lo(before)}`);
+  t.true(
+    unexplained >= 0 && unexplained <= lo(after) - lo(before),
+    `sent ${load.sent}, received ${received}, socket drops ${dropped}, backlog drops ${lo(after) - lo(before)}`,
+  );
   for (const w of served) t.like(w, { ended_by: "stop" });
 });
 
@@ -87,7 +93,10 @@ test("udp-load keeps to its rate, and refuses what it cannot do", async (t) => {
   const p = startProbe(t, "p");
   const port = await reuseportPair([p], "udp");
   const started = Date.now();
-  const load = await p.call(["udp-load", "127.0.0.1", port, "100", String(UNBOUNDED_MS), "1000", "4", "64"], UNBOUNDED_MS);
+  const load = await p.call(
+    ["udp-load", "127.0.0.1", port, "100", String(UNBOUNDED_MS), "1000", "4", "64"],
+    UNBOUNDED_MS,
+  );
   t.like(load, { sent: 100 });
   t.true(Date.now() - started >= 90, "100 datagrams at 1000/s take about 100 ms");
   t.like(await p.call(["udp-serve", "s", "200", "0"]), { received: 100, drops: 0 });

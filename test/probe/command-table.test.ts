@@ -11,7 +11,12 @@ import { PROBE_COMMANDS } from "../../lab/probe/commands";
 import { cCommands } from "./probe-c-side";
 
 function tsTable(): Record<string, { args: [number, number]; reply: Record<string, string> }> {
-  return Object.fromEntries(Object.entries(PROBE_COMMANDS).map(([name, spec]) => [name, { args: [...spec.args] as [number, number], reply: { ...spec.reply } }]));
+  return Object.fromEntries(
+    Object.entries(PROBE_COMMANDS).map(([name, spec]) => [
+      name,
+      { args: [...spec.args] as [number, number], reply: { ...spec.reply } },
+    ]),
+  );
 }
 
 function cTable(dir?: string): Record<string, { args: [number, number]; reply: Record<string, string> }> {
@@ -20,7 +25,8 @@ function cTable(dir?: string): Record<string, { args: [number, number]; reply: R
 
 test("the C source is read: its tables name the commands the steps use", (t) => {
   const c = cTable();
-  for (const name of ["socket", "bind", "listen", "accept", "recv", "send", "tcpstates", "getsockopt", "hello"]) t.truthy(c[name], name);
+  for (const name of ["socket", "bind", "listen", "accept", "recv", "send", "tcpstates", "getsockopt", "hello"])
+    t.truthy(c[name], name);
   t.deepEqual(c.accept!.reply, { accepted: "int", held: "int" });
   t.deepEqual(c.tcpstates!.reply, { states: "object", timers_ms: "object" });
   t.deepEqual(c.dnsq!.reply.from, "str-or-null");
@@ -34,7 +40,8 @@ test("every probe command, its arity and its reply fields are the same in TypeSc
 function edited(file: string, from: string, to: string): ReturnType<typeof cTable> {
   const dir = mkdtempSync(join(tmpdir(), "reuselab-probe-src-"));
   try {
-    for (const f of readdirSync("images/probe").filter((f) => f.endsWith(".c"))) writeFileSync(join(dir, f), readFileSync(join("images/probe", f)));
+    for (const f of readdirSync("images/probe").filter((f) => f.endsWith(".c")))
+      writeFileSync(join(dir, f), readFileSync(join("images/probe", f)));
     const text = readFileSync(join(dir, file), "utf8");
     if (!text.includes(from)) throw new Error(`${file} has no ${from}`);
     writeFileSync(join(dir, file), text.replace(from, to));

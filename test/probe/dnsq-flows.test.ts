@@ -30,7 +30,9 @@ while True:
 
 function start(t: ExecutionContext) {
   const script = 'ip link set lo up && python3 -c "$1" </dev/null >/dev/null 2>&1 & exec "$0" 3>&-';
-  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVER], { stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVER], {
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
+  });
   t.teardown(() => child.kill("SIGKILL"));
   const lines = createInterface({ input: child.stdio[3] as NodeJS.ReadableStream });
   const seen: string[] = [];
@@ -54,7 +56,16 @@ test("dnsq N TIMEOUT FLOWS: one source port per flow, answers tallied by RCODE",
   await ready;
   const logged = next(64);
   const r = await session.call(["dnsq", "127.0.0.1", "5353", "64", "5000", "64"]);
-  t.like(r, { ret: 64, errno: null, sent: 64, flows: 64, answered: 64, noerror: 32, rcodes: { NOERROR: 32, REFUSED: 32 }, stray: 0 });
+  t.like(r, {
+    ret: 64,
+    errno: null,
+    sent: 64,
+    flows: 64,
+    answered: 64,
+    noerror: 32,
+    rcodes: { NOERROR: 32, REFUSED: 32 },
+    stray: 0,
+  });
   t.is(ports(await logged), 64);
   // Without FLOWS: one socket, one source port, as before.
   const one = next(8);

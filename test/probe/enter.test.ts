@@ -24,26 +24,52 @@ test.before(() => {
 test.after.always(() => spawnSync(systemTool("ip", "iproute2"), ["netns", "del", NETNS]));
 
 /** Starts a probe with `argv`, waits for its hello (it is the probe by then) and reads who it is. */
-async function identity(t: ExecutionContext, argv: string[]): Promise<{ netns: string; status: string[]; uid: unknown }> {
+async function identity(
+  t: ExecutionContext,
+  argv: string[],
+): Promise<{ netns: string; status: string[]; uid: unknown }> {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
   t.teardown(() => child.kill("SIGKILL"));
   const session = new ProbeSession(argv.join(" "), child.stdin, child.stdout, child.stderr);
   const hello = await session.call(["hello"]);
   const pid = Number(hello.pid);
-  const status = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").filter((l) => IDENTITY.test(l));
+  const status = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .filter((l) => IDENTITY.test(l));
   const netns = readlinkSync(`/proc/${pid}/ns/net`);
   child.stdin.end();
   return { netns, status, uid: hello.uid };
 }
 
 const setpriv = (uid: number, caps: string[]) => [
-  systemTool("nsenter", "util-linux"), `--net=/run/netns/${NETNS}`, "--",
-  systemTool("setpriv", "util-linux"), `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups",
-  `--bounding-set=${["-all", ...caps.map((c) => `+${c}`)].join(",")}`, "--no-new-privs", "--", PROBE,
+  systemTool("nsenter", "util-linux"),
+  `--net=/run/netns/${NETNS}`,
+  "--",
+  systemTool("setpriv", "util-linux"),
+  `--reuid=${uid}`,
+  `--regid=${uid}`,
+  "--clear-groups",
+  `--bounding-set=${["-all", ...caps.map((c) => `+${c}`)].join(",")}`,
+  "--no-new-privs",
+  "--",
+  PROBE,
 ];
-const enter = (uid: number, caps: string[]) => [PROBE, "enter", `/run/netns/${NETNS}`, String(uid), caps.length ? caps.join(",") : "-", "no-new-privs"];
+const enter = (uid: number, caps: string[]) => [
+  PROBE,
+  "enter",
+  `/run/netns/${NETNS}`,
+  String(uid),
+  caps.length ? caps.join(",") : "-",
+  "no-new-privs",
+];
 
-for (const [uid, caps] of [[1000, []], [1000, ["net_admin"]], [0, []], [0, ["net_admin", "net_bind_service"]], [0, ["setuid", "setgid"]]] as const) {
+for (const [uid, caps] of [
+  [1000, []],
+  [1000, ["net_admin"]],
+  [0, []],
+  [0, ["net_admin", "net_bind_service"]],
+  [0, ["setuid", "setgid"]],
+] as const) {
   test(`uid ${uid}, capabilities ${caps.join(",") || "none"}: the same actor as nsenter + setpriv made`, async (t) => {
     const before = await identity(t, setpriv(uid, [...caps]));
     const now = await identity(t, enter(uid, [...caps]));
@@ -58,7 +84,8 @@ for (const [uid, caps] of [[1000, []], [1000, ["net_admin"]], [0, []], [0, ["net
 test("the capabilities kept are exactly those named: root keeps net_admin and net_bind_service only", async (t) => {
   const { status } = await identity(t, enter(0, ["net_admin", "net_bind_service"]));
   const mask = (1n << 12n) | (1n << 10n);
-  for (const set of ["CapPrm", "CapEff", "CapBnd"]) t.is(BigInt(`0x${status.find((l) => l.startsWith(set))!.split(/\s+/)[1]}`), mask, set);
+  for (const set of ["CapPrm", "CapEff", "CapBnd"])
+    t.is(BigInt(`0x${status.find((l) => l.startsWith(set))!.split(/\s+/)[1]}`), mask, set);
 });
 
 /**
@@ -90,7 +117,11 @@ test("pdeathsig: the probe dies with the process that started it; without it, it
   const kept = await orphanable(t, plain);
   kept.parent.kill("SIGKILL");
   await kept.parentGone;
-  t.like(await kept.session.call(["hello"]), { pid: kept.pid, uid: 1000 }, "without pdeathsig the orphan still answers");
+  t.like(
+    await kept.session.call(["hello"]),
+    { pid: kept.pid, uid: 1000 },
+    "without pdeathsig the orphan still answers",
+  );
 
   const tied = await orphanable(t, [...plain, "pdeathsig"]);
   tied.parent.kill("SIGKILL");
@@ -113,7 +144,10 @@ test("a probe in a folder only root may enter (a package unpacked in a private t
 test("bad arguments are refused before anything changes, naming what is wrong", (t) => {
   const run = (...args: string[]) => spawnSync(PROBE, ["enter", ...args], { encoding: "utf8" });
   t.regex(run().stderr, /usage: probe enter NETNS UID CAPS/);
-  t.regex(run("/run/netns/rl-enter-nope", "1000", "-").stderr, /\/run\/netns\/rl-enter-nope: No such file or directory/);
+  t.regex(
+    run("/run/netns/rl-enter-nope", "1000", "-").stderr,
+    /\/run\/netns\/rl-enter-nope: No such file or directory/,
+  );
   t.regex(run(`/run/netns/${NETNS}`, "1000", "net_admin,bogus").stderr, /unknown capability: bogus/);
   t.regex(run(`/run/netns/${NETNS}`, "x", "-").stderr, /bad uid/);
   t.regex(run(`/run/netns/${NETNS}`, "1000", "-", "sideways").stderr, /unknown option/);

@@ -9,7 +9,11 @@ import { join } from "node:path";
 
 const FUZZ_SECONDS = 20;
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env });
     let stdout = "";
@@ -23,7 +27,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
 test(`the probe's line protocol survives ${FUZZ_SECONDS} s of libFuzzer on the kept corpus`, async (t) => {
   const clang = spawnSync("clang", ["--version"]);
   if (clang.error || clang.status !== 0) {
-    t.fail("clang is missing, and the fuzz harness needs it with its libFuzzer runtime: run 'bash lab/bootstrap/bootstrap.sh fuzz' as root (Debian: apt-get install clang libclang-rt-dev)");
+    t.fail(
+      "clang is missing, and the fuzz harness needs it with its libFuzzer runtime: run 'bash lab/bootstrap/bootstrap.sh fuzz' as root (Debian: apt-get install clang libclang-rt-dev)",
+    );
     return;
   }
   const build = mkdtempSync(join(tmpdir(), "reuselab-fuzz-"));

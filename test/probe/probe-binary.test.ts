@@ -6,13 +6,18 @@ import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
 import { ProbeSession } from "../../lab/probe/probe-session";
 
 /** unshare -n, loopback up, then the probe itself (exec: the child is the probe). */
-const isolated = (probe: string): [string, string[]] => ["unshare", ["-n", "--", "sh", "-c", 'ip link set lo up && exec "$0"', probe]];
+const isolated = (probe: string): [string, string[]] => [
+  "unshare",
+  ["-n", "--", "sh", "-c", 'ip link set lo up && exec "$0"', probe],
+];
 
 function startProbe(t: ExecutionContext) {
   const child = spawn(...isolated(buildProbeBinary()), { stdio: ["pipe", "pipe", "pipe"] });
   t.teardown(() => child.kill("SIGKILL"));
   const session = new ProbeSession("probe", child.stdin, child.stdout, child.stderr);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+    child.on("exit", (code, signal) => r({ code, signal })),
+  );
   return { child, session, exited };
 }
 
@@ -22,7 +27,11 @@ test("recycle: as a container's init the probe starts a new worker with no socke
   plain.child.stdin.end();
 
   // As pid 1 of a pid namespace of its own, as in a container.
-  const child = spawn("unshare", ["-n", "-p", "-f", "--", "sh", "-c", 'ip link set lo up && exec "$0"', buildProbeBinary()], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(
+    "unshare",
+    ["-n", "-p", "-f", "--", "sh", "-c", 'ip link set lo up && exec "$0"', buildProbeBinary()],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   t.teardown(() => child.kill("SIGKILL"));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   const session = new ProbeSession("init", child.stdin, child.stdout, child.stderr);
@@ -33,7 +42,11 @@ test("recycle: as a container's init the probe starts a new worker with no socke
   t.like(second, { seq: 1, ret: 0, uid: first.uid }, "the new worker's first line");
   t.not(second.pid, first.pid);
   t.like(await session.call(["socket", "u", "udp", "4"]), { errno: null }, "no socket named u any more");
-  t.like(await session.call(["bind", "u", "127.0.0.1", "5353"]), { ret: 0, errno: null }, "the old worker's socket is closed");
+  t.like(
+    await session.call(["bind", "u", "127.0.0.1", "5353"]),
+    { ret: 0, errno: null },
+    "the old worker's socket is closed",
+  );
   session.fire(["crash"]);
   t.is(await exited, 137, "a crash still ends the container's init, as 128+SIGKILL");
 });
@@ -82,7 +95,9 @@ test("linger sets SO_LINGER {1, N} and bind_address_no_port IP_BIND_ADDRESS_NO_P
     t.like(await session.call(["setsockopt", s, "linger", "0"]), { ret: 0, errno: null });
     t.like(await session.call(["setsockopt", s, "bind_address_no_port", "1"]), { ret: 0, errno: null });
     t.like(await session.call(["getsockopt", s, "bind_address_no_port"]), { ret: 0, value: 1 });
-    t.like(await session.call(["setsockopt", s, "linger", "-1"]), { error: "option 'linger' takes the seconds to linger, 0 to 65535" });
+    t.like(await session.call(["setsockopt", s, "linger", "-1"]), {
+      error: "option 'linger' takes the seconds to linger, 0 to 65535",
+    });
   }
   child.stdin.end();
 });
@@ -127,7 +142,10 @@ test("raw garbage (NUL bytes, CRLF, binary, no final newline) gets one JSON answ
   const { lines, code } = await rawExchange(input);
   t.is(code, 0);
   const replies = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  t.deepEqual(replies.map((r) => r.seq), [1, 2, 3, 6, 7, 8]);
+  t.deepEqual(
+    replies.map((r) => r.seq),
+    [1, 2, 3, 6, 7, 8],
+  );
   t.like(replies[0], { cmd: "hello", ret: 0 });
   t.regex(String(replies[1]!.error), /unknown command/);
   t.regex(String(replies[2]!.error), /unknown command/);

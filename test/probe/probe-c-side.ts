@@ -79,7 +79,9 @@ function keysOf(sources: readonly string[], fn: string, seen = new Set<string>()
 
 export function cCommands(dir = "images/probe"): CCommand[] {
   const out: CCommand[] = [];
-  const all = readdirSync(dir).filter((f) => f.endsWith(".c")).sort();
+  const all = readdirSync(dir)
+    .filter((f) => f.endsWith(".c"))
+    .sort();
   const text = new Map(all.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
   for (const file of all.filter((f) => /^cmd_.*\.c$/.test(f))) {
     const source = text.get(file)!;
@@ -88,7 +90,13 @@ export function cCommands(dir = "images/probe"): CCommand[] {
       const [, name, min, max, handler] = m as unknown as [string, string, string, string, string];
       const keys = keysOf(sources, handler);
       const reply: Record<string, FieldType> = {};
-      for (const [k, ts] of Object.entries(keys)) reply[k] = ts.length === 1 ? ts[0]! : ts.includes("str") && ts.includes("null") && ts.length === 2 ? "str-or-null" : "mixed";
+      for (const [k, ts] of Object.entries(keys))
+        reply[k] =
+          ts.length === 1
+            ? ts[0]!
+            : ts.includes("str") && ts.includes("null") && ts.length === 2
+              ? "str-or-null"
+              : "mixed";
       out.push({ name, args: [Number(min), Number(max)], reply, file: join(dir, file) });
     }
   }

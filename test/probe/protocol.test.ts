@@ -4,7 +4,12 @@ import { encodeCommand, parseReply } from "../../lab/probe/protocol";
 import { ProbeSession } from "../../lab/probe/probe-session";
 
 test("replies: the kernel's answer, or a refusal", (t) => {
-  t.deepEqual(parseReply('{"seq":3,"cmd":"bind","ret":-1,"errno":"EADDRINUSE"}'), { seq: 3, cmd: "bind", ret: -1, errno: "EADDRINUSE" });
+  t.deepEqual(parseReply('{"seq":3,"cmd":"bind","ret":-1,"errno":"EADDRINUSE"}'), {
+    seq: 3,
+    cmd: "bind",
+    ret: -1,
+    errno: "EADDRINUSE",
+  });
   t.like(parseReply('{"seq":4,"cmd":"x","error":"unknown command \'x\'"}'), { error: "unknown command 'x'" });
   t.throws(() => parseReply("bind ok"), { code: "REUSELAB_PROBE_PROTOCOL" });
   t.throws(() => parseReply("[1]"), { code: "REUSELAB_PROBE_PROTOCOL" });
@@ -43,7 +48,10 @@ test("the session pairs replies with calls by seq, even out of order", async (t)
 
 test("a late reply after a timeout is not given to the next call", async (t) => {
   const { stdout, session } = fakeProbe();
-  await t.throwsAsync(session.call(["sleep", "500"], 20), { code: "REUSELAB_TIMEOUT", message: /'sleep 500' got no answer after 20ms/ });
+  await t.throwsAsync(session.call(["sleep", "500"], 20), {
+    code: "REUSELAB_TIMEOUT",
+    message: /'sleep 500' got no answer after 20ms/,
+  });
   const next = session.call(["hello"]);
   stdout.write('{"seq":1,"cmd":"sleep","ret":0,"errno":null}\n');
   stdout.write('{"seq":2,"cmd":"hello","ret":0,"errno":null}\n');

@@ -39,7 +39,9 @@ while True:
  */
 async function startProbe(t: ExecutionContext): Promise<ProbeSession> {
   const script = 'ip link set lo up && python3 -c "$1" </dev/null >&3 2>&3 3>&- & exec "$0" 3>&-';
-  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVERS], { stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVERS], {
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
+  });
   t.teardown(() => child.kill("SIGKILL"));
   const session = new ProbeSession("probe", child.stdin, child.stdout, child.stderr);
   await untilListening(child.stdio[3] as Readable);
@@ -59,7 +61,15 @@ function untilListening(servers: Readable): Promise<void> {
 
 test("dnsq counts answers by id and names who answered; nobody on the port is 0 answered", async (t) => {
   const s = await startProbe(t);
-  t.like(await s.call(["dnsq", "127.0.0.1", "5353", "20", "1000"]), { ret: 20, errno: null, sent: 20, answered: 20, noerror: 20, stray: 0, from: "127.0.0.1 5353" });
+  t.like(await s.call(["dnsq", "127.0.0.1", "5353", "20", "1000"]), {
+    ret: 20,
+    errno: null,
+    sent: 20,
+    answered: 20,
+    noerror: 20,
+    stray: 0,
+    from: "127.0.0.1 5353",
+  });
   const started = Date.now();
   t.like(await s.call(["dnsq", "127.0.0.1", "5354", "3", "300"]), { ret: 0, sent: 3, answered: 0, from: null });
   t.true(Date.now() - started >= 250, "it waited for answers that never came");
@@ -69,8 +79,21 @@ test("dnsq counts answers by id and names who answered; nobody on the port is 0 
 
 test("httpget counts status codes; a refused port and a reply that is not HTTP are failures with their reason", async (t) => {
   const s = await startProbe(t);
-  t.like(await s.call(["httpget", "127.0.0.1", "8080", "3", "1000"]), { ret: 3, tries: 3, ok: 3, failed: 0, status: { "204": 3 }, errors: {} });
-  t.like(await s.call(["httpget", "127.0.0.1", "8081", "2", "1000"]), { ret: 0, tries: 2, ok: 0, failed: 2, errors: { ECONNREFUSED: 2 } });
+  t.like(await s.call(["httpget", "127.0.0.1", "8080", "3", "1000"]), {
+    ret: 3,
+    tries: 3,
+    ok: 3,
+    failed: 0,
+    status: { "204": 3 },
+    errors: {},
+  });
+  t.like(await s.call(["httpget", "127.0.0.1", "8081", "2", "1000"]), {
+    ret: 0,
+    tries: 2,
+    ok: 0,
+    failed: 2,
+    errors: { ECONNREFUSED: 2 },
+  });
   t.like(await s.call(["httpget", "127.0.0.1", "8082", "1", "1000"]), { ok: 0, failed: 1, errors: { "not-http": 1 } });
 });
 

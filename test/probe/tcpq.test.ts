@@ -46,9 +46,13 @@ while True:
 
 function start(t: ExecutionContext): { session: ProbeSession; ready: Promise<void> } {
   const script = 'ip link set lo up && python3 -c "$1" </dev/null >/dev/null 2>&1 & exec "$0" 3>&-';
-  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVERS], { stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVERS], {
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
+  });
   t.teardown(() => child.kill("SIGKILL"));
-  const ready = new Promise<void>((resolve) => createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on("line", (l) => l === "ready" && resolve()));
+  const ready = new Promise<void>((resolve) =>
+    createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on("line", (l) => l === "ready" && resolve()),
+  );
   return { session: new ProbeSession("probe", child.stdin, child.stdout, child.stderr), ready };
 }
 
@@ -57,23 +61,49 @@ const hex = (s: string) => Buffer.from(s).toString("hex");
 test("tcpq: one connection per flow, replies judged by the bytes a good one contains", async (t) => {
   const { session, ready } = start(t);
   await ready;
-  t.like(await session.call(["tcpq", "127.0.0.1", "5300", "64", "5000", hex("ping"), hex("PONG ping")]), { ret: 64, errno: null, sent: 64, connected: 64, answered: 64, good: 32, errors: { "unexpected-reply": 32 } });
+  t.like(await session.call(["tcpq", "127.0.0.1", "5300", "64", "5000", hex("ping"), hex("PONG ping")]), {
+    ret: 64,
+    errno: null,
+    sent: 64,
+    connected: 64,
+    answered: 64,
+    good: 32,
+    errors: { "unexpected-reply": 32 },
+  });
   t.like(await session.call(["tcpq", "127.0.0.1", "5300", "4", "5000", hex("ping"), "any"]), { answered: 4, good: 4 });
 });
 
 test("tcpq dns: complete DNS-over-TCP answers counted by RCODE", async (t) => {
   const { session, ready } = start(t);
   await ready;
-  t.like(await session.call(["tcpq", "127.0.0.1", "5353", "64", "5000", DNS_TCP_QUERY, "dns"]), { sent: 64, answered: 64, rcodes: { NOERROR: 32, REFUSED: 32 } });
+  t.like(await session.call(["tcpq", "127.0.0.1", "5353", "64", "5000", DNS_TCP_QUERY, "dns"]), {
+    sent: 64,
+    answered: 64,
+    rcodes: { NOERROR: 32, REFUSED: 32 },
+  });
 });
 
 test("tcpq: what stopped a flow is named (refused, closed, never accepted); bad arguments are refused", async (t) => {
   const { session, ready } = start(t);
   await ready;
-  t.like(await session.call(["tcpq", "127.0.0.1", "5301", "3", "2000", hex("ping"), "any"]), { ret: 0, sent: 3, connected: 0, answered: 0, errors: { ECONNREFUSED: 3 } });
-  t.like(await session.call(["tcpq", "127.0.0.1", "5302", "3", "5000", hex("ping"), "any"]), { connected: 3, answered: 0, errors: { "closed-without-reply": 3 } });
+  t.like(await session.call(["tcpq", "127.0.0.1", "5301", "3", "2000", hex("ping"), "any"]), {
+    ret: 0,
+    sent: 3,
+    connected: 0,
+    answered: 0,
+    errors: { ECONNREFUSED: 3 },
+  });
+  t.like(await session.call(["tcpq", "127.0.0.1", "5302", "3", "5000", hex("ping"), "any"]), {
+    connected: 3,
+    answered: 0,
+    errors: { "closed-without-reply": 3 },
+  });
   // A listener that never accepts still completes the handshake: connected, then no reply until the time is up.
-  t.like(await session.call(["tcpq", "127.0.0.1", "5303", "2", "1000", hex("ping"), "any"]), { connected: 2, answered: 0, errors: { "no-reply": 2 } });
+  t.like(await session.call(["tcpq", "127.0.0.1", "5303", "2", "1000", hex("ping"), "any"]), {
+    connected: 2,
+    answered: 0,
+    errors: { "no-reply": 2 },
+  });
   t.regex(String((await session.call(["tcpq", "127.0.0.1", "5300", "3", "100", "abc", "any"])).error), /bad payload/);
   t.regex(String((await session.call(["tcpq", "127.0.0.1", "5300", "3", "100", "00", "ntp"])).error), /bad judge/);
   t.regex(String((await session.call(["tcpq", "127.0.0.1", "5300", "257", "100", "00", "any"])).error), /bad count/);

@@ -31,9 +31,13 @@ while True:
 
 function start(t: ExecutionContext): { session: ProbeSession; ready: Promise<void> } {
   const script = 'ip link set lo up && python3 -c "$1" </dev/null >/dev/null 2>&1 & exec "$0" 3>&-';
-  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVERS], { stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  const child = spawn("unshare", ["-n", "--", "sh", "-c", script, buildProbeBinary(), SERVERS], {
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
+  });
   t.teardown(() => child.kill("SIGKILL"));
-  const ready = new Promise<void>((resolve) => createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on("line", (l) => l === "ready" && resolve()));
+  const ready = new Promise<void>((resolve) =>
+    createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on("line", (l) => l === "ready" && resolve()),
+  );
   return { session: new ProbeSession("probe", child.stdin, child.stdout, child.stderr), ready };
 }
 
@@ -43,11 +47,25 @@ test("udpq: one reply per flow, judged by the bytes a good one contains, or by N
   const { session, ready } = start(t);
   await ready;
   const hex = (s: string) => Buffer.from(s).toString("hex");
-  t.like(await session.call(["udpq", "127.0.0.1", "5300", "64", "5000", hex("ping"), hex("PONG ping")]), { ret: 64, errno: null, sent: 64, answered: 64, good: 32 });
+  t.like(await session.call(["udpq", "127.0.0.1", "5300", "64", "5000", hex("ping"), hex("PONG ping")]), {
+    ret: 64,
+    errno: null,
+    sent: 64,
+    answered: 64,
+    good: 32,
+  });
   t.like(await session.call(["udpq", "127.0.0.1", "5300", "4", "5000", hex("ping"), "any"]), { answered: 4, good: 4 });
-  t.like(await session.call(["udpq", "127.0.0.1", "5123", "64", "5000", NTP_REQUEST, "ntp"]), { answered: 64, good: 32 });
+  t.like(await session.call(["udpq", "127.0.0.1", "5123", "64", "5000", NTP_REQUEST, "ntp"]), {
+    answered: 64,
+    good: 32,
+  });
   // Nobody on the port: no answer, no hang beyond the timeout.
-  t.like(await session.call(["udpq", "127.0.0.1", "5301", "3", "200", hex("ping"), "any"]), { ret: 0, sent: 3, answered: 0, good: 0 });
+  t.like(await session.call(["udpq", "127.0.0.1", "5301", "3", "200", hex("ping"), "any"]), {
+    ret: 0,
+    sent: 3,
+    answered: 0,
+    good: 0,
+  });
   t.regex(String((await session.call(["udpq", "127.0.0.1", "5300", "3", "100", "abc", "any"])).error), /bad payload/);
   t.regex(String((await session.call(["udpq", "127.0.0.1", "5300", "3", "100", "00", "zz"])).error), /bad judge/);
   t.regex(String((await session.call(["udpq", "127.0.0.1", "5300", "257", "100", "00", "any"])).error), /bad count/);

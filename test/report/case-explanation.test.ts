@@ -86,7 +86,10 @@ test.before(() => {
   writeFileSync(join(dir, "cases", "claims.yaml"), CLAIMS);
   writeFileSync(join(dir, "cases", "every-step.yaml"), CASE);
   file = relative(process.cwd(), join(dir, "cases", "every-step.yaml"));
-  ({ claims, cases: [c] } = loadCatalogue([join(dir, "cases")]) as { claims: Claim[]; cases: [Case] });
+  ({
+    claims,
+    cases: [c],
+  } = loadCatalogue([join(dir, "cases")]) as { claims: Claim[]; cases: [Case] });
 });
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -179,11 +182,22 @@ test("the other variants: the steps that read differently, or a line saying only
 test("one variant asked for: its steps in full, its claims, the filter to run it; long text wrapped to the width", (t) => {
   const out = explainCase(c, claims, never, plain, "other", 60);
   const lines = out.split("\n");
-  t.deepEqual(lines.slice(3, 5), ["rule:     An example of each step, in an order that makes", "          sense to the loader."]);
+  t.deepEqual(lines.slice(3, 5), [
+    "rule:     An example of each step, in an order that makes",
+    "          sense to the loader.",
+  ]);
   t.is(lines[8], "variants: same, other, third");
-  t.deepEqual(lines.slice(9, 13), ["actors:   server (uid 1000, its own network namespace; sets", "          net.ipv4.tcp_migrate_req=1), victim (uid 1000,", "          server's network namespace), client (uid 1001, its", "          own network namespace), r1 (uid 1000, its own"]);
+  t.deepEqual(lines.slice(9, 13), [
+    "actors:   server (uid 1000, its own network namespace; sets",
+    "          net.ipv4.tcp_migrate_req=1), victim (uid 1000,",
+    "          server's network namespace), client (uid 1001, its",
+    "          own network namespace), r1 (uid 1000, its own",
+  ]);
   t.true(out.includes("steps of other:\n   21  server makes a TCP IPv6 socket"), out);
-  t.true(out.includes("   24  server binds its socket dual to [::]:8080 (every address) and expects EADDRINUSE\n   25  "), out);
+  t.true(
+    out.includes("   24  server binds its socket dual to [::]:8080 (every address) and expects EADDRINUSE\n   25  "),
+    out,
+  );
   t.false(out.includes("differs:"));
   t.true(
     out.endsWith(
@@ -193,11 +207,11 @@ test("one variant asked for: its steps in full, its claims, the filter to run it
         '           "Quote one." (Section one, line 10)',
         "  refutes  c-two (other)",
         '           "A longer quote, one that the explanation wraps',
-        "           when the terminal is narrow.\" (Section two,",
+        '           when the terminal is narrow." (Section two,',
         "           line 20)",
         "  partly   c-two (other, on <5.14)",
         '           "A longer quote, one that the explanation wraps',
-        "           when the terminal is narrow.\" (Section two,",
+        '           when the terminal is narrow." (Section two,',
         "           line 20)",
         "",
         "last observed: never run on this machine; try 'reuselab run --filter every-step.other'",
@@ -210,20 +224,60 @@ test("one variant asked for: its steps in full, its claims, the filter to run it
 });
 
 test("last observed: this case's runs by id, each step's observation, what it expected where it failed, and the problems of a run that did not pass", (t) => {
-  const run = (variant: string, kernel: string) => ({ id: `every-step.${variant}@${kernel}`, case: "every-step", variant, kernel, durationMs: 5 });
+  const run = (variant: string, kernel: string) => ({
+    id: `every-step.${variant}@${kernel}`,
+    case: "every-step",
+    variant,
+    kernel,
+    durationMs: 5,
+  });
   const runs: LastResult[] = [
-    { at: "2026-12-07T01:02:03.456Z", release: "6.18.44", result: { ...run("same", "host"), outcome: "passed", steps: [stepResult("ok", { ret: 0 }, { line: 23, actor: "victim", call: "bind tcp 0.0.0.0:8080 reuseport" })] } },
+    {
+      at: "2026-12-07T01:02:03.456Z",
+      release: "6.18.44",
+      result: {
+        ...run("same", "host"),
+        outcome: "passed",
+        steps: [stepResult("ok", { ret: 0 }, { line: 23, actor: "victim", call: "bind tcp 0.0.0.0:8080 reuseport" })],
+      },
+    },
     {
       at: "2026-12-06T23:59:00.000Z",
       release: "",
       result: {
         ...run("other", "5.10"),
         outcome: "failed",
-        failures: [{ file, line: 24, actor: "server", call: "bind [::]:8080 on dual", message: "expected EADDRINUSE but got ok (ret 0)" }],
-        steps: [stepResult("EADDRINUSE", { ret: 0 }, { line: 24, actor: "server", call: "bind [::]:8080 on dual", ok: false })],
+        failures: [
+          {
+            file,
+            line: 24,
+            actor: "server",
+            call: "bind [::]:8080 on dual",
+            message: "expected EADDRINUSE but got ok (ret 0)",
+          },
+        ],
+        steps: [
+          stepResult(
+            "EADDRINUSE",
+            { ret: 0 },
+            { line: 24, actor: "server", call: "bind [::]:8080 on dual", ok: false },
+          ),
+        ],
       },
     },
-    { at: "2026-12-07T01:02:03.456Z", release: "6.18.44", result: { id: "another.same@host", case: "another", variant: "same", kernel: "host", durationMs: 1, outcome: "passed", steps: [] } },
+    {
+      at: "2026-12-07T01:02:03.456Z",
+      release: "6.18.44",
+      result: {
+        id: "another.same@host",
+        case: "another",
+        variant: "same",
+        kernel: "host",
+        durationMs: 1,
+        outcome: "passed",
+        steps: [],
+      },
+    },
   ];
   const last = { path: ".cache/last-results.json", runs };
   const out = explainCase(c, claims, last, plain, undefined, 1000);
@@ -241,16 +295,44 @@ test("last observed: this case's runs by id, each step's observation, what it ex
     ),
     out,
   );
-  t.true(explainCase(c, claims, last, plain, "same", 1000).endsWith("last observed (.cache/last-results.json):\n  PASS  same@host  2026-12-07 01:02 UTC, 6.18.44\n     23  victim bind: ok (ret 0)\n"));
-  t.true(explainCase(c, claims, last, plain, "third", 1000).endsWith("last observed: never run on this machine; try 'reuselab run --filter every-step.third'\n"));
+  t.true(
+    explainCase(c, claims, last, plain, "same", 1000).endsWith(
+      "last observed (.cache/last-results.json):\n  PASS  same@host  2026-12-07 01:02 UTC, 6.18.44\n     23  victim bind: ok (ret 0)\n",
+    ),
+  );
+  t.true(
+    explainCase(c, claims, last, plain, "third", 1000).endsWith(
+      "last observed: never run on this machine; try 'reuselab run --filter every-step.third'\n",
+    ),
+  );
 });
 
 test("in colour: the id bold, the file and line numbers dim, an outcome in its colour, a failed step's expectation red", (t) => {
-  const runs: LastResult[] = [{ at: "2026-12-07T01:02:03.456Z", release: "6.18.44", result: { id: "every-step.same@host", case: "every-step", variant: "same", kernel: "host", durationMs: 5, outcome: "failed", failures: [], steps: [stepResult("EADDRINUSE", { ret: 0 }, { line: 24, actor: "server", ok: false })] } }];
+  const runs: LastResult[] = [
+    {
+      at: "2026-12-07T01:02:03.456Z",
+      release: "6.18.44",
+      result: {
+        id: "every-step.same@host",
+        case: "every-step",
+        variant: "same",
+        kernel: "host",
+        durationMs: 5,
+        outcome: "failed",
+        failures: [],
+        steps: [stepResult("EADDRINUSE", { ret: 0 }, { line: 24, actor: "server", ok: false })],
+      },
+    },
+  ];
   const out = explainCase(c, claims, { path: "p", runs }, colorsFor(true), "same", 1000);
   t.true(out.startsWith(`\x1b[1mevery-step\x1b[22m  \x1b[2m${file}\x1b[22m\n`));
   t.true(out.includes(`steps of \x1b[1msame\x1b[22m:\n  \x1b[2m 21\x1b[22m  server makes`));
-  t.true(out.includes(`  \x1b[31mFAIL \x1b[39m same@host  \x1b[2m2026-12-07 01:02 UTC, 6.18.44\x1b[22m\n    \x1b[2m 24\x1b[22m  server bind: ok (ret 0)\x1b[31m (expected EADDRINUSE)\x1b[39m\n`), out);
+  t.true(
+    out.includes(
+      `  \x1b[31mFAIL \x1b[39m same@host  \x1b[2m2026-12-07 01:02 UTC, 6.18.44\x1b[22m\n    \x1b[2m 24\x1b[22m  server bind: ok (ret 0)\x1b[31m (expected EADDRINUSE)\x1b[39m\n`,
+    ),
+    out,
+  );
 });
 
 test("options set to 1 or 0, an actor's IPv6 address, a literal address that is not a wildcard, a listen with no backlog", (t) => {
@@ -288,5 +370,10 @@ steps:
     ),
     out,
   );
-  t.true(out.includes("\ntags:     none\nvariants: default\nactors:   a (uid 1000, its own network namespace), b (uid 1000, its own network namespace)\n"), out);
+  t.true(
+    out.includes(
+      "\ntags:     none\nvariants: default\nactors:   a (uid 1000, its own network namespace), b (uid 1000, its own network namespace)\n",
+    ),
+    out,
+  );
 });

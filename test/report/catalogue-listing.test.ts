@@ -9,10 +9,19 @@ import { loadCatalogue, type Catalogue } from "../../lab/case/load-cases";
 import { formatListing, listCatalogue } from "../../lab/report/catalogue-listing";
 import { colorsFor } from "../../lab/terminal";
 
-const CLAIMS = "schemaVersion: 1\nclaims:\n" + ["c-one", "c-two", "c-none"].map((id) => `  - { id: ${id}, topic: t, section: S ${id}, line: 1, quote: q }\n`).join("");
-const body = (title: string, tags: string, head = "") => `schemaVersion: 1\ntitle: ${title}\nrule: r\nsource: s\ntags: [${tags}]\n${head}actors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n`;
+const CLAIMS =
+  "schemaVersion: 1\nclaims:\n" +
+  ["c-one", "c-two", "c-none"]
+    .map((id) => `  - { id: ${id}, topic: t, section: S ${id}, line: 1, quote: q }\n`)
+    .join("");
+const body = (title: string, tags: string, head = "") =>
+  `schemaVersion: 1\ntitle: ${title}\nrule: r\nsource: s\ntags: [${tags}]\n${head}actors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n`;
 const FILES: Record<string, string> = {
-  "alpha.yaml": body("Alpha title", "udp, tcp", "variants:\n  v1: { claims: { confirms: [c-one] } }\n  v2: { claims: { refutes: [c-two] } }\n"),
+  "alpha.yaml": body(
+    "Alpha title",
+    "udp, tcp",
+    "variants:\n  v1: { claims: { confirms: [c-one] } }\n  v2: { claims: { refutes: [c-two] } }\n",
+  ),
   "beta.yaml": body("Beta title", "tcp", "claims: { confirms: [c-one] }\n"),
   "gamma.yaml": body("Gamma title, which is long enough to be wrapped when the terminal is narrow", "slow, udp, zeta"),
 };
@@ -34,7 +43,13 @@ test("the whole catalogue: every case (slow too), tags by count then name, every
     cases: [
       { id: "alpha", file: shown("alpha.yaml"), title: "Alpha title", tags: ["udp", "tcp"], variants: ["v1", "v2"] },
       { id: "beta", file: shown("beta.yaml"), title: "Beta title", tags: ["tcp"], variants: ["default"] },
-      { id: "gamma", file: shown("gamma.yaml"), title: "Gamma title, which is long enough to be wrapped when the terminal is narrow", tags: ["slow", "udp", "zeta"], variants: ["default"] },
+      {
+        id: "gamma",
+        file: shown("gamma.yaml"),
+        title: "Gamma title, which is long enough to be wrapped when the terminal is narrow",
+        tags: ["slow", "udp", "zeta"],
+        variants: ["default"],
+      },
     ],
     tags: [
       { tag: "tcp", cases: 2 },
@@ -52,11 +67,20 @@ test("the whole catalogue: every case (slow too), tags by count then name, every
 
 test("a narrowed selection: the variants it keeps, the tags of its cases, only the claims they name", (t) => {
   const byFilter = listCatalogue(catalogue, { filter: ["alpha.v2"] });
-  t.deepEqual(byFilter.cases.map((c) => [c.id, c.variants]), [["alpha", ["v2"]]]);
-  t.deepEqual(byFilter.tags, [{ tag: "tcp", cases: 1 }, { tag: "udp", cases: 1 }]);
+  t.deepEqual(
+    byFilter.cases.map((c) => [c.id, c.variants]),
+    [["alpha", ["v2"]]],
+  );
+  t.deepEqual(byFilter.tags, [
+    { tag: "tcp", cases: 1 },
+    { tag: "udp", cases: 1 },
+  ]);
   t.deepEqual(byFilter.claims, [{ id: "c-two", section: "S c-two", cases: ["alpha"] }]);
   const byTag = listCatalogue(catalogue, { tags: ["zeta"] });
-  t.deepEqual(byTag.cases.map((c) => c.id), ["gamma"]);
+  t.deepEqual(
+    byTag.cases.map((c) => c.id),
+    ["gamma"],
+  );
   t.deepEqual(byTag.claims, []);
 });
 
@@ -86,7 +110,10 @@ test("the tables: cases with their variants, tags and titles; tags with counts; 
       "",
     ].join("\n"),
   );
-  t.is(formatListing(listCatalogue(catalogue, { filter: ["alpha"] }), ["cases"], colorsFor(false)), "1 case, 2 variants\n  case   variants  tags      title\n  alpha  v1, v2    udp, tcp  Alpha title\n");
+  t.is(
+    formatListing(listCatalogue(catalogue, { filter: ["alpha"] }), ["cases"], colorsFor(false)),
+    "1 case, 2 variants\n  case   variants  tags      title\n  alpha  v1, v2    udp, tcp  Alpha title\n",
+  );
   t.is(formatListing(listCatalogue(catalogue, {}), [], colorsFor(false)), "");
 });
 

@@ -43,21 +43,36 @@ const runSection = (t: { fail(m: string): void }, id: string) => slice(t, `id="$
 test("Chromium rendered the page: a real DOM with its sections, failures first", (t) => {
   t.true(dom.startsWith("<!DOCTYPE html>"), dom.slice(0, 200));
   t.true(dom.length > 20_000, `${dom.length} characters`);
-  const at = ["failures", "matrix", "audit", "runs"].map((id) => dom.search(new RegExp(`<section id="${id}">\\s*<h2>`)));
-  t.true(at.every((i, n) => i > 0 && (n === 0 || i > at[n - 1]!)), `sections at ${at.join(", ")}`);
+  const at = ["failures", "matrix", "audit", "runs"].map((id) =>
+    dom.search(new RegExp(`<section id="${id}">\\s*<h2>`)),
+  );
+  t.true(
+    at.every((i, n) => i > 0 && (n === 0 || i > at[n - 1]!)),
+    `sections at ${at.join(", ")}`,
+  );
   t.true(dom.includes("<title>reuselab: 7 runs on host</title>"));
 });
 
 test("the failures list names the failed run, linked, with file:line and what the kernel said; nothing else", (t) => {
   const failures = slice(t, '<section id="failures">', "</section>");
   t.is(count(failures, /<li>/g), 1);
-  t.regex(failures, new RegExp(`<a href="#${anchor("run", "wrong-expectation.default@host")}">wrong-expectation\\.default@host</a><br><code>test/fixtures/failing/wrong-expectation\\.yaml:13: second: bind tcp 0\\.0\\.0\\.0:8080 reuseport: expected ok but got -1 EADDRINUSE</code>`));
+  t.regex(
+    failures,
+    new RegExp(
+      `<a href="#${anchor("run", "wrong-expectation.default@host")}">wrong-expectation\\.default@host</a><br><code>test/fixtures/failing/wrong-expectation\\.yaml:13: second: bind tcp 0\\.0\\.0\\.0:8080 reuseport: expected ok but got -1 EADDRINUSE</code>`,
+    ),
+  );
 });
 
 test("the matrix has one row per case variant, each cell coloured by its outcome and linked to its run", (t) => {
   const matrix = slice(t, '<table id="matrix-table">', "</table>");
   t.is(count(matrix, /<tr id="row-/g), 7);
-  const cell = (id: string) => new RegExp(`<tr id="${anchor("row", id.replace(/@.*/, ""))}"><th scope="row" class="mono">[^<]*</th><td class="cell ([a-z-]+)"><a href="#${anchor("run", id)}">([^<]+)</a>`).exec(matrix)?.slice(1);
+  const cell = (id: string) =>
+    new RegExp(
+      `<tr id="${anchor("row", id.replace(/@.*/, ""))}"><th scope="row" class="mono">[^<]*</th><td class="cell ([a-z-]+)"><a href="#${anchor("run", id)}">([^<]+)</a>`,
+    )
+      .exec(matrix)
+      ?.slice(1);
   t.deepEqual(cell("wrong-expectation.default@host"), ["o-failed", "FAIL"]);
   t.deepEqual(cell("known-wrong-uid-rule.default@host"), ["o-xfail", "xfail"]);
   t.deepEqual(cell("reuseport-before-3-9.default@host"), ["o-skipped", "skip"]);
@@ -88,16 +103,31 @@ test("each run has an anchored section with one row per step; the failed step is
   }
   const failed = runSection(t, "wrong-expectation.default@host");
   t.is(count(failed, /<tr class="step fail">/g), 1);
-  t.regex(failed, /<tr class="step fail"><td class="where">test\/fixtures\/failing\/wrong-expectation\.yaml:13<\/td><td>second<\/td><td class="call">bind tcp 0\.0\.0\.0:8080 reuseport<\/td><td class="expected">ok<\/td><td class="observed">-1 EADDRINUSE<details open="">/);
-  t.regex(failed, /<li>test\/fixtures\/failing\/wrong-expectation\.yaml:13: second: bind tcp 0\.0\.0\.0:8080 reuseport: expected ok but got -1 EADDRINUSE<\/li>/);
+  t.regex(
+    failed,
+    /<tr class="step fail"><td class="where">test\/fixtures\/failing\/wrong-expectation\.yaml:13<\/td><td>second<\/td><td class="call">bind tcp 0\.0\.0\.0:8080 reuseport<\/td><td class="expected">ok<\/td><td class="observed">-1 EADDRINUSE<details open="">/,
+  );
+  t.regex(
+    failed,
+    /<li>test\/fixtures\/failing\/wrong-expectation\.yaml:13: second: bind tcp 0\.0\.0\.0:8080 reuseport: expected ok but got -1 EADDRINUSE<\/li>/,
+  );
   const hijack = runSection(t, "hijack/udp-specific-address-steals-unicast.attacker-reuseaddr@host");
-  t.regex(hijack, /<td>attacker<\/td><td class="call">recv<\/td><td class="expected">20<\/td><td class="observed">20<details>/);
-  t.regex(runSection(t, "reuseport-before-3-9.default@host"), /<p class="reason">Skipped: needs a kernel &lt;3\.9 \(this is [^)]+\): SO_REUSEPORT exists from 3\.9 on<\/p>/);
+  t.regex(
+    hijack,
+    /<td>attacker<\/td><td class="call">recv<\/td><td class="expected">20<\/td><td class="observed">20<details>/,
+  );
+  t.regex(
+    runSection(t, "reuseport-before-3-9.default@host"),
+    /<p class="reason">Skipped: needs a kernel &lt;3\.9 \(this is [^)]+\): SO_REUSEPORT exists from 3\.9 on<\/p>/,
+  );
 });
 
 test("markup, an ampersand, quotes and a control character in a reason are shown as text", (t) => {
   const xfail = runSection(t, "known-wrong-uid-rule.default@host");
-  t.regex(xfail, /Known failure \(xfail\): the kernel keeps SO_REUSEPORT groups to one uid; &lt;b&gt;kept&lt;\/b&gt; wrong &amp; "on purpose" for the reporters' tests \\u\{1b\}\[31m/);
+  t.regex(
+    xfail,
+    /Known failure \(xfail\): the kernel keeps SO_REUSEPORT groups to one uid; &lt;b&gt;kept&lt;\/b&gt; wrong &amp; "on purpose" for the reporters' tests \\u\{1b\}\[31m/,
+  );
   t.false(/<b>/.test(dom), "no <b> element came from the reason");
   t.false(readFileSync(page, "utf8").includes("\x1b"));
 });
@@ -106,7 +136,10 @@ test("every link lands on an anchor of the page; nothing is loaded from elsewher
   const ids = new Set([...dom.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
   const targets = [...dom.matchAll(/ href="([^"]*)"/g)].map((m) => m[1]!);
   t.true(targets.length > results.length * 2);
-  t.deepEqual(targets.filter((h) => !h.startsWith("#") || !ids.has(h.slice(1))), []);
+  t.deepEqual(
+    targets.filter((h) => !h.startsWith("#") || !ids.has(h.slice(1))),
+    [],
+  );
   t.false(/<(script|link|img|iframe|object|embed)\b|\bsrc=|url\(|@import/i.test(readFileSync(page, "utf8")));
 });
 
@@ -127,13 +160,18 @@ test.serial("a Chromium that does not finish in time is killed and reported, and
   execFileSync("mkfifo", [never]);
   const err = await t.throwsAsync(dumpDom(never, { timeoutMs: 2000 }), { instanceOf: ChromiumError });
   t.regex(err!.message, /did not finish in 2000 ms/);
-  t.deepEqual(chromiumHomes().filter((n) => !homesBefore.has(n)), []);
-  const alive = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(join(tmpdir(), "reuselab-chromium-"));
-    } catch {
-      return false;
-    }
-  });
+  t.deepEqual(
+    chromiumHomes().filter((n) => !homesBefore.has(n)),
+    [],
+  );
+  const alive = readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(join(tmpdir(), "reuselab-chromium-"));
+      } catch {
+        return false;
+      }
+    });
   t.deepEqual(alive, [], "no chromium of this test is still running");
 });

@@ -17,20 +17,76 @@ import { stepResult } from "./results";
 const temp = tempFolder("json");
 test.after.always(() => temp.remove());
 
-const kernels: KernelInfo[] = [{ id: "host", release: "6.18.44" }, { id: "5.10", release: "5.10.0-46-cloud-amd64", build: "Linux version 5.10.0-46" }];
-const claim = (id: string, line: number): Claim => ({ id, topic: "tcp", section: `Section of ${id}`, line, quote: `Quote of ${id}.`, file: "cases/claims.yaml", declaredAt: line + 100 });
+const kernels: KernelInfo[] = [
+  { id: "host", release: "6.18.44" },
+  { id: "5.10", release: "5.10.0-46-cloud-amd64", build: "Linux version 5.10.0-46" },
+];
+const claim = (id: string, line: number): Claim => ({
+  id,
+  topic: "tcp",
+  section: `Section of ${id}`,
+  line,
+  quote: `Quote of ${id}.`,
+  file: "cases/claims.yaml",
+  declaredAt: line + 100,
+});
 const claims = [claim("first", 10), claim("second", 20), claim("not-audited", 30)];
 const audit: ClaimAudit[] = [
-  { id: "second", verdicts: { host: "refuted", "5.10": "untested" }, evidence: ["c.v@host"], relations: { "c.v@host": "refutes" } },
-  { id: "first", verdicts: { host: "confirmed", "5.10": "confirmed" }, evidence: ["c.v@host", "c.v@5.10"], relations: { "c.v@host": "confirms", "c.v@5.10": "confirms" } },
+  {
+    id: "second",
+    verdicts: { host: "refuted", "5.10": "untested" },
+    evidence: ["c.v@host"],
+    relations: { "c.v@host": "refutes" },
+  },
+  {
+    id: "first",
+    verdicts: { host: "confirmed", "5.10": "confirmed" },
+    evidence: ["c.v@host", "c.v@5.10"],
+    relations: { "c.v@host": "confirms", "c.v@5.10": "confirms" },
+  },
 ];
 const results: RunResult[] = [
-  { id: "c.v@host", case: "c", variant: "v", kernel: "host", durationMs: 12, outcome: "passed", steps: [stepResult("EADDRINUSE", { ret: -1, errno: "EADDRINUSE", trace: ["bind s 0.0.0.0 53 = -1 EADDRINUSE"] })] },
-  { id: "d.v@host", case: "d", variant: "v", kernel: "host", durationMs: 3, outcome: "skipped", reason: "needs a kernel >=9.0", steps: [] },
+  {
+    id: "c.v@host",
+    case: "c",
+    variant: "v",
+    kernel: "host",
+    durationMs: 12,
+    outcome: "passed",
+    steps: [stepResult("EADDRINUSE", { ret: -1, errno: "EADDRINUSE", trace: ["bind s 0.0.0.0 53 = -1 EADDRINUSE"] })],
+  },
+  {
+    id: "d.v@host",
+    case: "d",
+    variant: "v",
+    kernel: "host",
+    durationMs: 3,
+    outcome: "skipped",
+    reason: "needs a kernel >=9.0",
+    steps: [],
+  },
 ];
-const bug: KnownBug = { case: "c", fix: "0123456789ab", subject: "a fix", status: "absent", evidence: ["c.v@host"], predicted: "present", because: "6.18.44 is after the fix", disagrees: true };
+const bug: KnownBug = {
+  case: "c",
+  fix: "0123456789ab",
+  subject: "a fix",
+  status: "absent",
+  evidence: ["c.v@host"],
+  predicted: "present",
+  because: "6.18.44 is after the fix",
+  disagrees: true,
+};
 const stale = { case: "c", kernel: "host", reason: "r", file: "allow.yaml", line: 3, evidence: ["c.v@host"] };
-const finished: LabEvent = { type: "session-finished", kernels, results, claims, audit, knownBugs: { kernels: { host: [bug], "5.10": [] }, staleAllowlist: [stale] }, durationMs: 40, interrupted: false };
+const finished: LabEvent = {
+  type: "session-finished",
+  kernels,
+  results,
+  claims,
+  audit,
+  knownBugs: { kernels: { host: [bug], "5.10": [] }, staleAllowlist: [stale] },
+  durationMs: 40,
+  interrupted: false,
+};
 
 async function written(file: string, events: LabEvent[]): Promise<string | undefined> {
   const bus = new EventBus().add(new JsonReporter(file));
@@ -50,8 +106,24 @@ test("the results file: schema 1, kernels, runs, each audited claim with its quo
     // Schema 1 writes a step as the case file words it: its expectation as data and its verb stay in the engine.
     runs: results.map((r) => ({ ...r, steps: r.steps.map(({ expectation: _e, verb: _v, ...written }) => written) })),
     claims: [
-      { id: "second", verdicts: { host: "refuted", "5.10": "untested" }, evidence: ["c.v@host"], relations: { "c.v@host": "refutes" }, quote: "Quote of second.", section: "Section of second", seedLine: 20 },
-      { id: "first", verdicts: { host: "confirmed", "5.10": "confirmed" }, evidence: ["c.v@host", "c.v@5.10"], relations: { "c.v@host": "confirms", "c.v@5.10": "confirms" }, quote: "Quote of first.", section: "Section of first", seedLine: 10 },
+      {
+        id: "second",
+        verdicts: { host: "refuted", "5.10": "untested" },
+        evidence: ["c.v@host"],
+        relations: { "c.v@host": "refutes" },
+        quote: "Quote of second.",
+        section: "Section of second",
+        seedLine: 20,
+      },
+      {
+        id: "first",
+        verdicts: { host: "confirmed", "5.10": "confirmed" },
+        evidence: ["c.v@host", "c.v@5.10"],
+        relations: { "c.v@host": "confirms", "c.v@5.10": "confirms" },
+        quote: "Quote of first.",
+        section: "Section of first",
+        seedLine: 10,
+      },
     ],
     knownBugs: { host: [bug], "5.10": [] },
     staleAllowlist: [stale],
@@ -60,6 +132,9 @@ test("the results file: schema 1, kernels, runs, each audited claim with its quo
 
 test("no session-finished, no file; the events before it leave nothing", async (t) => {
   const file = join(temp.dir, "none", "results.json");
-  t.is(await written(file, [{ type: "session-started", backend: "netns", kernels, runs: [], leftoversRemoved: {} }]), undefined);
+  t.is(
+    await written(file, [{ type: "session-started", backend: "netns", kernels, runs: [], leftoversRemoved: {} }]),
+    undefined,
+  );
   t.false(existsSync(join(temp.dir, "none")));
 });

@@ -17,8 +17,19 @@ const fresh = () => join(temp.dir, `${n++}`, "last-results.json");
 
 const kernels: KernelInfo[] = [{ id: "host", release: "6.18.44" }];
 const result = (id: string, outcome: "passed" | "skipped", kernel = "host"): RunResult =>
-  outcome === "passed" ? { id, case: "c", variant: "v", kernel, durationMs: 1, outcome, steps: [] } : { id, case: "c", variant: "v", kernel, durationMs: 0, outcome, reason: "interrupted", steps: [] };
-const finished = (results: RunResult[], interrupted = false): LabEvent => ({ type: "session-finished", kernels, results, claims: [], audit: [], knownBugs: { kernels: {}, staleAllowlist: [] }, durationMs: 1, interrupted });
+  outcome === "passed"
+    ? { id, case: "c", variant: "v", kernel, durationMs: 1, outcome, steps: [] }
+    : { id, case: "c", variant: "v", kernel, durationMs: 0, outcome, reason: "interrupted", steps: [] };
+const finished = (results: RunResult[], interrupted = false): LabEvent => ({
+  type: "session-finished",
+  kernels,
+  results,
+  claims: [],
+  audit: [],
+  knownBugs: { kernels: {}, staleAllowlist: [] },
+  durationMs: 1,
+  interrupted,
+});
 
 async function record(file: string, ...events: LabEvent[]): Promise<void> {
   const bus = new EventBus().add(new LastResultsReporter(file));
@@ -45,7 +56,10 @@ test("a session's results are merged into what was known, by run id, with when a
 test("an interrupted session does not record the runs it skipped, and keeps what was known of them", async (t) => {
   const file = fresh();
   await record(file, finished([result("a@host", "passed")]));
-  await record(file, finished([result("a@host", "skipped"), result("b@host", "skipped"), result("c@host", "passed")], true));
+  await record(
+    file,
+    finished([result("a@host", "skipped"), result("b@host", "skipped"), result("c@host", "passed")], true),
+  );
   const runs = readLastResults(file).runs;
   t.deepEqual(Object.keys(runs).sort(), ["a@host", "c@host"]);
   t.is(runs["a@host"]!.result.outcome, "passed");
@@ -63,10 +77,19 @@ test("a missing, broken or foreign file reads as no runs", (t) => {
   const empty: LastResultsFile = { schema: 1, runs: {} };
   t.deepEqual(readLastResults(join(temp.dir, "none.json")), empty);
   const file = join(temp.dir, "broken.json");
-  for (const text of ["{", '{"schema": 2, "runs": {}}', '{"schema": 1}', '{"schema": 1, "runs": "x"}', '{"schema": 1, "runs": null}']) {
+  for (const text of [
+    "{",
+    '{"schema": 2, "runs": {}}',
+    '{"schema": 1}',
+    '{"schema": 1, "runs": "x"}',
+    '{"schema": 1, "runs": null}',
+  ]) {
     writeFileSync(file, text);
     t.deepEqual(readLastResults(file), empty, text);
   }
   writeFileSync(file, '{"schema": 1, "runs": {"x": {"at": "t", "release": "r"}}, "other": 1}');
-  t.deepEqual(readLastResults(file), { schema: 1, runs: { x: { at: "t", release: "r" } } } as unknown as LastResultsFile);
+  t.deepEqual(readLastResults(file), {
+    schema: 1,
+    runs: { x: { at: "t", release: "r" } },
+  } as unknown as LastResultsFile);
 });

@@ -35,7 +35,11 @@ export interface RealRun {
 /** Runs the selection with `reporter` on the bus, then closes the bus (the reporter writes its file). */
 export async function runWith(reporter: Reporter): Promise<RealRun> {
   await using backends = new KernelBackends(["host"], "netns");
-  const { kernels, finished } = await runSession(backends, { catalogue: loadCatalogue(CASE_FOLDERS), selection: { filter: SELECTION }, reporters: [reporter] });
+  const { kernels, finished } = await runSession(backends, {
+    catalogue: loadCatalogue(CASE_FOLDERS),
+    selection: { filter: SELECTION },
+    reporters: [reporter],
+  });
   return { kernels, results: finished!.results, audit: finished!.audit };
 }
 

@@ -20,7 +20,13 @@ test.before(() => {
 });
 
 test("paths that can take a report: a new file in a folder that exists, an existing file", (t) => {
-  t.deepEqual(reportPathProblems([{ option: "--json", file: at("out", "r.json") }, { option: "--junit", file: at("plain") }]), []);
+  t.deepEqual(
+    reportPathProblems([
+      { option: "--json", file: at("out", "r.json") },
+      { option: "--junit", file: at("plain") },
+    ]),
+    [],
+  );
   t.notThrows(() => checkReportPaths([{ option: "--html", file: at("out", "r.html") }]));
 });
 
@@ -52,7 +58,9 @@ test("each path that cannot, with why and the fix", (t) => {
 
 test("a report on a file the command reads, or two reports on one file, however spelled", (t) => {
   const others = [{ file: at("case.yaml"), what: "a case file this command reads" }];
-  t.deepEqual(reportPathProblems([{ option: "--json", file: at("link.yaml") }], others), [`--json ${at("link.yaml")}: is a case file this command reads; the report would overwrite it: name another file`]);
+  t.deepEqual(reportPathProblems([{ option: "--json", file: at("link.yaml") }], others), [
+    `--json ${at("link.yaml")}: is a case file this command reads; the report would overwrite it: name another file`,
+  ]);
   t.deepEqual(
     reportPathProblems([
       { option: "--json", file: at("out", "r.json") },
@@ -69,10 +77,22 @@ test("a report on a file the command reads, or two reports on one file, however 
 });
 
 test("every problem in one error, counted; nothing was started", (t) => {
-  t.throws(() => checkReportPaths([{ option: "--json", file: "" }]), { code: "REUSELAB_BAD_ARGS", message: "1 problem with the report files; nothing was started:\n  --json '': no file named: give one, e.g. --json results.json" } as object);
-  t.throws(() => checkReportPaths([{ option: "--json", file: "" }, { option: "--junit", file: "" }]), {
-    message: "2 problems with the report files; nothing was started:\n  --json '': no file named: give one, e.g. --json results.json\n  --junit '': no file named: give one, e.g. --junit junit.xml",
-  });
+  t.throws(() => checkReportPaths([{ option: "--json", file: "" }]), {
+    code: "REUSELAB_BAD_ARGS",
+    message:
+      "1 problem with the report files; nothing was started:\n  --json '': no file named: give one, e.g. --json results.json",
+  } as object);
+  t.throws(
+    () =>
+      checkReportPaths([
+        { option: "--json", file: "" },
+        { option: "--junit", file: "" },
+      ]),
+    {
+      message:
+        "2 problems with the report files; nothing was started:\n  --json '': no file named: give one, e.g. --json results.json\n  --junit '': no file named: give one, e.g. --junit junit.xml",
+    },
+  );
 });
 
 test("writing: each report on its own, one that fails named with why (without Node's tail), the others written", (t) => {
@@ -82,6 +102,12 @@ test("writing: each report on its own, one that fails named with why (without No
   ]);
   t.deepEqual(failures, [`--html ${at("gone", "r.html")} was not written: ENOENT: no such file or directory`]);
   t.is(readFileSync(at("out", "w.json"), "utf8"), "{}\n");
-  t.is(writeFailure({ option: "--junit", file: "a b.xml" }, "disk on fire"), "--junit 'a b.xml' was not written: disk on fire");
-  t.is(writeFailure({ option: "--junit", file: "j.xml" }, new Error("ENOSPC: no space left on device, write")), "--junit j.xml was not written: ENOSPC: no space left on device");
+  t.is(
+    writeFailure({ option: "--junit", file: "a b.xml" }, "disk on fire"),
+    "--junit 'a b.xml' was not written: disk on fire",
+  );
+  t.is(
+    writeFailure({ option: "--junit", file: "j.xml" }, new Error("ENOSPC: no space left on device, write")),
+    "--junit j.xml was not written: ENOSPC: no space left on device",
+  );
 });

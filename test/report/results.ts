@@ -9,7 +9,11 @@ import type { StepResult } from "../../lab/verdict/outcome";
 const GROUP = /^(total|each|one|fair)\b/;
 
 /** A step of cases/c.yaml that expected `expect` ("ok", "EADDRINUSE", "20", "total 200, fair", …) and saw `observed`. */
-export function stepResult(expect: string, observed: Partial<Observation>, at: { line?: number; actor?: string; call?: string; ok?: boolean } = {}): StepResult {
+export function stepResult(
+  expect: string,
+  observed: Partial<Observation>,
+  at: { line?: number; actor?: string; call?: string; ok?: boolean } = {},
+): StepResult {
   const e = parseExpectation(expect, GROUP.test(expect) ? ["group"] : ["ok", "errno", "count", "states", "killed"]);
   return {
     file: "cases/c.yaml",

@@ -26,20 +26,56 @@ const run: RunResult = {
   outcome: "passed",
   steps: [
     step("bind", "bind udp 0.0.0.0:53 reuseport", { kind: "ok" }, { ret: 0, errno: null, trace: [] }),
-    step("bind", "bind udp 0.0.0.0:53", { kind: "errno", name: "EADDRINUSE" }, { ret: -1, errno: "EADDRINUSE", trace: [] }),
-    step("recv", "recv within 500", { kind: "count", range: { min: 25, max: 75 } }, { ret: 40, errno: null, count: 40, trace: [] }),
-    step("tcp-states", "tcp-states 8080", { kind: "states", states: { ESTABLISHED: 8, TIME_WAIT: 1 } }, { ret: 0, errno: null, states: { ESTABLISHED: 8, TIME_WAIT: 1 }, trace: [] }),
-    step("crash", "crash", { kind: "killed" }, { ret: null, errno: null, exit: { code: null, signal: "SIGKILL" }, trace: [] }),
-    step("recv", "recv", { kind: "group", total: { min: 200, max: 200 }, each: { min: 30, max: 70 }, fair: true }, { ret: 200, errno: null, count: 200, counts: { a: 100, b: 100 }, trace: [] }),
-    step("accept", "accept 4", { kind: "group", one: 4 }, { ret: 4, errno: null, count: 4, counts: { a: 4, b: 0 }, trace: [] }),
+    step(
+      "bind",
+      "bind udp 0.0.0.0:53",
+      { kind: "errno", name: "EADDRINUSE" },
+      { ret: -1, errno: "EADDRINUSE", trace: [] },
+    ),
+    step(
+      "recv",
+      "recv within 500",
+      { kind: "count", range: { min: 25, max: 75 } },
+      { ret: 40, errno: null, count: 40, trace: [] },
+    ),
+    step(
+      "tcp-states",
+      "tcp-states 8080",
+      { kind: "states", states: { ESTABLISHED: 8, TIME_WAIT: 1 } },
+      { ret: 0, errno: null, states: { ESTABLISHED: 8, TIME_WAIT: 1 }, trace: [] },
+    ),
+    step(
+      "crash",
+      "crash",
+      { kind: "killed" },
+      { ret: null, errno: null, exit: { code: null, signal: "SIGKILL" }, trace: [] },
+    ),
+    step(
+      "recv",
+      "recv",
+      { kind: "group", total: { min: 200, max: 200 }, each: { min: 30, max: 70 }, fair: true },
+      { ret: 200, errno: null, count: 200, counts: { a: 100, b: 100 }, trace: [] },
+    ),
+    step(
+      "accept",
+      "accept 4",
+      { kind: "group", one: 4 },
+      { ret: 4, errno: null, count: 4, counts: { a: 4, b: 0 }, trace: [] },
+    ),
   ],
 };
 
 test("a step of the JSON results has schema 1's fields only, in schema 1's order", (t) => {
-  const written = JSON.parse(JSON.stringify(runRecord(run))) as Record<string, unknown> & { steps: Record<string, unknown>[] };
+  const written = JSON.parse(JSON.stringify(runRecord(run))) as Record<string, unknown> & {
+    steps: Record<string, unknown>[];
+  };
   t.deepEqual(Object.keys(written), ["id", "case", "variant", "kernel", "durationMs", "outcome", "steps"]);
-  for (const s of written.steps) t.deepEqual(Object.keys(s), ["file", "line", "actor", "call", "expected", "observed", "ok"]);
-  t.deepEqual(written.steps.map((s) => s.expected), ["ok", "EADDRINUSE", "25..75", "ESTABLISHED*8 TIME_WAIT", "killed", "total 200, each 30..70, fair", "one 4"]);
+  for (const s of written.steps)
+    t.deepEqual(Object.keys(s), ["file", "line", "actor", "call", "expected", "observed", "ok"]);
+  t.deepEqual(
+    written.steps.map((s) => s.expected),
+    ["ok", "EADDRINUSE", "25..75", "ESTABLISHED*8 TIME_WAIT", "killed", "total 200, each 30..70, fair", "one 4"],
+  );
 });
 
 test("a run read back from the JSON results has its expectations and verbs as data again", (t) => {

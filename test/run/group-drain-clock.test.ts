@@ -17,7 +17,10 @@ const members = ["w1", "w2", "w3"];
 
 /** The group step `all: VERB [within MS]` of a three-member case. */
 function groupStep(verb: "recv" | "accept", within?: number): GroupStep {
-  const bind = (w: string) => (verb === "recv" ? `  - ${w}: bind udp 0.0.0.0:5000 reuseport => ok\n` : `  - ${w}: bind tcp 0.0.0.0:5000 reuseport => ok\n  - ${w}: listen\n`);
+  const bind = (w: string) =>
+    verb === "recv"
+      ? `  - ${w}: bind udp 0.0.0.0:5000 reuseport => ok\n`
+      : `  - ${w}: bind tcp 0.0.0.0:5000 reuseport => ok\n  - ${w}: listen\n`;
   const c = caseOf(
     "g",
     `schemaVersion: 1
@@ -47,7 +50,11 @@ interface Drained {
  * Drains `step` on a fake lab where `arrivals[actor][round]` is what that member finds queued in that
  * round (0-based). A drain that never stops fails the test instead of hanging it.
  */
-async function drain(step: GroupStep, expect: Expectation, arrivals: Record<string, Record<number, number>>): Promise<Drained> {
+async function drain(
+  step: GroupStep,
+  expect: Expectation,
+  arrivals: Record<string, Record<number, number>>,
+): Promise<Drained> {
   const field = step.members[0]!.step.kind === "recv" ? "received" : "accepted";
   const calls: Record<string, number> = Object.fromEntries(members.map((m) => [m, 0]));
   const backend = new FakeBackend((actor) => {
@@ -78,14 +85,17 @@ async function drain(step: GroupStep, expect: Expectation, arrivals: Record<stri
 const total = (min: number, max = min): Expectation => ({ kind: "group", total: { min, max } });
 const recv = groupStep("recv");
 
-test.serial("a total named: the drain stops two rounds (20 ms) after the last arrival, once the total is in", async (t) => {
-  // w2's 1 comes in round 0, its 3 in round 5 (50 ms later, past any 20 ms lull): the total 4 is in at
-  // round 5, so the drain stops in round 7, at 70 ms, after 8 rounds, each 10 ms apart.
-  const d = await drain(recv, total(4), { w2: { 0: 1, 5: 3 } });
-  t.deepEqual(d.seen.counts, { w1: 0, w2: 4, w3: 0 });
-  t.deepEqual([d.rounds, d.stoppedAtMs], [8, 70]);
-  t.true(d.pauses.length === 7 && d.pauses.every((ms) => ms === 10), d.pauses.join(" "));
-});
+test.serial(
+  "a total named: the drain stops two rounds (20 ms) after the last arrival, once the total is in",
+  async (t) => {
+    // w2's 1 comes in round 0, its 3 in round 5 (50 ms later, past any 20 ms lull): the total 4 is in at
+    // round 5, so the drain stops in round 7, at 70 ms, after 8 rounds, each 10 ms apart.
+    const d = await drain(recv, total(4), { w2: { 0: 1, 5: 3 } });
+    t.deepEqual(d.seen.counts, { w1: 0, w2: 4, w3: 0 });
+    t.deepEqual([d.rounds, d.stoppedAtMs], [8, 70]);
+    t.true(d.pauses.length === 7 && d.pauses.every((ms) => ms === 10), d.pauses.join(" "));
+  },
+);
 
 test.serial("a total named: the total in at once still waits 20 ms, and what comes meanwhile is counted", async (t) => {
   const d = await drain(recv, total(4), { w1: { 0: 4, 1: 2 } });
@@ -110,7 +120,10 @@ test.serial("'one N' names the total N, and 'each N' names N for every member", 
 
 test.serial("no total named: the drain stops once nothing has come for 150 ms", async (t) => {
   // A 140 ms gap (round 0 to round 14) does not stop it; 150 ms after round 14 (round 29) does.
-  for (const expect of [{ kind: "group", each: { min: 0, max: 9 } }, { kind: "group", fair: true }] as Expectation[]) {
+  for (const expect of [
+    { kind: "group", each: { min: 0, max: 9 } },
+    { kind: "group", fair: true },
+  ] as Expectation[]) {
     const d = await drain(recv, expect, { w3: { 0: 1, 14: 1 } });
     t.deepEqual(d.seen.counts, { w1: 0, w2: 0, w3: 2 }, JSON.stringify(expect));
     t.deepEqual([d.rounds, d.stoppedAtMs], [30, 290], JSON.stringify(expect));
@@ -121,21 +134,30 @@ test.serial("no total named: the drain stops once nothing has come for 150 ms", 
   t.false("fairness" in none.seen);
 });
 
-test.serial("a total never reached: the drain stops at the step's 'within', else after 3 s (accept: 2 s)", async (t) => {
-  const late = { w1: { 0: 1 } };
-  const byDefault = await drain(recv, total(6), late);
-  t.deepEqual([byDefault.seen.count, byDefault.rounds, byDefault.stoppedAtMs], [1, 301, 3000]);
-  const within = await drain(groupStep("recv", 500), total(6), late);
-  t.deepEqual([within.seen.count, within.rounds, within.stoppedAtMs], [1, 51, 500]);
-  t.deepEqual([within.seen.ret, within.seen.errno], [1, null], "a drain cut short is a count, not an error");
-  const accept = await drain(groupStep("accept"), total(6), late);
-  t.deepEqual([accept.seen.count, accept.rounds, accept.stoppedAtMs], [1, 201, 2000]);
-  const acceptWithin = await drain(groupStep("accept", 300), total(6), late);
-  t.deepEqual([acceptWithin.rounds, acceptWithin.stoppedAtMs], [31, 300]);
-});
+test.serial(
+  "a total never reached: the drain stops at the step's 'within', else after 3 s (accept: 2 s)",
+  async (t) => {
+    const late = { w1: { 0: 1 } };
+    const byDefault = await drain(recv, total(6), late);
+    t.deepEqual([byDefault.seen.count, byDefault.rounds, byDefault.stoppedAtMs], [1, 301, 3000]);
+    const within = await drain(groupStep("recv", 500), total(6), late);
+    t.deepEqual([within.seen.count, within.rounds, within.stoppedAtMs], [1, 51, 500]);
+    t.deepEqual([within.seen.ret, within.seen.errno], [1, null], "a drain cut short is a count, not an error");
+    const accept = await drain(groupStep("accept"), total(6), late);
+    t.deepEqual([accept.seen.count, accept.rounds, accept.stoppedAtMs], [1, 201, 2000]);
+    const acceptWithin = await drain(groupStep("accept", 300), total(6), late);
+    t.deepEqual([acceptWithin.rounds, acceptWithin.stoppedAtMs], [31, 300]);
+  },
+);
 
-test.serial("a member that is not a recv or an accept is an error naming its kind (the case loader never lets one in)", async (t) => {
-  const step = groupStep("recv");
-  const bound = { ...step, members: step.members.map((m) => ({ ...m, step: { kind: "listen", sock: "s1", backlog: 1 } })) } as unknown as GroupStep;
-  await t.throwsAsync(drain(bound, total(1), {}), { message: "a group cannot do 'listen'" });
-});
+test.serial(
+  "a member that is not a recv or an accept is an error naming its kind (the case loader never lets one in)",
+  async (t) => {
+    const step = groupStep("recv");
+    const bound = {
+      ...step,
+      members: step.members.map((m) => ({ ...m, step: { kind: "listen", sock: "s1", backlog: 1 } })),
+    } as unknown as GroupStep;
+    await t.throwsAsync(drain(bound, total(1), {}), { message: "a group cannot do 'listen'" });
+  },
+);

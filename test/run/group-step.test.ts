@@ -28,7 +28,10 @@ function queues(field: string, rounds: Record<string, number[]>): Answer {
 }
 async function lab(answer: Answer): Promise<{ lab: StartedLab; backend: FakeBackend }> {
   const backend = new FakeBackend(answer);
-  return { lab: await backend.start({ runId: "g", actors: [], namespaces: [] }, { id: "host", release: "6.18" }), backend };
+  return {
+    lab: await backend.start({ runId: "g", actors: [], namespaces: [] }, { id: "host", release: "6.18" }),
+    backend,
+  };
 }
 const total = (n: number): Expectation => ({ kind: "group", total: { min: n, max: n } });
 
@@ -40,9 +43,15 @@ test("recv: every member is drained until the total is in; counts per member, th
   t.is(seen.ret, 6);
   t.is(seen.errno, null);
   t.is(seen.error, undefined);
-  t.deepEqual(seen.trace.map((l) => l.replace(/ s\d+ /, " S ")), ["w1: recv S … = 2", "w2: recv S … = 2", "w3: recv S … = 2"]);
+  t.deepEqual(
+    seen.trace.map((l) => l.replace(/ s\d+ /, " S ")),
+    ["w1: recv S … = 2", "w2: recv S … = 2", "w3: recv S … = 2"],
+  );
   t.like(seen.fairness, { fair: true, degreesOfFreedom: 2, maxDeviationPct: 0 });
-  t.true(backend.calls.every((c) => /^w[123]: recv s\d+ 0 0$/.test(c)), backend.calls.join("\n"));
+  t.true(
+    backend.calls.every((c) => /^w[123]: recv s\d+ 0 0$/.test(c)),
+    backend.calls.join("\n"),
+  );
   t.true(backend.calls.filter((c) => c.startsWith("w2")).length >= 3, "w2 was asked again until its datagrams came");
 });
 
@@ -50,28 +59,56 @@ test("accept: the members' accepted connections are counted the same way", async
   const { lab: l, backend } = await lab(queues("accepted", { w1: [3], w3: [3] }));
   const seen = await performGroup(stepOf("accept"), total(6), l);
   t.deepEqual(seen.counts, { w1: 3, w2: 0, w3: 3 });
-  t.true(backend.calls.every((c) => / accept \S+ 4096 0$/.test(c)), backend.calls.join("\n"));
+  t.true(
+    backend.calls.every((c) => / accept \S+ 4096 0$/.test(c)),
+    backend.calls.join("\n"),
+  );
   t.false(seen.fairness!.fair === undefined);
 });
 
 test("the drain ends once the target is in or, when the expectation names none, once nothing new comes", async (t) => {
-  for (const expect of [{ kind: "group", one: 4 }, { kind: "group", each: { min: 2, max: 2 } }, { kind: "group", each: { min: 0, max: 9 } }] as Expectation[]) {
+  for (const expect of [
+    { kind: "group", one: 4 },
+    { kind: "group", each: { min: 2, max: 2 } },
+    { kind: "group", each: { min: 0, max: 9 } },
+  ] as Expectation[]) {
     const { lab: l } = await lab(queues("received", { w2: [1, 0, 3] }));
-    t.deepEqual((await performGroup(stepOf("recv"), expect, l)).counts, { w1: 0, w2: 4, w3: 0 }, JSON.stringify(expect));
+    t.deepEqual(
+      (await performGroup(stepOf("recv"), expect, l)).counts,
+      { w1: 0, w2: 4, w3: 0 },
+      JSON.stringify(expect),
+    );
   }
 });
 
 test("a member's errno ends the drain with it; a refusal or a failing probe is an error, not a count", async (t) => {
-  const { lab: failing } = await lab((actor) => (actor === "w2" ? { ret: -1, errno: "EBADF" } : { ret: 0, errno: null, received: 1 }));
+  const { lab: failing } = await lab((actor) =>
+    actor === "w2" ? { ret: -1, errno: "EBADF" } : { ret: 0, errno: null, received: 1 },
+  );
   const seen = await performGroup(stepOf("recv"), total(6), failing);
   // The round in which the errno came is finished (w3 is still drained), then no further round.
   t.deepEqual([seen.ret, seen.errno, seen.counts], [-1, "EBADF", { w1: 1, w2: 0, w3: 1 }]);
-  const { lab: refusing } = await lab((actor) => (actor === "w3" ? { error: "no such socket" } : { ret: 0, errno: null }));
-  t.deepEqual(await performGroup(stepOf("recv"), total(6), refusing), { ret: null, errno: null, trace: [], error: "w3: the probe refused: no such socket" });
+  const { lab: refusing } = await lab((actor) =>
+    actor === "w3" ? { error: "no such socket" } : { ret: 0, errno: null },
+  );
+  t.deepEqual(await performGroup(stepOf("recv"), total(6), refusing), {
+    ret: null,
+    errno: null,
+    trace: [],
+    error: "w3: the probe refused: no such socket",
+  });
   const { lab: alive } = await lab(() => ({ ret: 0, errno: null }));
   const exited = async (): Promise<never> => {
     throw new Error("the probe exited");
   };
-  const gone: StartedLab = { actor: (name) => ({ ...alive.actor(name), call: exited }), [Symbol.asyncDispose]: async () => {} };
-  t.deepEqual(await performGroup(stepOf("recv"), total(6), gone), { ret: null, errno: null, trace: [], error: "the probe exited" });
+  const gone: StartedLab = {
+    actor: (name) => ({ ...alive.actor(name), call: exited }),
+    [Symbol.asyncDispose]: async () => {},
+  };
+  t.deepEqual(await performGroup(stepOf("recv"), total(6), gone), {
+    ret: null,
+    errno: null,
+    trace: [],
+    error: "the probe exited",
+  });
 });

@@ -18,7 +18,12 @@ class HeldBackend implements Backend {
   async start(_spec: unknown, kernel: KernelInfo): Promise<StartedLab> {
     const log = this.log;
     await new Promise<void>((release) => log.waiting.push({ kernel: kernel.id, release }));
-    return { actor: () => { throw new Error("no actors"); }, [Symbol.asyncDispose]: async () => void log.done.push(kernel.id) };
+    return {
+      actor: () => {
+        throw new Error("no actors");
+      },
+      [Symbol.asyncDispose]: async () => void log.done.push(kernel.id),
+    };
   }
   async abort() {}
   async [Symbol.asyncDispose]() {}
@@ -34,7 +39,16 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
 
 function runsOn(kernels: KernelInfo[], perKernel: number): PlannedRun[] {
   return kernels.flatMap((k) =>
-    Array.from({ length: perKernel }, (_, i) => ({ id: `c.v${i}@${k.id}`, case: { id: "c", file: "c.yaml" }, variant: { name: `v${i}`, actors: [], namespaces: [], steps: [] }, kernel: k }) as unknown as PlannedRun),
+    Array.from(
+      { length: perKernel },
+      (_, i) =>
+        ({
+          id: `c.v${i}@${k.id}`,
+          case: { id: "c", file: "c.yaml" },
+          variant: { name: `v${i}`, actors: [], namespaces: [], steps: [] },
+          kernel: k,
+        }) as unknown as PlannedRun,
+    ),
   );
 }
 
@@ -43,7 +57,10 @@ test("four guests on two slots: two run, two wait; each waiting one starts when 
   const log: Log = { waiting: [], done: [] };
   const backend = new HeldBackend(log);
   const slots = new Slots(2);
-  const finished = runAll(runsOn(kernels, 2), () => backend, new EventBus(), kernels, { jobs: 2, slotsFor: (k) => (k === "host" ? undefined : slots) });
+  const finished = runAll(runsOn(kernels, 2), () => backend, new EventBus(), kernels, {
+    jobs: 2,
+    slotsFor: (k) => (k === "host" ? undefined : slots),
+  });
 
   await settle();
   const open = () => [...new Set(log.waiting.map((w) => w.kernel))].sort();
@@ -51,12 +68,22 @@ test("four guests on two slots: two run, two wait; each waiting one starts when 
   t.is(log.waiting.length, 6, "two runs at once on each of them (--jobs 2)");
 
   // g1 finishes one of its two runs: its slot stays taken.
-  log.waiting.splice(log.waiting.findIndex((w) => w.kernel === "g1"), 1)[0]!.release();
+  log.waiting
+    .splice(
+      log.waiting.findIndex((w) => w.kernel === "g1"),
+      1,
+    )[0]!
+    .release();
   await settle();
   t.deepEqual(open(), ["g1", "g2", "host"]);
 
   // g1's last run ends: g3 takes its slot, g4 still waits.
-  log.waiting.splice(log.waiting.findIndex((w) => w.kernel === "g1"), 1)[0]!.release();
+  log.waiting
+    .splice(
+      log.waiting.findIndex((w) => w.kernel === "g1"),
+      1,
+    )[0]!
+    .release();
   await settle();
   t.deepEqual(open(), ["g2", "g3", "host"]);
 
@@ -67,8 +94,14 @@ test("four guests on two slots: two run, two wait; each waiting one starts when 
   }
   const results = await finished;
   t.is(results.length, 10);
-  t.true(results.every((r) => r.outcome === "passed"), JSON.stringify(results.filter((r) => r.outcome !== "passed")));
-  t.true(log.done.indexOf("g4") > log.done.lastIndexOf("g1") || log.done.indexOf("g4") > log.done.lastIndexOf("g2"), "g4 ran only after g1 or g2 was done");
+  t.true(
+    results.every((r) => r.outcome === "passed"),
+    JSON.stringify(results.filter((r) => r.outcome !== "passed")),
+  );
+  t.true(
+    log.done.indexOf("g4") > log.done.lastIndexOf("g1") || log.done.indexOf("g4") > log.done.lastIndexOf("g2"),
+    "g4 ran only after g1 or g2 was done",
+  );
 });
 
 test("a slot is given back when the work fails, and the next in line gets it", async (t) => {

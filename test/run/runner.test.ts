@@ -7,7 +7,6 @@ import { plan } from "../../lab/plan/plan";
 import { runAll } from "../../lab/run/runner";
 import { caseOf, caseText, FakeBackend, kernels, recordingBus } from "./fake-lab";
 
-
 /** A backend whose labs open when the test releases them, in any order; it tracks the most open at once per kernel. */
 class HeldBackend implements Backend {
   readonly name = "held";
@@ -23,7 +22,10 @@ class HeldBackend implements Backend {
     this.peak.set(kernel.id, Math.max(n, this.peak.get(kernel.id) ?? 0));
     await new Promise<void>((release) => this.pending.push({ runId: spec.runId, release }));
     const lab = await new FakeBackend().start({ runId: spec.runId, actors: [], namespaces: [] }, kernel);
-    return { actor: (name) => lab.actor(name), [Symbol.asyncDispose]: async () => void this.open.set(kernel.id, this.open.get(kernel.id)! - 1) };
+    return {
+      actor: (name) => lab.actor(name),
+      [Symbol.asyncDispose]: async () => void this.open.set(kernel.id, this.open.get(kernel.id)! - 1),
+    };
   }
   async abort() {}
   async [Symbol.asyncDispose]() {}
@@ -41,7 +43,10 @@ test("at most --jobs runs at once on each kernel, and results in plan order what
     backend.pending.pop()!.release(); // the last started ends first
   }
   const results = await finished;
-  t.deepEqual(results.map((r) => r.id), runs.map((r) => r.id));
+  t.deepEqual(
+    results.map((r) => r.id),
+    runs.map((r) => r.id),
+  );
   t.deepEqual(Object.fromEntries(backend.peak), { host: 2, "5.10": 2 });
 });
 
@@ -50,7 +55,11 @@ test("jobs larger than a kernel's runs, or below 1, still runs each run once", a
   for (const jobs of [0, 10]) {
     const backend = new FakeBackend();
     const results = await runAll(runs, () => backend, recordingBus().bus, kernels, { jobs });
-    t.deepEqual(results.map((r) => r.id), runs.map((r) => r.id), `jobs ${jobs}`);
+    t.deepEqual(
+      results.map((r) => r.id),
+      runs.map((r) => r.id),
+      `jobs ${jobs}`,
+    );
     t.is(backend.started.length, 6);
   }
 });
@@ -59,6 +68,12 @@ test("each kernel's runs go to that kernel's backend", async (t) => {
   const runs = plan([caseOf("c", caseText())], kernels);
   const backends = { host: new FakeBackend(), "5.10": new FakeBackend() } as Record<string, FakeBackend>;
   await runAll(runs, (k) => backends[k]!, recordingBus().bus, kernels, { jobs: 1 });
-  t.deepEqual(backends.host!.started.map((s) => s.runId), ["c.v4@host", "c.v6@host", "c.v7@host"]);
-  t.deepEqual(backends["5.10"]!.started.map((s) => s.runId), ["c.v4@5.10", "c.v6@5.10", "c.v7@5.10"]);
+  t.deepEqual(
+    backends.host!.started.map((s) => s.runId),
+    ["c.v4@host", "c.v6@host", "c.v7@host"],
+  );
+  t.deepEqual(
+    backends["5.10"]!.started.map((s) => s.runId),
+    ["c.v4@5.10", "c.v6@5.10", "c.v7@5.10"],
+  );
 });

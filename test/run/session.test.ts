@@ -10,11 +10,21 @@ import { recordSession, runSession, type SessionBackends, type SessionFinished }
 import { caseOf, caseText, FakeBackend, kernels, recordingBus, type Answer } from "./fake-lab";
 import type { LabError } from "../../lab/errors";
 
-const claims: Claim[] = [{ id: "the-claim", topic: "t", section: "s", line: 1, quote: "q", file: "claims.yaml", declaredAt: 1 }];
-const regression = caseOf("regressions/r", caseText('claims: { confirms: [the-claim] }\nfix: { commit: d6ace0dbcbb7, subject: s, mainline: "6.2", source: s }\n'));
+const claims: Claim[] = [
+  { id: "the-claim", topic: "t", section: "s", line: 1, quote: "q", file: "claims.yaml", declaredAt: 1 },
+];
+const regression = caseOf(
+  "regressions/r",
+  caseText(
+    'claims: { confirms: [the-claim] }\nfix: { commit: d6ace0dbcbb7, subject: s, mainline: "6.2", source: s }\n',
+  ),
+);
 
 /** Both kernels on one fake backend; records prepares and aborts. */
-function fakeBackends(answer?: Answer, on: readonly KernelInfo[] = kernels): SessionBackends & { fake: FakeBackend; prepared: number; aborted: number } {
+function fakeBackends(
+  answer?: Answer,
+  on: readonly KernelInfo[] = kernels,
+): SessionBackends & { fake: FakeBackend; prepared: number; aborted: number } {
   const fake = new FakeBackend(answer);
   const b = {
     name: "fake",
@@ -30,7 +40,12 @@ function fakeBackends(answer?: Answer, on: readonly KernelInfo[] = kernels): Ses
 
 /** A reporter that records the events' types and whether it was closed. */
 function recorder(): Reporter & { events: LabEvent[]; closed: number } {
-  const r = { events: [] as LabEvent[], closed: 0, onEvent: (e: LabEvent) => void r.events.push(e), close: async () => void r.closed++ };
+  const r = {
+    events: [] as LabEvent[],
+    closed: 0,
+    onEvent: (e: LabEvent) => void r.events.push(e),
+    close: async () => void r.closed++,
+  };
   return r;
 }
 
@@ -41,12 +56,18 @@ test("one session: prepared once, session-started first with the plan, the runs,
   const r = recorder();
   const end = await runSession(backends, { catalogue: { cases: [regression], claims }, reporters: [r] });
   t.is(backends.prepared, 1);
-  t.deepEqual(end.runs.map((x) => x.id), plan([regression], kernels).map((x) => x.id));
+  t.deepEqual(
+    end.runs.map((x) => x.id),
+    plan([regression], kernels).map((x) => x.id),
+  );
   const first = r.events[0]!;
   t.is(first.type, "session-started");
   if (first.type === "session-started") {
     t.is(first.backend, "fake");
-    t.deepEqual(first.runs.map((x) => x.id), end.runs.map((x) => x.id));
+    t.deepEqual(
+      first.runs.map((x) => x.id),
+      end.runs.map((x) => x.id),
+    );
     t.deepEqual(first.leftoversRemoved, { containers: 3 });
   }
   t.is(r.events.filter((e) => e.type === "run-finished").length, 6);
@@ -57,7 +78,10 @@ test("one session: prepared once, session-started first with the plan, the runs,
   const f = ends[0]!;
   t.deepEqual(f.results, end.repetitions[0]);
   t.is(f.claims, claims);
-  t.deepEqual(f.audit.map((a) => [a.id, a.verdicts]), [["the-claim", { host: "confirmed", "5.10": "confirmed" }]]);
+  t.deepEqual(
+    f.audit.map((a) => [a.id, a.verdicts]),
+    [["the-claim", { host: "confirmed", "5.10": "confirmed" }]],
+  );
   t.deepEqual(Object.keys(f.knownBugs.kernels), ["host", "5.10"]);
   t.is(f.knownBugs.kernels.host![0]!.status, "present");
   t.false(f.interrupted);
@@ -76,24 +100,46 @@ test("with no claims the audit is empty", async (t) => {
 test("repeat N: N sessions on backends prepared once; leftovers are reported by the first only", async (t) => {
   const backends = fakeBackends();
   const r = recorder();
-  const end = await runSession(backends, { catalogue: { cases: [caseOf("c", caseText())], claims: [] }, reporters: [r], repeat: 3 });
+  const end = await runSession(backends, {
+    catalogue: { cases: [caseOf("c", caseText())], claims: [] },
+    reporters: [r],
+    repeat: 3,
+  });
   t.is(backends.prepared, 1);
   t.is(end.repetitions.length, 3);
   const starts = r.events.filter((e) => e.type === "session-started");
-  t.deepEqual(starts.map((e) => (e.type === "session-started" ? e.leftoversRemoved : undefined)), [{ containers: 3 }, {}, {}]);
+  t.deepEqual(
+    starts.map((e) => (e.type === "session-started" ? e.leftoversRemoved : undefined)),
+    [{ containers: 3 }, {}, {}],
+  );
   t.is(finishedOf(r.events).length, 3);
   t.is(r.closed, 1);
 });
 
 test("the selection reaches the plan", async (t) => {
-  const end = await runSession(fakeBackends(), { catalogue: { cases: [caseOf("c", caseText())], claims: [] }, selection: { filter: ["v6@5.10"] } });
-  t.deepEqual(end.runs.map((x) => x.id), ["c.v6@5.10"]);
-  t.deepEqual(end.repetitions[0]!.map((x) => x.id), ["c.v6@5.10"]);
+  const end = await runSession(fakeBackends(), {
+    catalogue: { cases: [caseOf("c", caseText())], claims: [] },
+    selection: { filter: ["v6@5.10"] },
+  });
+  t.deepEqual(
+    end.runs.map((x) => x.id),
+    ["c.v6@5.10"],
+  );
+  t.deepEqual(
+    end.repetitions[0]!.map((x) => x.id),
+    ["c.v6@5.10"],
+  );
 });
 
 test("a selection with no run is REUSELAB_NO_CASES, and no reporter hears a session", async (t) => {
   const r = recorder();
-  const e = await t.throwsAsync(runSession(fakeBackends(), { catalogue: { cases: [caseOf("c", caseText())], claims: [] }, selection: { filter: ["nothing"] }, reporters: [r] }));
+  const e = await t.throwsAsync(
+    runSession(fakeBackends(), {
+      catalogue: { cases: [caseOf("c", caseText())], claims: [] },
+      selection: { filter: ["nothing"] },
+      reporters: [r],
+    }),
+  );
   t.is((e as LabError).code, "REUSELAB_NO_CASES");
   t.deepEqual(r.events, []);
 });
@@ -102,11 +148,20 @@ test("an interruption aborts the backends, starts no further run or repetition, 
   const stop = new AbortController();
   const backends = fakeBackends(() => (stop.abort(), { ret: 0, errno: null }), [kernels[0]!]);
   const r = recorder();
-  const end = await runSession(backends, { catalogue: { cases: [caseOf("c", caseText())], claims: [] }, reporters: [r], jobs: 1, repeat: 2, signal: stop.signal });
+  const end = await runSession(backends, {
+    catalogue: { cases: [caseOf("c", caseText())], claims: [] },
+    reporters: [r],
+    jobs: 1,
+    repeat: 2,
+    signal: stop.signal,
+  });
   t.is(backends.aborted, 1);
   t.is(backends.fake.started.length, 1);
   t.is(end.repetitions.length, 1);
-  t.deepEqual(end.repetitions[0]!.map((x) => [x.id, x.outcome]), [["c.v4@host", "skipped"]]);
+  t.deepEqual(
+    end.repetitions[0]!.map((x) => [x.id, x.outcome]),
+    [["c.v4@host", "skipped"]],
+  );
   t.true(end.interrupted);
   t.true(end.finished!.interrupted);
   t.is(end.finished!.results.length, 1);
@@ -117,8 +172,18 @@ test("recordSession: results that ran elsewhere get the same events, audit and k
   const runs = plan([regression], kernels);
   const ran = await runSession(fakeBackends(), { catalogue: { cases: [regression], claims } });
   const { bus, events } = recordingBus();
-  const f = await recordSession(bus, { backend: "merged", kernels, runs, leftoversRemoved: {} }, claims, async () => ran.repetitions[0]!, undefined, 1234);
-  t.deepEqual(events.map((e) => e.type), ["session-started", "session-finished"]);
+  const f = await recordSession(
+    bus,
+    { backend: "merged", kernels, runs, leftoversRemoved: {} },
+    claims,
+    async () => ran.repetitions[0]!,
+    undefined,
+    1234,
+  );
+  t.deepEqual(
+    events.map((e) => e.type),
+    ["session-started", "session-finished"],
+  );
   t.is(f.durationMs, 1234);
   t.deepEqual(f.audit, ran.finished!.audit);
   t.deepEqual(f.knownBugs, ran.finished!.knownBugs);

@@ -23,7 +23,9 @@ steps:
 `,
 ).case!;
 const host = { id: "host", release: "6.18.44" };
-const allow: AllowEntry[] = [{ case: "regressions/r", kernel: "host", reason: "known to lack it", source: { file: "allow.yaml", line: 2 } }];
+const allow: AllowEntry[] = [
+  { case: "regressions/r", kernel: "host", reason: "known to lack it", source: { file: "allow.yaml", line: 2 } },
+];
 
 /** A backend whose lab cannot start. */
 const broken: Backend = {

@@ -20,7 +20,10 @@ test("each expectation kind in the words of the case file", (t) => {
   t.is(describeExpectation({ kind: "count", range: { min: 25, max: 75 } }), "25..75");
   t.is(describeExpectation({ kind: "killed" }), "killed");
   t.is(describeExpectation({ kind: "states", states: { LISTEN: 1 } }), "LISTEN");
-  t.is(describeExpectation({ kind: "group", total: exactly(200), each: { min: 30, max: 70 }, one: 0, fair: true }), "total 200, each 30..70, one 0, fair");
+  t.is(
+    describeExpectation({ kind: "group", total: exactly(200), each: { min: 30, max: 70 }, one: 0, fair: true }),
+    "total 200, each 30..70, one 0, fair",
+  );
   t.is(describeExpectation({ kind: "group", one: 50 }), "one 50");
   t.is(describeExpectation({ kind: "group" }), "");
 });
@@ -46,14 +49,32 @@ test("observations: an error first, then how the process ended, the errno, the c
   t.is(describeObservation({ ...base, ret: 7 }), "ok (ret 7)");
   t.is(describeObservation({ ...base, ret: null }), "nothing");
   const fairness = { mean: 1, maxDeviationPct: 5, chiSquare: 0.5, degreesOfFreedom: 1, pValue: 0.48, fair: true };
-  t.is(describeObservation({ ...base, counts: { a: 1, b: 1 }, count: 2, fairness }, true), "1/1 (total 2, max deviation 5%, chi-square 0.5, p=0.48)");
+  t.is(
+    describeObservation({ ...base, counts: { a: 1, b: 1 }, count: 2, fairness }, true),
+    "1/1 (total 2, max deviation 5%, chi-square 0.5, p=0.48)",
+  );
   t.is(describeObservation({ ...base, counts: { a: 1, b: 1 }, count: 2, fairness }), "1/1 (total 2)");
 });
 
 test("a failure names file and line, then the actor and its call when there are", (t) => {
-  t.is(formatFailure({ file: "cases/x.yaml", line: 14, actor: "attacker", call: "bind udp $victim:5353", message: "expected ok but got -1 EADDRINUSE" }), "cases/x.yaml:14: attacker: bind udp $victim:5353: expected ok but got -1 EADDRINUSE");
-  t.is(formatFailure({ file: "cases/x.yaml", line: 14, actor: "attacker", message: "m" }), "cases/x.yaml:14: attacker: m");
-  t.is(formatFailure({ file: "cases/x.yaml", line: 1, call: "ignored without an actor", message: "the lab failed" }), "cases/x.yaml:1: the lab failed");
+  t.is(
+    formatFailure({
+      file: "cases/x.yaml",
+      line: 14,
+      actor: "attacker",
+      call: "bind udp $victim:5353",
+      message: "expected ok but got -1 EADDRINUSE",
+    }),
+    "cases/x.yaml:14: attacker: bind udp $victim:5353: expected ok but got -1 EADDRINUSE",
+  );
+  t.is(
+    formatFailure({ file: "cases/x.yaml", line: 14, actor: "attacker", message: "m" }),
+    "cases/x.yaml:14: attacker: m",
+  );
+  t.is(
+    formatFailure({ file: "cases/x.yaml", line: 1, call: "ignored without an actor", message: "the lab failed" }),
+    "cases/x.yaml:1: the lab failed",
+  );
 });
 
 test("only a failure and an unexpected pass of a known failure are bad", (t) => {
@@ -65,11 +86,14 @@ test("only a failure and an unexpected pass of a known failure are bad", (t) => 
     { ...base, outcome: "xfail", reason: "r", failures: [] },
     { ...base, outcome: "xpass", reason: "r" },
   ];
-  t.deepEqual(results.map((r) => [r.outcome, isBad(r)]), [
-    ["passed", false],
-    ["failed", true],
-    ["skipped", false],
-    ["xfail", false],
-    ["xpass", true],
-  ]);
+  t.deepEqual(
+    results.map((r) => [r.outcome, isBad(r)]),
+    [
+      ["passed", false],
+      ["failed", true],
+      ["skipped", false],
+      ["xfail", false],
+      ["xpass", true],
+    ],
+  );
 });

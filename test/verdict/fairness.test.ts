@@ -10,7 +10,8 @@ test("chi-square p-values match the published table", (t) => {
     [18.307, 10, 0.05],
     [29.588, 10, 0.001],
   ];
-  for (const [x, df, p] of table) t.true(Math.abs(chiSquarePValue(x, df) - p) < p * 0.01, `${x}, ${df}: ${chiSquarePValue(x, df)}`);
+  for (const [x, df, p] of table)
+    t.true(Math.abs(chiSquarePValue(x, df) - p) < p * 0.01, `${x}, ${df}: ${chiSquarePValue(x, df)}`);
   t.is(chiSquarePValue(0, 3), 1);
 });
 
@@ -39,7 +40,8 @@ test("p-values on both sides of the computation: small statistics (series) and l
     [31.41, 20, 0.05],
     [10.851, 20, 0.95],
   ];
-  for (const [x, df, p] of table) t.true(Math.abs(chiSquarePValue(x, df) - p) < p * 0.01, `${x}, ${df}: ${chiSquarePValue(x, df)}`);
+  for (const [x, df, p] of table)
+    t.true(Math.abs(chiSquarePValue(x, df) - p) < p * 0.01, `${x}, ${df}: ${chiSquarePValue(x, df)}`);
   t.is(chiSquarePValue(-1, 2), 1);
 });
 
@@ -78,7 +80,11 @@ test("fewer than one degree of freedom (the gamma function's reflection): p-valu
     return 1 - (4 * s * h) / 3 / GAMMA_QUARTER;
   };
   // 0.5 and 2 by the series (x/2 < df/2 + 1), 6 and 20 by the continued fraction.
-  for (const x of [0.5, 2, 6, 20]) t.true(Math.abs(chiSquarePValue(x, 0.5) - direct(x)) < direct(x) * 1e-6, `${x}: ${chiSquarePValue(x, 0.5)} vs ${direct(x)}`);
+  for (const x of [0.5, 2, 6, 20])
+    t.true(
+      Math.abs(chiSquarePValue(x, 0.5) - direct(x)) < direct(x) * 1e-6,
+      `${x}: ${chiSquarePValue(x, 0.5)} vs ${direct(x)}`,
+    );
 });
 
 test("the largest deviation counts whichever side of the mean it is on", (t) => {

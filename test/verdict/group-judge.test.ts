@@ -11,7 +11,8 @@ const group = (...values: number[]): Observation => {
   const f = fairness(values);
   return { ret: count, errno: null, count, counts, ...(f ? { fairness: f } : {}), trace: [] };
 };
-const ok = (e: Omit<Extract<Expectation, { kind: "group" }>, "kind">, seen: Observation) => judge({ kind: "group", ...e }, seen).ok;
+const ok = (e: Omit<Extract<Expectation, { kind: "group" }>, "kind">, seen: Observation) =>
+  judge({ kind: "group", ...e }, seen).ok;
 
 test("total: the sum must be in the range, at both ends", (t) => {
   const total = { min: 10, max: 12 };
@@ -59,7 +60,11 @@ test("the failure message shows the fairness figures only when the step asked fo
   const skewed = group(200, 0, 0, 0);
   const fair = judge({ kind: "group", total: { min: 100, max: 100 }, fair: true }, skewed);
   t.false(fair.ok);
-  if (!fair.ok) t.regex(fair.message, /^expected total 100, fair but got 200\/0\/0\/0 \(total 200, max deviation 300%, chi-square 600, p=\S+ \(uneven\)\)$/);
+  if (!fair.ok)
+    t.regex(
+      fair.message,
+      /^expected total 100, fair but got 200\/0\/0\/0 \(total 200, max deviation 300%, chi-square 600, p=\S+ \(uneven\)\)$/,
+    );
   const plain = judge({ kind: "group", total: { min: 100, max: 100 } }, skewed);
   t.deepEqual(plain, { ok: false, message: "expected total 100 but got 200/0/0/0 (total 200)" });
   const even = judge({ kind: "group", total: { min: 1, max: 1 }, fair: true }, group(5, 5));

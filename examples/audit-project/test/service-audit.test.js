@@ -10,7 +10,17 @@ const service = {
   // The package list of reuselab's own dnsmasq audit: the image is built once (~1 min) and shared.
   image: { packages: ["dnsmasq", "nginx"] },
   ports: "5353/udp",
-  command: ["dnsmasq", "--keep-in-foreground", "--port=5353", "--user=", "--pid-file=", "--log-facility=-", "--no-resolv", "--no-hosts", "--address=/reuselab.test/10.0.0.1"],
+  command: [
+    "dnsmasq",
+    "--keep-in-foreground",
+    "--port=5353",
+    "--user=",
+    "--pid-file=",
+    "--log-facility=-",
+    "--no-resolv",
+    "--no-hosts",
+    "--address=/reuselab.test/10.0.0.1",
+  ],
   user: "65534:65534",
 };
 
@@ -33,5 +43,11 @@ test("another uid cannot share our DNS port through SO_REUSEPORT", async () => {
 });
 
 test("a port without its transport is a LabError naming the option, before anything starts", async () => {
-  await assert.rejects(audit({ ...service, ports: "5353" }), (e) => e instanceof LabError && e.code === "REUSELAB_BAD_ARGS" && /ports: port '5353' must be PORT\/udp or PORT\/tcp/.test(e.message));
+  await assert.rejects(
+    audit({ ...service, ports: "5353" }),
+    (e) =>
+      e instanceof LabError &&
+      e.code === "REUSELAB_BAD_ARGS" &&
+      /ports: port '5353' must be PORT\/udp or PORT\/tcp/.test(e.message),
+  );
 });

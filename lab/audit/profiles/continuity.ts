@@ -25,7 +25,10 @@ async function keepAsking(lab: AuditLab, audit: Audit): Promise<Tally> {
   const address = lab.service.address;
   if (audit.protocol === "http") {
     const port = String(audit.port.port);
-    const r = replyFields("httploop", await lab.client.session.call(["httploop", address, port, String(WINDOW_MS), "500"], WINDOW_MS + 15_000));
+    const r = replyFields(
+      "httploop",
+      await lab.client.session.call(["httploop", address, port, String(WINDOW_MS), "500"], WINDOW_MS + 15_000),
+    );
     return { tries: r.tries ?? 0, failed: r.failed ?? 0, errors: r.errors ?? {} };
   }
   // DNS: one query at a time, each with a short wait, one every PACE_MS at most (like httploop).
@@ -38,7 +41,8 @@ async function keepAsking(lab: AuditLab, audit: Audit): Promise<Tally> {
     if (r.good !== 1) {
       t.failed++;
       const whys = Object.keys(r.failures);
-      for (const why of whys.length ? whys : [typeof r.reply.errno === "string" ? r.reply.errno : "no answer"]) t.errors[why] = (t.errors[why] ?? 0) + 1;
+      for (const why of whys.length ? whys : [typeof r.reply.errno === "string" ? r.reply.errno : "no answer"])
+        t.errors[why] = (t.errors[why] ?? 0) + 1;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
   }
@@ -47,7 +51,9 @@ async function keepAsking(lab: AuditLab, audit: Audit): Promise<Tally> {
 
 function describe(t: Tally, audit: Audit, what: string): string {
   const noun = audit.protocol === "dns" ? "queries" : "requests";
-  const errors = Object.entries(t.errors).map(([k, n]) => `${k} ${n}`).join(", ");
+  const errors = Object.entries(t.errors)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
   return `client: ${t.failed} of ${t.tries} ${noun} failed${errors ? ` (${errors})` : ""} while ${what}`;
 }
 
@@ -61,7 +67,8 @@ async function during(ctx: ProfileContext, disrupt: () => Promise<void>): Promis
   const tally = await asking;
   // The service must come back, or the next profiles would attack nothing.
   const back = await waitUntilReady(ctx.lab.client, ctx.audit, ctx.lab.service);
-  if (!back.ready) throw new Inconclusive(`after the disruption: ${back.reason}; its output: ${back.output.slice(-300)}`);
+  if (!back.ready)
+    throw new Inconclusive(`after the disruption: ${back.reason}; its output: ${back.output.slice(-300)}`);
   return { tally, downMs };
 }
 
@@ -74,7 +81,13 @@ export async function restart(ctx: ProfileContext): Promise<Finding> {
   if (tally.failed === tally.tries) throw new Inconclusive(`${evidence}: not one answer, not even before the kill`);
   const counts = { tries: tally.tries, failed: tally.failed };
   return tally.failed > 0
-    ? { verdict: "vulnerable", basis: "traffic", evidence, counts, fix: "a restart leaves the port unbound: keep the socket open across it (systemd socket activation), or start the new process with SO_REUSEPORT before the old one exits" }
+    ? {
+        verdict: "vulnerable",
+        basis: "traffic",
+        evidence,
+        counts,
+        fix: "a restart leaves the port unbound: keep the socket open across it (systemd socket activation), or start the new process with SO_REUSEPORT before the old one exits",
+      }
     : { verdict: "resisted", basis: "traffic", evidence, counts };
 }
 
@@ -86,10 +99,19 @@ export async function reload(ctx: ProfileContext): Promise<Finding> {
   const { tally } = await during(ctx, async () => {
     exec = await ctx.lab.service.exec(cmd);
   });
-  if (exec.code !== 0) throw new Inconclusive(`the reload command '${cmd.join(" ")}' exited with ${exec.code}, so no reload was tested: ${exec.output.slice(0, 300)}`);
+  if (exec.code !== 0)
+    throw new Inconclusive(
+      `the reload command '${cmd.join(" ")}' exited with ${exec.code}, so no reload was tested: ${exec.output.slice(0, 300)}`,
+    );
   const evidence = describe(tally, ctx.audit, `'${cmd.join(" ")}' reloaded the service`);
   const counts = { tries: tally.tries, failed: tally.failed };
   return tally.failed > 0
-    ? { verdict: "vulnerable", basis: "traffic", evidence, counts, fix: "a reload must keep the listening sockets open (nginx and dnsmasq do on SIGHUP); check what the reload command really does" }
+    ? {
+        verdict: "vulnerable",
+        basis: "traffic",
+        evidence,
+        counts,
+        fix: "a reload must keep the listening sockets open (nginx and dnsmasq do on SIGHUP); check what the reload command really does",
+      }
     : { verdict: "resisted", basis: "traffic", evidence, counts };
 }

@@ -65,7 +65,8 @@ export function outcome(r: ProbeReply): string {
 /** A setup call (socket, setsockopt) that must succeed (ret 0, or socket's descriptor) for the attack to mean anything. */
 export async function setup(attacker: Probe, words: string[]): Promise<void> {
   const r = await attacker.session.call(words);
-  if (outcome(r) !== "ok") throw new Inconclusive(`attacker (uid ${attacker.uid}) not set up: ${words.join(" ")} = ${outcome(r)}`);
+  if (outcome(r) !== "ok")
+    throw new Inconclusive(`attacker (uid ${attacker.uid}) not set up: ${words.join(" ")} = ${outcome(r)}`);
 }
 
 /** Places an attacker of uid in the service's network namespace; a failure to do so is inconclusive. */
@@ -73,7 +74,9 @@ export async function placeAttacker(lab: AuditLab, uid: number): Promise<Probe> 
   try {
     return await lab.attacker(uid);
   } catch (e) {
-    throw new Inconclusive(`the attacker (uid ${uid}) could not be placed in the service's network namespace: ${(e as Error).message}`);
+    throw new Inconclusive(
+      `the attacker (uid ${uid}) could not be placed in the service's network namespace: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -84,7 +87,9 @@ export async function placeAttacker(lab: AuditLab, uid: number): Promise<Probe> 
 export async function baseline(ctx: ProfileContext): Promise<Asked> {
   const a = await ask(ctx.lab.client, ctx.audit, serviceAddress(ctx), ctx.requests, 1500);
   if (a.good < a.sent) {
-    throw new Inconclusive(`baseline not established: before the attack the service gave ${a.good} good answers to ${a.sent} ${a.noun} (${a.answered} answered${a.bad ? `; ${a.bad}` : ""}), so no attack could show a loss`);
+    throw new Inconclusive(
+      `baseline not established: before the attack the service gave ${a.good} good answers to ${a.sent} ${a.noun} (${a.answered} answered${a.bad ? `; ${a.bad}` : ""}), so no attack could show a loss`,
+    );
   }
   return a;
 }

@@ -18,7 +18,18 @@ import type { ProfileName } from "../audit";
 import { replyFields } from "../../probe/commands";
 import { ask } from "../service-client";
 import { notApplicableReason } from "./applicability";
-import { baseline, notApplicable, serviceAddress, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type ProfileContext } from "./profile";
+import {
+  baseline,
+  notApplicable,
+  serviceAddress,
+  otherUid,
+  outcome,
+  placeAttacker,
+  refusal,
+  setup,
+  type Finding,
+  type ProfileContext,
+} from "./profile";
 
 export const tcpBesideListener = (ctx: ProfileContext) => besideListener(ctx, "tcp-beside-listener", false);
 export const tcpReuseportSameUid = (ctx: ProfileContext) => besideListener(ctx, "tcp-reuseport-same-uid", true);
@@ -40,20 +51,49 @@ async function besideListener(ctx: ProfileContext, name: ProfileName, sameUid: b
     await setup(attacker, ["setsockopt", "a", "reuseaddr", "1"]);
     await setup(attacker, ["setsockopt", "a", "reuseport", "1"]);
     const who = `attacker (uid ${uid}, SO_REUSEADDR+SO_REUSEPORT, no capability)`;
-    for (const [call, words] of [["bind", ["bind", "a", address, String(audit.port.port)]], ["listen", ["listen", "a", "64"]]] as const) {
+    for (const [call, words] of [
+      ["bind", ["bind", "a", address, String(audit.port.port)]],
+      ["listen", ["listen", "a", "64"]],
+    ] as const) {
       const r = await s.call([...words]);
       if (r.ret === 0) continue;
       const why = outcome(r);
       const counts = { attackerBound: call === "bind" ? 0 : 1, attackerListening: 0 };
-      if (typeof r.error === "string" || !REFUSED.includes(why)) return { verdict: "inconclusive", basis: "setup", evidence: `${who} not placed: ${call} ${where} = ${why}, not a refusal for the port's sake`, counts };
-      return { verdict: "resisted", basis: "kernel", evidence: `the kernel refused ${who}: ${call === "bind" ? "bind" : "listen after bind"} ${where} = ${refusal(why, ctx, uid)}`, counts };
+      if (typeof r.error === "string" || !REFUSED.includes(why))
+        return {
+          verdict: "inconclusive",
+          basis: "setup",
+          evidence: `${who} not placed: ${call} ${where} = ${why}, not a refusal for the port's sake`,
+          counts,
+        };
+      return {
+        verdict: "resisted",
+        basis: "kernel",
+        evidence: `the kernel refused ${who}: ${call === "bind" ? "bind" : "listen after bind"} ${where} = ${refusal(why, ctx, uid)}`,
+        counts,
+      };
     }
     // A request the attacker took is never answered: it waits its 300 ms, plenty on a lab network.
     const asked = await ask(lab.client, audit, address, ctx.requests, 300);
     const accepted = replyFields("accept", await s.call(["accept", "a", String(ctx.requests), "0"])).accepted ?? 0;
     const evidence = `the kernel let ${who} listen on ${where} beside the service; traffic: the attacker took ${accepted} of ${asked.sent} connections, the service answered ${asked.answered}`;
-    const counts = { attackerBound: 1, attackerListening: 1, flows: asked.sent, sent: asked.sent, answered: asked.answered, stolen: accepted };
-    return { verdict: "vulnerable", basis: "kernel", evidence, counts, fix: sameUid ? "run the service as a uid of its own that no other program runs as (or drop SO_REUSEPORT: without it no second listener gets in)" : "run the service in a network namespace of its own" };
+    const counts = {
+      attackerBound: 1,
+      attackerListening: 1,
+      flows: asked.sent,
+      sent: asked.sent,
+      answered: asked.answered,
+      stolen: accepted,
+    };
+    return {
+      verdict: "vulnerable",
+      basis: "kernel",
+      evidence,
+      counts,
+      fix: sameUid
+        ? "run the service as a uid of its own that no other program runs as (or drop SO_REUSEPORT: without it no second listener gets in)"
+        : "run the service in a network namespace of its own",
+    };
   } finally {
     await attacker.remove();
   }

@@ -19,7 +19,20 @@
  */
 import { replyFields } from "../../probe/commands";
 import { ask } from "../service-client";
-import { baseline, boundAddress, notApplicable, serviceAddress, otherUid, outcome, placeAttacker, refusal, setup, type Finding, type Profile, type ProfileContext } from "./profile";
+import {
+  baseline,
+  boundAddress,
+  notApplicable,
+  serviceAddress,
+  otherUid,
+  outcome,
+  placeAttacker,
+  refusal,
+  setup,
+  type Finding,
+  type Profile,
+  type ProfileContext,
+} from "./profile";
 import { notApplicableReason } from "./applicability";
 import type { ProfileName } from "../audit";
 
@@ -32,8 +45,10 @@ interface UdpAttack {
   fix: string;
 }
 
-const FIX_REUSEADDR = "drop SO_REUSEADDR on the service's UDP socket (nothing else can then bind its port), or run it in a network namespace of its own where no other user has processes";
-const FIX_SAME_UID = "run the service as a uid of its own: SO_REUSEPORT lets any process of the same uid share the port and take a share of its traffic";
+const FIX_REUSEADDR =
+  "drop SO_REUSEADDR on the service's UDP socket (nothing else can then bind its port), or run it in a network namespace of its own where no other user has processes";
+const FIX_SAME_UID =
+  "run the service as a uid of its own: SO_REUSEPORT lets any process of the same uid share the port and take a share of its traffic";
 /** Errors by which the kernel refuses a bind for the port's sake: the attack was made and failed. */
 const REFUSED = ["EADDRINUSE", "EACCES"];
 
@@ -54,23 +69,67 @@ function udpAttack(a: UdpAttack): Profile {
       const bind = await attacker.session.call(["bind", "a", address, String(audit.port.port)]);
       if (bind.ret !== 0) {
         const why = outcome(bind);
-        if (typeof bind.error === "string" || !REFUSED.includes(why)) return { verdict: "inconclusive", basis: "setup", evidence: `${who} not placed: bind ${where} = ${why}, not a refusal for the port's sake`, counts: { attackerBound: 0 } };
-        return { verdict: "resisted", basis: "kernel", evidence: `the kernel refused ${who}: bind ${where} = ${refusal(why, ctx, uid)}`, counts: { attackerBound: 0 } };
+        if (typeof bind.error === "string" || !REFUSED.includes(why))
+          return {
+            verdict: "inconclusive",
+            basis: "setup",
+            evidence: `${who} not placed: bind ${where} = ${why}, not a refusal for the port's sake`,
+            counts: { attackerBound: 0 },
+          };
+        return {
+          verdict: "resisted",
+          basis: "kernel",
+          evidence: `the kernel refused ${who}: bind ${where} = ${refusal(why, ctx, uid)}`,
+          counts: { attackerBound: 0 },
+        };
       }
       const asked = await ask(lab.client, audit, serviceAddress(ctx), ctx.requests, 1500);
       const got = await attacker.session.call(["recv", "a", "0", "0"]);
       const stolen = replyFields("recv", got).received ?? 0;
       // Bound but given nothing: e.g. an IPv6 socket that is not v6only cannot join a v6only socket's reuseport group, and the older socket wins the lookup. It still holds the port, and takes the traffic once the service's socket closes (a restart).
-      const idle = stolen === 0 ? "; it took none this time, yet holds the port beside the service and takes its traffic when the service's socket closes (a restart)" : "";
+      const idle =
+        stolen === 0
+          ? "; it took none this time, yet holds the port beside the service and takes its traffic when the service's socket closes (a restart)"
+          : "";
       const evidence = `the kernel let ${who} bind ${where} beside the service; traffic: the attacker took ${stolen} of ${asked.sent} flows, the service answered ${asked.answered}${idle}`;
-      return { verdict: "vulnerable", basis: "kernel", evidence, counts: { attackerBound: 1, flows: asked.sent, sent: asked.sent, answered: asked.answered, stolen }, fix: a.fix };
+      return {
+        verdict: "vulnerable",
+        basis: "kernel",
+        evidence,
+        counts: { attackerBound: 1, flows: asked.sent, sent: asked.sent, answered: asked.answered, stolen },
+        fix: a.fix,
+      };
     } finally {
       await attacker.remove();
     }
   };
 }
 
-export const udpSpecificReuseaddr = udpAttack({ name: "udp-specific-reuseaddr", option: "reuseaddr", sameUid: false, address: "specific", fix: FIX_REUSEADDR });
-export const udpSameAddressReuseaddr = udpAttack({ name: "udp-same-address-reuseaddr", option: "reuseaddr", sameUid: false, address: "same", fix: FIX_REUSEADDR });
-export const udpReuseportSameUid = udpAttack({ name: "udp-reuseport-same-uid", option: "reuseport", sameUid: true, address: "same", fix: FIX_SAME_UID });
-export const udpReuseportOtherUid = udpAttack({ name: "udp-reuseport-other-uid", option: "reuseport", sameUid: false, address: "same", fix: FIX_REUSEADDR });
+export const udpSpecificReuseaddr = udpAttack({
+  name: "udp-specific-reuseaddr",
+  option: "reuseaddr",
+  sameUid: false,
+  address: "specific",
+  fix: FIX_REUSEADDR,
+});
+export const udpSameAddressReuseaddr = udpAttack({
+  name: "udp-same-address-reuseaddr",
+  option: "reuseaddr",
+  sameUid: false,
+  address: "same",
+  fix: FIX_REUSEADDR,
+});
+export const udpReuseportSameUid = udpAttack({
+  name: "udp-reuseport-same-uid",
+  option: "reuseport",
+  sameUid: true,
+  address: "same",
+  fix: FIX_SAME_UID,
+});
+export const udpReuseportOtherUid = udpAttack({
+  name: "udp-reuseport-other-uid",
+  option: "reuseport",
+  sameUid: false,
+  address: "same",
+  fix: FIX_REUSEADDR,
+});

@@ -58,7 +58,10 @@ export class DockerBackend implements Backend {
     const { docker, image, pool } = this;
     try {
       // After Ctrl-C a run ends only once the cleanup pass has: until then a second Ctrl-C is heard (interruptible.ts).
-      return await this.labs.start(spec.runId, (forget) => new DockerLab(docker, image, pool, this.runLabel, spec, kernel, () => this.cleanup, forget));
+      return await this.labs.start(
+        spec.runId,
+        (forget) => new DockerLab(docker, image, pool, this.runLabel, spec, kernel, () => this.cleanup, forget),
+      );
     } catch (e) {
       if (this.interrupted) throw e; // the run is skipped, not failed (the lab's dispose waited for the cleanup)
       // testcontainers words a call past its bound as "Could not find a working container runtime strategy".
@@ -97,7 +100,10 @@ export class DockerBackend implements Backend {
     const left = (await this.cleanup) ?? (await this.removeRun());
     if (!left || this.told) return;
     if (this.interrupted) throw new LabError("REUSELAB_INTERRUPTED", this.interruptedText(left));
-    throw new LabError("REUSELAB_LEFTOVERS", `this run's containers and networks could not be removed: ${left}; ${this.leftovers}`);
+    throw new LabError(
+      "REUSELAB_LEFTOVERS",
+      `this run's containers and networks could not be removed: ${left}; ${this.leftovers}`,
+    );
   }
 
   /** One pass removing every object of this run; why it could not, if it could not. */
@@ -122,6 +128,8 @@ export class DockerBackend implements Backend {
   }
 
   private interruptedText(left: string | undefined): string {
-    return left ? `interrupted, and this run's containers and networks could not be removed: ${left}; ${this.leftovers}` : "interrupted";
+    return left
+      ? `interrupted, and this run's containers and networks could not be removed: ${left}; ${this.leftovers}`
+      : "interrupted";
   }
 }

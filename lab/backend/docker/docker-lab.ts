@@ -84,7 +84,9 @@ export class DockerLab extends ProbeLab {
   [Symbol.asyncDispose](): Promise<void> {
     this.disposing ??= (async () => {
       const settled = await Promise.all(this.places.map((p) => this.putAway(p)));
-      const dirty = new Set(this.places.filter((p, i) => !settled[i] || p.spec.caps.length > 0).map((p) => p.spec.netns));
+      const dirty = new Set(
+        this.places.filter((p, i) => !settled[i] || p.spec.caps.length > 0).map((p) => p.spec.netns),
+      );
       await this.lease?.release(dirty);
       await this.interruptCleanup();
       this.onDisposed();

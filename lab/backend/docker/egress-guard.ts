@@ -41,10 +41,21 @@ export function nftBinary(): string | undefined {
 export function ensureEgressGuard(): void {
   const bin = nftBinary();
   const nft = bin ? spawnSync(bin, ["-f", "-"], { input: guardRules(), encoding: "utf8" }) : undefined;
-  const listed = bin && nft?.status === 0 ? spawnSync(bin, ["list", "table", "inet", GUARD_TABLE], { encoding: "utf8" }) : undefined;
+  const listed =
+    bin && nft?.status === 0 ? spawnSync(bin, ["list", "table", "inet", GUARD_TABLE], { encoding: "utf8" }) : undefined;
   if (!nft || nft.error || nft.status !== 0 || !listed?.stdout.includes("chain forward")) {
-    const why = !nft ? "nft is not installed" : nft.error ? `nft could not run (${nft.error.message})` : `nft said: ${(nft.stderr || listed?.stderr || "").trim()}`;
-    const fix = process.getuid?.() === 0 ? "install nftables ('apt-get install nftables', or run 'bash lab/bootstrap/bootstrap.sh')" : "run the lab as root";
-    throw new LabError("REUSELAB_NO_EGRESS_GUARD", `cannot keep lab networks from routing out of the host: ${why}. The docker backend needs its nftables guard: ${fix}.`);
+    const why = !nft
+      ? "nft is not installed"
+      : nft.error
+        ? `nft could not run (${nft.error.message})`
+        : `nft said: ${(nft.stderr || listed?.stderr || "").trim()}`;
+    const fix =
+      process.getuid?.() === 0
+        ? "install nftables ('apt-get install nftables', or run 'bash lab/bootstrap/bootstrap.sh')"
+        : "run the lab as root";
+    throw new LabError(
+      "REUSELAB_NO_EGRESS_GUARD",
+      `cannot keep lab networks from routing out of the host: ${why}. The docker backend needs its nftables guard: ${fix}.`,
+    );
   }
 }

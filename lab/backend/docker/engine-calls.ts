@@ -31,7 +31,10 @@ function bound(env: string, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
   const ms = Number(raw);
   if (!Number.isSafeInteger(ms) || ms <= 0) {
-    throw new LabError("REUSELAB_BAD_ARGS", `${env}=${raw} is not a number of milliseconds: give a whole number above 0 (the default is ${env}=${fallback})`);
+    throw new LabError(
+      "REUSELAB_BAD_ARGS",
+      `${env}=${raw} is not a number of milliseconds: give a whole number above 0 (the default is ${env}=${fallback})`,
+    );
   }
   return ms;
 }
@@ -43,7 +46,10 @@ export const buildTimeoutMs = (): number => bound(BUILD_TIMEOUT_ENV, BUILD_TIMEO
 
 /** The error of a call that ran out its bound, worded as testcontainers words its own. */
 export function unanswered(what: string, ms: number, env = ENGINE_TIMEOUT_ENV): LabError {
-  return new LabError("REUSELAB_ENGINE_HUNG", `Docker engine at ${engineAddress()} did not answer "${what}" within ${ms} ms (${env} sets the bound)`);
+  return new LabError(
+    "REUSELAB_ENGINE_HUNG",
+    `Docker engine at ${engineAddress()} did not answer "${what}" within ${ms} ms (${env} sets the bound)`,
+  );
 }
 
 const inFlight = new Set<AbortController>();
@@ -82,7 +88,11 @@ function boundedDial(dial: Modem["dial"]): Modem["dial"] {
     const refused = exempt.has(this) ? undefined : (stopped ?? (path === "/_ping" ? undefined : hung));
     let ms: number | undefined;
     try {
-      ms = /^\/containers\/[^/]+\/wait$/.test(path) ? undefined : path === "/build" ? buildTimeoutMs() : engineTimeoutMs();
+      ms = /^\/containers\/[^/]+\/wait$/.test(path)
+        ? undefined
+        : path === "/build"
+          ? buildTimeoutMs()
+          : engineTimeoutMs();
     } catch (e) {
       process.nextTick(done, e as Error, null);
       return;

@@ -86,7 +86,7 @@ export class HolderPool {
       const network = await slot.network;
       for (const ns of namespaces) {
         const key = sysctlKey(ns.sysctls);
-        for (let i; (i = slot.idle.findIndex((h) => h.sysctls === key)) >= 0; ) {
+        for (let i; (i = slot.idle.findIndex((h) => h.sysctls === key)) >= 0;) {
           const h = slot.idle.splice(i, 1)[0]!;
           // Still empty? Something may have come in while it was idle (or its holder be gone).
           if (holdsOnly(h.pid, h.baseline)) {
@@ -107,7 +107,11 @@ export class HolderPool {
   }
 
   private newSlot(): Slot {
-    const slot: Slot = { network: createLabNetwork(this.docker, `${this.name}-${this.slotsMade++}`, this.labels), idle: [], busy: false };
+    const slot: Slot = {
+      network: createLabNetwork(this.docker, `${this.name}-${this.slotsMade++}`, this.labels),
+      idle: [],
+      busy: false,
+    };
     slot.network.catch(() => {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
@@ -117,13 +121,23 @@ export class HolderPool {
   }
 
   private async makeHolder(network: LabNetwork, ns: NetnsSpec): Promise<Holder> {
-    const c = new LabContainer(this.image, this.labels).withCommand(["hold"]).withNetworkMode(network.name).withSysctls({ ...IPV6_ON, ...ns.sysctls });
+    const c = new LabContainer(this.image, this.labels)
+      .withCommand(["hold"])
+      .withNetworkMode(network.name)
+      .withSysctls({ ...IPV6_ON, ...ns.sysctls });
     const started = await c.start();
     this.counts.holdersMade++;
     const info = await this.docker.getContainer(started.getId()).inspect();
     const net = info.NetworkSettings.Networks[network.name];
     const pid = info.State.Pid;
-    return { id: started.getId(), pid, sysctls: sysctlKey(ns.sysctls), addresses: [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""], baseline: socketCounts(pid), idle: [] };
+    return {
+      id: started.getId(),
+      pid,
+      sysctls: sysctlKey(ns.sysctls),
+      addresses: [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""],
+      baseline: socketCounts(pid),
+      idle: [],
+    };
   }
 
   private async giveBack(slot: Slot, h: Holder, dirty: boolean): Promise<void> {
@@ -136,7 +150,11 @@ export class HolderPool {
   }
 
   private async remove(h: Holder): Promise<void> {
-    await Promise.all(h.idle.splice(0).map((a) => this.docker.getContainer(a.id).remove({ force: true }).catch(ignored("docker/remove-idle-actor"))));
+    await Promise.all(
+      h.idle
+        .splice(0)
+        .map((a) => this.docker.getContainer(a.id).remove({ force: true }).catch(ignored("docker/remove-idle-actor"))),
+    );
     await this.docker.getContainer(h.id).remove({ force: true }).catch(ignored("docker/remove-holder"));
   }
 

@@ -12,7 +12,10 @@ import { ProbeSession } from "../../probe/probe-session";
 export class LabContainer extends GenericContainer {
   constructor(image: string, labels: Record<string, string>) {
     super(image);
-    this.withLabels(labels).withDroppedCapabilities("ALL").withSecurityOpt("no-new-privileges").withStartupTimeout(30_000);
+    this.withLabels(labels)
+      .withDroppedCapabilities("ALL")
+      .withSecurityOpt("no-new-privileges")
+      .withStartupTimeout(30_000);
     this.hostConfig.ReadonlyRootfs = true;
     this.hostConfig.PidsLimit = 16;
     this.hostConfig.Memory = 64 * 1024 * 1024;
@@ -41,12 +44,21 @@ export class ProbeContainer extends LabContainer {
     private readonly label: string,
   ) {
     super(image, labels);
-    Object.assign(this.createOpts, { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
+    Object.assign(this.createOpts, {
+      OpenStdin: true,
+      StdinOnce: false,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    });
   }
 
   protected override async containerCreated(containerId: string): Promise<void> {
     this.containerId = containerId;
-    const stream = await this.docker.getContainer(containerId).attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    const stream = await this.docker
+      .getContainer(containerId)
+      .attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
     const out = new PassThrough();
     const err = new PassThrough();
     this.docker.modem.demuxStream(stream, out, err);

@@ -21,7 +21,11 @@ export interface LabNetwork {
   remove(): Promise<void>;
 }
 
-export async function createLabNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<LabNetwork> {
+export async function createLabNetwork(
+  docker: Docker,
+  name: string,
+  labels: Record<string, string>,
+): Promise<LabNetwork> {
   const used = new Set<string>(claimed);
   for (const n of await docker.listNetworks()) {
     for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(c.Subnet);
@@ -63,5 +67,8 @@ export async function createLabNetwork(docker: Docker, name: string, labels: Rec
       if (!/overlap|conflict|in use/i.test(String((e as Error).message))) throw e;
     }
   }
-  throw new LabError("REUSELAB_NO_SUBNET", `no free /24 in ${POOL_PREFIX}.0.0/16 for a lab network (${String(lastError)})`);
+  throw new LabError(
+    "REUSELAB_NO_SUBNET",
+    `no free /24 in ${POOL_PREFIX}.0.0/16 for a lab network (${String(lastError)})`,
+  );
 }

@@ -19,10 +19,16 @@ export const PROBE_BINARY = join(REPO_ROOT, "images/probe/build/probe");
 
 /** Compiles the probe (make is a no-op when it is up to date). */
 export function buildProbeBinary(): string {
-  const r = spawnSync(systemTool("make", "make"), ["-s", "-C", join(REPO_ROOT, "images/probe")], { encoding: "utf8", env: systemEnv() });
+  const r = spawnSync(systemTool("make", "make"), ["-s", "-C", join(REPO_ROOT, "images/probe")], {
+    encoding: "utf8",
+    env: systemEnv(),
+  });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim();
-    throw new LabError("REUSELAB_PROBE_BUILD", `building the probe failed (make -C images/probe): ${why}\nThe probe needs gcc, make and a static libc: run 'bash lab/bootstrap/bootstrap.sh toolchain'.`);
+    throw new LabError(
+      "REUSELAB_PROBE_BUILD",
+      `building the probe failed (make -C images/probe): ${why}\nThe probe needs gcc, make and a static libc: run 'bash lab/bootstrap/bootstrap.sh toolchain'.`,
+    );
   }
   return PROBE_BINARY;
 }
@@ -50,9 +56,15 @@ export async function ensureProbeImage(docker: Docker): Promise<string> {
   }
   const failed = events.find((e) => e.error || e.errorDetail);
   if (failed) {
-    throw new LabError("REUSELAB_PROBE_BUILD", `docker build of the probe image failed: ${failed.error ?? failed.errorDetail?.message}`);
+    throw new LabError(
+      "REUSELAB_PROBE_BUILD",
+      `docker build of the probe image failed: ${failed.error ?? failed.errorDetail?.message}`,
+    );
   }
-  const built = events.map((e) => e.aux?.ID).filter(Boolean).pop();
+  const built = events
+    .map((e) => e.aux?.ID)
+    .filter(Boolean)
+    .pop();
   const inspected = await docker
     .getImage(tag)
     .inspect()
@@ -64,7 +76,10 @@ export async function ensureProbeImage(docker: Docker): Promise<string> {
   // the later tag wins: an image with this hash's label is built from these same inputs.
   const sameInputs = inspected?.Config?.Labels?.["reuselab.probe"] === hash;
   if (!inspected || (built && inspected.Id !== built && !sameInputs)) {
-    throw new LabError("REUSELAB_PROBE_BUILD", `docker build reported success but ${tag} is ${inspected ? `image ${inspected.Id}, not the built ${built}` : "missing"}`);
+    throw new LabError(
+      "REUSELAB_PROBE_BUILD",
+      `docker build reported success but ${tag} is ${inspected ? `image ${inspected.Id}, not the built ${built}` : "missing"}`,
+    );
   }
   return tag;
 }

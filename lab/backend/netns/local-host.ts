@@ -21,12 +21,18 @@ export class LocalHost implements NetnsHost {
 
   script(line: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(systemTool("bash", "bash"), ["-o", "pipefail", "-c", line], { stdio: ["ignore", "pipe", "pipe"], env: systemEnv(), detached: true });
+      const child = spawn(systemTool("bash", "bash"), ["-o", "pipefail", "-c", line], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: systemEnv(),
+        detached: true,
+      });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
       child.on("error", reject);
-      child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`netns setup failed (exit ${code}): ${out.trim().slice(-500)}`))));
+      child.on("close", (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`netns setup failed (exit ${code}): ${out.trim().slice(-500)}`)),
+      );
     });
   }
 
@@ -37,6 +43,10 @@ export class LocalHost implements NetnsHost {
       child.on("exit", (code, signal) => resolve(exitInfo(code, signal))),
     );
     child.on("error", ignored("netns/probe-spawn")); // surfaces as the session's ACTOR_EXITED
-    return { session: new ProbeSession(s.label, child.stdin, child.stdout, child.stderr), exited, kill: () => child.kill("SIGKILL") };
+    return {
+      session: new ProbeSession(s.label, child.stdin, child.stdout, child.stderr),
+      exited,
+      kill: () => child.kill("SIGKILL"),
+    };
   }
 }

@@ -38,14 +38,24 @@ export class NetnsBackend implements Backend {
 
   async prepare(): Promise<PrepareReport> {
     if (process.getuid?.() !== 0) {
-      throw new LabError("REUSELAB_NOT_ROOT", "the netns backend needs root: it makes network namespaces and runs actors as other uids. Run as root, or use --backend docker.");
+      throw new LabError(
+        "REUSELAB_NOT_ROOT",
+        "the netns backend needs root: it makes network namespaces and runs actors as other uids. Run as root, or use --backend docker.",
+      );
     }
     const missing = TOOLS.filter((t) => !findSystemTool(t));
-    if (missing.length) throw new LabError("REUSELAB_NO_TOOL", `the netns backend needs ${missing.join(", ")} (Debian: apt-get install iproute2 util-linux)`);
+    if (missing.length)
+      throw new LabError(
+        "REUSELAB_NO_TOOL",
+        `the netns backend needs ${missing.join(", ")} (Debian: apt-get install iproute2 util-linux)`,
+      );
     this.host = new LocalHost(buildProbeBinary());
     this.pool = new NetnsPool(this.host, this.namespacePrefix);
     const removed = removeLeftoverNamespaces();
-    return { kernels: [hostKernel(this.host.release)], leftoversRemoved: removed ? { "network namespaces": removed } : {} };
+    return {
+      kernels: [hostKernel(this.host.release)],
+      leftoversRemoved: removed ? { "network namespaces": removed } : {},
+    };
   }
 
   async start(spec: LabSpec, kernel: KernelInfo): Promise<StartedLab> {

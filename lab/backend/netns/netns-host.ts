@@ -39,7 +39,9 @@ export interface NetnsHost {
  * emulation every program a guest starts costs ~40 ms, and a lab needs a few dozen ip commands.
  */
 export function ipBatch(lines: readonly string[], netns?: string, force = false): string {
-  const ip = ["ip", ...(netns ? ["-n", netns] : []), ...(force ? ["-force"] : []), "-batch", "-"].map(shellQuote).join(" ");
+  const ip = ["ip", ...(netns ? ["-n", netns] : []), ...(force ? ["-force"] : []), "-batch", "-"]
+    .map(shellQuote)
+    .join(" ");
   return `printf '%s\\n' ${lines.map(shellQuote).join(" ")} | ${ip}`;
 }
 
@@ -55,5 +57,13 @@ export function shellQuote(word: string): string {
  */
 export function probeCommand(spawn: ProbeSpawn, probe: string): string[] {
   const caps = spawn.caps.length ? spawn.caps.map((c) => c.toLowerCase()).join(",") : "-";
-  return [probe, "enter", `/run/netns/${spawn.netns}`, String(spawn.uid), caps, "pdeathsig", ...(spawn.recyclable ? ["init"] : [])];
+  return [
+    probe,
+    "enter",
+    `/run/netns/${spawn.netns}`,
+    String(spawn.uid),
+    caps,
+    "pdeathsig",
+    ...(spawn.recyclable ? ["init"] : []),
+  ];
 }

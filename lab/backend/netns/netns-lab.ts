@@ -53,7 +53,8 @@ export class NetnsLab extends ProbeLab {
     this.set = set;
     this.idle = probes;
     // Removed while the namespaces were being made: the dispose gives them back.
-    if (this.disposing) throw new LabError("REUSELAB_INTERRUPTED", `${this.spec.runId}: the lab was removed while it started`);
+    if (this.disposing)
+      throw new LabError("REUSELAB_INTERRUPTED", `${this.spec.runId}: the lab was removed while it started`);
     await this.startActors();
   }
 
@@ -66,7 +67,13 @@ export class NetnsLab extends ProbeLab {
       probe.session.label = label;
       this.pool.counts.probesReused++;
     } else {
-      const spawning = this.host.spawnProbe({ netns: this.set!.names[this.nsIndex(a.netns)]!, uid: a.uid, caps: a.caps, label, recyclable: !a.caps.length });
+      const spawning = this.host.spawnProbe({
+        netns: this.set!.names[this.nsIndex(a.netns)]!,
+        uid: a.uid,
+        caps: a.caps,
+        label,
+        recyclable: !a.caps.length,
+      });
       this.spawning.push(spawning);
       probe = await spawning;
       this.pool.counts.probesMade++;

@@ -46,7 +46,7 @@ export class NetnsPool {
   /** An idle set with the same sysctls and its idle probes, or a new set (made here; deleted if that fails). */
   async lease(namespaces: readonly NetnsSpec[]): Promise<{ set: NamespaceSet; probes: IdleProbe[][] }> {
     const key = NamespaceSet.keyOf(namespaces);
-    for (let i; (i = this.idle.findIndex((s) => s.set.key === key)) >= 0; ) {
+    for (let i; (i = this.idle.findIndex((s) => s.set.key === key)) >= 0;) {
       const idle = this.idle.splice(i, 1)[0]!;
       // Idle on a machine with other processes (netns backend), a socket one of them made in it since
       // is seen here, and the set is not used again. In a guest only the lab's processes run.
@@ -91,7 +91,10 @@ export class NetnsPool {
     if (probes.some((p) => !p.length)) return false; // no process in a namespace to read its sockets from
     const lines = set.names.flatMap((name, i) => [
       ...(flush ? [ipBatch(["tcp_metrics flush all", "neigh flush all"], name)] : []),
-      ...["sockstat", "sockstat6"].map((f) => `while IFS= read -r l; do printf '%s %s\\n' ${i} "$l"; done < ${shellQuote(`/proc/${probes[i]![0]!.pid}/net/${f}`)}`),
+      ...["sockstat", "sockstat6"].map(
+        (f) =>
+          `while IFS= read -r l; do printf '%s %s\\n' ${i} "$l"; done < ${shellQuote(`/proc/${probes[i]![0]!.pid}/net/${f}`)}`,
+      ),
     ]);
     let out: string;
     try {
@@ -101,7 +104,13 @@ export class NetnsPool {
       return false;
     }
     return set.names.every((_, i) => {
-      const counts = parseSockstat(out.split("\n").filter((l) => l.startsWith(`${i} `)).map((l) => l.slice(`${i} `.length)).join("\n"));
+      const counts = parseSockstat(
+        out
+          .split("\n")
+          .filter((l) => l.startsWith(`${i} `))
+          .map((l) => l.slice(`${i} `.length))
+          .join("\n"),
+      );
       const none = Object.fromEntries(Object.keys(counts).map((k) => [k, 0]));
       return Object.keys(counts).length > 0 && sameSockets(counts, none);
     });
@@ -109,10 +118,12 @@ export class NetnsPool {
 
   /** Forgets what the kernel learnt per namespace during the run: TCP metrics, neighbours. */
   private async flush(set: NamespaceSet): Promise<boolean> {
-    return this.host.script(set.names.map((name) => ipBatch(["tcp_metrics flush all", "neigh flush all"], name)).join(" && ")).then(
-      () => true,
-      (e) => (ignored("netns/flush")(e), false),
-    );
+    return this.host
+      .script(set.names.map((name) => ipBatch(["tcp_metrics flush all", "neigh flush all"], name)).join(" && "))
+      .then(
+        () => true,
+        (e) => (ignored("netns/flush")(e), false),
+      );
   }
 
   private idleProbes(): number {
@@ -136,7 +147,14 @@ export class NetnsPool {
   }
 
   private async removeNamespaces(set: NamespaceSet): Promise<void> {
-    const del = () => this.host.script(`${ipBatch(set.allNames().map((n) => `netns del ${n}`), undefined, true)} 2>/dev/null; true`);
+    const del = () =>
+      this.host.script(
+        `${ipBatch(
+          set.allNames().map((n) => `netns del ${n}`),
+          undefined,
+          true,
+        )} 2>/dev/null; true`,
+      );
     // The line ends with `true`: it fails only when its shell did not run, e.g. killed by the very
     // Ctrl-C being handled, in the moment after fork before it has a session of its own. Once more.
     await del().catch(del).catch(ignored("netns/teardown"));

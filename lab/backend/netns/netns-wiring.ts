@@ -44,27 +44,40 @@ export class NamespaceSet {
     const namespaces = this.namespaces.map((ns, i) => ({ ns, i, name: this.names[i]!, addr: this.addresses[i]! }));
     const parts = [
       ipBatch([`netns add ${sw}`, ...namespaces.map((n) => `netns add ${n.name}`)]),
-      ipBatch([
-        "link add br0 type bridge",
-        "link set br0 up",
-        ...namespaces.flatMap((n) => [`link add p${n.i} type veth peer name eth0 netns ${n.name}`, `link set p${n.i} master br0 up`]),
-      ], sw),
+      ipBatch(
+        [
+          "link add br0 type bridge",
+          "link set br0 up",
+          ...namespaces.flatMap((n) => [
+            `link add p${n.i} type veth peer name eth0 netns ${n.name}`,
+            `link set p${n.i} master br0 up`,
+          ]),
+        ],
+        sw,
+      ),
       ...namespaces.map((n) =>
-        ipBatch([
-          "link set lo up",
-          `addr add ${n.addr[0]}/24 dev eth0`,
-          `addr add ${n.addr[1]}/64 dev eth0 nodad`,
-          "link set eth0 up",
-          // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
-          "route add 224.0.0.0/4 dev eth0",
-        ], n.name),
+        ipBatch(
+          [
+            "link set lo up",
+            `addr add ${n.addr[0]}/24 dev eth0`,
+            `addr add ${n.addr[1]}/64 dev eth0 nodad`,
+            "link set eth0 up",
+            // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
+            "route add 224.0.0.0/4 dev eth0",
+          ],
+          n.name,
+        ),
       ),
       // /proc/sys/net shows the namespace of the process that opens it: write it from inside.
       ...namespaces
         .filter((n) => Object.keys(n.ns.sysctls).length)
         .map((n) => {
-          const writes = Object.entries(n.ns.sysctls).map(([k, v]) => `echo ${shellQuote(v)} > /proc/sys/${k.replace(/\./g, "/")}`);
-          return ["nsenter", `--net=/run/netns/${n.name}`, "--", "sh", "-c", writes.join("; ")].map(shellQuote).join(" ");
+          const writes = Object.entries(n.ns.sysctls).map(
+            ([k, v]) => `echo ${shellQuote(v)} > /proc/sys/${k.replace(/\./g, "/")}`,
+          );
+          return ["nsenter", `--net=/run/netns/${n.name}`, "--", "sh", "-c", writes.join("; ")]
+            .map(shellQuote)
+            .join(" ");
         }),
     ];
     return parts.join(" && ");

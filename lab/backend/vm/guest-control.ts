@@ -33,7 +33,12 @@ export class GuestControl {
     socket.on("data", (d: string) => this.take(d));
     const closed = () => {
       const why = whyClosed();
-      this.fail(new LabError("REUSELAB_ACTOR_EXITED", `${label}: the guest's control channel closed${why ? `; its console ended with:\n${why}` : ""}`));
+      this.fail(
+        new LabError(
+          "REUSELAB_ACTOR_EXITED",
+          `${label}: the guest's control channel closed${why ? `; its console ended with:\n${why}` : ""}`,
+        ),
+      );
     };
     socket.on("close", closed);
     socket.on("error", closed);
@@ -42,12 +47,23 @@ export class GuestControl {
   /** Runs one command line in the guest; resolves with its status and output. */
   request(line: string, timeoutMs = 30_000): Promise<{ status: number; output: string; pid?: number }> {
     if (this.closedWith) return Promise.reject(this.closedWith);
-    if (/[\r\n]/.test(line)) return Promise.reject(new LabError("REUSELAB_PROBE_PROTOCOL", `${this.label}: a request is one line, and this one has a line break: ${JSON.stringify(line.slice(0, 120))}`));
+    if (/[\r\n]/.test(line))
+      return Promise.reject(
+        new LabError(
+          "REUSELAB_PROBE_PROTOCOL",
+          `${this.label}: a request is one line, and this one has a line break: ${JSON.stringify(line.slice(0, 120))}`,
+        ),
+      );
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new LabError("REUSELAB_TIMEOUT", `${this.label}: '${line.slice(0, 80)}' got no answer from the guest after ${timeoutMs}ms`));
+        reject(
+          new LabError(
+            "REUSELAB_TIMEOUT",
+            `${this.label}: '${line.slice(0, 80)}' got no answer from the guest after ${timeoutMs}ms`,
+          ),
+        );
       }, timeoutMs);
       this.pending.set(id, {
         output: [],
@@ -87,7 +103,11 @@ export class GuestControl {
     else if (kind === "S") p.pid = Number(rest[0]);
     else if (kind === "R") {
       this.pending.delete(Number(a));
-      p.resolve({ status: Number(rest[0]), output: p.output.join("\n"), ...(p.pid !== undefined ? { pid: p.pid } : {}) });
+      p.resolve({
+        status: Number(rest[0]),
+        output: p.output.join("\n"),
+        ...(p.pid !== undefined ? { pid: p.pid } : {}),
+      });
     }
   }
 

@@ -46,7 +46,8 @@ export class GuestHost implements NetnsHost {
 
   async script(line: string): Promise<string> {
     const r = await this.control.request(`set -o pipefail; ${line}`);
-    if (r.status !== 0) throw new Error(`netns setup in the guest failed (exit ${r.status}): ${r.output.trim().slice(-500)}`);
+    if (r.status !== 0)
+      throw new Error(`netns setup in the guest failed (exit ${r.status}): ${r.output.trim().slice(-500)}`);
     return r.output;
   }
 
@@ -63,11 +64,16 @@ export class GuestHost implements NetnsHost {
       }),
     );
     const caps = s.caps.length ? s.caps.map((c) => c.toLowerCase()).join(",") : "-";
-    const r = await this.control.request(["spawn", port.name, s.netns, String(s.uid), caps, ...(s.recyclable ? ["init"] : [])].map(shellQuote).join(" "));
+    const r = await this.control.request(
+      ["spawn", port.name, s.netns, String(s.uid), caps, ...(s.recyclable ? ["init"] : [])].map(shellQuote).join(" "),
+    );
     if (r.status !== 0 || r.pid === undefined) {
       port.sink = undefined;
       port.freeSince = Date.now();
-      throw new LabError("REUSELAB_ACTOR_EXITED", `${s.label}: the guest could not start the probe (exit ${r.status}): ${r.output}`);
+      throw new LabError(
+        "REUSELAB_ACTOR_EXITED",
+        `${s.label}: the guest could not start the probe (exit ${r.status}): ${r.output}`,
+      );
     }
     // The port's socket outlives this probe: the session may write to it but never end it.
     const stdin = new Writable({ write: (chunk, _enc, done) => (port.socket.write(chunk), done()) });
@@ -91,9 +97,15 @@ export class GuestHost implements NetnsHost {
   /** The port that has rested longest. */
   private takePort(label: string): Port {
     const now = Date.now();
-    const free = this.ports.filter((p) => !p.sink && now - p.freeSince >= PORT_REST_MS).sort((a, b) => a.freeSince - b.freeSince);
+    const free = this.ports
+      .filter((p) => !p.sink && now - p.freeSince >= PORT_REST_MS)
+      .sort((a, b) => a.freeSince - b.freeSince);
     const port = free[0];
-    if (!port) throw new LabError("REUSELAB_ACTOR_EXITED", `${label}: every probe port of the guest is busy (${this.ports.length}); lower --jobs`);
+    if (!port)
+      throw new LabError(
+        "REUSELAB_ACTOR_EXITED",
+        `${label}: every probe port of the guest is busy (${this.ports.length}); lower --jobs`,
+      );
     port.sink = new PassThrough(); // reserved until spawnProbe sets the real one
     return port;
   }

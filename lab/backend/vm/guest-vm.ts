@@ -44,17 +44,27 @@ export class GuestVm implements AsyncDisposable {
     const started = Date.now();
     const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     const ports = Array.from({ length: PROBE_PORTS }, (_, i) => `reuselab.p${i}`);
-    const printed = spawnSync(systemTool("bash", "bash"), [BOOT_SCRIPT, "--print", kernelDir, dir, String(PROBE_PORTS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: systemEnv({ REUSELAB_CACHE: cacheDir() }) });
+    const printed = spawnSync(
+      systemTool("bash", "bash"),
+      [BOOT_SCRIPT, "--print", kernelDir, dir, String(PROBE_PORTS)],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: systemEnv({ REUSELAB_CACHE: cacheDir() }) },
+    );
     if (printed.status !== 0) {
       rmSync(dir, { recursive: true, force: true });
-      throw new LabError("REUSELAB_GUEST_BOOT", `preparing guest kernel ${id} failed: bash images/guest/boot.sh --print ${kernelDir} exited with ${printed.status ?? printed.error?.message} (its message is above)`);
+      throw new LabError(
+        "REUSELAB_GUEST_BOOT",
+        `preparing guest kernel ${id} failed: bash images/guest/boot.sh --print ${kernelDir} exited with ${printed.status ?? printed.error?.message} (its message is above)`,
+      );
     }
     const [command, ...args] = printed.stdout.split("\n").filter(Boolean);
     args.push("-pidfile", join(dir, "qemu.pid"));
     // QEMU dies with its runner (setpriv --pdeathsig): a runner killed with SIGKILL (the OOM killer) can
     // stop nothing, and a guest whose host went away mid-boot waits for it for ever (PROTOCOL.md). Its
     // own session keeps a terminal's Ctrl-C off it: the runner stops the labs in it first, then QEMU.
-    const qemu = spawn(systemTool("setpriv", "util-linux"), ["--pdeathsig", "KILL", "--", command!, ...args], { stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const qemu = spawn(systemTool("setpriv", "util-linux"), ["--pdeathsig", "KILL", "--", command!, ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
     let stderr = "";
     let kvmBroken!: () => void;
     const brokenKvm = new Promise<void>((r) => (kvmBroken = r));
@@ -63,7 +73,10 @@ export class GuestVm implements AsyncDisposable {
       if (/KVM internal error|failed to initialize kvm/i.test(stderr)) kvmBroken();
     });
     const ended = new Promise<number | null>((r) => qemu.on("exit", (code) => r(code)));
-    const qemuState = () => (qemu.exitCode !== null || qemu.signalCode !== null ? `QEMU had exited (${qemu.signalCode ?? `status ${qemu.exitCode}`})${stderr ? `: ${stderr.trim()}` : ""}\n` : "");
+    const qemuState = () =>
+      qemu.exitCode !== null || qemu.signalCode !== null
+        ? `QEMU had exited (${qemu.signalCode ?? `status ${qemu.exitCode}`})${stderr ? `: ${stderr.trim()}` : ""}\n`
+        : "";
     // The watchers below decide the boot until READY and never after: a stray boot timer once killed
     // running guests 120 s after they booted, and QEMU's exit at dispose is not a failed boot.
     let booted = false;
@@ -72,7 +85,10 @@ export class GuestVm implements AsyncDisposable {
       qemu.kill("SIGKILL");
       const console = tail(join(dir, "console.log"));
       rmSync(dir, { recursive: true, force: true });
-      throw new LabError("REUSELAB_GUEST_BOOT", `guest kernel ${id}: ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`);
+      throw new LabError(
+        "REUSELAB_GUEST_BOOT",
+        `guest kernel ${id}: ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`,
+      );
     };
 
     const sockets: Socket[] = [];
@@ -80,12 +96,18 @@ export class GuestVm implements AsyncDisposable {
     try {
       const ctl = await connectWhenThere(join(dir, "ctl.sock"), ended, timeoutMs);
       sockets.push(ctl);
-      const control = new GuestControl(ctl, `guest ${id}`, () => `${qemuState()}${keepConsole(id, join(dir, "console.log"))}`);
+      const control = new GuestControl(
+        ctl,
+        `guest ${id}`,
+        () => `${qemuState()}${keepConsole(id, join(dir, "console.log"))}`,
+      );
       const release = await Promise.race([
         control.ready,
         ended.then((code) => fail(`QEMU exited (status ${code}) before the guest agent was ready`)),
         brokenKvm.then(() => fail("KVM does not work on this machine; run with REUSELAB_ACCEL=tcg")),
-        sleep(timeoutMs, undefined, { signal: giveUp.signal }).then(() => fail(`the guest agent was not ready after ${timeoutMs} ms`)),
+        sleep(timeoutMs, undefined, { signal: giveUp.signal }).then(() =>
+          fail(`the guest agent was not ready after ${timeoutMs} ms`),
+        ),
       ]);
       booted = true;
       giveUp.abort();
@@ -98,7 +120,14 @@ export class GuestVm implements AsyncDisposable {
         sockets.push(s);
         portSockets.set(name, s);
       }
-      return new GuestVm({ id, release }, new GuestHost(release, control, portSockets), Date.now() - started, qemu, dir, sockets);
+      return new GuestVm(
+        { id, release },
+        new GuestHost(release, control, portSockets),
+        Date.now() - started,
+        qemu,
+        dir,
+        sockets,
+      );
     } catch (e) {
       giveUp.abort();
       for (const s of sockets) s.destroy();
@@ -168,7 +197,9 @@ async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs
       const s = await new Promise<Socket | undefined>((resolve, reject) => {
         const s = connect(path);
         s.once("connect", () => resolve(s));
-        s.once("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNREFUSED" ? (s.destroy(), resolve(undefined)) : reject(e)));
+        s.once("error", (e: NodeJS.ErrnoException) =>
+          e.code === "ECONNREFUSED" ? (s.destroy(), resolve(undefined)) : reject(e),
+        );
       });
       if (s) return s;
     }

@@ -14,17 +14,41 @@ export interface ConfigNeed {
 }
 
 export const CONFIG_NEEDS: readonly ConfigNeed[] = [
-  { option: "CONFIG_VIRTIO_PCI", as: "ym", without: "the guest sees no virtio-serial device, so the agent's control port never appears" },
-  { option: "CONFIG_VIRTIO_CONSOLE", as: "ym", without: "no virtio serial ports (/dev/vport*): the host cannot reach the agent or the probes" },
-  { option: "CONFIG_VETH", as: "ym", without: "'ip link add … type veth' fails: no lab can join its network namespaces" },
-  { option: "CONFIG_BRIDGE", as: "ym", without: "'ip link add … type bridge' fails: a lab's shared network cannot be built" },
+  {
+    option: "CONFIG_VIRTIO_PCI",
+    as: "ym",
+    without: "the guest sees no virtio-serial device, so the agent's control port never appears",
+  },
+  {
+    option: "CONFIG_VIRTIO_CONSOLE",
+    as: "ym",
+    without: "no virtio serial ports (/dev/vport*): the host cannot reach the agent or the probes",
+  },
+  {
+    option: "CONFIG_VETH",
+    as: "ym",
+    without: "'ip link add … type veth' fails: no lab can join its network namespaces",
+  },
+  {
+    option: "CONFIG_BRIDGE",
+    as: "ym",
+    without: "'ip link add … type bridge' fails: a lab's shared network cannot be built",
+  },
   { option: "CONFIG_IPV6", as: "ym", without: "no IPv6 sockets: every IPv6 case fails" },
-  { option: "CONFIG_NET_NS", as: "y", without: "'ip netns add' fails: no actor can have a network namespace of its own" },
+  {
+    option: "CONFIG_NET_NS",
+    as: "y",
+    without: "'ip netns add' fails: no actor can have a network namespace of its own",
+  },
   { option: "CONFIG_BLK_DEV_INITRD", as: "y", without: "the initramfs is not loaded: no /init, the kernel panics" },
   { option: "CONFIG_RD_GZIP", as: "y", without: "the gzip initramfs cannot be unpacked: no /init, the kernel panics" },
   { option: "CONFIG_DEVTMPFS", as: "y", without: "/dev cannot be mounted: /init fails at once" },
   { option: "CONFIG_TMPFS", as: "y", without: "/run and /tmp cannot be mounted: /init fails at once" },
-  { option: "CONFIG_SERIAL_8250_CONSOLE", as: "y", without: "the kernel prints nothing to console.log: a failed boot says nothing" },
+  {
+    option: "CONFIG_SERIAL_8250_CONSOLE",
+    as: "y",
+    without: "the kernel prints nothing to console.log: a failed boot says nothing",
+  },
 ];
 
 /** A needed option the config lacks, and what fails without it. */
@@ -53,13 +77,19 @@ export function missingOptions(config: string, modules: boolean): MissingOption[
   for (const need of CONFIG_NEEDS) {
     const v = options.get(need.option);
     const ok = v === "y" || (need.as === "ym" && v === "m" && modules);
-    if (!ok) missing.push({ ...need, has: v === "m" ? (modules ? "m" : "m, but no modules folder was given") : v ?? "not set" });
+    if (!ok)
+      missing.push({
+        ...need,
+        has: v === "m" ? (modules ? "m" : "m, but no modules folder was given") : (v ?? "not set"),
+      });
   }
   return missing;
 }
 
 export function describeMissing(missing: readonly MissingOption[]): string {
-  return missing.map((m) => `  ${m.option}=${m.as === "y" ? "y" : "y or m"} (it has ${m.has}): without it ${m.without}`).join("\n");
+  return missing
+    .map((m) => `  ${m.option}=${m.as === "y" ? "y" : "y or m"} (it has ${m.has}): without it ${m.without}`)
+    .join("\n");
 }
 
 /**

@@ -51,7 +51,10 @@ export async function prepareKernel(kernel: GuestKernel): Promise<PreparedKernel
 
 /** The cache folder of a Debian package or a .deb file: by suite and package, or by the file's sha256. */
 export function packageFolder(spec: KernelSpec & { kind: "debian" | "deb" }): string {
-  const name = spec.kind === "debian" ? `debian-${spec.suite}-${spec.package}` : `deb-${sha256(readFileSync(spec.path)).slice(0, 16)}`;
+  const name =
+    spec.kind === "debian"
+      ? `debian-${spec.suite}-${spec.package}`
+      : `deb-${sha256(readFileSync(spec.path)).slice(0, 16)}`;
   return join(cacheDir(), "kernels", name);
 }
 
@@ -59,7 +62,10 @@ async function layOut(spec: KernelSpec, what: string): Promise<PreparedKernel> {
   const kernels = join(cacheDir(), "kernels");
   switch (spec.kind) {
     case "debian":
-      return await fromManifest(await fetch(what, ["debian", spec.suite, spec.package, debianMirror(spec.suite), packageFolder(spec)]), what);
+      return await fromManifest(
+        await fetch(what, ["debian", spec.suite, spec.package, debianMirror(spec.suite), packageFolder(spec)]),
+        what,
+      );
     case "deb":
       return withPath(await fromManifest(await fetch(what, ["deb", spec.path, packageFolder(spec)]), what), spec.path);
     case "image":
@@ -78,7 +84,10 @@ async function fetch(what: string, args: string[]): Promise<string> {
     return stdout.trim().split("\n").pop()!;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new LabError("REUSELAB_KERNEL_FETCH", `kernel ${what}: images/kernels/fetch-kernel.sh failed:\n${(err.stderr ?? err.message).trim()}`);
+    throw new LabError(
+      "REUSELAB_KERNEL_FETCH",
+      `kernel ${what}: images/kernels/fetch-kernel.sh failed:\n${(err.stderr ?? err.message).trim()}`,
+    );
   }
 }
 
@@ -92,12 +101,34 @@ async function fromManifest(dir: string, what: string): Promise<PreparedKernel> 
   const m = readManifest(dir);
   const source: KernelProvenance =
     m.source === "debian"
-      ? { kind: "debian", suite: m.suite!, package: m.package!, version: m.version!, sha256: m.sha256!, ...(m.parts ? { parts: m.parts.split(" ").map((p) => ({ package: p.split(":")[0]!, sha256: p.split(":")[1]! })) } : {}) }
+      ? {
+          kind: "debian",
+          suite: m.suite!,
+          package: m.package!,
+          version: m.version!,
+          sha256: m.sha256!,
+          ...(m.parts
+            ? { parts: m.parts.split(" ").map((p) => ({ package: p.split(":")[0]!, sha256: p.split(":")[1]! })) }
+            : {}),
+        }
       : { kind: "deb", path: m.path!, package: m.package!, version: m.version!, sha256: m.sha256! };
   const release = m.release!;
   const config = join(dir, "config");
-  if (existsSync(config)) return { dir, release, source, config: { from: `/boot/config-${release} of ${m.package}`, text: readFileSync(config, "utf8") } };
-  return { dir, release, source, config: (await ikconfig(dir, what)) ?? { unknown: `${m.package} has no /boot/config-${release} and its image embeds none` } };
+  if (existsSync(config))
+    return {
+      dir,
+      release,
+      source,
+      config: { from: `/boot/config-${release} of ${m.package}`, text: readFileSync(config, "utf8") },
+    };
+  return {
+    dir,
+    release,
+    source,
+    config: (await ikconfig(dir, what)) ?? {
+      unknown: `${m.package} has no /boot/config-${release} and its image embeds none`,
+    },
+  };
 }
 
 function readManifest(dir: string): Record<string, string> {
@@ -110,24 +141,45 @@ function readManifest(dir: string): Record<string, string> {
 }
 
 /** A bare bzImage, with the user's modules folder (linked, not copied) or none. */
-async function fromImage(image: string, modules: string | undefined, kernels: string, what: string): Promise<PreparedKernel> {
+async function fromImage(
+  image: string,
+  modules: string | undefined,
+  kernels: string,
+  what: string,
+): Promise<PreparedKernel> {
   const bytes = readFileSync(image);
   const release = bzImageRelease(bytes, image);
   const sum = sha256(bytes);
   const dir = join(kernels, `image-${sha256(Buffer.from(`${sum}\n${modules ?? ""}`)).slice(0, 16)}`);
   const source: KernelProvenance = { kind: "image", path: image, sha256: sum, ...(modules ? { modules } : {}) };
   const beside = join(dirname(image), `config-${release}`);
-  makeFolder(dir, () => ({ vmlinuz: bytes, release, manifest: { source: "image", path: image, sha256: sum, release, ...(modules ? { modules } : {}) }, modules }));
+  makeFolder(dir, () => ({
+    vmlinuz: bytes,
+    release,
+    manifest: { source: "image", path: image, sha256: sum, release, ...(modules ? { modules } : {}) },
+    modules,
+  }));
   const config = await ikconfig(dir, what);
   if (config) return { dir, release, source, config };
   if (existsSync(beside)) return { dir, release, source, config: { from: beside, text: readFileSync(beside, "utf8") } };
-  return { dir, release, source, config: { unknown: `${basename(image)} embeds no config (CONFIG_IKCONFIG) and there is no config-${release} beside it` } };
+  return {
+    dir,
+    release,
+    source,
+    config: {
+      unknown: `${basename(image)} embeds no config (CONFIG_IKCONFIG) and there is no config-${release} beside it`,
+    },
+  };
 }
 
 /** A kernel build tree: its bzImage and .config; its modules installed into the cache on demand. */
 async function fromTree(tree: string, kernels: string, what: string): Promise<PreparedKernel> {
   const image = join(tree, "arch/x86/boot/bzImage");
-  if (!existsSync(image)) throw new LabError("REUSELAB_BAD_ARGS", `kernel ${what}: ${tree} has no arch/x86/boot/bzImage; build it first ('make -C ${tree} bzImage modules')`);
+  if (!existsSync(image))
+    throw new LabError(
+      "REUSELAB_BAD_ARGS",
+      `kernel ${what}: ${tree} has no arch/x86/boot/bzImage; build it first ('make -C ${tree} bzImage modules')`,
+    );
   const bytes = readFileSync(image);
   const releaseFile = join(tree, "include/config/kernel.release");
   const release = existsSync(releaseFile) ? readFileSync(releaseFile, "utf8").trim() : bzImageRelease(bytes, image);
@@ -136,27 +188,53 @@ async function fromTree(tree: string, kernels: string, what: string): Promise<Pr
   const configFile = join(tree, ".config");
   const config = existsSync(configFile) ? readFileSync(configFile, "utf8") : undefined;
   const dir = join(kernels, `tree-${sum.slice(0, 16)}`);
-  const wantsModules = config !== undefined && /^CONFIG_MODULES=y$/m.test(config) && existsSync(join(tree, "modules.order")) && readFileSync(join(tree, "modules.order"), "utf8").trim() !== "";
+  const wantsModules =
+    config !== undefined &&
+    /^CONFIG_MODULES=y$/m.test(config) &&
+    existsSync(join(tree, "modules.order")) &&
+    readFileSync(join(tree, "modules.order"), "utf8").trim() !== "";
   // The config is checked before modules are installed: a tree that cannot run the guest costs nothing.
   if (config !== undefined) {
     const missing = missingOptions(config, wantsModules);
-    if (missing.length) throw new LabError("REUSELAB_BAD_ARGS", `kernel ${what} (${release}) cannot run the guest; nothing was booted. Its config (${configFile}) lacks:\n${describeMissing(missing)}\nSet them (make menuconfig) and build again.`);
+    if (missing.length)
+      throw new LabError(
+        "REUSELAB_BAD_ARGS",
+        `kernel ${what} (${release}) cannot run the guest; nothing was booted. Its config (${configFile}) lacks:\n${describeMissing(missing)}\nSet them (make menuconfig) and build again.`,
+      );
   }
   makeFolder(dir, (tmp) => {
     if (wantsModules) installModules(tree, tmp, release);
     return { vmlinuz: bytes, release, manifest: { source: "tree", path: tree, sha256: sum, release }, config };
   });
-  return { dir, release, source, config: config !== undefined ? { from: configFile, text: config } : ((await ikconfig(dir, what)) ?? { unknown: `${tree} has no .config and its bzImage embeds none` }) };
+  return {
+    dir,
+    release,
+    source,
+    config:
+      config !== undefined
+        ? { from: configFile, text: config }
+        : ((await ikconfig(dir, what)) ?? { unknown: `${tree} has no .config and its bzImage embeds none` }),
+  };
 }
 
 function installModules(tree: string, into: string, release: string): void {
   const make = systemTool("make", "make");
   const staged = join(into, ".install");
   // Its output goes to our stderr: a failed install explains itself there.
-  const r = spawnSync(make, ["-C", tree, `INSTALL_MOD_PATH=${staged}`, "modules_install"], { stdio: ["ignore", 2, "inherit"], env: systemEnv() });
-  if (r.status !== 0) throw new LabError("REUSELAB_KERNEL_MODULES", `'make -C ${tree} modules_install' failed (status ${r.status}); its output is above`);
-  const lib = [join(staged, "lib/modules", release), join(staged, "usr/lib/modules", release)].find((p) => existsSync(p));
-  if (!lib) throw new LabError("REUSELAB_KERNEL_MODULES", `'make modules_install' of ${tree} left no lib/modules/${release}`);
+  const r = spawnSync(make, ["-C", tree, `INSTALL_MOD_PATH=${staged}`, "modules_install"], {
+    stdio: ["ignore", 2, "inherit"],
+    env: systemEnv(),
+  });
+  if (r.status !== 0)
+    throw new LabError(
+      "REUSELAB_KERNEL_MODULES",
+      `'make -C ${tree} modules_install' failed (status ${r.status}); its output is above`,
+    );
+  const lib = [join(staged, "lib/modules", release), join(staged, "usr/lib/modules", release)].find((p) =>
+    existsSync(p),
+  );
+  if (!lib)
+    throw new LabError("REUSELAB_KERNEL_MODULES", `'make modules_install' of ${tree} left no lib/modules/${release}`);
   // modules_install links build and source back to the tree: the guest needs neither, and the
   // initramfs builder, which follows links to find modules, would walk the whole tree through them.
   for (const link of ["build", "source"]) rmSync(join(lib, link), { force: true });
@@ -185,7 +263,12 @@ function makeFolder(dir: string, build: (scratch: string) => Layout): void {
     writeFileSync(join(tmp, "release"), `${l.release}\n`);
     if (l.config !== undefined) writeFileSync(join(tmp, "config"), l.config);
     if (l.modules) symlinkSync(l.modules, join(tmp, "modules"));
-    writeFileSync(join(tmp, "manifest"), Object.entries(l.manifest).map(([k, v]) => `${k}=${v}\n`).join(""));
+    writeFileSync(
+      join(tmp, "manifest"),
+      Object.entries(l.manifest)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(""),
+    );
     try {
       renameSync(tmp, dir);
     } catch (e) {
@@ -202,7 +285,9 @@ async function ikconfig(dir: string, what: string): Promise<{ from: string; text
   const vmlinux = join(dir, "vmlinux");
   if (!existsSync(vmlinux)) {
     try {
-      await run(systemTool("python3", "python3"), [EXTRACT_VMLINUX, join(dir, "vmlinuz"), vmlinux], { env: systemEnv() });
+      await run(systemTool("python3", "python3"), [EXTRACT_VMLINUX, join(dir, "vmlinuz"), vmlinux], {
+        env: systemEnv(),
+      });
     } catch (e) {
       return ignored("vm/extract-vmlinux")(e); // boot.sh boots the bzImage then, and says so
     }
@@ -216,7 +301,11 @@ async function ikconfig(dir: string, what: string): Promise<{ from: string; text
  * (debian-kernel@…) #1 SMP …", whose first word is the release.
  */
 export function bzImageRelease(bytes: Buffer, path: string): string {
-  const bad = () => new LabError("REUSELAB_BAD_ARGS", `${path} is not an x86 bzImage (no 'HdrS' setup header with a version string); give a vmlinuz/bzImage, a .deb, a build tree or debian:SUITE`);
+  const bad = () =>
+    new LabError(
+      "REUSELAB_BAD_ARGS",
+      `${path} is not an x86 bzImage (no 'HdrS' setup header with a version string); give a vmlinuz/bzImage, a .deb, a build tree or debian:SUITE`,
+    );
   if (bytes.length < 0x210 || bytes.toString("latin1", 0x202, 0x206) !== "HdrS") throw bad();
   const at = bytes.readUInt16LE(0x20e) + 0x200;
   const end = bytes.indexOf(0, at);

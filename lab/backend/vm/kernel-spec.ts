@@ -36,7 +36,11 @@ const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 /** Why `text` is not a kernel spec, or the spec; relative paths are resolved against `base`. */
 export function parseKernelSpec(text: string, base = process.cwd()): GuestKernel | { error: string; fix: string } {
   const named = /^([^=/:]+)=(.+)$/.exec(text);
-  if (named && !ID.test(named[1]!)) return { error: `'${named[1]}' is not a kernel id`, fix: "an id is letters, digits and . _ + - (e.g. 5.10-security=debian:bullseye-security)" };
+  if (named && !ID.test(named[1]!))
+    return {
+      error: `'${named[1]}' is not a kernel id`,
+      fix: "an id is letters, digits and . _ + - (e.g. 5.10-security=debian:bullseye-security)",
+    };
   const id = named?.[1];
   const rest = named ? named[2]! : text;
   const spec = parseSpec(rest, base);
@@ -47,8 +51,16 @@ export function parseKernelSpec(text: string, base = process.cwd()): GuestKernel
 function parseSpec(text: string, base: string): KernelSpec | { error: string; fix: string } {
   if (text.startsWith("debian:")) {
     const [suite = "", pkg = DEFAULT_PACKAGE, ...more] = text.slice("debian:".length).split("/");
-    if (!SUITE.test(suite) || more.length) return { error: `'${text}' is not debian:SUITE[/PACKAGE]`, fix: "e.g. debian:bookworm-security or debian:sid/linux-image-amd64" };
-    if (!PACKAGE.test(pkg)) return { error: `'${pkg}' is not a Debian package name`, fix: "e.g. linux-image-cloud-amd64 or linux-image-amd64" };
+    if (!SUITE.test(suite) || more.length)
+      return {
+        error: `'${text}' is not debian:SUITE[/PACKAGE]`,
+        fix: "e.g. debian:bookworm-security or debian:sid/linux-image-amd64",
+      };
+    if (!PACKAGE.test(pkg))
+      return {
+        error: `'${pkg}' is not a Debian package name`,
+        fix: "e.g. linux-image-cloud-amd64 or linux-image-amd64",
+      };
     return { kind: "debian", suite, package: pkg };
   }
   const whole = resolve(base, text);
@@ -60,10 +72,17 @@ function parseSpec(text: string, base: string): KernelSpec | { error: string; fi
     const image = resolve(base, text.slice(0, i));
     if (what(image) !== "file") continue;
     const modules = resolve(base, text.slice(i + 1));
-    if (what(modules) !== "dir") return { error: `the modules folder '${text.slice(i + 1)}' of '${text}' is not a folder`, fix: "give the kernel's lib/modules/<release> folder after the colon, or leave ':…' out when every module the guest needs is built in" };
+    if (what(modules) !== "dir")
+      return {
+        error: `the modules folder '${text.slice(i + 1)}' of '${text}' is not a folder`,
+        fix: "give the kernel's lib/modules/<release> folder after the colon, or leave ':…' out when every module the guest needs is built in",
+      };
     return { kind: "image", path: image, modules };
   }
-  return { error: `'${text}' is neither a file nor a folder`, fix: "give debian:SUITE[/PACKAGE], a .deb file, a bzImage (IMAGE[:MODULES_DIR]) or a kernel build tree" };
+  return {
+    error: `'${text}' is neither a file nor a folder`,
+    fix: "give debian:SUITE[/PACKAGE], a .deb file, a bzImage (IMAGE[:MODULES_DIR]) or a kernel build tree",
+  };
 }
 
 function what(path: string): "file" | "dir" | undefined {
@@ -77,7 +96,8 @@ function what(path: string): "file" | "dir" | undefined {
 
 /** The Debian archive a suite lives in: security updates have their own. */
 export function debianMirror(suite: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (suite.endsWith("-security")) return env.REUSELAB_DEBIAN_SECURITY_MIRROR ?? "http://deb.debian.org/debian-security";
+  if (suite.endsWith("-security"))
+    return env.REUSELAB_DEBIAN_SECURITY_MIRROR ?? "http://deb.debian.org/debian-security";
   return env.REUSELAB_DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
 }
 

@@ -12,15 +12,23 @@ export function demoCommand(parent: Command, exit: ExitSink): void {
   parent
     .command("demo")
     .summary("the standing hijack demo of compose.yaml: who answers the client")
-    .description("the standing demo of compose.yaml: a victim, an attacker in its network namespace and a client, who answers the client")
+    .description(
+      "the standing demo of compose.yaml: a victim, an attacker in its network namespace and a client, who answers the client",
+    )
     .addArgument(new Argument("<name>", "the demo").choices(["hijack"]))
     .option("--requests <n>", "requests the client sends, one every 200 ms", wholeNumber("--requests", 1, 1000), 10)
-    .option("--compose <path>", "a standalone compose executable (default: docker-compose, Debian's v1; a v2 binary works the same)")
+    .option(
+      "--compose <path>",
+      "a standalone compose executable (default: docker-compose, Debian's v1; a v2 binary works the same)",
+    )
     .action(async (_name: "hijack", o: { requests: number; compose?: string }) => {
       const { ensureMachine } = await import("../../bootstrap/ensure");
       ensureMachine("toolchain");
       ensureMachine(o.compose ? "engine" : "compose");
-      const [{ runHijackDemo }, { formatHijackDemo }] = await Promise.all([import("../../demo/hijack-demo"), import("../../demo/hijack-demo-report")]);
+      const [{ runHijackDemo }, { formatHijackDemo }] = await Promise.all([
+        import("../../demo/hijack-demo"),
+        import("../../demo/hijack-demo-report"),
+      ]);
       try {
         const r = await runHijackDemo({ requests: o.requests, ...(o.compose ? { compose: o.compose } : {}) });
         process.stdout.write(formatHijackDemo(r));

@@ -10,7 +10,9 @@ export function listCommand(parent: Command, exit: ExitSink): void {
   const cmd = parent
     .command("list")
     .summary("the cases, their tags, and the seed guide's claims")
-    .description("the cases (id, variants, tags, title), the tags with their counts, and the seed guide's claims with the cases that name them")
+    .description(
+      "the cases (id, variants, tags, title), the tags with their counts, and the seed guide's claims with the cases that name them",
+    )
     .addArgument(new Argument("[section]", "only this part of the list").choices(SECTIONS));
   addSelectionOptions(cmd)
     .option("--json", "the list as JSON, on stdout")
@@ -20,7 +22,9 @@ export function listCommand(parent: Command, exit: ExitSink): void {
         process.stdout.write(`${JSON.stringify(section ? { [section]: listing[section] } : listing, null, 2)}\n`);
       } else {
         const width = process.stdout.isTTY ? process.stdout.columns : undefined;
-        process.stdout.write(formatListing(listing, section ? [section] : SECTIONS, colorsFor(wantsColor(process.stdout)), width));
+        process.stdout.write(
+          formatListing(listing, section ? [section] : SECTIONS, colorsFor(wantsColor(process.stdout)), width),
+        );
       }
       exit(EXIT.passed);
     });

@@ -12,7 +12,9 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
   const cmd = parent
     .command("merge")
     .summary("join several jobs' --json results into one, claims audit recomputed")
-    .description("join the --json results of several jobs (e.g. one per kernel) into one file, with the claims audit recomputed over all their runs")
+    .description(
+      "join the --json results of several jobs (e.g. one per kernel) into one file, with the claims audit recomputed over all their runs",
+    )
     .argument("<out>", "the merged results (schema 1) to write")
     .argument("<inputs...>", "results files written by 'reuselab run --json FILE'");
   addKnownBugsOption(addCasesOption(cmd))
@@ -20,7 +22,15 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
     .option("--html <file>", "also write the HTML report of the merged results")
     .action(async (out: string, inputs: string[], o: SelectionOptions & ReportOptions & KnownBugsOptions) => {
       // The report writers and the case loader load here, not for --help.
-      const [{ countOutcomes }, { mergeResults, plannedMerged, readResultsFile }, { caseFilesRead, ReportFiles }, { EventBus }, { isBad }, { recordSession }, { loadCatalogue }] = await Promise.all([
+      const [
+        { countOutcomes },
+        { mergeResults, plannedMerged, readResultsFile },
+        { caseFilesRead, ReportFiles },
+        { EventBus },
+        { isBad },
+        { recordSession },
+        { loadCatalogue },
+      ] = await Promise.all([
         import("../../report/console-reporter"),
         import("../../report/merge-results"),
         import("../file-reporters"),
@@ -30,19 +40,33 @@ export function mergeCommand(parent: Command, exit: ExitSink): void {
         import("../../case/load-cases"),
       ]);
       const allowlist = allowlistPath(o);
-      const reads = [...inputs.map((file) => ({ file, what: "a results file this merge reads" })), ...caseFilesRead(casePaths(o)), ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this merge reads" }] : [])];
+      const reads = [
+        ...inputs.map((file) => ({ file, what: "a results file this merge reads" })),
+        ...caseFilesRead(casePaths(o)),
+        ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this merge reads" }] : []),
+      ];
       const files = new ReportFiles({ json: out, junit: o.junit, html: o.html }, reads, "OUT");
       const merged = mergeResults(inputs.map((file) => ({ file, results: readResultsFile(file) })));
       const catalogue = loadCatalogue(casePaths(o));
       const { planned, unknown } = plannedMerged(merged, catalogue, allowlistFor(o, catalogue, casePaths(o)));
       for (const w of merged.warnings) process.stderr.write(`reuselab merge: ${w}\n`);
-      if (unknown.length) process.stderr.write(`reuselab merge: ${unknown.length} run${unknown.length === 1 ? " is" : "s are"} not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`);
+      if (unknown.length)
+        process.stderr.write(
+          `reuselab merge: ${unknown.length} run${unknown.length === 1 ? " is" : "s are"} not in the catalogue (${casePaths(o).join(", ")}), so no claim rests on them: ${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}; pass the --cases the jobs used\n`,
+        );
       const bus = new EventBus();
       for (const r of files.reporters()) bus.add(r);
       const durationMs = merged.runs.reduce((ms, r) => ms + r.durationMs, 0);
       // A session whose runs ran elsewhere: the same events, claims audit and known bugs as one that runs here.
       const start = { backend: "merged", kernels: merged.kernels, runs: planned, leftoversRemoved: {} };
-      const { audit } = await recordSession(bus, start, catalogue.claims, () => Promise.resolve(merged.runs), undefined, durationMs);
+      const { audit } = await recordSession(
+        bus,
+        start,
+        catalogue.claims,
+        () => Promise.resolve(merged.runs),
+        undefined,
+        durationMs,
+      );
       await bus.close();
       files.sayFailures();
       const judged = audit.filter((a) => Object.values(a.verdicts).some((v) => v !== "untested")).length;

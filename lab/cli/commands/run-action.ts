@@ -38,8 +38,14 @@ export async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promis
       // Made once the cases are valid and before anything starts: a report that cannot be written stops the run here.
       reporters: () => {
         const allowlist = allowlistPath(o);
-        const reads = [...caseFilesRead(casePaths(o)), ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this command reads" }] : [])];
-        files = new ReportFiles(o, [...reads, { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" }]);
+        const reads = [
+          ...caseFilesRead(casePaths(o)),
+          ...(allowlist ? [{ file: allowlist, what: "the known-bugs allowlist this command reads" }] : []),
+        ];
+        files = new ReportFiles(o, [
+          ...reads,
+          { file: lastResultsPath(), what: "the last results the lab keeps for 'reuselab explain'" },
+        ]);
         return reporters(o, files);
       },
     });
@@ -56,7 +62,11 @@ function reporters(o: RunOptions, files: ReportFiles): Reporter[] {
   const words = o.repeat > 1 ? new RepeatReporter(o.repeat, { write }) : new ConsoleReporter({ write });
   // The progress line goes first: it must be gone before the console writes the summary.
   // The last results are a cache for `explain`: one that cannot be kept is a warning, not the run's end.
-  const lastResults = closingSafely(new LastResultsReporter(), (e) => process.stderr.write(`reuselab: warning: the results were not kept for 'reuselab explain' in ${lastResultsPath()}: ${(e as Error).message}\n`));
+  const lastResults = closingSafely(new LastResultsReporter(), (e) =>
+    process.stderr.write(
+      `reuselab: warning: the results were not kept for 'reuselab explain' in ${lastResultsPath()}: ${(e as Error).message}\n`,
+    ),
+  );
   return [...(progress ? [progress] : []), words, ...files.reporters(), lastResults];
 }
 

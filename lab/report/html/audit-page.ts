@@ -9,7 +9,12 @@ import type { AuditResult, ProfileVerdict } from "../../audit/audit";
 import { describeModel } from "../../audit/host-model";
 import { CSS, esc } from "./markup";
 
-const VERDICT_CLASS = { vulnerable: "v-refuted", resisted: "v-confirmed", inconclusive: "v-partly", "not applicable": "v-untested" } as const;
+const VERDICT_CLASS = {
+  vulnerable: "v-refuted",
+  resisted: "v-confirmed",
+  inconclusive: "v-partly",
+  "not applicable": "v-untested",
+} as const;
 
 /** This row's gate: a must-resist profile fails it in every family where it was not resisted. */
 function gateCell(r: AuditResult, p: ProfileVerdict): string {
@@ -20,7 +25,15 @@ function gateCell(r: AuditResult, p: ProfileVerdict): string {
 function serviceSection(r: AuditResult): string {
   const rows = r.profiles
     .map((p) => {
-      const cells = [`<code>${esc(p.profile)}</code>`, esc(p.family ?? "—"), esc(p.verdict), esc(p.basis ?? ""), gateCell(r, p), esc(p.evidence), esc(p.fix ?? "")];
+      const cells = [
+        `<code>${esc(p.profile)}</code>`,
+        esc(p.family ?? "—"),
+        esc(p.verdict),
+        esc(p.basis ?? ""),
+        gateCell(r, p),
+        esc(p.evidence),
+        esc(p.fix ?? ""),
+      ];
       return `<tr class="profile">${cells.map((c, i) => (i === 2 ? `<td class="${VERDICT_CLASS[p.verdict]}">${c}</td>` : `<td>${c}</td>`)).join("")}</tr>`;
     })
     .join("\n");
@@ -44,7 +57,9 @@ ${rows}
 
 export function auditPage(results: readonly AuditResult[], generatedAt = new Date()): string {
   const failed = results.flatMap((r) => r.gateFailures.map((p) => `${r.audit}: ${p}`));
-  const gate = failed.length ? `<p class="summary"><span class="badge o-failed">must-resist failed: ${esc(failed.join(", "))}</span></p>` : `<p class="summary"><span class="badge o-passed">every must-resist profile resisted</span></p>`;
+  const gate = failed.length
+    ? `<p class="summary"><span class="badge o-failed">must-resist failed: ${esc(failed.join(", "))}</span></p>`
+    : `<p class="summary"><span class="badge o-passed">every must-resist profile resisted</span></p>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -46,17 +46,27 @@ export const knownBugsSection: Section = {
         .map((b) => {
           const verb = b.status === "absent" ? "lacks" : b.status === "present" ? "has" : "was not judged on";
           const allowed = b.allowed ? ` <span class="badge o-xfail">allowed</span> ${esc(b.allowed)}` : "";
-          const predicted = b.disagrees ? `<li><strong>the version number predicts ${esc(b.predicted)}</strong>: ${esc(b.because)}</li>` : "";
+          const predicted = b.disagrees
+            ? `<li><strong>the version number predicts ${esc(b.predicted)}</strong>: ${esc(b.because)}</li>`
+            : "";
           return `<li><strong>${esc(k)}</strong> ${verb} <code>${esc(b.fix)}</code> (${esc(b.case)})${allowed}<ul>${b.evidence.map((e) => `<li><code>${evidence(e)}</code></li>`).join("")}${predicted}</ul></li>`;
         }),
     );
-    const stale = kb.staleAllowlist.map((s) => `<li><code>${esc(`${s.file}:${s.line}`)}</code>: ${esc(s.case)} on ${esc(s.kernel)} has the fix (${s.evidence.map(evidence).join(", ")}): remove the entry <span class="meta">(${esc(s.reason)})</span></li>`);
-    const counts = ids.map((k) => `<span>on ${esc(k)}: ${(["present", "absent", "not-run"] as const).map((s) => `<span class="badge ${CLASS[s]}">${bugs(k).filter((b) => b.status === s).length} ${WORD[s]}</span>`).join(" ")}</span>`);
+    const stale = kb.staleAllowlist.map(
+      (s) =>
+        `<li><code>${esc(`${s.file}:${s.line}`)}</code>: ${esc(s.case)} on ${esc(s.kernel)} has the fix (${s.evidence.map(evidence).join(", ")}): remove the entry <span class="meta">(${esc(s.reason)})</span></li>`,
+    );
+    const counts = ids.map(
+      (k) =>
+        `<span>on ${esc(k)}: ${(["present", "absent", "not-run"] as const).map((s) => `<span class="badge ${CLASS[s]}">${bugs(k).filter((b) => b.status === s).length} ${WORD[s]}</span>`).join(" ")}</span>`,
+    );
     return [
       `<p class="summary">${cases.length} fix${cases.length === 1 ? "" : "es"}, judged by running each trigger; a "!" marks where the version number predicts otherwise. ${counts.join(" ")}</p>`,
       cases.length ? `<table id="known-bugs-table"><thead>${head}</thead><tbody>${body.join("")}</tbody></table>` : "",
       details.length ? `<ul id="known-bugs-details">${details.join("")}</ul>` : "",
-      stale.length ? `<div class="callout" id="stale-allowlist"><h3>Stale allowlist entries: the kernel has the fix</h3><ul>${stale.join("")}</ul></div>` : "",
+      stale.length
+        ? `<div class="callout" id="stale-allowlist"><h3>Stale allowlist entries: the kernel has the fix</h3><ul>${stale.join("")}</ul></div>`
+        : "",
     ].join("");
   },
 };

@@ -29,7 +29,13 @@ export function anchor(kind: "run" | "row" | "claim", id: string): string {
   return `${kind}-${id.replace(/[^A-Za-z0-9._/@-]/gu, (c) => `~${c.codePointAt(0)!.toString(16)}~`)}`;
 }
 
-export const OUTCOME_CLASS: Record<Outcome, string> = { passed: "o-passed", failed: "o-failed", skipped: "o-skipped", xfail: "o-xfail", xpass: "o-xpass" };
+export const OUTCOME_CLASS: Record<Outcome, string> = {
+  passed: "o-passed",
+  failed: "o-failed",
+  skipped: "o-skipped",
+  xfail: "o-xfail",
+  xpass: "o-xpass",
+};
 
 export const CSS = `
 :root { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d232a; background: #fff; }

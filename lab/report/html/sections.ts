@@ -48,7 +48,10 @@ export const failuresSection: Section = {
     const bad = d.results.filter((r) => r.outcome === "failed" || r.outcome === "xpass");
     if (!bad.length) return undefined;
     const items = bad.map((r) => {
-      const why = r.outcome === "failed" ? `${formatFailure(r.failures[0]!)}${r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : ""}` : `marked as a known failure (${r.reason}) but passed`;
+      const why =
+        r.outcome === "failed"
+          ? `${formatFailure(r.failures[0]!)}${r.failures.length > 1 ? ` (+${r.failures.length - 1} more)` : ""}`
+          : `marked as a known failure (${r.reason}) but passed`;
       return `<li><span class="badge ${OUTCOME_CLASS[r.outcome]}">${esc(CELL[r.outcome])}</span> ${runLink(r.id)}<br><code>${esc(why)}</code></li>`;
     });
     return `<div class="callout bad"><ul>${items.join("")}</ul></div>`;
@@ -66,14 +69,19 @@ export const matrixSection: Section = {
       ? `<p class="meta">One kernel in this run: no row can differ.</p>`
       : differing.length
         ? `<div class="callout" id="differs"><h3>The kernels differ on ${differing.length} of ${rows.length} case variants</h3><ul>${differing
-            .map((r) => `<li><a href="#${esc(anchor("row", r.id))}">${esc(r.id)}</a><ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></li>`)
+            .map(
+              (r) =>
+                `<li><a href="#${esc(anchor("row", r.id))}">${esc(r.id)}</a><ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></li>`,
+            )
             .join("")}</ul></div>`
         : `<p class="meta">The kernels agree on all ${rows.length} case variants.</p>`;
     const head = `<tr><th>case.variant</th>${d.kernels.map((k) => `<th title="${esc(k.release)}">${esc(k.id)}<br><span class="meta">${esc(k.release)}</span></th>`).join("")}${several ? "<th>where the kernels differ</th>" : ""}</tr>`;
     const body = rows.map((r) => {
       const cells = d.kernels.map((k) => {
         const c = r.cells[k.id];
-        return c ? `<td class="cell ${OUTCOME_CLASS[c.outcome]}">${runLink(c.id, CELL[c.outcome])}</td>` : `<td class="cell">–</td>`;
+        return c
+          ? `<td class="cell ${OUTCOME_CLASS[c.outcome]}">${runLink(c.id, CELL[c.outcome])}</td>`
+          : `<td class="cell">–</td>`;
       });
       const notes = several ? `<td class="notes">${r.notes.map(esc).join("<br>")}</td>` : "";
       return `<tr id="${esc(anchor("row", r.id))}"${r.differs ? ' class="differs"' : ""}><th scope="row" class="mono">${esc(r.id)}</th>${cells.join("")}${notes}</tr>`;
@@ -88,15 +96,22 @@ export const auditSection: Section = {
   render(d) {
     if (!d.claims.length) return `<p class="meta">No claims: no claims.yaml beside this run's cases.</p>`;
     const ids = d.kernels.map((k) => k.id);
-    const counts = ids.map((k) => `<span>on ${esc(k)}: ${VERDICTS.map((v) => `<span class="badge v-${v}">${d.audit.filter((a) => a.verdicts[k] === v).length} ${v}</span>`).join(" ")}</span>`);
+    const counts = ids.map(
+      (k) =>
+        `<span>on ${esc(k)}: ${VERDICTS.map((v) => `<span class="badge v-${v}">${d.audit.filter((a) => a.verdicts[k] === v).length} ${v}</span>`).join(" ")}</span>`,
+    );
     const claim = new Map(d.claims.map((c) => [c.id, c]));
     const head = `<tr><th>claim</th><th>the seed guide says</th><th>section</th><th>line</th>${ids.map((k) => `<th>${esc(k)}</th>`).join("")}<th>evidence (passing runs)</th></tr>`;
     // The claims the run could judge first, then the untested ones; each part in the guide's order.
     const judged = (a: ClaimAudit) => ids.some((k) => a.verdicts[k] !== "untested");
     const body = [...d.audit.filter(judged), ...d.audit.filter((a) => !judged(a))].map((a) => {
       const c = claim.get(a.id);
-      const verdicts = ids.map((k) => `<td class="cell v-${a.verdicts[k] ?? "untested"}">${esc(a.verdicts[k] ?? "untested")}</td>`).join("");
-      const evidence = a.evidence.map((id) => `${runLink(id)} <span class="meta">${esc(a.relations[id] ?? "")}</span>`).join("<br>");
+      const verdicts = ids
+        .map((k) => `<td class="cell v-${a.verdicts[k] ?? "untested"}">${esc(a.verdicts[k] ?? "untested")}</td>`)
+        .join("");
+      const evidence = a.evidence
+        .map((id) => `${runLink(id)} <span class="meta">${esc(a.relations[id] ?? "")}</span>`)
+        .join("<br>");
       return `<tr id="${esc(anchor("claim", a.id))}"${judged(a) ? "" : ' class="untested"'}><td class="mono">${esc(a.id)}</td><td><blockquote>${esc(c?.quote ?? "")}</blockquote></td><td>${esc(c?.section ?? "")}</td><td>${esc(c?.line ?? "")}</td>${verdicts}<td>${evidence}</td></tr>`;
     });
     return `<p class="summary">${d.audit.length} claims of the seed guide; a verdict rests only on the runs that passed. ${counts.join(" ")}</p><table id="audit-table"><thead>${head}</thead><tbody>${body.join("")}</tbody></table>`;
@@ -109,16 +124,34 @@ export const runsSection: Section = {
   render(d) {
     // A run's way back up: the claims it is evidence for.
     const evidenceFor = new Map<string, string[]>();
-    for (const a of d.audit) for (const id of a.evidence) evidenceFor.set(id, [...(evidenceFor.get(id) ?? []), `<a href="#${esc(anchor("claim", a.id))}">${esc(a.id)}</a> <span class="meta">${esc(a.relations[id] ?? "")}</span>`]);
+    for (const a of d.audit)
+      for (const id of a.evidence)
+        evidenceFor.set(id, [
+          ...(evidenceFor.get(id) ?? []),
+          `<a href="#${esc(anchor("claim", a.id))}">${esc(a.id)}</a> <span class="meta">${esc(a.relations[id] ?? "")}</span>`,
+        ]);
     const release = new Map(d.kernels.map((k) => [k.id, k.release]));
-    return d.results.map((r) => runSection(r, d.planned.get(r.id), release.get(r.kernel), evidenceFor.get(r.id) ?? [])).join("\n");
+    return d.results
+      .map((r) => runSection(r, d.planned.get(r.id), release.get(r.kernel), evidenceFor.get(r.id) ?? []))
+      .join("\n");
   },
 };
 
-function runSection(r: RunResult, planned: PlannedRun | undefined, release: string | undefined, claims: string[]): string {
+function runSection(
+  r: RunResult,
+  planned: PlannedRun | undefined,
+  release: string | undefined,
+  claims: string[],
+): string {
   const head = `<h3><span class="badge ${OUTCOME_CLASS[r.outcome]}">${esc(CELL[r.outcome])}</span> ${runLink(r.id)} <span class="meta">${r.durationMs} ms</span></h3>`;
-  const about = [planned ? `${esc(planned.case.title)} (<code>${esc(planned.case.file)}</code>)` : "", `kernel ${esc(r.kernel)}${release ? ` (${esc(release)})` : ""}`].filter(Boolean).join(" · ");
-  const failures = (fs: { file: string; line: number; message: string }[]) => `<ul class="failures">${fs.map((f) => `<li>${esc(formatFailure(f))}</li>`).join("")}</ul>`;
+  const about = [
+    planned ? `${esc(planned.case.title)} (<code>${esc(planned.case.file)}</code>)` : "",
+    `kernel ${esc(r.kernel)}${release ? ` (${esc(release)})` : ""}`,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  const failures = (fs: { file: string; line: number; message: string }[]) =>
+    `<ul class="failures">${fs.map((f) => `<li>${esc(formatFailure(f))}</li>`).join("")}</ul>`;
   let verdict = "";
   switch (r.outcome) {
     case "skipped":
