@@ -5,16 +5,16 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../lab/package-root";
 import { EXIT, EXIT_FOR_CODE } from "../../lab/exit-codes";
 
-const README = readFileSync(join(__dirname, "../../README.md"), "utf8");
+const README = readFileSync(join(PACKAGE_ROOT, "README.md"), "utf8");
 
 test("the README's table of codes lists every code once, with the exit status the CLI gives it", (t) => {
-  const rows = [...README.matchAll(/^\| `(REUSELAB_[A-Z_]+)` \| [^|]+ \| (\d+) \|$/gm)].map((m) => [m[1]!, Number(m[2])] as const);
-  t.deepEqual(
-    rows.map(([code]) => code).sort(),
-    Object.keys(EXIT_FOR_CODE).sort(),
+  const rows = [...README.matchAll(/^\| `(REUSELAB_[A-Z_]+)` \| [^|]+ \| (\d+) \|$/gm)].map(
+    (m) => [m[1]!, Number(m[2])] as const,
   );
+  t.deepEqual(rows.map(([code]) => code).sort(), Object.keys(EXIT_FOR_CODE).sort());
   t.deepEqual(Object.fromEntries(rows), { ...EXIT_FOR_CODE });
 });
 

@@ -1,4 +1,5 @@
-// The unit tier (ava.unit.config.cjs) compiled by compile.cjs, for StrykerJS (stryker.config.cjs).
+// The unit tier (ava.unit.config.cjs) compiled by compile.cjs: what `npm run test:unit` and StrykerJS
+// (stryker.config.cjs) run.
 const unit = require("../../ava.unit.config.cjs");
 
 module.exports = {
