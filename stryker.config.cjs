@@ -57,6 +57,8 @@ module.exports = {
   htmlReporter: { fileName: `${reportDir}/index.html` },
   jsonReporter: { fileName: `${reportDir}/mutation.json` },
   tempDirName: ".stryker-tmp",
+  // Not copied into the sandbox: what npm test and the lab leave in a clone (kernels, images, builds).
+  ignorePatterns: [".cache", "dist", ".mutation-js", "reports"],
   cleanTempDir: "always",
   thresholds: { high: 90, low: 85, break: null },
   timeoutMS: 10000,
