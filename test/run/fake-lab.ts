@@ -2,7 +2,7 @@
 // function the test gives, and the backend records what it was asked (labs started, calls, disposals).
 import type { Backend, LabSpec, StartedLab } from "../../lab/backend/backend";
 import type { KernelInfo } from "../../lab/kernel-info";
-import type { Case } from "../../lab/case/case";
+import type { Case, GroupStep } from "../../lab/case/case";
 import { loadCase } from "../../lab/case/load-case";
 import type { LabEvent } from "../../lab/events/events";
 import { EventBus } from "../../lab/events/events";
@@ -77,4 +77,29 @@ export function caseOf(id: string, yaml: string): Case {
 export function recordingBus(): { bus: EventBus; events: LabEvent[] } {
   const events: LabEvent[] = [];
   return { bus: new EventBus().add({ onEvent: (e) => void events.push(e) }), events };
+}
+
+/**
+ * The group step `all: VERB [within MS]` of a case whose three members w1, w2, w3 (uid 1000, one netns)
+ * each bound port 5000 with SO_REUSEPORT (and listen, for accept). Its expectation in the text is not
+ * what the engine judges by: performGroup takes the expectation as an argument.
+ */
+export function groupStepOf(verb: "recv" | "accept", within?: number): GroupStep {
+  const bind = (w: string) =>
+    verb === "recv"
+      ? `  - ${w}: bind udp 0.0.0.0:5000 reuseport => ok\n`
+      : `  - ${w}: bind tcp 0.0.0.0:5000 reuseport => ok\n  - ${w}: listen\n`;
+  const c = caseOf(
+    "g",
+    `schemaVersion: 1
+title: t
+rule: r
+source: s
+actors: { w1: { uid: 1000 }, w2: { uid: 1000, netns: w1 }, w3: { uid: 1000, netns: w1 } }
+groups: { all: [w1, w2, w3] }
+steps:
+${["w1", "w2", "w3"].map(bind).join("")}  - all: ${verb}${within === undefined ? "" : ` within ${within}`} => total 1
+`,
+  );
+  return c.variants[0]!.steps.find((s) => s.members) as GroupStep;
 }

@@ -11,30 +11,9 @@ import type { GroupStep } from "../../lab/case/case";
 import { performGroup } from "../../lab/run/group-step";
 import type { Expectation } from "../../lab/verdict/expectation";
 import type { Observation } from "../../lab/verdict/observation";
-import { caseOf, FakeBackend } from "./fake-lab";
+import { FakeBackend, groupStepOf as groupStep } from "./fake-lab";
 
 const members = ["w1", "w2", "w3"];
-
-/** The group step `all: VERB [within MS]` of a three-member case. */
-function groupStep(verb: "recv" | "accept", within?: number): GroupStep {
-  const bind = (w: string) =>
-    verb === "recv"
-      ? `  - ${w}: bind udp 0.0.0.0:5000 reuseport => ok\n`
-      : `  - ${w}: bind tcp 0.0.0.0:5000 reuseport => ok\n  - ${w}: listen\n`;
-  const c = caseOf(
-    "g",
-    `schemaVersion: 1
-title: t
-rule: r
-source: s
-actors: { w1: { uid: 1000 }, w2: { uid: 1000, netns: w1 }, w3: { uid: 1000, netns: w1 } }
-groups: { all: [w1, w2, w3] }
-steps:
-${members.map(bind).join("")}  - all: ${verb}${within === undefined ? "" : ` within ${within}`} => total 1
-`,
-  );
-  return c.variants[0]!.steps.find((s) => s.members) as GroupStep;
-}
 
 interface Drained {
   seen: Observation;

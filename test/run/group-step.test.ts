@@ -2,25 +2,9 @@
 // in, the counts per member, the fairness figures, an errno, a refusal and a probe that fails.
 import test from "ava";
 import type { StartedLab } from "../../lab/backend/backend";
-import type { GroupStep } from "../../lab/case/case";
 import { performGroup } from "../../lab/run/group-step";
 import type { Expectation } from "../../lab/verdict/expectation";
-import { caseOf, FakeBackend, type Answer } from "./fake-lab";
-
-const groupCase = (verb: string) =>
-  caseOf(
-    "g",
-    `schemaVersion: 1
-title: t
-rule: r
-source: s
-actors: { w1: { uid: 1000 }, w2: { uid: 1000, netns: w1 }, w3: { uid: 1000, netns: w1 } }
-groups: { all: [w1, w2, w3] }
-steps:
-${["w1", "w2", "w3"].map((w) => `  - ${w}: ${verb === "recv" ? "bind udp 0.0.0.0:5000 reuseport" : `bind tcp 0.0.0.0:5000 reuseport\n  - ${w}: listen`}  => ok\n`).join("")}  - all: ${verb}  => total 6
-`,
-  );
-const stepOf = (verb: string) => groupCase(verb).variants[0]!.steps.find((s) => s.members) as GroupStep;
+import { FakeBackend, groupStepOf as stepOf, type Answer } from "./fake-lab";
 
 /** Each member's queue: what it has waiting, handed out one round at a time. */
 function queues(field: string, rounds: Record<string, number[]>): Answer {
