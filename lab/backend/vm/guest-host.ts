@@ -29,12 +29,12 @@ export class GuestHost implements NetnsHost {
   /** Only the agent and the lab's probes run in a guest. */
   readonly shared = false;
   private readonly ports: Port[];
-  /** Probes to kill, gathered in one request: each request costs the agent a fork under TCG. */
+  /** Probes to kill, gathered in one request. */
   private killing: number[] = [];
 
   constructor(
     readonly release: string,
-    private readonly control: GuestControl,
+    readonly control: GuestControl,
     sockets: Map<string, Socket>,
   ) {
     this.ports = [...sockets].map(([name, socket]) => {
@@ -90,7 +90,8 @@ export class GuestHost implements NetnsHost {
     if (this.killing.push(pid) > 1) return;
     queueMicrotask(() => {
       const pids = this.killing.splice(0);
-      void this.control.request(`kill -9 ${pids.join(" ")} 2>/dev/null; true`).catch(ignored("vm/kill-probes"));
+      // The agent's own kill (SIGKILL, no shell); a probe that has ended already is no failure here.
+      void this.control.request(`kill ${pids.join(" ")}`).catch(ignored("vm/kill-probes"));
     });
   }
 
