@@ -404,12 +404,58 @@ static int netns_del(const char *id, const char *name)
 	return 0;
 }
 
+static const char NETNS_USAGE[] = "usage: netns add|del NAME…, netns wire SWITCH NETNS,IPV4/LEN,IPV6/LEN…, "
+				  "netns sysctl NETNS KEY VALUE";
+
+/* netns wire SWITCH NETNS,IPV4/LEN,IPV6/LEN…: a lab's bridge, veths, addresses and route (agent_wire.c). */
+static void wire(const char *id, char **w, int n)
+{
+	if (n < 4)
+		return refuse(id, "%s", NETNS_USAGE);
+	if (!name_ok(w[2]))
+		return refuse(id, "netns: bad name '%s' (letters, digits, . _ -)", w[2]);
+	for (int i = 3; i < n; i++) {
+		char copy[512];
+		snprintf(copy, sizeof(copy), "%s", w[i]);
+		copy[strcspn(copy, ",")] = '\0';
+		if (!name_ok(copy) || !strchr(w[i], ','))
+			return refuse(id, "netns wire: bad namespace '%s' (NETNS,IPV4/LEN,IPV6/LEN)", w[i]);
+	}
+	char why[600];
+	if (agent_wire(w[2], n - 3, w + 3, why, sizeof(why)) < 0)
+		return refuse(id, "netns wire: %s", why);
+	say("R %s 0", id);
+}
+
+/* netns sysctl NETNS KEY VALUE…: the value is the rest of the line, its words joined by one space. */
+static void sysctl(const char *id, char **w, int n)
+{
+	if (n < 5)
+		return refuse(id, "%s", NETNS_USAGE);
+	if (!name_ok(w[2]))
+		return refuse(id, "netns: bad name '%s' (letters, digits, . _ -)", w[2]);
+	const char *key = w[3];
+	if (strncmp(key, "net.", 4) || strstr(key, "..") || strchr(key, '/'))
+		return refuse(id, "netns sysctl: bad key '%s' (net.…)", key);
+	char value[512] = "";
+	for (int i = 4; i < n; i++)
+		snprintf(value + strlen(value), sizeof(value) - strlen(value), "%s%s", i > 4 ? " " : "", w[i]);
+	char why[600];
+	if (agent_sysctl(w[2], key, value, why, sizeof(why)) < 0)
+		return refuse(id, "netns sysctl: %s", why);
+	say("R %s 0", id);
+}
+
 /* netns add|del NAME…: every name is tried; status 1 when one failed. */
 static void netns(const char *id, char **w, int n)
 {
+	if (n >= 2 && !strcmp(w[1], "wire"))
+		return wire(id, w, n);
+	if (n >= 2 && !strcmp(w[1], "sysctl"))
+		return sysctl(id, w, n);
 	int add = n >= 2 && !strcmp(w[1], "add"), del = n >= 2 && !strcmp(w[1], "del");
 	if (n < 3 || (!add && !del))
-		return refuse(id, "usage: netns add|del NAME…");
+		return refuse(id, "%s", NETNS_USAGE);
 	for (int i = 2; i < n; i++)
 		if (!name_ok(w[i]))
 			return refuse(id, "netns: bad name '%s' (letters, digits, . _ -)", w[i]);

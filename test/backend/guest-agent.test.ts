@@ -6,6 +6,8 @@ import { GuestVm } from "../../lab/backend/vm/guest-vm";
 import { readKernelsFile } from "../../lab/backend/vm/kernel-images";
 import { prepareKernel } from "../../lab/backend/vm/kernel-source";
 import type { GuestControl } from "../../lab/backend/vm/guest-control";
+import { NamespaceSet } from "../../lab/backend/netns/netns-wiring";
+import type { NetnsSpec } from "../../lab/backend/backend";
 
 let vm: GuestVm;
 let control: GuestControl;
@@ -21,6 +23,8 @@ test.after.always(async () => {
 });
 
 const ask = (line: string) => control.request(line);
+const NETNS_USAGE =
+  "usage: netns add|del NAME…, netns wire SWITCH NETNS,IPV4/LEN,IPV6/LEN…, netns sysctl NETNS KEY VALUE";
 
 test.serial("a command line runs in bash: its output, stdout and stderr, then its status", async (t) => {
   t.deepEqual(await ask("echo one; echo two >&2; exit 7"), { status: 7, output: "one\ntwo" });
@@ -50,7 +54,7 @@ test.serial("netns add and del: namespaces under /run/netns, and their refusals"
   t.is(again.status, 1);
   t.regex(again.output, /cannot create namespace file "\/run\/netns\/ag-a": File exists/);
   t.deepEqual(await ask("netns add ag/x"), { status: 1, output: "netns: bad name 'ag/x' (letters, digits, . _ -)" });
-  t.deepEqual(await ask("netns frob ag-a"), { status: 1, output: "usage: netns add|del NAME…" });
+  t.deepEqual(await ask("netns frob ag-a"), { status: 1, output: NETNS_USAGE });
   t.deepEqual(await ask("netns del ag-a ag-b"), { status: 0, output: "" });
   t.like(await ask("ip -n ag-a link show lo"), { status: 255 });
   const gone = await ask("netns del ag-a");
@@ -141,4 +145,74 @@ test.serial("spawn refuses bad arguments before starting anything, with the agen
   t.regex(busy.output, /^spawn: reuselab\.p5 \(\/dev\/vport\d+p\d+\): Device or resource busy$/);
   t.like(await ask(`kill ${first.pid!}`), { status: 0 });
   t.is(await ended, 137);
+});
+
+/** What `ip` shows of namespaces, without what differs between two equal sets: names, indexes, MACs, times. */
+async function shown(names: string[]): Promise<string> {
+  const views = ["-d link show", "addr show", "route show", "-6 route show", "neigh show"];
+  const out: string[] = [];
+  for (const name of names) for (const view of views) out.push((await ask(`ip -n ${name} ${view}`)).output);
+  return (
+    out
+      .join("\n")
+      .replace(/ag-[a-z]+-/g, "NS-")
+      .replace(/\b\d+: /g, "N: ")
+      .replace(/@if\d+/g, "@ifN")
+      .replace(/link-netns \S+/g, "link-netns NS")
+      .replace(/([0-9a-f]{2}:){5}[0-9a-f]{2}/g, "MAC")
+      .replace(/ (id|designated_root|bridge_id|designated_bridge|root_id|bridge_id) \S+/g, " $1 X")
+      .replace(/(valid_lft|preferred_lft) \S+/g, "$1 X")
+      .replace(
+        /(hello_timer|tcn_timer|topology_change_timer|gc_timer|message_age_timer|forward_delay_timer|hold_timer) +\S+/g,
+        "$1 X",
+      )
+      .replace(/fe80::\S+/g, "fe80::X")
+      // What the kernel is still doing a moment after: duplicate address detection of link-local
+      // addresses, a bridge whose ports are not forwarding yet.
+      .replace(/ tentative/g, "")
+      .replace(/state (UP|UNKNOWN)/g, "state S")
+  );
+}
+
+test.serial("netns wire and sysctl make the same set as the ip script the host runs elsewhere", async (t) => {
+  const namespaces: NetnsSpec[] = [
+    { name: "server", sysctls: { "net.ipv4.tcp_fin_timeout": "5" } },
+    { name: "client", sysctls: {} },
+  ];
+  const script = new NamespaceSet(namespaces, "ag-old");
+  const native = new NamespaceSet(namespaces, "ag-new");
+  t.teardown(async () => {
+    await ask(`netns del ${[...script.allNames(), ...native.allNames()].join(" ")}`);
+  });
+  t.like(await ask(`set -o pipefail; ${script.setupScript()}`), { status: 0 });
+  await vm.host.addNamespaces(native.allNames());
+  await vm.host.wire(native.wiring());
+  const [a, b] = [await shown(script.allNames()), await shown(native.allNames())];
+  t.true(a.includes("master br0") && a.includes("10.214.0.3/24") && a.includes("224.0.0.0/4 dev eth0"), a);
+  t.is(b, a);
+  const fin = (name: string) => ask(`nsenter --net=/run/netns/${name} cat /proc/sys/net/ipv4/tcp_fin_timeout`);
+  t.like(await fin(native.names[0]!), { output: "5" });
+  t.like(await fin(native.names[1]!), { output: "60" });
+
+  // Refusals and failures.
+  t.deepEqual(await ask("netns wire ag-sw"), {
+    status: 1,
+    output: NETNS_USAGE,
+  });
+  t.deepEqual(await ask("netns wire ag-none ag-x,10.0.0.1/24,fd00::1/64"), {
+    status: 1,
+    output: "netns wire: no network namespace 'ag-none': No such file or directory",
+  });
+  t.deepEqual(await ask("netns wire ag-sw ag-x"), {
+    status: 1,
+    output: "netns wire: bad namespace 'ag-x' (NETNS,IPV4/LEN,IPV6/LEN)",
+  });
+  t.deepEqual(await ask(`netns sysctl ${native.names[0]!} kernel.hostname x`), {
+    status: 1,
+    output: "netns sysctl: bad key 'kernel.hostname' (net.…)",
+  });
+  t.regex(
+    (await ask(`netns sysctl ${native.names[0]!} net.ipv4.no_such 1`)).output,
+    /^netns sysctl: \/proc\/sys\/net\/ipv4\/no_such: No such file or directory$/,
+  );
 });
