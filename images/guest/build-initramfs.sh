@@ -4,7 +4,7 @@
 #
 #   images/guest/build-initramfs.sh KDIR   ->  KDIR/initramfs.cpio.gz
 #
-# It holds /init, /agent.sh, /etc/fstab, the static probe at /probe, the host programs of tools.list
+# It holds /init, /etc/fstab, the static probe at /probe, the host programs of tools.list
 # (with their shared libraries) in /bin, and the modules of modules.list plus their dependencies,
 # decompressed, in /lib/modules/<release> with a modules.dep; /etc/modules lists them in load order.
 # KDIR/modules may be missing or a link to the user's lib/modules/<release> folder: a kernel with every
@@ -42,7 +42,6 @@ FILES=()
 add() { FILES+=("$1	$2"); }
 
 add init "$HERE/init"
-add agent.sh "$HERE/agent.sh"
 add etc/fstab "$HERE/fstab"
 add probe "$PROBE"
 
@@ -132,7 +131,7 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 depmod -b "$STAGE" "$RELEASE" || die "depmod failed for $RELEASE"
 printf '%s\n' "${ORDER[@]}" >"$STAGE/etc/modules"
-chmod 755 "$STAGE/init" "$STAGE/agent.sh" "$STAGE/probe"
+chmod 755 "$STAGE/init" "$STAGE/probe"
 
 python3 "$HERE/mkcpio.py" "$STAGE" "$OUT"
 printf '%s\n' "$HASH" >"$KDIR/initramfs.inputs"

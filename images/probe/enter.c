@@ -42,6 +42,16 @@ static int fail(const char *what, const char *detail)
 	return 2;
 }
 
+int enter_cap_number(const char *name)
+{
+	if (!strncmp(name, "cap_", 4))
+		name += 4;
+	for (int n = 0; n < NCAPS; n++)
+		if (!strcmp(cap_names[n], name))
+			return n;
+	return -1;
+}
+
 /* CAPS into keep[] (by number); 0, or -1 naming the word it does not know in *bad. */
 static int parse_caps(char *caps, int keep[NCAPS], const char **bad)
 {
@@ -49,13 +59,9 @@ static int parse_caps(char *caps, int keep[NCAPS], const char **bad)
 	if (!strcmp(caps, "-"))
 		return 0;
 	for (char *word = strtok(caps, ","); word; word = strtok(NULL, ",")) {
-		if (!strncmp(word, "cap_", 4))
-			word += 4;
-		int n = 0;
-		while (n < NCAPS && strcmp(cap_names[n], word))
-			n++;
-		if (n == NCAPS) {
-			*bad = word;
+		int n = enter_cap_number(word);
+		if (n < 0) {
+			*bad = strncmp(word, "cap_", 4) ? word : word + 4;
 			return -1;
 		}
 		keep[n] = 1;

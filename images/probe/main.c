@@ -9,8 +9,10 @@
  * kernel's answer. `probe hold` only keeps a network namespace alive for actors that join it.
  * `probe enter NETNS UID CAPS …` puts itself in an actor's namespace and credentials, then runs as
  * the probe (enter.c).
+ * `probe agent` is the guest agent on a guest's control port (agent.c, images/guest/PROTOCOL.md).
  * `probe serve|ask|bound …` are the standing hijack demo's modes (demo.h), with no protocol at all.
  */
+#include "agent.h"
 #include "commands.h"
 #include "demo.h"
 #include "enter.h"
@@ -204,6 +206,8 @@ static const struct mode {
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && !strcmp(argv[1], "agent"))
+		return agent_main(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "enter"))
 		return enter_main(argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "init"))
@@ -217,6 +221,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: probe          (commands on stdin, JSON lines on stdout)\n"
 				"       probe hold     (keep this network namespace alive)\n"
 				"       probe init     (the probe as a worker that can be recycled, as in a container)\n"
+				"       probe agent    (the guest agent, on a guest's control port)\n"
 				"       probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig] [init]   (become an actor, then the probe)\n"
 				"       probe serve NAME ADDRESS|INTERFACE PORT [reuseaddr]   (the demo's UDP services)\n"
 				"       probe ask ADDRESS PORT COUNT [INTERVAL_MS]            (the demo's client)\n"

@@ -4,6 +4,7 @@
  */
 import type { ProbeSession } from "../../probe/probe-session";
 import type { ExitInfo } from "../../steps/actor-runtime";
+import type { Wiring } from "./netns-wiring";
 
 export interface ProbeProcess {
   session: ProbeSession;
@@ -32,6 +33,19 @@ export interface NetnsHost {
   /** Runs one shell command line (sh/bash syntax); a non-zero status throws, with its output. */
   script(line: string): Promise<string>;
   spawnProbe(spawn: ProbeSpawn): Promise<ProbeProcess>;
+  /**
+   * Optional ways that start no program (a guest agent's own requests, images/guest/PROTOCOL.md);
+   * without them the pool does the same with script() (this machine).
+   * `addNamespaces` throws if one could not be made; `deleteNamespaces` deletes those that exist.
+   */
+  addNamespaces?(names: readonly string[]): Promise<void>;
+  deleteNamespaces?(names: readonly string[]): Promise<void>;
+  /** What NamespaceSet.setupScript(false) does, from its wiring(); throws if a step failed. */
+  wire?(wiring: Wiring): Promise<void>;
+  /** `ip tcp_metrics flush all` and `ip neigh flush all` in each namespace; throws if one failed. */
+  flushNamespaces?(names: readonly string[]): Promise<void>;
+  /** The lines of /proc/PID/net/sockstat and sockstat6, for each pid in order. */
+  sockstat?(pids: readonly number[]): Promise<string[]>;
 }
 
 /**

@@ -4,6 +4,9 @@
  * namespaces (ip netns add, a bridge, veths, addresses), starting its probes and deleting it all again
  * is most of a run: ~1.9 s of a 2.1 s run on 6.12, where the steps take 0.2 s.
  *
+ * In a guest the namespaces are made, wired, flushed and read by the agent's own requests (NetnsHost's
+ * optional methods: no program started); on this machine by ip commands (script()).
+ *
  * A set is a switch namespace and the lab's namespaces, wired and addressed (netns-wiring.ts); sets
  * whose namespaces have the same sysctls, in the same order, are interchangeable. When its run ends a
  * set comes back with its actors' probes recycled (a new worker, no socket, its uid checked), and it is
@@ -59,7 +62,11 @@ export class NetnsPool {
     const set = new NamespaceSet(namespaces, `${this.prefix}${++this.made}`);
     this.counts.setsMade++;
     try {
-      await this.host.script(set.setupScript());
+      const { addNamespaces, wire } = this.host;
+      if (addNamespaces && wire) {
+        await addNamespaces.call(this.host, set.allNames());
+        await wire.call(this.host, set.wiring());
+      } else await this.host.script(set.setupScript());
     } catch (e) {
       await this.remove({ set, probes: [] });
       throw e;
@@ -72,7 +79,7 @@ export class NetnsPool {
    * is indistinguishable from a new one, else deleted with them.
    */
   async giveBack(set: NamespaceSet, probes: IdleProbe[][], keep: boolean): Promise<void> {
-    if (keep && this.keep > 0 && (await this.empty(set, probes)) && (await this.flush(set))) {
+    if (keep && this.keep > 0 && (await this.empty(set, probes))) {
       this.idle.push({ set, probes });
       while (this.idle.length > this.keep || this.idleProbes() > MAX_IDLE_PROBES) await this.remove(this.idle.shift()!);
       return;
@@ -89,41 +96,42 @@ export class NetnsPool {
   /** Flushes what the kernel keeps per namespace (`flush`) and reads its sockets; true when none is left. */
   private async empty(set: NamespaceSet, probes: IdleProbe[][], flush = true): Promise<boolean> {
     if (probes.some((p) => !p.length)) return false; // no process in a namespace to read its sockets from
-    const lines = set.names.flatMap((name, i) => [
-      ...(flush ? [ipBatch(["tcp_metrics flush all", "neigh flush all"], name)] : []),
-      ...["sockstat", "sockstat6"].map(
-        (f) =>
-          `while IFS= read -r l; do printf '%s %s\\n' ${i} "$l"; done < ${shellQuote(`/proc/${probes[i]![0]!.pid}/net/${f}`)}`,
-      ),
-    ]);
-    let out: string;
+    let sockstats: string[];
     try {
-      out = await this.host.script(lines.join(" && "));
+      sockstats = await this.readSockstats(set, probes, flush);
     } catch (e) {
       ignored("netns/sockstat")(e);
       return false;
     }
-    return set.names.every((_, i) => {
-      const counts = parseSockstat(
-        out
-          .split("\n")
-          .filter((l) => l.startsWith(`${i} `))
-          .map((l) => l.slice(`${i} `.length))
-          .join("\n"),
-      );
+    return sockstats.every((text) => {
+      const counts = parseSockstat(text);
       const none = Object.fromEntries(Object.keys(counts).map((k) => [k, 0]));
       return Object.keys(counts).length > 0 && sameSockets(counts, none);
     });
   }
 
-  /** Forgets what the kernel learnt per namespace during the run: TCP metrics, neighbours. */
-  private async flush(set: NamespaceSet): Promise<boolean> {
-    return this.host
-      .script(set.names.map((name) => ipBatch(["tcp_metrics flush all", "neigh flush all"], name)).join(" && "))
-      .then(
-        () => true,
-        (e) => (ignored("netns/flush")(e), false),
-      );
+  /** sockstat and sockstat6 of each namespace (read where its first probe runs), flushed first if `flush`. */
+  private async readSockstats(set: NamespaceSet, probes: IdleProbe[][], flush: boolean): Promise<string[]> {
+    const pids = probes.map((p) => p[0]!.pid);
+    const host = this.host;
+    if (host.flushNamespaces && host.sockstat) {
+      if (flush) await host.flushNamespaces(set.names);
+      return await host.sockstat(pids);
+    }
+    const lines = set.names.flatMap((name, i) => [
+      ...(flush ? [ipBatch(["tcp_metrics flush all", "neigh flush all"], name)] : []),
+      ...["sockstat", "sockstat6"].map(
+        (f) =>
+          `while IFS= read -r l; do printf '%s %s\\n' ${i} "$l"; done < ${shellQuote(`/proc/${pids[i]}/net/${f}`)}`,
+      ),
+    ]);
+    const out = (await host.script(lines.join(" && "))).split("\n");
+    return set.names.map((_, i) =>
+      out
+        .filter((l) => l.startsWith(`${i} `))
+        .map((l) => l.slice(`${i} `.length))
+        .join("\n"),
+    );
   }
 
   private idleProbes(): number {
@@ -147,6 +155,11 @@ export class NetnsPool {
   }
 
   private async removeNamespaces(set: NamespaceSet): Promise<void> {
+    if (this.host.deleteNamespaces) {
+      const names = set.allNames();
+      await this.host.deleteNamespaces(names).catch(ignored("netns/teardown"));
+      return;
+    }
     const del = () =>
       this.host.script(
         `${ipBatch(

@@ -10,6 +10,17 @@ import { ipBatch, shellQuote } from "./netns-host";
 const SUBNET4 = "10.214.0";
 const SUBNET6 = "fd00:214::";
 
+/**
+ * A set's wiring: in `switchNs` a bridge br0 with a veth pI per namespace, whose other end is eth0 in
+ * namespace I, with lo and eth0 up, the two addresses (IPv6 without DAD), a route 224.0.0.0/4 dev eth0;
+ * then the sysctls, each written inside its namespace.
+ */
+export interface Wiring {
+  switchNs: string;
+  namespaces: { name: string; ipv4: string; ipv6: string }[];
+  sysctls: { netns: string; key: string; value: string }[];
+}
+
 export class NamespaceSet {
   /** The namespaces' names under /run/netns, by the index of the lab's namespace. */
   readonly names: string[];
@@ -36,6 +47,21 @@ export class NamespaceSet {
 
   allNames(): string[] {
     return [this.switchNs, ...this.names];
+  }
+
+  /** What setupScript() does after its `netns add`, as data: for a host that wires natively (NetnsHost.wire). */
+  wiring(): Wiring {
+    return {
+      switchNs: this.switchNs,
+      namespaces: this.names.map((name, i) => ({
+        name,
+        ipv4: `${this.addresses[i]![0]}/24`,
+        ipv6: `${this.addresses[i]![1]}/64`,
+      })),
+      sysctls: this.namespaces.flatMap((ns, i) =>
+        Object.entries(ns.sysctls).map(([key, value]) => ({ netns: this.names[i]!, key, value })),
+      ),
+    };
   }
 
   /** The namespaces, the switch and its veths, addresses, routes and sysctls: one ip batch per namespace. */

@@ -5,6 +5,7 @@
  * once its port is open).
  */
 import type { Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { PassThrough, Writable } from "node:stream";
 import { ignored } from "../../debug-log";
 import { LabError } from "../../errors";
@@ -13,6 +14,7 @@ import type { ExitInfo } from "../../steps/actor-runtime";
 import { shellQuote, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "../netns/netns-host";
 import { exitInfo } from "../exit-status";
 import type { GuestControl } from "./guest-control";
+import type { Wiring } from "../netns/netns-wiring";
 
 /** How long a port rests after its probe ended, so late bytes of that probe cannot reach the next one. */
 const PORT_REST_MS = 300;
@@ -29,12 +31,15 @@ export class GuestHost implements NetnsHost {
   /** Only the agent and the lab's probes run in a guest. */
   readonly shared = false;
   private readonly ports: Port[];
-  /** Probes to kill, gathered in one request: each request costs the agent a fork under TCG. */
+  /** Ports whose probe was killed and has not ended yet, and spawns waiting for such a port. */
+  private readonly dying = new Set<Port>();
+  private readonly waiting: (() => void)[] = [];
+  /** Probes to kill, gathered in one request. */
   private killing: number[] = [];
 
   constructor(
     readonly release: string,
-    private readonly control: GuestControl,
+    readonly control: GuestControl,
     sockets: Map<string, Socket>,
   ) {
     this.ports = [...sockets].map(([name, socket]) => {
@@ -51,8 +56,46 @@ export class GuestHost implements NetnsHost {
     return r.output;
   }
 
+  async addNamespaces(names: readonly string[]): Promise<void> {
+    await this.native(`netns add ${names.join(" ")}`);
+  }
+
+  async wire(w: Wiring): Promise<void> {
+    await this.native(
+      ["netns wire", w.switchNs, ...w.namespaces.map((n) => `${n.name},${n.ipv4},${n.ipv6}`)].join(" "),
+    );
+    for (const s of w.sysctls) await this.native(`netns sysctl ${s.netns} ${s.key} ${s.value}`);
+  }
+
+  async deleteNamespaces(names: readonly string[]): Promise<void> {
+    await this.control.request(`netns del ${names.join(" ")}`); // a missing one is no failure here
+  }
+
+  async flushNamespaces(names: readonly string[]): Promise<void> {
+    await this.native(`flush ${names.join(" ")}`);
+  }
+
+  async sockstat(pids: readonly number[]): Promise<string[]> {
+    const out = await this.native(`sockstat ${pids.join(" ")}`);
+    const lines = out.split("\n");
+    return pids.map((pid) =>
+      lines
+        .filter((l) => l.startsWith(`${pid} `))
+        .map((l) => l.slice(`${pid} `.length))
+        .join("\n"),
+    );
+  }
+
+  /** One of the agent's own requests (no shell); a non-zero status throws, with its output. */
+  private async native(line: string): Promise<string> {
+    const r = await this.control.request(line);
+    if (r.status !== 0)
+      throw new Error(`'${line.slice(0, 80)}' in the guest failed (exit ${r.status}): ${r.output.trim().slice(-500)}`);
+    return r.output;
+  }
+
   async spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {
-    const port = this.takePort(s.label);
+    const port = await this.takePort(s.label);
     const stdout = new PassThrough();
     port.sink = stdout;
     const exited = new Promise<ExitInfo>((resolve) =>
@@ -60,6 +103,8 @@ export class GuestHost implements NetnsHost {
         stdout.end();
         port.sink = undefined;
         port.freeSince = Date.now();
+        this.dying.delete(port);
+        for (const wake of this.waiting.splice(0)) wake();
         resolve(exitInfo(status < 0 ? null : status));
       }),
     );
@@ -81,7 +126,7 @@ export class GuestHost implements NetnsHost {
     return {
       session: new ProbeSession(s.label, stdin, stdout),
       exited,
-      kill: () => this.kill(pid),
+      kill: () => (this.dying.add(port), this.kill(pid)),
     };
   }
 
@@ -90,23 +135,37 @@ export class GuestHost implements NetnsHost {
     if (this.killing.push(pid) > 1) return;
     queueMicrotask(() => {
       const pids = this.killing.splice(0);
-      void this.control.request(`kill -9 ${pids.join(" ")} 2>/dev/null; true`).catch(ignored("vm/kill-probes"));
+      // The agent's own kill (SIGKILL, no shell); a probe that has ended already is no failure here.
+      void this.control.request(`kill ${pids.join(" ")}`).catch(ignored("vm/kill-probes"));
     });
   }
 
-  /** The port that has rested longest. */
-  private takePort(label: string): Port {
-    const now = Date.now();
-    const free = this.ports
-      .filter((p) => !p.sink && now - p.freeSince >= PORT_REST_MS)
-      .sort((a, b) => a.freeSince - b.freeSince);
-    const port = free[0];
-    if (!port)
-      throw new LabError(
-        "REUSELAB_ACTOR_EXITED",
-        `${label}: every probe port of the guest is busy (${this.ports.length}); lower --jobs`,
-      );
-    port.sink = new PassThrough(); // reserved until spawnProbe sets the real one
-    return port;
+  /**
+   * The port that has rested longest. A port whose probe ended less than PORT_REST_MS ago is waited
+   * for (the agent answers quickly enough that the next lab often starts within that time), and so is
+   * the end of a probe already killed; only when every port has a live probe that nobody ends is it
+   * an error.
+   */
+  private async takePort(label: string): Promise<Port> {
+    for (;;) {
+      const now = Date.now();
+      const free = this.ports.filter((p) => !p.sink).sort((a, b) => a.freeSince - b.freeSince);
+      const port = free[0];
+      if (!port && this.dying.size) {
+        await new Promise<void>((wake) => this.waiting.push(wake));
+        continue;
+      }
+      if (!port)
+        throw new LabError(
+          "REUSELAB_ACTOR_EXITED",
+          `${label}: every probe port of the guest is busy (${this.ports.length}); lower --jobs`,
+        );
+      const rest = port.freeSince + PORT_REST_MS - now;
+      if (rest <= 0) {
+        port.sink = new PassThrough(); // reserved until spawnProbe sets the real one
+        return port;
+      }
+      await sleep(rest);
+    }
   }
 }
