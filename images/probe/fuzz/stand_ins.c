@@ -15,8 +15,9 @@
  *   open               remembered, and must be closed once the probe's sockets are.
  *   fopen              real, for reading only (tcpstates, udp-counters read /proc/net).
  *   write              to stdout: checked as one reply (reply_check.c) and dropped; else real.
- *   fork, waitpid, pause, signal, sigaction
- *                      only main()'s other modes use them: reaching one from a line aborts.
+ *   fork, waitpid, pause, signal, sigaction, setns, setresgid, setgroups, prctl, fexecve, mount,
+ *   umount2, unshare, posix_spawn
+ *                      only main()'s other modes (enter, agent) use them: reaching one from a line aborts.
  */
 #include "fuzz.h"
 
@@ -214,3 +215,8 @@ FORBIDDEN(setresgid)
 FORBIDDEN(setgroups)
 FORBIDDEN(prctl)
 FORBIDDEN(fexecve)
+/* `probe agent` (agent*.c): it makes and removes network namespaces and starts programs. */
+FORBIDDEN(mount)
+FORBIDDEN(umount2)
+FORBIDDEN(unshare)
+FORBIDDEN(posix_spawn)
