@@ -4,9 +4,9 @@
  * CLI's --image defaults; bad options are one LabError naming every field and its fix.
  */
 import test from "ava";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratch } from "../scratch";
 import { audit, LabError, type AuditOptions } from "../../lab";
 import { auditsOf } from "../../lab/api/audit-options";
 import { loadAudits } from "../../lab/audit/audit-file";
@@ -172,7 +172,7 @@ test("options of the wrong shape or name are refused before the audit file's rea
 
 test("the file form: files and folders as the CLI reads them, their problems with file:line", (t) => {
   t.deepEqual(auditsOf({ file: "audits/dnsmasq.yaml" }), loadAudits(["audits/dnsmasq.yaml"]));
-  const dir = mkdtempSync(join(tmpdir(), "reuselab-audit-api-"));
+  const dir = scratch("audit-api");
   t.regex(refusal(t, { file: dir }).message, /no audit files \(\*\.yaml\) in /);
   writeFileSync(
     join(dir, "x.yaml"),

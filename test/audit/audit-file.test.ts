@@ -1,8 +1,8 @@
 // Audit files are validated whole before anything starts: every problem, each with its file:line.
 import test from "ava";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratch } from "../scratch";
 import { loadAudits, readAudit } from "../../lab/audit/audit-file";
 import { CaseProblemsError } from "../../lab/problems";
 import { labHere } from "../cli/helpers";
@@ -76,7 +76,7 @@ test("image, reload and package names are checked", (t) => {
 });
 
 test.serial("reuselab audit with a bad file: exit 2 and file:line, before any engine or container", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "reuselab-audit-"));
+  const dir = scratch("audit");
   const file = join(dir, "bad.yaml");
   writeFileSync(file, GOOD.replace("port: 5353/udp", "port: 99999/udp"));
   const r = await labHere(["audit", file]);
@@ -120,7 +120,7 @@ test("host-sysctls: only the modelled ones, whole numbers, each at its line", (t
 });
 
 test.serial("audit-file errors say 'audit file', not 'case files'", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "reuselab-audit-"));
+  const dir = scratch("audit");
   const file = join(dir, "bad.yaml");
   writeFileSync(file, GOOD.replace('"65534:65534"', '"4294967295"'));
   const r = await labHere(["audit", file]);

@@ -3,9 +3,9 @@
 // value (or the audit file's), so an unprivileged attacker meets the EACCES it would meet on the host.
 import test from "ava";
 import Docker from "dockerode";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratch } from "../scratch";
 import type { Audit } from "../../lab/audit/audit";
 import { describeModel, hostModel } from "../../lab/audit/host-model";
 import { runAudits } from "../../lab/audit/run-audit";
@@ -14,7 +14,7 @@ import { newRunLabel } from "../../lab/backend/docker/labels";
 import { ensureMachine } from "../../lab/bootstrap/ensure";
 
 test("hostModel: this host's values from /proc/sys, the audit file's where it declares one, absent ones left out", (t) => {
-  const proc = mkdtempSync(join(tmpdir(), "reuselab-procsys-"));
+  const proc = scratch("procsys");
   mkdirSync(join(proc, "net/ipv4"), { recursive: true });
   writeFileSync(join(proc, "net/ipv4/ip_unprivileged_port_start"), "1024\n");
   writeFileSync(join(proc, "net/ipv4/ip_nonlocal_bind"), "0\n");

@@ -4,9 +4,9 @@
 // attacker. Nothing labelled with the run's session is left afterwards.
 import test from "ava";
 import Docker from "dockerode";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratch } from "../scratch";
 import { loadAudits } from "../../lab/audit/audit-file";
 import { runAudits } from "../../lab/audit/run-audit";
 import { newRunLabel, RUN_LABEL } from "../../lab/backend/docker/labels";
@@ -153,7 +153,7 @@ test("an NTP server (chrony) and a raw-UDP service (memcached -U) get verdicts: 
 });
 
 test("a two-port audit: one Python service on 5300/udp and 8080/tcp, each port attacked with its own profiles and verdicts", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "reuselab-audit-"));
+  const dir = scratch("audit");
   const file = join(dir, "two-ports.yaml");
   writeFileSync(
     file,

@@ -1,7 +1,7 @@
 import test from "ava";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratch } from "../scratch";
 import { labelled } from "../e2e/helpers";
 import { lab, labHere } from "./helpers";
 
@@ -44,7 +44,7 @@ test("no engine where DOCKER_HOST points: exit 2 with what to do", (t) => {
 });
 
 test("--json writes the schema-1 results with observed errnos; exit 0 when all pass", (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), "reuselab-")), "r.json");
+  const file = join(scratch(), "r.json");
   const r = lab(["--cases", "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml", "--json", file]);
   t.is(r.code, 0, r.err);
   t.regex(r.out, /PASS {2}uid-rule\/tcp-reuseport-needs-same-uid\.other-uid@host/);

@@ -1,7 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { main } from "../../lab/cli/main";
 
 export interface CliResult {
@@ -39,7 +36,4 @@ export async function labHere(args: string[]): Promise<CliResult> {
   }
 }
 
-/** A fresh folder for a test's files and cache. */
-export function scratch(): string {
-  return mkdtempSync(join(tmpdir(), "reuselab-cli-"));
-}
+export { scratch } from "../scratch";
