@@ -3,8 +3,8 @@
  * as Chromium parsed it, or a screenshot. Used to check the HTML report and to picture it for the docs.
  *
  * Chromium leaves things about: a profile, a crash-report database under ~/.config (whatever
- * --user-data-dir says), dconf under ~/.cache, and crashpad handlers that leave its process group. So
- * each call gets a temporary HOME, is bounded by a timeout, and afterwards its process group and any
+ * --user-data-dir says), dconf under ~/.cache, its singleton socket's folder in TMPDIR, and crashpad
+ * handlers that leave its process group. So each call gets a temporary HOME (and TMPDIR), is bounded by a timeout, and afterwards its process group and any
  * process naming that HOME are killed by pid, and the HOME is removed.
  */
 import { spawn } from "node:child_process";
@@ -65,7 +65,9 @@ async function chromium(
 ): Promise<{ stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), "reuselab-chromium-"));
   try {
-    const env = systemEnv({ HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home });
+    // TMPDIR too: Chromium puts its singleton socket in an org.chromium.Chromium.* folder there, and
+    // leaves it behind.
+    const env = systemEnv({ HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home, TMPDIR: home });
     // Its own process group, so that the browser and its renderers can be killed together.
     const child = spawn(
       systemTool("chromium", "chromium"),
