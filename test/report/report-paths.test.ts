@@ -3,7 +3,8 @@
 // report on a file the command reads, are refused however the path is spelled; writing goes on past
 // one report that fails.
 import test from "ava";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkReportPaths, reportPathProblems, writeFailure, writeReports } from "../../lab/report/report-paths";
 import { tempFolder } from "./real-run";
@@ -61,6 +62,7 @@ test("a report on a file the command reads, or two reports on one file, however 
   t.deepEqual(reportPathProblems([{ option: "--json", file: at("link.yaml") }], others), [
     `--json ${at("link.yaml")}: is a case file this command reads; the report would overwrite it: name another file`,
   ]);
+  t.deepEqual(reportPathProblems([{ option: "--json", file: at("out", "r.json") }], others), []);
   t.deepEqual(
     reportPathProblems([
       { option: "--json", file: at("out", "r.json") },
@@ -109,5 +111,67 @@ test("writing: each report on its own, one that fails named with why (without No
   t.is(
     writeFailure({ option: "--junit", file: "j.xml" }, new Error("ENOSPC: no space left on device, write")),
     "--junit j.xml was not written: ENOSPC: no space left on device",
+  );
+});
+
+// Another user, to see what root never meets: a folder or a file it may not write. As root the check runs
+// in a child process as the user nobody (65534); as any other user, here, on files that user cannot write.
+function asOtherUser(files: string[]): { uid: number; owner: number; problems: string[] } {
+  const mine = process.getuid!();
+  if (mine !== 0)
+    return { uid: mine, owner: mine, problems: reportPathProblems(files.map((file) => ({ option: "--json", file }))) };
+  const module = require.resolve("../../lab/report/report-paths");
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...(module.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : []),
+      "-e",
+      `const { reportPathProblems } = require(${JSON.stringify(module)});
+       const files = JSON.parse(process.argv[1]);
+       console.log(JSON.stringify(reportPathProblems(files.map((file) => ({ option: "--json", file })))));`,
+      JSON.stringify(files),
+    ],
+    { uid: 65534, gid: 65534, encoding: "utf8" },
+  );
+  if (child.status !== 0) throw new Error(`the check as uid 65534 failed: ${child.stderr}`);
+  return { uid: 65534, owner: 0, problems: JSON.parse(child.stdout) as string[] };
+}
+
+test("as a user who may not: a folder it cannot write in, a file it cannot write; the owner and the user named", (t) => {
+  const locked = at("locked");
+  const open = at("open");
+  mkdirSync(locked);
+  mkdirSync(open);
+  writeFileSync(join(open, "old.json"), "{}");
+  chmodSync(temp.dir, 0o755);
+  chmodSync(locked, 0o555);
+  chmodSync(open, 0o777);
+  chmodSync(join(open, "old.json"), 0o444);
+  const { uid, owner, problems } = asOtherUser([
+    join(locked, "r.json"),
+    join(open, "old.json"),
+    join(open, "new.json"),
+  ]);
+  t.deepEqual(problems, [
+    `--json ${join(locked, "r.json")}: cannot write in the folder ${locked} (permission denied: it belongs to uid ${owner}, this is uid ${uid}): name a file in a folder uid ${uid} can write`,
+    `--json ${join(open, "old.json")}: the file exists and cannot be written (permission denied: it belongs to uid ${owner}, this is uid ${uid}): name another file, or one uid ${uid} can write`,
+  ]);
+});
+
+test("the debug log says why a path could not be looked at, but not that a file does not exist yet", (t) => {
+  const log = at("debug.log");
+  const before = process.env.REUSELAB_DEBUG;
+  process.env.REUSELAB_DEBUG = log;
+  try {
+    reportPathProblems([{ option: "--json", file: at("out", "new.json") }]);
+    t.false(existsSync(log));
+    reportPathProblems([{ option: "--json", file: at("plain", "r.json") }]);
+  } finally {
+    if (before === undefined) delete process.env.REUSELAB_DEBUG;
+    else process.env.REUSELAB_DEBUG = before;
+  }
+  t.regex(
+    readFileSync(log, "utf8"),
+    /^\S+ reuselab report\/report-paths: Error ENOTDIR: ENOTDIR: not a directory, stat '/m,
   );
 });
