@@ -115,7 +115,8 @@ test("writing: each report on its own, one that fails named with why (without No
 });
 
 // Another user, to see what root never meets: a folder or a file it may not write. As root the check runs
-// in a child process as the user nobody (65534); as any other user, here, on files that user cannot write.
+// in a child process that loads the module as root (it may sit in a folder only root can enter, as in
+// Stryker's sandbox), then becomes the user nobody (65534); as any other user, here, on files it cannot write.
 function asOtherUser(files: string[]): { uid: number; owner: number; problems: string[] } {
   const mine = process.getuid!();
   if (mine !== 0)
@@ -127,11 +128,13 @@ function asOtherUser(files: string[]): { uid: number; owner: number; problems: s
       ...(module.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : []),
       "-e",
       `const { reportPathProblems } = require(${JSON.stringify(module)});
+       process.setgid(65534);
+       process.setuid(65534);
        const files = JSON.parse(process.argv[1]);
        console.log(JSON.stringify(reportPathProblems(files.map((file) => ({ option: "--json", file })))));`,
       JSON.stringify(files),
     ],
-    { uid: 65534, gid: 65534, encoding: "utf8" },
+    { encoding: "utf8" },
   );
   if (child.status !== 0) throw new Error(`the check as uid 65534 failed: ${child.stderr}`);
   return { uid: 65534, owner: 0, problems: JSON.parse(child.stdout) as string[] };
