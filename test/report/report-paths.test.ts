@@ -4,7 +4,7 @@
 // one report that fails.
 import test from "ava";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkReportPaths, reportPathProblems, writeFailure, writeReports } from "../../lab/report/report-paths";
 import { tempFolder } from "./real-run";
@@ -18,6 +18,7 @@ test.before(() => {
   writeFileSync(at("plain"), "not a folder");
   writeFileSync(at("case.yaml"), "schemaVersion: 1\n");
   symlinkSync(at("case.yaml"), at("link.yaml"));
+  symlinkSync(at("out"), at("outlink"));
 });
 
 test("paths that can take a report: a new file in a folder that exists, an existing file", (t) => {
@@ -25,6 +26,7 @@ test("paths that can take a report: a new file in a folder that exists, an exist
     reportPathProblems([
       { option: "--json", file: at("out", "r.json") },
       { option: "--junit", file: at("plain") },
+      { option: "--html", file: at("case.yaml") },
     ]),
     [],
   );
@@ -57,7 +59,7 @@ test("each path that cannot, with why and the fix", (t) => {
   );
 });
 
-test("a report on a file the command reads, or two reports on one file, however spelled", (t) => {
+test("a report on a file the command reads, or two reports on one file, however spelled (a linked file or folder too)", (t) => {
   const others = [{ file: at("case.yaml"), what: "a case file this command reads" }];
   t.deepEqual(reportPathProblems([{ option: "--json", file: at("link.yaml") }], others), [
     `--json ${at("link.yaml")}: is a case file this command reads; the report would overwrite it: name another file`,
@@ -70,10 +72,12 @@ test("a report on a file the command reads, or two reports on one file, however 
       { option: "--junit", file: at("plain") },
       { option: "OUT", file: at("out", "..", "plain") },
       { option: "--html", file: at("out", "other.html") },
+      { option: "--html", file: at("outlink", "r.json") },
     ]),
     [
       `--json ${at("out", "r.json")} and --html ${at("out", ".", "r.json")} are the same file; one report would overwrite the other: give each its own file`,
       `--junit ${at("plain")} and OUT ${at("out", "..", "plain")} are the same file; one report would overwrite the other: give each its own file`,
+      `--json ${at("out", "r.json")} and --html ${at("outlink", "r.json")} are the same file; one report would overwrite the other: give each its own file`,
     ],
   );
 });
@@ -117,6 +121,7 @@ test("writing: each report on its own, one that fails named with why (without No
 // Another user, to see what root never meets: a folder or a file it may not write. As root the check runs
 // in a child process that loads the module as root (it may sit in a folder only root can enter, as in
 // Stryker's sandbox), then becomes the user nobody (65534); as any other user, here, on files it cannot write.
+const OWNER = 12345; // as root, the files are given to this uid: neither root nor the user that checks
 function asOtherUser(files: string[]): { uid: number; owner: number; problems: string[] } {
   const mine = process.getuid!();
   if (mine !== 0)
@@ -137,7 +142,7 @@ function asOtherUser(files: string[]): { uid: number; owner: number; problems: s
     { encoding: "utf8" },
   );
   if (child.status !== 0) throw new Error(`the check as uid 65534 failed: ${child.stderr}`);
-  return { uid: 65534, owner: 0, problems: JSON.parse(child.stdout) as string[] };
+  return { uid: 65534, owner: OWNER, problems: JSON.parse(child.stdout) as string[] };
 }
 
 test("as a user who may not: a folder it cannot write in, a file it cannot write; the owner and the user named", (t) => {
@@ -150,6 +155,7 @@ test("as a user who may not: a folder it cannot write in, a file it cannot write
   chmodSync(locked, 0o555);
   chmodSync(open, 0o777);
   chmodSync(join(open, "old.json"), 0o444);
+  if (process.getuid!() === 0) for (const f of [locked, join(open, "old.json")]) chownSync(f, OWNER, OWNER);
   const { uid, owner, problems } = asOtherUser([
     join(locked, "r.json"),
     join(open, "old.json"),
