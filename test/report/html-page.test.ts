@@ -128,6 +128,12 @@ test("failures: each failed run with its first failure (and how many more), each
       '<li><span class="badge o-xpass">XPASS</span> <a href="#run-fix-present.default@host">fix-present.default@host</a><br><code>marked as a known failure (was broken) but passed</code></li>' +
       "</ul></div>",
   );
+  const single = page({ results: [{ ...results[0]!, failures: [disagreement] } as RunResult] });
+  t.true(
+    section(single, "failures").includes(
+      "<code>cases/c.yaml:9: b: bind udp 0.0.0.0:53: expected ok but got -1 EADDRINUSE</code></li>",
+    ),
+  );
   const passing = page({ results: [results[1]!] });
   t.false(passing.includes('id="failures"'));
   t.false(passing.includes('href="#failures"'));
