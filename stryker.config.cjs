@@ -1,4 +1,4 @@
-// StrykerJS over the judging logic: `npm run test:mutation` (all six folders, slow: tens of minutes on
+// StrykerJS over the judging logic: `npm run test:mutation` (all six folders, slow: hours on
 // two cores), or one folder at a time while working on its tests: `MUTATE=lab/verdict npm run test:mutation`.
 // Each mutant runs, of the unit tier's test files for its folder, those that import the mutant's file directly or
 // transitively (test/mutation/run-mutant.cjs; REUSELAB_MUTANT_TESTS=all runs the folder's every file instead),
