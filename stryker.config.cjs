@@ -1,7 +1,9 @@
-// StrykerJS over the judging logic: `npm run test:mutation` (all six folders, slow: tens of minutes on
+// StrykerJS over the judging logic: `npm run test:mutation` (all six folders, slow: hours on
 // two cores), or one folder at a time while working on its tests: `MUTATE=lab/verdict npm run test:mutation`.
-// Each mutant runs the unit tier's test files that exercise that folder (ava, --fail-fast), through the
-// command runner (there is no ava runner for Stryker), compiled once by test/mutation/compile.cjs. The report goes to reports/mutation/ (gitignored).
+// Each mutant runs, of the unit tier's test files for its folder, those that import the mutant's file directly or
+// transitively (test/mutation/run-mutant.cjs; REUSELAB_MUTANT_TESTS=all runs the folder's every file instead),
+// with ava --fail-fast, through the command runner (there is no ava runner for Stryker), compiled once by
+// test/mutation/compile.cjs in the dry run. The report goes to reports/mutation/ (gitignored).
 const TESTS = {
   "lab/verdict": ["test/verdict/*.test.ts"],
   "lab/findings": ["test/findings/*.test.ts"],
@@ -22,9 +24,6 @@ for (const f of folders) if (!TESTS[f]) throw new Error(`MUTATE=${f}: not one of
 const reportDir = process.env.MUTATE
   ? `reports/mutation/${folders.map((f) => f.replace(/^lab\//, "")).join("+")}`
   : "reports/mutation";
-// By absolute path: Stryker links node_modules into its sandbox only when it is a directory, not when it is
-// a symbolic link (as in a git worktree that shares another checkout's node_modules).
-const AVA_CLI = require("node:path").join(__dirname, "node_modules/ava/entrypoints/cli.mjs");
 // Each folder's test files, less those the unit tier leaves out (the "!" entries of ava.unit.config.cjs: they
 // need root or an engine); listed here, since ava runs a file named on its command line even when its config
 // leaves it out.
@@ -48,7 +47,7 @@ const tests = [...new Set(folders.flatMap((f) => TESTS[f]).flatMap(expand))].fil
 module.exports = {
   testRunner: "command",
   commandRunner: {
-    command: `node test/mutation/compile.cjs && node ${AVA_CLI} --config test/mutation/ava.config.cjs --fail-fast ${tests.map((t) => `.mutation-js/${t.replace(/\.ts$/, ".js")}`).join(" ")}`,
+    command: `node test/mutation/run-mutant.cjs ${tests.join(" ")}`,
   },
   mutate: folders.map((f) => `${f}/**/*.ts`).concat(EXCLUDED.map((f) => `!${f}`)),
   coverageAnalysis: "off",

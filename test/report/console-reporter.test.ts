@@ -9,26 +9,9 @@ import { plan } from "../../lab/plan/plan";
 import { ConsoleReporter, problemLines } from "../../lab/report/console-reporter";
 import type { ClaimAudit } from "../../lab/findings/claims-audit";
 import type { RunResult, StepResult } from "../../lab/verdict/outcome";
-import { stepResult } from "./results";
+import { disagreement, host, old, runOf, stepResult } from "./results";
 
-const host: KernelInfo = { id: "host", release: "6.18.44" };
-const old: KernelInfo = { id: "5.10", release: "5.10.0-46-cloud-amd64" };
 const planned = plan(loadCatalogue(["test/fixtures/known-bugs"]).cases, [host], {});
-const base = (id: string, kernel = "host") => ({
-  id: `${id}.v@${kernel}`,
-  case: id,
-  variant: "v",
-  kernel,
-  durationMs: 1500,
-  steps: [] as StepResult[],
-});
-const disagreement = {
-  file: "cases/c.yaml",
-  line: 9,
-  actor: "b",
-  call: "bind udp 0.0.0.0:53",
-  message: "expected ok but got -1 EADDRINUSE",
-};
 const fairness = { mean: 100, maxDeviationPct: 10, chiSquare: 2, degreesOfFreedom: 1, pValue: 0.16, fair: true };
 const evidenceSteps = [
   stepResult("ok", { ret: 0 }),
@@ -49,17 +32,17 @@ const evidenceSteps = [
   stepResult("killed", { exit: { code: null, signal: "SIGKILL" } }, { actor: "k", call: "crash" }),
 ];
 const results: RunResult[] = [
-  { ...base("pass"), outcome: "passed", steps: evidenceSteps },
-  { ...base("quiet"), outcome: "passed", steps: [stepResult("ok", { ret: 0 })] },
+  { ...runOf("pass"), outcome: "passed", steps: evidenceSteps },
+  { ...runOf("quiet"), outcome: "passed", steps: [stepResult("ok", { ret: 0 })] },
   {
-    ...base("fail"),
+    ...runOf("fail"),
     outcome: "failed",
     failures: [disagreement, { ...disagreement, line: 11, call: undefined, message: "expected 20 but got 3" }],
   },
-  { ...base("lab"), outcome: "failed", failures: [{ file: "cases/lab.yaml", line: 1, message: "the lab failed" }] },
-  { ...base("known"), outcome: "xfail", reason: "the kernel says no", failures: [disagreement] },
-  { ...base("stale"), outcome: "xpass", reason: "was broken" },
-  { ...base("old"), outcome: "skipped", reason: "needs a kernel <3.9" },
+  { ...runOf("lab"), outcome: "failed", failures: [{ file: "cases/lab.yaml", line: 1, message: "the lab failed" }] },
+  { ...runOf("known"), outcome: "xfail", reason: "the kernel says no", failures: [disagreement] },
+  { ...runOf("stale"), outcome: "xpass", reason: "was broken" },
+  { ...runOf("old"), outcome: "skipped", reason: "needs a kernel <3.9" },
 ];
 const noBugs = { kernels: {}, staleAllowlist: [] };
 const finished = (over: Partial<Extract<LabEvent, { type: "session-finished" }>> = {}): LabEvent => ({
@@ -189,14 +172,14 @@ test("across kernels: only runs that did not pass get a line, then the matrix wi
   const count = (n: number, expect: string, line = 12): StepResult =>
     stepResult(expect, { ret: 0, count: n }, { line, actor: "r", call: "recv s" });
   const across: RunResult[] = [
-    { ...base("same"), outcome: "passed" },
-    { ...base("same", "5.10"), outcome: "passed" },
-    { ...base("fail"), outcome: "failed", failures: [disagreement] },
-    { ...base("fail", "5.10"), outcome: "passed" },
-    { ...base("new"), outcome: "passed" },
-    { ...base("new", "5.10"), outcome: "skipped", reason: "needs a kernel >=9.0" },
-    { ...base("spread"), outcome: "passed", steps: [count(200, "200", 11), count(200, "200")] },
-    { ...base("spread", "5.10"), outcome: "passed", steps: [count(200, "200", 11), count(118, "40..160")] },
+    { ...runOf("same"), outcome: "passed" },
+    { ...runOf("same", "5.10"), outcome: "passed" },
+    { ...runOf("fail"), outcome: "failed", failures: [disagreement] },
+    { ...runOf("fail", "5.10"), outcome: "passed" },
+    { ...runOf("new"), outcome: "passed" },
+    { ...runOf("new", "5.10"), outcome: "skipped", reason: "needs a kernel >=9.0" },
+    { ...runOf("spread"), outcome: "passed", steps: [count(200, "200", 11), count(200, "200")] },
+    { ...runOf("spread", "5.10"), outcome: "passed", steps: [count(200, "200", 11), count(118, "40..160")] },
   ];
   const out = consoleOf([
     started([host, old]),
@@ -330,8 +313,8 @@ test("in colour: each outcome's label and each verdict in its own colour, the ev
       finished({
         kernels: [host, old],
         results: [
-          { ...base("f"), outcome: "failed", failures: [disagreement] },
-          { ...base("f", "5.10"), outcome: "passed" },
+          { ...runOf("f"), outcome: "failed", failures: [disagreement] },
+          { ...runOf("f", "5.10"), outcome: "passed" },
         ],
       }),
     ],
@@ -360,8 +343,8 @@ test("across kernels, a run with more steps than the first kernel's: the steps b
   const count = (n: number, expect: string, line: number): StepResult =>
     stepResult(expect, { ret: 0, count: n }, { line, actor: "r", call: "recv s" });
   const across: RunResult[] = [
-    { ...base("extra"), outcome: "passed", steps: [count(200, "200", 11)] },
-    { ...base("extra", "5.10"), outcome: "passed", steps: [count(200, "200", 11), count(5, "5", 13)] },
+    { ...runOf("extra"), outcome: "passed", steps: [count(200, "200", 11)] },
+    { ...runOf("extra", "5.10"), outcome: "passed", steps: [count(200, "200", 11), count(5, "5", 13)] },
   ];
   const out = consoleOf([finished({ kernels: [host, old], results: across })]);
   t.regex(out, /^ {2}extra\.v +pass +pass +<- kernels differ\nkernels differ on 1 of 1 case variants\n/m);
@@ -372,7 +355,7 @@ test("the matrix across three kernels: a missing run, rows alike, xfail and xpas
   const counts = (...expects: [string, number][]): StepResult[] =>
     expects.map(([e, line]) => stepResult(e, { ret: 0, count: Number(e) }, { line, actor: "r", call: "recv s" }));
   const on = (kernel: string, over: Partial<RunResult> & Pick<RunResult, "outcome">, id: string) =>
-    ({ ...base(id, kernel), ...over }) as RunResult;
+    ({ ...runOf(id, kernel), ...over }) as RunResult;
   const each = (id: string, ...over: (Partial<RunResult> & Pick<RunResult, "outcome">)[]) =>
     over.map((o, i) => on([host, old, k61][i]!.id, o, id));
   const across: RunResult[] = [
@@ -434,5 +417,5 @@ test("with no writer given, the console writes to standard output", (t) => {
 });
 
 test("a run that passed has no problem lines", (t) => {
-  t.deepEqual(problemLines({ ...base("p"), outcome: "passed" }), []);
+  t.deepEqual(problemLines({ ...runOf("p"), outcome: "passed" }), []);
 });

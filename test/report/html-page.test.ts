@@ -15,9 +15,8 @@ import type { PageData } from "../../lab/report/html/sections";
 import type { ClaimAudit } from "../../lab/findings/claims-audit";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { tempFolder } from "./real-run";
-import { stepResult } from "./results";
+import { disagreement, host, runOf, stepResult } from "./results";
 
-const host: KernelInfo = { id: "host", release: "6.18.44" };
 const old: KernelInfo = {
   id: "5.10",
   release: "5.10.0-46",
@@ -27,20 +26,7 @@ const catalogue = loadCatalogue(["test/fixtures/known-bugs"]);
 const planned = new Map(plan(catalogue.cases, [host, old], {}).map((r) => [r.id, r]));
 const absent = "fix-absent-on-purpose";
 const present = "fix-present";
-const run = (c: string, kernel: string) => ({
-  id: `${c}.default@${kernel}`,
-  case: c,
-  variant: "default",
-  kernel,
-  durationMs: 7,
-});
-const disagreement = {
-  file: "cases/c.yaml",
-  line: 9,
-  actor: "b",
-  call: "bind udp 0.0.0.0:53",
-  message: "expected ok but got -1 EADDRINUSE",
-};
+const run = (c: string, kernel: string) => runOf(c, kernel, { variant: "default", durationMs: 7 });
 const failing = stepResult(
   "ok",
   { ret: -1, errno: "EADDRINUSE", trace: ["bind s 0.0.0.0 53 = -1 EADDRINUSE"] },
@@ -141,6 +127,12 @@ test("failures: each failed run with its first failure (and how many more), each
       '<li><span class="badge o-failed">FAIL</span> <a href="#run-fix-absent-on-purpose.default@host">fix-absent-on-purpose.default@host</a><br><code>cases/c.yaml:9: b: bind udp 0.0.0.0:53: expected ok but got -1 EADDRINUSE (+1 more)</code></li>' +
       '<li><span class="badge o-xpass">XPASS</span> <a href="#run-fix-present.default@host">fix-present.default@host</a><br><code>marked as a known failure (was broken) but passed</code></li>' +
       "</ul></div>",
+  );
+  const single = page({ results: [{ ...results[0]!, failures: [disagreement] } as RunResult] });
+  t.true(
+    section(single, "failures").includes(
+      "<code>cases/c.yaml:9: b: bind udp 0.0.0.0:53: expected ok but got -1 EADDRINUSE</code></li>",
+    ),
   );
   const passing = page({ results: [results[1]!] });
   t.false(passing.includes('id="failures"'));

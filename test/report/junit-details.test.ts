@@ -5,28 +5,17 @@ import test from "ava";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { KernelInfo } from "../../lab/kernel-info";
 import { EventBus, type LabEvent } from "../../lab/events/events";
 import { JunitReporter } from "../../lab/report/junit-reporter";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { tempFolder } from "./real-run";
-import { stepResult } from "./results";
+import { disagreement, kernels, runOf, stepResult } from "./results";
 
 const temp = tempFolder("junit-details");
 test.after.always(() => temp.remove());
 let files = 0;
 
-const kernels: KernelInfo[] = [
-  { id: "host", release: "6.18.44" },
-  { id: "5.10", release: "5.10.0-46-cloud-amd64" },
-];
-const base = (id: string, kernel = "host") => ({
-  id: `${id}.v@${kernel}`,
-  case: id,
-  variant: "v",
-  kernel,
-  durationMs: 1234,
-});
+const base = (id: string, kernel = "host") => runOf(id, kernel, { durationMs: 1234 });
 const fairness = { mean: 100, maxDeviationPct: 10, chiSquare: 2, degreesOfFreedom: 1, pValue: 0.16, fair: false };
 const group = (expect: string, ok = true) =>
   stepResult(
@@ -137,13 +126,6 @@ test("a step that did not ask for fairness shows the counts without it", async (
 
 test("a run with a lab error and a disagreement: a failure (the kernel spoke), its <error> first as the schema wants", async (t) => {
   const lab = { file: "cases/c.yaml", line: 1, message: "the lab failed" };
-  const disagreement = {
-    file: "cases/c.yaml",
-    line: 9,
-    actor: "b",
-    call: "bind udp 0.0.0.0:53",
-    message: "expected ok but got -1 EADDRINUSE",
-  };
   const xml = await junit([
     { ...base("both"), outcome: "failed", failures: [disagreement, lab], steps: [] },
     { ...base("lab"), outcome: "failed", failures: [lab], steps: [] },
@@ -156,13 +138,6 @@ test("a run with a lab error and a disagreement: a failure (the kernel spoke), i
 });
 
 test("a known failure with steps: the note, its failures, a blank line, then the steps", async (t) => {
-  const disagreement = {
-    file: "cases/c.yaml",
-    line: 9,
-    actor: "b",
-    call: "bind udp 0.0.0.0:53",
-    message: "expected ok but got -1 EADDRINUSE",
-  };
   const step = stepResult(
     "ok",
     { ret: -1, errno: "EADDRINUSE", trace: ["bind s 0.0.0.0 53 = -1 EADDRINUSE"] },

@@ -4,16 +4,12 @@
 import test from "ava";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { KernelInfo } from "../../lab/kernel-info";
 import { EventBus } from "../../lab/events/events";
 import { JunitReporter } from "../../lab/report/junit-reporter";
 import type { RunResult, StepResult } from "../../lab/verdict/outcome";
 import { tempFolder } from "./real-run";
+import { disagreement, kernels, runOf } from "./results";
 
-const kernels: KernelInfo[] = [
-  { id: "host", release: "6.18.44" },
-  { id: "5.10", release: "5.10.0-46-cloud-amd64" },
-];
 const step = (ok: boolean, observed: StepResult["observed"]): StepResult => ({
   file: "cases/c.yaml",
   line: 9,
@@ -25,42 +21,27 @@ const step = (ok: boolean, observed: StepResult["observed"]): StepResult => ({
   expectation: { kind: "ok" },
   verb: "bind",
 });
-const base = (id: string, kernel = "host") => ({
-  id: `${id}.v@${kernel}`,
-  case: id,
-  variant: "v",
-  kernel,
-  durationMs: 1500,
-  steps: [] as StepResult[],
-});
-const disagreement = {
-  file: "cases/c.yaml",
-  line: 9,
-  actor: "b",
-  call: "bind udp 0.0.0.0:53",
-  message: "expected ok but got -1 EADDRINUSE",
-};
 const results: RunResult[] = [
   {
-    ...base("pass"),
+    ...runOf("pass"),
     outcome: "passed",
     steps: [step(true, { ret: 0, errno: null, trace: ["bind s 0.0.0.0 53 = 0"] })],
   },
   {
-    ...base("fail"),
+    ...runOf("fail"),
     outcome: "failed",
     failures: [disagreement],
     steps: [step(false, { ret: -1, errno: "EADDRINUSE", trace: ["bind s 0.0.0.0 53 = -1 EADDRINUSE"] })],
   },
   {
-    ...base("lab"),
+    ...runOf("lab"),
     outcome: "failed",
     failures: [{ file: "cases/lab.yaml", line: 1, message: 'the lab failed: no <netns> & "quotes"\u0001' }],
   },
-  { ...base("known"), outcome: "xfail", reason: "the kernel says no", failures: [disagreement] },
-  { ...base("stale"), outcome: "xpass", reason: "was broken" },
-  { ...base("old"), outcome: "skipped", reason: "needs a kernel <3.9" },
-  { ...base("pass", "5.10"), outcome: "passed" },
+  { ...runOf("known"), outcome: "xfail", reason: "the kernel says no", failures: [disagreement] },
+  { ...runOf("stale"), outcome: "xpass", reason: "was broken" },
+  { ...runOf("old"), outcome: "skipped", reason: "needs a kernel <3.9" },
+  { ...runOf("pass", "5.10"), outcome: "passed" },
 ];
 
 async function junit(events: Parameters<EventBus["emit"]>[0][]): Promise<string> {

@@ -6,7 +6,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { KernelInfo } from "../../lab/kernel-info";
 import { EventBus, type LabEvent } from "../../lab/events/events";
-import { LastResultsReporter, readLastResults, type LastResultsFile } from "../../lab/report/last-results";
+import {
+  LastResultsReporter,
+  lastResultsPath,
+  readLastResults,
+  type LastResultsFile,
+} from "../../lab/report/last-results";
 import type { RunResult } from "../../lab/verdict/outcome";
 import { tempFolder } from "./real-run";
 
@@ -80,6 +85,7 @@ test("a missing, broken or foreign file reads as no runs", (t) => {
   for (const text of [
     "{",
     '{"schema": 2, "runs": {}}',
+    '{"schema": 2, "runs": {"x": {"at": "t", "release": "r"}}}',
     '{"schema": 1}',
     '{"schema": 1, "runs": "x"}',
     '{"schema": 1, "runs": null}',
@@ -92,4 +98,25 @@ test("a missing, broken or foreign file reads as no runs", (t) => {
     schema: 1,
     runs: { x: { at: "t", release: "r" } },
   } as unknown as LastResultsFile);
+});
+
+test("the file is last-results.json in the cache folder; a broken one is said in the debug log", (t) => {
+  const before = { cache: process.env.REUSELAB_CACHE, debug: process.env.REUSELAB_DEBUG };
+  const log = join(temp.dir, "debug.log");
+  const broken = join(temp.dir, "broken-for-log.json");
+  writeFileSync(broken, "{");
+  process.env.REUSELAB_CACHE = join(temp.dir, "cache");
+  process.env.REUSELAB_DEBUG = log;
+  try {
+    t.is(lastResultsPath(), join(temp.dir, "cache", "last-results.json"));
+    readLastResults(broken);
+  } finally {
+    for (const [name, value] of [
+      ["REUSELAB_CACHE", before.cache],
+      ["REUSELAB_DEBUG", before.debug],
+    ] as const)
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  }
+  t.regex(readFileSync(log, "utf8"), /^\S+ reuselab report\/last-results: SyntaxError: /m);
 });
