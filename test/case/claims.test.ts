@@ -1,8 +1,8 @@
 // The claims file and the catalogue's coverage of it.
 import test from "ava";
-import { writeFileSync, mkdtempSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { scratch } from "../scratch";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { CaseProblemsError } from "../../lab/problems";
 import { SLOW_TAG } from "../../lab/plan/plan";
@@ -28,7 +28,7 @@ test("the catalogue has at least 30 cases outside the slow set, each stating its
 });
 
 test("a case that names a claim no claims.yaml declares is a problem with its line", (t) => {
-  const dir = join(mkdtempSync(join(tmpdir(), "reuselab-")), "cases");
+  const dir = join(scratch("claims"), "cases");
   mkdirSync(dir);
   writeFileSync(
     join(dir, "claims.yaml"),
