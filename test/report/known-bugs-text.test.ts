@@ -2,10 +2,9 @@
 // cells and their colours, what each absent, unrun or disagreeing fix rests on, and the stale
 // allowlist entries. Colours are tags (<red>…</red>), so that which colour a cell gets is asserted too.
 import test from "ava";
-import type { KnownBug, KnownBugs } from "../../lab/findings/known-bugs";
-import type { KernelInfo } from "../../lab/kernel-info";
 import { knownBugsText } from "../../lab/report/known-bugs-text";
 import { colorsFor, type Colors } from "../../lab/terminal";
+import { findings, kernels } from "./known-bugs-findings";
 
 /** Every colour function wraps its text in a tag of its name. */
 const tags = new Proxy(colorsFor(false), {
@@ -14,67 +13,6 @@ const tags = new Proxy(colorsFor(false), {
       ? (s: string) => `<${name}>${s}</${name}>`
       : plain[name as keyof Colors],
 }) as Colors;
-
-const bug = (over: Partial<KnownBug> & Pick<KnownBug, "case" | "fix" | "subject" | "status">): KnownBug => ({
-  evidence: [],
-  predicted: over.status === "present" ? "present" : "absent",
-  because: "",
-  disagrees: false,
-  ...over,
-});
-
-const A = { case: "regressions/a", fix: "aaaaaaaaaaaa1234", subject: "A fix", cve: "CVE-2026-1" };
-const B = { case: "regressions/b", fix: "bbbbbbbbbbbb5678", subject: "B fix" };
-const C = { case: "regressions/c", fix: "cccccccccccc9abc", subject: "C fix" };
-
-// "nope" ran no regression case: no column, no count line.
-const kernels: KernelInfo[] = [
-  { id: "5.10", release: "5.10.262" },
-  { id: "6.1", release: "6.1.192" },
-  { id: "nope", release: "7.0" },
-];
-const findings: KnownBugs = {
-  kernels: {
-    "5.10": [
-      bug({
-        ...A,
-        status: "absent",
-        evidence: ["a@5.10: a.yaml:9: x: bind: expected EADDRINUSE but got ok"],
-        predicted: "present",
-        because: "5.10.262 is at or past 5.10.100",
-        disagrees: true,
-      }),
-      bug({
-        ...B,
-        status: "absent",
-        evidence: ["b@5.10: b.yaml:4: y: recv: expected 0 but got 3"],
-        allowed: "tracked",
-      }),
-    ],
-    "6.1": [
-      bug({ ...A, status: "present", evidence: ["a@6.1"] }),
-      bug({ ...B, status: "not-run", evidence: ["b@6.1: skipped: needs 2 CPUs"] }),
-      bug({
-        ...C,
-        status: "present",
-        evidence: ["c@6.1"],
-        predicted: "absent",
-        because: "6.1.192 is before 6.1.200",
-        disagrees: true,
-      }),
-    ],
-  },
-  staleAllowlist: [
-    {
-      case: "regressions/a",
-      kernel: "6.1",
-      reason: "old",
-      file: "cases/regressions/allowlist.yaml",
-      line: 7,
-      evidence: ["a@6.1", "a@6.1#2"],
-    },
-  ],
-};
 
 test("the head counts each kernel's fixes by status; kernels without a regression case are left out", (t) => {
   const text = knownBugsText(findings, kernels, tags);
