@@ -60,3 +60,50 @@ test("a page whose must-resist rows all resisted says so", (t) => {
   const html = auditPage([{ ...RESULT, profiles: [RESULT.profiles[0]!], gateFailures: [] }], new Date(0));
   t.regex(html, /every must-resist profile resisted/);
 });
+
+test("every cell of a row, each verdict's class, the fix, notes, no sockets, the section's id, the title and the time", (t) => {
+  const other: AuditResult = {
+    ...RESULT,
+    audit: "nginx 80/tcp",
+    file: "audits/nginx.yaml",
+    port: "80/tcp",
+    sockets: [],
+    notes: ["the service dropped to uid 101", "no IPv6 <address>"],
+    mustResist: [],
+    gateFailures: [],
+    profiles: [
+      {
+        ...row("tcp-beside-listener", "v4", "not applicable", undefined),
+        family: undefined,
+        fix: "set <SO_REUSEPORT>",
+      },
+    ],
+  };
+  const html = auditPage([RESULT, other], new Date(Date.UTC(2026, 11, 7, 6, 0, 0)));
+  t.deepEqual(
+    [...html.matchAll(/<tr class="profile">(.*?)<\/tr>/g)].map((m) => m[1]),
+    [
+      '<td><code>tcp-beside-listener</code></td><td>v4</td><td class="v-confirmed">resisted</td><td>kernel</td><td>must resist: resisted</td><td>tcp-beside-listener v4 evidence &lt;b&gt;</td><td></td>',
+      '<td><code>tcp-beside-listener</code></td><td>v6</td><td class="v-partly">inconclusive</td><td>setup</td><td><strong>must resist: FAILED</strong></td><td>tcp-beside-listener v6 evidence &lt;b&gt;</td><td></td>',
+      '<td><code>tcp-reuseport-same-uid</code></td><td>v4</td><td class="v-refuted">vulnerable</td><td>kernel</td><td></td><td>tcp-reuseport-same-uid v4 evidence &lt;b&gt;</td><td></td>',
+      '<td><code>tcp-beside-listener</code></td><td>—</td><td class="v-untested">not applicable</td><td></td><td></td><td>tcp-beside-listener v4 evidence &lt;b&gt;</td><td>set &lt;SO_REUSEPORT&gt;</td>',
+    ],
+  );
+  t.true(html.includes("<title>reuselab audit: unbound 5353/tcp, nginx 80/tcp</title>"), html);
+  t.true(html.includes('<p class="meta">2026-12-07T06:00:00.000Z</p>'), html);
+  t.true(html.includes('<section class="service" id="service-unbound-5353-tcp">\n<h2>unbound 5353/tcp</h2>'), html);
+  t.true(html.includes('<section class="service" id="service-nginx-80-tcp">\n<h2>nginx 80/tcp</h2>'), html);
+  t.true(html.includes('<p class="meta">audits/nginx.yaml · image reuselab-audit:x · port 80/tcp</p>'), html);
+  t.true(
+    html.includes(
+      '<ul class="notes"><li>the service dropped to uid 101</li><li>no IPv6 &lt;address&gt;</li></ul>\n<h3>Its sockets, as the kernel lists them</h3>\n<p>(no socket listed)</p>',
+    ),
+    html,
+  );
+  t.true(
+    html.includes("</p>\n\n<h3>Its sockets, as the kernel lists them</h3>\n<pre>LISTEN 0 256 0.0.0.0:5353</pre>"),
+    "no notes: no list; the sockets as listed",
+  );
+  t.true(html.startsWith('<!DOCTYPE html>\n<html lang="en">'));
+  t.true(html.endsWith("</body>\n</html>\n"));
+});
