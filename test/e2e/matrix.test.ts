@@ -2,8 +2,9 @@
 // booted under QEMU. Fails if a guest cannot boot, returns no results, or a kernel does not do what
 // the catalogue (with its per-kernel expectations) says.
 import test from "ava";
-import { readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { KernelInfo } from "../../lab/kernel-info";
 import { kernelIds } from "../../lab/backend/vm/kernel-images";
 import type { VmBackend } from "../../lab/backend/vm/vm-backend";
@@ -24,6 +25,7 @@ let audit: ClaimAudit[] = [];
 let known: KnownBugs = { kernels: {}, staleAllowlist: [] };
 let regressions: string[] = [];
 let allowed = new Set<string>();
+let guestDirs: string[] = [];
 
 test.before(async () => {
   await using backends = new KernelBackends(ids, "netns");
@@ -32,6 +34,9 @@ test.before(async () => {
   const end = await runSession(backends, { catalogue, allow: allowlistFor({}, catalogue, ["cases"]) });
   kernels = end.kernels;
   boots = Object.fromEntries(ids.map((k) => [k, (backends.backend(k) as VmBackend).bootMs]));
+  // This run's guests, by their directories: other test files run in this process (ava's worker
+  // threads share its pid), so the pid in a directory's name does not tell whose guest it is.
+  guestDirs = ids.map((k) => (backends.backend(k) as VmBackend).guestDir ?? `(no directory for ${k})`);
   allowed = new Set(end.runs.filter((r) => r.allowed).map((r) => r.id));
   regressions = [...new Set(end.runs.filter((r) => r.case.fix).map((r) => r.case.id))];
   ({ results, audit, knownBugs: known } = end.finished!);
@@ -125,9 +130,11 @@ test("the basic rules hold on every kernel: uid rule, hijack, multicast fan-out,
   }
 });
 
-test("no guest of this run is left behind", (t) => {
+test("no guest of this run is left behind: each guest's directory is gone once the backends are disposed", (t) => {
+  t.is(guestDirs.length, ids.length);
+  for (const dir of guestDirs) t.true(dir.startsWith(join(tmpdir(), `reuselab-vm-${process.pid}-`)), dir);
   t.deepEqual(
-    readdirSync(tmpdir()).filter((n) => n.startsWith(`reuselab-vm-${process.pid}-`)),
+    guestDirs.filter((d) => existsSync(d)),
     [],
   );
 });

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import {
   copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -22,6 +23,7 @@ import { prepareKernel, type PreparedKernel } from "../../lab/backend/vm/kernel-
 import { parseKernelSpec, type GuestKernel } from "../../lab/backend/vm/kernel-spec";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { KernelBackends } from "../../lab/run/kernel-backends";
+import type { VmBackend } from "../../lab/backend/vm/vm-backend";
 import { ConsoleReporter } from "../../lab/report/console-reporter";
 import { JsonReporter, type ResultsFile } from "../../lab/report/json-reporter";
 import { runSession } from "../../lab/run/session";
@@ -56,6 +58,7 @@ let kernels: KernelInfo[] = [];
 let results: RunResult[] = [];
 let json: ResultsFile;
 let consoleText = "";
+let guestDirs: string[] = [];
 
 /** A kernel package with just the guest's modules, made with dpkg-deb from a cached kernel. */
 function smallDeb(k: PreparedKernel): string {
@@ -104,8 +107,18 @@ test.before(async () => {
   const selection = { filter: ["tcp-bind/reuseaddr-beside-listener", "udp/reuseaddr-last-bound"] };
   const end = await runSession(backends, { catalogue: loadCatalogue(["cases"]), selection, reporters });
   kernels = end.kernels;
+  guestDirs = kernels.map((k) => (backends.backend(k.id) as VmBackend).guestDir ?? `(no directory for ${k.id})`);
   results = end.repetitions[0]!;
   json = JSON.parse(readFileSync(join(work, "results.json"), "utf8")) as ResultsFile;
+});
+
+test("each guest's directory is gone once the backends are disposed", (t) => {
+  t.is(guestDirs.length, 3);
+  for (const dir of guestDirs) t.true(dir.startsWith(join(tmpdir(), "reuselab-vm-")), dir);
+  t.deepEqual(
+    guestDirs.filter((d) => existsSync(d)),
+    [],
+  );
 });
 test.after.always(() => rmSync(work, { recursive: true, force: true }));
 

@@ -32,7 +32,8 @@ export class GuestVm implements AsyncDisposable {
     readonly host: GuestHost,
     readonly bootMs: number,
     private readonly qemu: ChildProcess,
-    private readonly dir: string,
+    /** Its directory (tmpdir()/reuselab-vm-<runner pid>-…): console log, sockets, QEMU's pid file. */
+    readonly dir: string,
     private readonly sockets: Socket[],
   ) {}
 

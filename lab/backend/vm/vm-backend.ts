@@ -31,6 +31,11 @@ export class VmBackend implements Backend {
     return this.vm?.bootMs;
   }
 
+  /** The guest's directory, while it runs (guest-vm.ts). */
+  get guestDir(): string | undefined {
+    return this.vm?.dir;
+  }
+
   /** The kernel's id: the one given, else its release (known once prepared). */
   get kernelId(): string {
     return this.info?.id ?? this.kernel.id ?? describeSpec(this.kernel.spec);
