@@ -11,17 +11,12 @@
  */
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { VmBackend } from "../backend/vm/vm-backend";
 import { kernelIds } from "../backend/vm/kernel-images";
 import { parseKernelSpec } from "../backend/vm/kernel-spec";
-import { ensureMachine } from "../bootstrap/ensure";
 import { LabError } from "../errors";
-import { loadCatalogue } from "../case/load-cases";
 import type { HostBackend } from "../backend/host-backends";
-import { KernelBackends } from "../run/kernel-backends";
-import type { LabEvent } from "../events/events";
-import { runSession } from "../run/session";
-import { formatFailure } from "../verdict/outcome";
+import { interruptible } from "../interruption";
+import { seconds, table, timeSession } from "./timed-session";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -38,61 +33,36 @@ async function main(): Promise<number> {
     if ("error" in k) throw new LabError("REUSELAB_BAD_ARGS", `--kernel ${text}: ${k.error}; ${k.fix}`);
     return k;
   });
-  const kernels = values.kernels?.split(",") ?? (specs.length ? ["host"] : ["host", ...kernelIds()]);
-  const wall = Date.now();
-  await using backends = new KernelBackends(
-    kernels,
-    values.backend as HostBackend,
+  using stop = interruptible("bench:matrix: interrupted: removing the labs and guests");
+  const t = await timeSession({
+    kernels: values.kernels?.split(",") ?? (specs.length ? ["host"] : ["host", ...kernelIds()]),
+    backend: values.backend as HostBackend,
     specs,
-    values.guests ? Number(values.guests) : undefined,
-  );
-  ensureMachine(backends.needsEngine ? "all" : "toolchain");
-  if (backends.needsVm) ensureMachine("vm");
-  let preparedAt = wall;
-  const firstRun = new Map<string, number>();
-  const lastRun = new Map<string, number>();
-  const outcomes = new Map<string, Record<string, number>>();
-  const notPassed: string[] = [];
-  const timer = {
-    onEvent: (e: LabEvent) => {
-      if (e.type === "session-started") preparedAt = Date.now();
-      if (e.type === "run-started" && !firstRun.has(e.run.kernel.id)) firstRun.set(e.run.kernel.id, Date.now());
-      if (e.type !== "run-finished") return;
-      if (e.result.outcome !== "passed")
-        notPassed.push(
-          `${e.result.id}: ${e.result.outcome === "failed" ? formatFailure(e.result.failures[0]!) : e.result.outcome}`,
-        );
-      lastRun.set(e.run.kernel.id, Date.now());
-      const o = outcomes.get(e.run.kernel.id) ?? {};
-      o[e.result.outcome] = (o[e.result.outcome] ?? 0) + 1;
-      outcomes.set(e.run.kernel.id, o);
-    },
-  };
-  const { kernels: prepared } = await runSession(backends, {
-    catalogue: loadCatalogue(["cases"]),
-    reporters: [timer],
+    guests: values.guests ? Number(values.guests) : undefined,
     jobs: Number(values.jobs),
+    cases: ["cases"],
+    signal: stop.signal,
   });
-  const done = Date.now();
-
-  const rows = prepared.map((k) => {
-    const b = backends.backend(k.id);
-    const boot = b instanceof VmBackend && b.bootMs !== undefined ? `${(b.bootMs / 1000).toFixed(1)} s` : "-";
-    const catalogueTime = `${(((lastRun.get(k.id) ?? preparedAt) - (firstRun.get(k.id) ?? preparedAt)) / 1000).toFixed(1)} s`;
-    const counts = Object.entries(outcomes.get(k.id) ?? {})
-      .map(([o, n]) => `${n} ${o}`)
-      .join(", ");
-    return [k.id, k.release, b.name, boot, catalogueTime, counts];
-  });
-  const header = ["kernel", "release", "backend", "boot", "catalogue", "runs"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
-  process.stdout.write(`${line(header)}\n${rows.map(line).join("\n")}\n`);
   process.stdout.write(
-    `prepare (downloads, images, boots): ${((preparedAt - wall) / 1000).toFixed(1)} s; runs: ${((done - preparedAt) / 1000).toFixed(1)} s; whole matrix: ${((done - wall) / 1000).toFixed(1)} s on ${cpus().length} cores\n`,
+    table(
+      ["kernel", "release", "backend", "boot", "catalogue", "runs"],
+      t.kernels.map((k) => [
+        k.id,
+        k.release,
+        k.backend,
+        seconds(k.bootMs),
+        seconds(k.catalogueMs),
+        Object.entries(k.outcomes)
+          .map(([o, n]) => `${n} ${o}`)
+          .join(", "),
+      ]),
+    ),
   );
-  for (const line of notPassed) process.stdout.write(`not passed: ${line}\n`);
-  return 0;
+  process.stdout.write(
+    `prepare (downloads, images, boots): ${seconds(t.prepareMs)}; runs: ${seconds(t.runsMs)}; whole matrix: ${seconds(t.wallMs)} on ${cpus().length} cores\n`,
+  );
+  for (const line of t.notPassed) process.stdout.write(`not passed: ${line}\n`);
+  return t.interrupted ? 130 : 0;
 }
 
 main().then(

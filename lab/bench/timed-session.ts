@@ -1,0 +1,123 @@
+/**
+ * One session of the lab, timed for the benches (bench:matrix, bench:backends, bench:lab): each guest's
+ * boot (QEMU start to the agent's READY), each kernel's catalogue (its first run's start to its last
+ * run's end: a guest waiting for a slot is not counted), the outcomes, and the whole session's wall time.
+ */
+import { VmBackend } from "../backend/vm/vm-backend";
+import type { GuestKernel } from "../backend/vm/kernel-spec";
+import { DockerBackend } from "../backend/docker/docker-backend";
+import type { HostBackend } from "../backend/host-backends";
+import { ensureMachine } from "../bootstrap/ensure";
+import { loadCatalogue } from "../case/load-cases";
+import type { LabEvent } from "../events/events";
+import { KernelBackends } from "../run/kernel-backends";
+import { runSession } from "../run/session";
+import { formatFailure } from "../verdict/outcome";
+
+export interface SessionToTime {
+  kernels: string[];
+  backend: HostBackend;
+  specs?: GuestKernel[];
+  guests?: number;
+  jobs: number;
+  cases: string[];
+  signal?: AbortSignal;
+}
+
+export interface KernelTime {
+  id: string;
+  release: string;
+  backend: string;
+  bootMs?: number;
+  catalogueMs: number;
+  runs: number;
+  outcomes: Record<string, number>;
+  /** A run's own duration (lab up, steps, lab down), averaged. */
+  meanRunMs: number;
+  /** The docker backend's containers: made, and idle ones used again (holder-pool.ts). */
+  containers?: DockerBackend["counts"];
+}
+
+export interface SessionTime {
+  kernels: KernelTime[];
+  /** Downloads, images and boots, before the first run. */
+  prepareMs: number;
+  runsMs: number;
+  wallMs: number;
+  /** Each run that did not pass: its id and its first failure (or its outcome). */
+  notPassed: string[];
+  interrupted: boolean;
+}
+
+export async function timeSession(o: SessionToTime): Promise<SessionTime> {
+  const wall = Date.now();
+  await using backends = new KernelBackends(o.kernels, o.backend, o.specs ?? [], o.guests);
+  ensureMachine(backends.needsEngine ? "all" : "toolchain");
+  if (backends.needsVm) ensureMachine("vm");
+  let preparedAt = wall;
+  const firstRun = new Map<string, number>();
+  const lastRun = new Map<string, number>();
+  const outcomes = new Map<string, Record<string, number>>();
+  const runTimes = new Map<string, number[]>();
+  const notPassed: string[] = [];
+  const timer = {
+    onEvent: (e: LabEvent) => {
+      if (e.type === "session-started") preparedAt = Date.now();
+      if (e.type === "run-started" && !firstRun.has(e.run.kernel.id)) firstRun.set(e.run.kernel.id, Date.now());
+      if (e.type !== "run-finished") return;
+      const k = e.run.kernel.id;
+      if (e.result.outcome !== "passed")
+        notPassed.push(
+          `${e.result.id}: ${e.result.outcome === "failed" ? formatFailure(e.result.failures[0]!) : e.result.outcome}`,
+        );
+      lastRun.set(k, Date.now());
+      const counts = outcomes.get(k) ?? {};
+      counts[e.result.outcome] = (counts[e.result.outcome] ?? 0) + 1;
+      outcomes.set(k, counts);
+      runTimes.set(k, [...(runTimes.get(k) ?? []), e.result.durationMs]);
+    },
+  };
+  const end = await runSession(backends, {
+    catalogue: loadCatalogue(o.cases),
+    reporters: [timer],
+    jobs: o.jobs,
+    signal: o.signal,
+  });
+  const done = Date.now();
+  const kernels = end.kernels.map((k): KernelTime => {
+    const b = backends.backend(k.id);
+    const times = runTimes.get(k.id) ?? [];
+    return {
+      id: k.id,
+      release: k.release,
+      backend: b.name,
+      bootMs: b instanceof VmBackend ? b.bootMs : undefined,
+      catalogueMs: (lastRun.get(k.id) ?? preparedAt) - (firstRun.get(k.id) ?? preparedAt),
+      runs: times.length,
+      outcomes: outcomes.get(k.id) ?? {},
+      meanRunMs: times.reduce((a, b) => a + b, 0) / Math.max(1, times.length),
+      containers: b instanceof DockerBackend ? b.counts : undefined,
+    };
+  });
+  return {
+    kernels,
+    prepareMs: preparedAt - wall,
+    runsMs: done - preparedAt,
+    wallMs: done - wall,
+    notPassed,
+    interrupted: end.interrupted,
+  };
+}
+
+export const seconds = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
+
+/** A plain-text table: columns padded to their widest cell. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return `${[header, ...rows].map(line).join("\n")}\n`;
+}
