@@ -1,0 +1,149 @@
+/**
+ * A generated catalogue of 1,080 runs for the bench (npm run bench:lab): who receives what, over every
+ * pair of a server's bound address and a client's destination address, for TCP and UDP, from the
+ * server's own network namespace and from another one. Each run is a delivery check that expects
+ * either every message or none, and a second socket on the next port that must get none: runs of
+ * this shape, most of their time spent proving a zero, are what big generated catalogues are made of.
+ *
+ * Every expectation follows from one rule, written once below (`reaches`): a socket bound to a
+ * wildcard takes every address of its family (IPv6's `[::]` also IPv4 unless IPV6_V6ONLY), a socket
+ * bound to an address takes that address (an IPv4-mapped destination is its IPv4 address), and a
+ * loopback destination never leaves the sender's namespace. The option on the server's socket and
+ * the second socket's uid change none of it; they are there as a real catalogue's variety is.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The server's bound addresses. */
+const RECEIVERS = [
+  { name: "v4-any", bind: "0.0.0.0", v6only: false },
+  { name: "v4-loopback", bind: "127.0.0.1", v6only: false },
+  { name: "v4-address", bind: "$server", v6only: false },
+  { name: "v6-any", bind: "[::]", v6only: false },
+  { name: "v6-any-only", bind: "[::]", v6only: true },
+  { name: "v6-loopback", bind: "[::1]", v6only: false },
+  { name: "v6-address", bind: "[$server]", v6only: false },
+  { name: "mapped-any", bind: "[::ffff:0.0.0.0]", v6only: false },
+  { name: "mapped-loopback", bind: "[::ffff:127.0.0.1]", v6only: false },
+] as const;
+
+/** The client's destinations, and what goes on the wire for each. */
+const DESTINATIONS = [
+  { name: "v4-loopback", to: "127.0.0.1", wire: "v4", loopback: true, address: "127.0.0.1" },
+  { name: "v4-address", to: "$server", wire: "v4", loopback: false, address: "$server" },
+  { name: "v6-loopback", to: "[::1]", wire: "v6", loopback: true, address: "::1" },
+  { name: "v6-address", to: "[$server]", wire: "v6", loopback: false, address: "$server6" },
+  { name: "mapped-loopback", to: "[::ffff:127.0.0.1]", wire: "v4", loopback: true, address: "127.0.0.1" },
+] as const;
+
+const OPTIONS = ["plain", "reuseaddr", "reuseport"] as const;
+const PROTOS = ["tcp", "udp"] as const;
+const PLACES = ["near", "far"] as const;
+const DECOY_UIDS = [1000, 1001] as const;
+const PORT = 7000;
+const COUNT = 5;
+
+type Receiver = (typeof RECEIVERS)[number];
+type Destination = (typeof DESTINATIONS)[number];
+
+/** Whether a message to `dest`, sent from the server's namespace (near) or another one (far), reaches `recv`. */
+export function reaches(recv: Receiver, dest: Destination, place: (typeof PLACES)[number]): boolean {
+  if (dest.loopback && place === "far") return false; // it goes to the sender's own loopback
+  switch (recv.name) {
+    case "v4-any":
+      return dest.wire === "v4";
+    case "v6-any":
+      return true;
+    case "v6-any-only":
+      return dest.wire === "v6";
+    case "mapped-any": // an IPv6 socket on IPv4's wildcard: IPv4 only
+      return dest.wire === "v4";
+    case "v4-loopback":
+    case "mapped-loopback":
+      return dest.wire === "v4" && dest.address === "127.0.0.1";
+    case "v4-address":
+      return dest.wire === "v4" && dest.address === "$server";
+    case "v6-loopback":
+      return dest.wire === "v6" && dest.address === "::1";
+    case "v6-address":
+      return dest.wire === "v6" && dest.address === "$server6";
+  }
+}
+
+export interface GeneratedCatalogue {
+  dir: string;
+  files: number;
+  runs: number;
+}
+
+/** Writes the catalogue into `dir` (one file per protocol, bound address, placement and decoy uid). */
+export function writeDeliveryMatrix(dir: string): GeneratedCatalogue {
+  let files = 0;
+  let runs = 0;
+  for (const proto of PROTOS)
+    for (const recv of RECEIVERS)
+      for (const place of PLACES)
+        for (const decoyUid of DECOY_UIDS) {
+          const folder = join(dir, proto, recv.name);
+          mkdirSync(folder, { recursive: true });
+          const variants = DESTINATIONS.flatMap((dest) =>
+            OPTIONS.map((opt) => ({ id: `${dest.name}-${opt}`, dest, opt, yes: reaches(recv, dest, place) })),
+          );
+          writeFileSync(
+            join(folder, `${place}-decoy-uid-${decoyUid}.yaml`),
+            caseText(proto, recv, place, decoyUid, variants),
+          );
+          files++;
+          runs += variants.length;
+        }
+  return { dir, files, runs };
+}
+
+function caseText(
+  proto: (typeof PROTOS)[number],
+  recv: Receiver,
+  place: (typeof PLACES)[number],
+  decoyUid: number,
+  variants: { id: string; dest: Destination; opt: string; yes: boolean }[],
+): string {
+  const bindOpts = (opt: string) => [opt === "plain" ? "" : opt, recv.v6only ? "v6only" : ""].filter(Boolean).join(" ");
+  const lines = [
+    `# Generated by lab/bench/delivery-matrix.ts: ${proto.toUpperCase()} to a server bound to ${recv.bind}${recv.v6only ? " (IPV6_V6ONLY)" : ""}, from ${place === "near" ? "its own network namespace" : "another network namespace"}.`,
+    "schemaVersion: 1",
+    `title: "${proto} delivery to ${recv.name} from ${place}, decoy uid ${decoyUid}"`,
+    "rule: >-",
+    "  A wildcard takes every address of its family ([::] also IPv4 unless IPV6_V6ONLY), an address",
+    "  takes itself (an IPv4-mapped destination is its IPv4 address), and loopback stays in its namespace.",
+    'source: "net/ipv4/inet_hashtables.c, net/ipv4/udp.c, net/ipv6/inet6_hashtables.c, net/ipv6/udp.c: compute_score()"',
+    `tags: [generated, ${proto}]`,
+    "variants:",
+    ...variants.map(
+      (v) =>
+        `  ${v.id}: { dest: "${v.dest.to}", opts: "${bindOpts(v.opt)}", fam: "${v.dest.to.startsWith("[") ? "v6" : "v4"}", connect: "${v.yes ? COUNT : "ECONNREFUSED"}", got: "${v.yes ? COUNT : 0}", wait: "${v.yes ? 2000 : 300}" }`,
+    ),
+    "actors:",
+    "  server: { uid: 1000 }",
+    `  decoy: { uid: ${decoyUid}, netns: server }`,
+    place === "near" ? "  client: { uid: 1002, netns: server }" : "  client: { uid: 1002 }",
+    "steps:",
+    ...(proto === "tcp"
+      ? [
+          `  - server: bind tcp ${recv.bind}:${PORT} {opts} => ok`,
+          "  - server: listen => ok",
+          `  - decoy:  bind tcp [::]:${PORT + 1} => ok`,
+          "  - decoy:  listen => ok",
+          `  - client: connect-many ${COUNT} to {dest}:${PORT} => {connect}`,
+          `  - server: accept ${COUNT} within {wait} => {got}`,
+          `  - decoy:  accept ${COUNT} within 300 => 0`,
+        ]
+      : [
+          `  - server: bind udp ${recv.bind}:${PORT} {opts} => ok`,
+          `  - decoy:  bind udp [::]:${PORT + 1} => ok`,
+          "  - client: socket udp {fam}",
+          `  - client: send ${COUNT} to {dest}:${PORT} => ${COUNT}`,
+          "  - server: recv => {got}",
+          "  - decoy:  recv => 0",
+        ]),
+  ];
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,143 @@
+/**
+ * npm run bench:lab [-- --only cli,shipped,generated,guest,matrix] [--jobs N] [--guest ID]
+ *
+ * The lab's speed goals side by side, in one run, each as a ratio to its goal (≤ 1.00 meets it):
+ * the CLI's start (compiled: --help, list, explain), the shipped catalogue on netns and on docker, a
+ * generated catalogue of 1,080 runs (delivery-matrix.ts) on netns and on docker, one guest kernel's
+ * catalogue under QEMU, and the default matrix (the host and every kernel of kernels.yaml). Then how
+ * the cost grows: per run, per kernel. A measurement, not a test: it exits 1 only when a run does not
+ * pass (a verdict, never a slow figure), 130 when interrupted.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { kernelIds } from "../backend/vm/kernel-images";
+import { LabError } from "../errors";
+import { exitStatusOf } from "../exit-codes";
+import { interruptible } from "../interruption";
+import { buildWhenStale, GOAL as START_GOAL, measureStarts } from "./cli-starts";
+import { writeDeliveryMatrix } from "./delivery-matrix";
+import { seconds, table, timeSession, type SessionTime } from "./timed-session";
+
+const PARTS = ["cli", "shipped", "generated", "guest", "matrix"] as const;
+const GOALS = { dockerRatio: 1.5, generatedMs: 90_000, guestMs: 25_000, matrixMs: 60_000 };
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: "string", default: PARTS.join(",") },
+      jobs: { type: "string", default: "2" },
+      guest: { type: "string" },
+    },
+  });
+  const only = values.only.split(",");
+  for (const p of only)
+    if (!(PARTS as readonly string[]).includes(p))
+      throw new LabError("REUSELAB_BAD_ARGS", `--only ${p}: not one of ${PARTS.join(", ")}`);
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new LabError("REUSELAB_BAD_ARGS", `--jobs ${values.jobs}: 1 or more`);
+  const guest = values.guest ?? (kernelIds().includes("6.12") ? "6.12" : kernelIds()[0]!);
+  const load = loadavg()[0]!.toFixed(1);
+  const started = Date.now();
+  using stop = interruptible("bench:lab: interrupted: removing the labs and guests");
+  const scratch = mkdtempSync(join(tmpdir(), "reuselab-bench-lab-"));
+  const rows: string[][] = [];
+  const growth: string[] = [];
+  let notPassed: string[] = [];
+  const row = (what: string, figure: string, goal = "", ratio?: number) =>
+    rows.push([what, figure, goal, ratio === undefined ? "" : ratio.toFixed(2)]);
+  const session = async (name: string, o: Parameters<typeof timeSession>[0]): Promise<SessionTime> => {
+    process.stderr.write(`bench:lab: ${name}…\n`);
+    const t = await timeSession({ ...o, signal: stop.signal });
+    notPassed = [...notPassed, ...t.notPassed];
+    if (t.interrupted) throw new LabError("REUSELAB_INTERRUPTED", "bench:lab was interrupted");
+    return t;
+  };
+  const host = (t: SessionTime) => t.kernels[0]!;
+  try {
+    if (only.includes("cli")) {
+      buildWhenStale();
+      process.stderr.write("bench:lab: the CLI's start…\n");
+      for (const r of measureStarts(5, scratch, ["compiled"]))
+        if (!r.way.startsWith("Node"))
+          row(
+            `reuselab ${r.command} (compiled)`,
+            `${r.ms.toFixed(0)} ms, ${r.mb.toFixed(0)} MB`,
+            `≤ ${START_GOAL.ms} ms, ≤ ${START_GOAL.mb} MB`,
+            Math.max(r.ms / START_GOAL.ms, r.mb / START_GOAL.mb),
+          );
+    }
+    for (const [part, label, goalMs] of [
+      ["shipped", "the shipped catalogue", undefined],
+      ["generated", "the generated catalogue", GOALS.generatedMs],
+    ] as const) {
+      if (!only.includes(part)) continue;
+      const cases = part === "shipped" ? ["cases"] : [writeDeliveryMatrix(join(scratch, "generated")).dir];
+      const netns = host(await session(`${label} on netns`, { kernels: ["host"], backend: "netns", jobs, cases }));
+      const docker = host(await session(`${label} on docker`, { kernels: ["host"], backend: "docker", jobs, cases }));
+      row(
+        `${label}, ${netns.runs} runs, netns`,
+        seconds(netns.catalogueMs),
+        goalMs ? `≤ ${seconds(goalMs)}` : "",
+        goalMs ? netns.catalogueMs / goalMs : undefined,
+      );
+      const ratio = docker.catalogueMs / netns.catalogueMs;
+      row(
+        `${label}, docker`,
+        `${seconds(docker.catalogueMs)} (${ratio.toFixed(2)}x netns)`,
+        `≤ ${GOALS.dockerRatio}x netns`,
+        ratio / GOALS.dockerRatio,
+      );
+      growth.push(
+        `${label}: a run costs ${Math.round(netns.meanRunMs)} ms on netns and ${Math.round(docker.meanRunMs)} ms on docker (its own duration, averaged); ${jobs} at once`,
+      );
+    }
+    if (only.includes("guest")) {
+      const k = host(
+        await session(`one guest (${guest})`, { kernels: [guest], backend: "netns", jobs, cases: ["cases"] }),
+      );
+      row(
+        `one guest's catalogue (${k.id}, ${k.runs} runs)`,
+        `${seconds(k.catalogueMs)}, boot ${seconds(k.bootMs)}`,
+        `≤ ${seconds(GOALS.guestMs)}`,
+        k.catalogueMs / GOALS.guestMs,
+      );
+    }
+    if (only.includes("matrix")) {
+      const t = await session("the default matrix", {
+        kernels: ["host", ...kernelIds()],
+        backend: "netns",
+        jobs,
+        cases: ["cases"],
+      });
+      row(
+        `the default matrix (host + ${t.kernels.length - 1} guests)`,
+        seconds(t.wallMs),
+        `≤ ${seconds(GOALS.matrixMs)}`,
+        t.wallMs / GOALS.matrixMs,
+      );
+      for (const k of t.kernels)
+        growth.push(
+          `matrix, ${k.id}: ${k.bootMs === undefined ? "no boot" : `boot ${seconds(k.bootMs)}`}, catalogue ${seconds(k.catalogueMs)} (${k.runs} runs, ${Math.round(k.meanRunMs)} ms each on average)`,
+        );
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  process.stdout.write(table(["what", "figure", "goal", "x goal"], rows));
+  for (const g of growth) process.stdout.write(`${g}\n`);
+  process.stdout.write(
+    `npm test: not timed here (see CI's log). ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${load} at the start, ${seconds(Date.now() - started)} in all\n`,
+  );
+  for (const line of notPassed) process.stdout.write(`not passed: ${line}\n`);
+  return notPassed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench:lab: ${(e as Error).message}\n`);
+    process.exit(e instanceof LabError ? exitStatusOf(e) : 2);
+  },
+);
