@@ -9,7 +9,16 @@
 // reaches runs them all (it survives, honestly), and so does every mutant with REUSELAB_MUTANT_TESTS=all
 // (to check that narrowing changes no mutant's fate).
 const { spawnSync } = require("node:child_process");
-const { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require("node:fs");
 const { dirname, join, relative, resolve } = require("node:path");
 
 const ROOT = process.cwd();
@@ -76,15 +85,24 @@ function mapOnce() {
   return map;
 }
 
-/** ava --fail-fast on the compiled test files; its exit status (a signal counts as a failure). */
+/**
+ * ava --fail-fast on the compiled test files; its exit status (a signal counts as a failure). Its
+ * temporary files go to a folder of its own in the sandbox (Stryker removes the sandbox when it ends):
+ * a test killed at a mutant's timeout, before its teardown, leaves nothing in the system's /tmp.
+ */
 function ava(files) {
   const compiled = files.map((t) => `.mutation-js/${t.replace(/\.ts$/, ".js")}`);
-  const { status } = spawnSync(
-    process.execPath,
-    [AVA_CLI, "--config", "test/mutation/ava.config.cjs", "--fail-fast", ...compiled],
-    { stdio: "inherit" },
-  );
-  return status ?? 1;
+  const tmp = mkdtempSync(join(ROOT, ".tmp-"));
+  try {
+    const { status } = spawnSync(
+      process.execPath,
+      [AVA_CLI, "--config", "test/mutation/ava.config.cjs", "--fail-fast", ...compiled],
+      { stdio: "inherit", env: { ...process.env, TMPDIR: tmp } },
+    );
+    return status ?? 1;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
