@@ -1,0 +1,31 @@
+// bench:lab's arguments are checked before anything is measured: a wrong one exits 2 naming it and
+// what it may be, and no scratch folder, lab or guest is made.
+import test from "ava";
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { scratch } from "../scratch";
+
+const bench = (args: string[]) => {
+  const tmp = scratch("lab-bench");
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/bench/lab-bench.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, TMPDIR: tmp },
+  });
+  return { status: r.status, stderr: r.stderr, left: readdirSync(tmp).filter((n) => n.startsWith("reuselab-")) };
+};
+
+test("--only with a part that does not exist: exit 2, the part and the parts there are", (t) => {
+  const r = bench(["--only", "cli,matrixx"]);
+  t.is(r.status, 2);
+  t.regex(r.stderr, /--only matrixx: not one of cli, shipped, generated, guest, matrix/);
+  t.deepEqual(r.left, []);
+});
+
+test("--jobs that is not a whole number of 1 or more: exit 2", (t) => {
+  for (const jobs of ["0", "two", "1.5"]) {
+    const r = bench(["--only", "cli", "--jobs", jobs]);
+    t.is(r.status, 2, jobs);
+    t.regex(r.stderr, new RegExp(`--jobs ${jobs.replace(".", "\\.")}: 1 or more`), jobs);
+    t.deepEqual(r.left, [], jobs);
+  }
+});
