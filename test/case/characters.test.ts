@@ -1,0 +1,77 @@
+// Characters that make a case read differently from how it looks (lab/case/characters.ts): each named
+// by code point, kind and line; prose may hold any letter and a no-break space, the case language not.
+import test from "ava";
+import { loadCase } from "../../lab/case/load-case";
+
+const problems = (yaml: string) =>
+  loadCase("x.yaml", "x", yaml).problems.map((p) => `${p.line}: ${p.message} | ${p.fix}`);
+const TAIL = "source: s\nactors:\n  a: { uid: 1 }\nsteps:\n";
+const ASCII =
+  "the case language is ASCII: retype the word with ASCII letters (this one may be a look-alike from another alphabet)";
+const DELETE = "delete it (retype the word)";
+
+test("each character named: invisible, full-width, Latin, Greek, no script; prose allows letters and a no-break space", (t) => {
+  t.deepEqual(
+    problems(
+      `schemaVersion: 1\ntitle: "t\u00a0—\u2019é"\nrule: "r\u200bx"\n${TAIL}` +
+        "  - a: sleep \uff11\n  - a: sleep 1é\n  - a: sleep 1→\n  - a: sleep 1ω\n  - a: sleep 1\u200e\n  - a: sleep 1\u00a0\n  - a: sleep 1\u00ad\n",
+    ),
+    [
+      `3: an invisible character (U+200B, zero width space) in 'r<U+200B>x' | ${DELETE}`,
+      `8: '\uff11', not an ASCII character (U+FF11, a full-width '1') in 'sleep \uff11' | ${ASCII}`,
+      `9: 'é', not an ASCII character (U+00E9, a non-ASCII Latin letter) in 'sleep 1é' | ${ASCII}`,
+      `10: '→', not an ASCII character (U+2192) in 'sleep 1→' | ${ASCII}`,
+      `11: 'ω', not an ASCII character (U+03C9, a Greek letter) in 'sleep 1ω' | ${ASCII}`,
+      `12: an invisible character (U+200E, left-to-right mark) in 'sleep 1<U+200E>' | ${DELETE}`,
+      `13: an invisible character (U+00A0, no-break space) in 'sleep 1<U+00A0>' | ${DELETE}`,
+      `14: an invisible character (U+00AD, soft hyphen) in 'sleep 1<U+00AD>' | ${DELETE}`,
+    ],
+  );
+});
+
+test("the edges of full-width forms; an unassigned code point is shown by its number", (t) => {
+  t.deepEqual(
+    problems(
+      `schemaVersion: 1\ntitle: t\nrule: r\n${TAIL}  - a: sleep \uff01\n  - a: sleep \uff5e\n  - a: sleep \uff5f\n  - a: sleep \uff00\n`,
+    ),
+    [
+      `8: '\uff01', not an ASCII character (U+FF01, a full-width '!') in 'sleep \uff01' | ${ASCII}`,
+      `9: '\uff5e', not an ASCII character (U+FF5E, a full-width '~') in 'sleep \uff5e' | ${ASCII}`,
+      `10: '\uff5f', not an ASCII character (U+FF5F) in 'sleep \uff5f' | ${ASCII}`,
+      `11: '\uff00', not an ASCII character (U+FF00) in 'sleep <U+FF00>' | ${ASCII}`,
+    ],
+  );
+});
+
+test("a character in a value of several lines is put on its own line", (t) => {
+  t.deepEqual(
+    problems(
+      `schemaVersion: 1\ntitle: t\nrule: >-\n  line one\n  line t\u200bwo\n${TAIL}  - a: >-\n      sleep\n      1é\n`,
+    ),
+    [
+      `5: an invisible character (U+200B, zero width space) in 'line one line t<U+200B>wo' | ${DELETE}`,
+      `12: 'é', not an ASCII character (U+00E9, a non-ASCII Latin letter) in 'sleep 1é' | ${ASCII}`,
+      // The step's own line is not the character's: what the step says is still reported there.
+      "10: sleep: duration '1é' is not a whole number from 0 to 600000 | usage: sleep MS",
+    ],
+  );
+});
+
+test("a character written as an escape is put on the line of the value that holds it", (t) => {
+  // The key starts its line: the line before it is not the one to blame.
+  t.deepEqual(problems(`schemaVersion: 1\n"\\u00e9": 1\ntitle: t\nrule: r\n${TAIL}  - a: sleep 1\n`), [
+    `2: 'é', not an ASCII character (U+00E9, a non-ASCII Latin letter) in 'é' | ${ASCII}`,
+  ]);
+});
+
+test("keys and kernels: of a step are the case language too", (t) => {
+  t.deepEqual(
+    problems(
+      `schemaVersion: 1\ntitle: t\nrule: r\n${TAIL}  - a: sleep 1\n    kernels: { "<5.14": EADDRINUSE\u200b }\n  - é: sleep 1\n`,
+    ),
+    [
+      `9: an invisible character (U+200B, zero width space) in 'EADDRINUSE<U+200B>' | ${DELETE}`,
+      `10: 'é', not an ASCII character (U+00E9, a non-ASCII Latin letter) in 'é' | ${ASCII}`,
+    ],
+  );
+});
