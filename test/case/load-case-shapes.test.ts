@@ -133,3 +133,43 @@ test("variants: one with no parameters, one with an empty parameter; one that is
     "5: 'variants' maps each variant's name to its parameters | e.g. variants: { v4: { any: 0.0.0.0 }, v6: { any: '[::]' } }",
   ]);
 });
+
+test("a problem every variant has is said once; one that differs by variant, once per variant", (t) => {
+  const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
+  t.deepEqual(
+    problems(
+      `${head}variants:\n  v1: { n: 1 }\n  v2: { n: 2 }\nactors:\n  a: { uid: 1 }\nsteps:\n  - a: frob\n  - a: sleep x{n}\n`,
+    ).map((p) => p.split(" | ")[0]),
+    [
+      "11: unknown call 'frob'",
+      "12: sleep: duration 'x1' is not a whole number from 0 to 600000",
+      "12: sleep: duration 'x2' is not a whole number from 0 to 600000",
+    ],
+  );
+});
+
+test("variant names are lower-case letters, digits and -, starting with a letter or digit", (t) => {
+  const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
+  const fix = "it becomes part of each run's id (case.variant@kernel): write e.g. v4, same-uid";
+  t.deepEqual(
+    problems(`${head}variants:\n  V1: { n: 1 }\n  v_2: { n: 2 }\n  -v: {}\n  9v: {}\n  a-b: {}\n  x!: {}\n${BODY}`),
+    [
+      `6: variant name 'V1' is not lower-case letters, digits and - | ${fix}`,
+      `7: variant name 'v_2' is not lower-case letters, digits and - | ${fix}`,
+      `8: variant name '-v' is not lower-case letters, digits and - | ${fix}`,
+      `11: variant name 'x!' is not lower-case letters, digits and - | ${fix}`,
+    ],
+  );
+});
+
+test("after a YAML error its line is quiet, and a part left missing is no problem; other lines still speak", (t) => {
+  const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
+  t.deepEqual(problems(`${head}actors:\n  a: { uid: 1, netns: b\nsteps:\n  - a: sleep 1\n  - zz: frob\n`), [
+    "6: YAML: '{' is not closed on this line | add '}'",
+    "9: unknown actor 'zz' | did you mean 'a'?",
+  ]);
+  // With the YAML error, a missing title is its doing; without, the loader's own problem.
+  t.deepEqual(problems(`schemaVersion: 1\nrule: r\nsource: s\nx: [1\n${BODY}`), [
+    "4: YAML: '[' is not closed on this line | add ']'",
+  ]);
+});
