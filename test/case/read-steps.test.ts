@@ -100,3 +100,19 @@ test("groups: not a mapping; a member that is not a name", (t) => {
     "9: group 'g' needs a list of at least two actors | e.g. g: [w1, w2]",
   ]);
 });
+
+test("a group expects group clauses or an errno, beside the step and under kernels: alike", (t) => {
+  const fix = "a group expects clauses: total N|A..B, each N|A..B, one N, fair";
+  t.deepEqual(
+    problems(
+      `${AB}groups:\n  g: [a, b]\nsteps:\n  - a: bind udp 0.0.0.0:1\n  - b: bind udp 0.0.0.0:1\n` +
+        "  - g: recv => ok\n  - g: recv => 5\n  - g: recv => EAGAIN\n  - g: recv => total 4\n    kernels: { host: ok, '6.1': 3, '6.12': EAGAIN }\n",
+    ),
+    [
+      `13: recv: 'ok' is not a group expectation | ${fix}`,
+      `14: recv: '5' is not a group expectation | ${fix}`,
+      `17: kernels: 'ok' is not a group expectation | ${fix}`,
+      `17: kernels: '3' is not a group expectation | ${fix}`,
+    ],
+  );
+});
