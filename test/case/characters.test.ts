@@ -75,3 +75,58 @@ test("keys and kernels: of a step are the case language too", (t) => {
     ],
   );
 });
+
+test("every invisible character the loader knows, by its name; in prose too, but for the no-break space", (t) => {
+  const named: [number, string][] = [
+    [0x00ad, "soft hyphen"],
+    [0x180e, "Mongolian vowel separator"],
+    [0x200b, "zero width space"],
+    [0x200c, "zero width non-joiner"],
+    [0x200d, "zero width joiner"],
+    [0x200e, "left-to-right mark"],
+    [0x200f, "right-to-left mark"],
+    [0x2028, "line separator"],
+    [0x2029, "paragraph separator"],
+    [0x202a, "left-to-right embedding"],
+    [0x202b, "right-to-left embedding"],
+    [0x202c, "pop directional formatting"],
+    [0x202d, "left-to-right override"],
+    [0x202e, "right-to-left override"],
+    [0x2060, "word joiner"],
+    [0x2066, "left-to-right isolate"],
+    [0x2067, "right-to-left isolate"],
+    [0x2068, "first strong isolate"],
+    [0x2069, "pop directional isolate"],
+    [0xfeff, "zero width no-break space (byte order mark)"],
+  ];
+  for (const [cp, name] of named) {
+    const c = String.fromCodePoint(cp);
+    const code = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+    t.deepEqual(
+      problems(`schemaVersion: 1\ntitle: "t${c}"\nrule: r\n${TAIL}  - a: sleep 1${c}\n`),
+      [
+        `2: an invisible character (${code}, ${name}) in 't<${code}>' | ${DELETE}`,
+        `8: an invisible character (${code}, ${name}) in 'sleep 1<${code}>' | ${DELETE}`,
+      ],
+      name,
+    );
+  }
+  t.deepEqual(problems(`schemaVersion: 1\ntitle: "t\u00a0x"\nrule: r\n${TAIL}  - a: sleep 1\n`), []);
+});
+
+test("prose is the title, rule, source, xfail, a requirement's because and a fix's subject: letters are fine there only", (t) => {
+  const prose = "é — ’";
+  const { case: c, problems: p } = loadCase(
+    "x.yaml",
+    "x",
+    `schemaVersion: 1\ntitle: t ${prose}\nrule: r ${prose}\nsource: s ${prose}\nxfail: x ${prose}\n` +
+      `requires: { kernel: host, because: b ${prose} }\n` +
+      `fix: { commit: d6ace0dbcbb7, subject: "u ${prose}", mainline: "6.2", source: s }\n` +
+      "actors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n",
+  );
+  t.deepEqual(p, []);
+  t.is(c!.title, `t ${prose}`);
+  t.deepEqual(problems(`schemaVersion: 1\ntitle: t\nrule: r\ntags: [é]\n${TAIL}  - a: sleep 1\n`), [
+    `4: 'é', not an ASCII character (U+00E9, a non-ASCII Latin letter) in 'é' | ${ASCII}`,
+  ]);
+});
