@@ -47,3 +47,79 @@ test("a valid declaration: capabilities upper-cased, a shared namespace with its
     { name: "c", sysctls: {} },
   ]);
 });
+
+test("uids from 0 to 2147483646, names of lower-case letters, digits and -, starting with a letter", (t) => {
+  const uidFix = "write e.g. uid: 1000 (0 is root)";
+  t.deepEqual(
+    problems(
+      "actors:\n  a: { uid: 2147483646 }\n  b: { uid: 2147483647 }\n  c: { uid: '12a' }\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      `7: uid '2147483647' of actor 'b' is not a whole number from 0 to 2147483646 | ${uidFix}`,
+      `8: uid '12a' of actor 'c' is not a whole number from 0 to 2147483646 | ${uidFix}`,
+    ],
+  );
+  const nameFix = "it names a container and a namespace: write e.g. victim, worker-2";
+  t.deepEqual(
+    problems(
+      "actors:\n  v1-x: { uid: 1 }\n  1v: { uid: 1 }\n  v_1: { uid: 1 }\n  vX: { uid: 1 }\n  x!: { uid: 1 }\nsteps:\n  - v1-x: sleep 1\n",
+    ),
+    [
+      `7: actor name '1v' is not lower-case letters, digits and - | ${nameFix}`,
+      `8: actor name 'v_1' is not lower-case letters, digits and - | ${nameFix}`,
+      `9: actor name 'vX' is not lower-case letters, digits and - | ${nameFix}`,
+      `10: actor name 'x!' is not lower-case letters, digits and - | ${nameFix}`,
+    ],
+  );
+});
+
+test("sharing is transitive: a peer's peer's namespace; one namespace for all three", (t) => {
+  const { case: c, problems: p } = load(
+    "actors:\n  a: { uid: 1, netns: b }\n  b: { uid: 1, netns: c }\n  c: { uid: 1 }\nsteps:\n  - a: sleep 1\n",
+  );
+  t.deepEqual(p, []);
+  t.deepEqual(
+    c!.variants[0]!.actors.map((a) => [a.name, a.netns]),
+    [
+      ["a", "c"],
+      ["b", "c"],
+      ["c", "c"],
+    ],
+  );
+  t.deepEqual(c!.variants[0]!.namespaces, [{ name: "c", sysctls: {} }]);
+  // A loop of three is reported once, where its first actor is declared.
+  t.deepEqual(
+    problems(
+      "actors:\n  a: { uid: 1, netns: b }\n  b: { uid: 1, netns: c }\n  c: { uid: 1 }\n  d: { uid: 1, netns: e }\n  e: { uid: 1, netns: f }\n  f: { uid: 1, netns: d }\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      "9: actor 'd' shares a netns in a loop (d -> e -> f -> d) | one actor of the loop must have its own netns: remove its 'netns:'",
+    ],
+  );
+});
+
+test("sysctl names: net.* in lower case, one the lab can set, the nearest named when there is one", (t) => {
+  const notNet = "is not a network-namespace sysctl | only net.* sysctls belong to a namespace";
+  t.deepEqual(
+    problems(
+      "actors:\n  a: { uid: 1, sysctls: { net.: 1, Net.ipv4.tcp_ecn: 1, net.ipv4.TCP_ECN: 1, xnet.ipv4.tcp_ecn: 1, net.ipv4.tcp_ecn: 'a:b_c.d-e' } }\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      `6: 'net.' ${notNet}`,
+      `6: 'Net.ipv4.tcp_ecn' ${notNet}`,
+      `6: 'net.ipv4.TCP_ECN' ${notNet}`,
+      `6: 'xnet.ipv4.tcp_ecn' ${notNet}`,
+    ],
+  );
+  const list =
+    "the lab sets only the per-namespace sysctls listed in docs/cases.md (Sysctls); a global one would change the host, a missing one fail every run";
+  t.deepEqual(
+    problems(
+      "actors:\n  a: { uid: 1, sysctls: { net.ipv4.tcp_ecnn: 1, net.ipv4.zzzzzzz: 1 } }\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      `6: 'net.ipv4.tcp_ecnn' is not a per-network-namespace sysctl the lab can set | did you mean 'net.ipv4.tcp_ecn'? ${list}`,
+      `6: 'net.ipv4.zzzzzzz' is not a per-network-namespace sysctl the lab can set | ${list}`,
+    ],
+  );
+});
