@@ -1,6 +1,7 @@
 // Characters that make a case read differently from how it looks (lab/case/characters.ts): each named
 // by code point, kind and line; prose may hold any letter and a no-break space, the case language not.
 import test from "ava";
+import { codePoint } from "../../lab/case/characters";
 import { loadCase } from "../../lab/case/load-case";
 
 const problems = (yaml: string) =>
@@ -129,4 +130,11 @@ test("prose is the title, rule, source, xfail, a requirement's because and a fix
   t.deepEqual(problems(`schemaVersion: 1\ntitle: t\nrule: r\ntags: [é]\n${TAIL}  - a: sleep 1\n`), [
     `4: 'é', not an ASCII character (U+00E9, a non-ASCII Latin letter) in 'é' | ${ASCII}`,
   ]);
+});
+
+test("codePoint: four hex digits at least, in upper case, astral ones whole", (t) => {
+  t.is(codePoint("a"), "U+0061");
+  t.is(codePoint("é"), "U+00E9");
+  t.is(codePoint("\u200b"), "U+200B");
+  t.is(codePoint("😀"), "U+1F600");
 });

@@ -3,6 +3,8 @@
 // namespace holding the sysctls of its actors).
 import test from "ava";
 import { loadCase } from "../../lab/case/load-case";
+import { actorNames } from "../../lab/case/read-actors";
+import { isMap, YamlFile } from "../../lab/case/yaml-file";
 
 const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
 const load = (yaml: string) => loadCase("x.yaml", "x", head + yaml);
@@ -122,4 +124,11 @@ test("sysctl names: net.* in lower case, one the lab can set, the nearest named 
       `6: 'net.ipv4.zzzzzzz' is not a per-network-namespace sysctl the lab can set | ${list}`,
     ],
   );
+});
+
+test("actorNames: each declared name in a variant, parameters replaced, unknown ones left as written", (t) => {
+  const y = new YamlFile("a.yaml", "actors:\n  '{x}': {}\n  b: {}\n  '{y}': {}\n");
+  const actors = y.root()!.get("actors", true);
+  if (!isMap(actors)) return t.fail("actors is a mapping");
+  t.deepEqual(actorNames(actors, new Map([["x", "victim"]])), ["victim", "b", "{y}"]);
 });

@@ -1,7 +1,10 @@
 // A case's `claims:` (lab/case/read-claim-refs.ts) of every wrong shape, each problem at its line with
 // its fix, and `kernels:` inside it: what a case shows only on some kernels, with the selector kept.
 import test from "ava";
+import type { Node } from "yaml";
 import { loadCase } from "../../lab/case/load-case";
+import { readClaimRefs, RELATIONS } from "../../lab/case/read-claim-refs";
+import { YamlFile } from "../../lab/case/yaml-file";
 
 const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n";
 const load = (claims: string) => loadCase("x.yaml", "x", head + claims);
@@ -54,4 +57,19 @@ test("references with their relation, line and, under kernels:, their selector",
     { id: "c", relation: "partly", kernel: lt514, source: { file: "x.yaml", line: 14 } },
   ]);
   t.false("kernel" in c!.variants[0]!.claims[0]!);
+});
+
+test("readClaimRefs: nothing given is no reference; the relations, in their order", (t) => {
+  const y = new YamlFile("c.yaml", "claims: { partly: [p], refutes: [r], confirms: [c] }\n");
+  t.deepEqual(readClaimRefs(y, undefined), []);
+  t.deepEqual(
+    readClaimRefs(y, y.root()!.get("claims", true) as Node).map((r) => [r.relation, r.id]),
+    [
+      ["partly", "p"],
+      ["refutes", "r"],
+      ["confirms", "c"],
+    ],
+  );
+  t.deepEqual(y.problems, []);
+  t.deepEqual(RELATIONS, ["confirms", "refutes", "partly"]);
 });

@@ -1,7 +1,10 @@
 // `requires:` (lab/case/read-requires.ts): a kernel selector and the reason, nothing more, nothing less;
 // the problem is put on the selector when only the selector is wrong. A variant's adds to the case's.
 import test from "ava";
+import type { Node } from "yaml";
 import { loadCase } from "../../lab/case/load-case";
+import { readRequires } from "../../lab/case/read-requires";
+import { YamlFile } from "../../lab/case/yaml-file";
 
 const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n";
 const load = (yaml: string) => loadCase("x.yaml", "x", head + yaml);
@@ -46,4 +49,13 @@ test("a requirement of the case, then the variant's, in every variant", (t) => {
       ],
     ],
   );
+});
+
+test("readRequires: nothing given is no requirement; a node read on its own", (t) => {
+  const y = new YamlFile("r.yaml", "requires: { kernel: '<6.1', because: old }\n");
+  t.deepEqual(readRequires(y, undefined), []);
+  t.deepEqual(readRequires(y, y.root()!.get("requires", true) as Node), [
+    { kernel: { kind: "version", op: "<", version: [6, 1] }, because: "old" },
+  ]);
+  t.deepEqual(y.problems, []);
 });

@@ -2,7 +2,11 @@
 // value, an unquoted {param} read as a mapping, an unknown actor among groups, `kernels:` beside a step,
 // and groups of the wrong shape. Each problem with its line and its fix; what is right, as the loader reads it.
 import test from "ava";
+import type { Node } from "yaml";
 import { loadCase } from "../../lab/case/load-case";
+import { readGroups } from "../../lab/case/read-steps";
+import { YamlFile } from "../../lab/case/yaml-file";
+import type { Problem } from "../../lab/problems";
 
 const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
 const load = (yaml: string) => loadCase("x.yaml", "x", head + yaml);
@@ -115,4 +119,31 @@ test("a group expects group clauses or an errno, beside the step and under kerne
       `17: kernels: '3' is not a group expectation | ${fix}`,
     ],
   );
+});
+
+test("readGroups: a group's name and members may be parameters; one with an unknown parameter is left out", (t) => {
+  const y = new YamlFile("g.yaml", "groups:\n  '{g}': ['{first}', w2]\n  other: [w1, '{nope}']\n  w3: [w1, w2]\n");
+  const reported: Problem[] = [];
+  const groups = readGroups(
+    y,
+    y.root()!.get("groups", true) as Node,
+    ["w1", "w2", "w3"],
+    new Map([
+      ["g", "workers"],
+      ["first", "w1"],
+    ]),
+    (p) => reported.push(p),
+  );
+  t.deepEqual([...groups], [["workers", ["w1", "w2"]]]);
+  t.deepEqual(reported, [
+    {
+      file: "g.yaml",
+      line: 3,
+      message: "'{nope}' is not a parameter of this variant",
+      fix: "define it under every variant in 'variants'",
+    },
+    { file: "g.yaml", line: 4, message: "group 'w3' has the name of an actor", fix: "rename the group, e.g. workers" },
+  ]);
+  t.deepEqual([...readGroups(y, undefined, ["w1"], new Map(), (p) => reported.push(p))], []);
+  t.is(reported.length, 2);
 });
