@@ -2,6 +2,9 @@
 // before parsing, each parser error in the case language's words at the line of the mistake, aliases,
 // directives, what the top level must be, and the line a problem about a node or a pair is put on.
 import test from "ava";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Pair, Scalar } from "yaml";
 import { YamlFile } from "../../lab/case/yaml-file";
 
@@ -163,4 +166,45 @@ test("the other parser errors, in the case language's words", (t) => {
   t.deepEqual(read("a: [1, 2]\nb: }\n"), [
     '2: YAML: Unexpected flow-map-end token in YAML stream: "}" | correct the YAML syntax',
   ]);
+});
+
+test("read from disk: UTF-8 text is read; a byte that is not UTF-8 is refused at its line; a missing file", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-yaml-file-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const good = join(dir, "good.yaml");
+  writeFileSync(good, "a: é\n");
+  const y = new YamlFile(good);
+  t.deepEqual(y.problems, []);
+  t.is(y.text, "a: é\n");
+  t.is(y.root()!.get("a"), "é");
+  const bad = join(dir, "bad.yaml");
+  writeFileSync(
+    bad,
+    Buffer.concat([Buffer.from("a: 1\nb: 2\nc: "), Buffer.from([0xff, 0xfe]), Buffer.from("\nd: 4\n")]),
+  );
+  const b = new YamlFile(bad);
+  t.deepEqual(b.problems, [
+    {
+      file: bad,
+      line: 3,
+      message: "this line is not UTF-8 text (is it a binary file?)",
+      fix: "a case file is YAML text in UTF-8",
+    },
+  ]);
+  t.is(b.text, "", "what is not text is not parsed");
+  t.deepEqual([...b.quietLines], [3]);
+  t.is(b.root(), null);
+  const missing = join(dir, "none.yaml");
+  const m = new YamlFile(missing);
+  t.deepEqual(m.problems, [
+    {
+      file: missing,
+      line: 1,
+      message: "cannot read the file (ENOENT)",
+      fix: "check that the file exists and is readable",
+    },
+  ]);
+  t.is(m.text, "");
+  t.is(m.root(), null, "no second problem about an empty file");
+  t.is(m.problems.length, 1);
 });
