@@ -1,7 +1,7 @@
 import test from "ava";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { AllowlistProblemsError, loadAllowlist, readAllowlist } from "../../lab/case/allowlist";
 import { loadCase } from "../../lab/case/load-case";
 import { loadCatalogue } from "../../lab/case/load-cases";
@@ -201,4 +201,13 @@ test("allowlistFor: a catalogue of one's own and no --known-bugs has no allowlis
     instanceOf: AllowlistProblemsError,
   });
   t.is(e?.file, missing, "a file named on the command line is named as written");
+});
+
+test("the shipped allowlist's entries are named from the working folder, as the default path reads", (t) => {
+  const catalogue = loadCatalogue([DEFAULT_CASES]);
+  const entries = allowlistFor({}, catalogue, [DEFAULT_CASES]);
+  t.true(entries.length > 0);
+  const shown = relative(process.cwd(), DEFAULT_ALLOWLIST);
+  t.is(shown, join("cases", "regressions", "allowlist.yaml"));
+  for (const e of entries) t.is(e.source.file, shown);
 });
