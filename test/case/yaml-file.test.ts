@@ -208,3 +208,45 @@ test("read from disk: UTF-8 text is read; a byte that is not UTF-8 is refused at
   t.is(m.root(), null, "no second problem about an empty file");
   t.is(m.problems.length, 1);
 });
+
+test("a control character as the very first character is refused too", (t) => {
+  t.deepEqual(read("\u0001a: 1\n"), [
+    "1: control character U+0001 on this line (is it a binary file?) | a case file is YAML text in UTF-8",
+  ]);
+});
+
+test("quotes: a backslash escapes nothing in single quotes; a quote before the value is not the opening one", (t) => {
+  t.deepEqual(read("a: 'x\\'\nb: 'open\nc: d\n"), [
+    "2: YAML: the ' opened on this line is never closed | add the closing '",
+  ]);
+  t.deepEqual(read("it's: 'open\nb: c\n"), ["1: YAML: the ' opened on this line is never closed | add the closing '"]);
+});
+
+test("brackets: quoted text of any length does not count; a line after the error is not blamed", (t) => {
+  t.deepEqual(read('a: [1,\n  "x[", 2,\n  3\n'), ["1: YAML: '[' is not closed on this line | add ']'"]);
+  t.deepEqual(read("a: [1,\n  'x{', 2,\n  3\n"), ["1: YAML: '[' is not closed on this line | add ']'"]);
+  t.deepEqual(read("a:\n- [x\nc: d\ne: f {\n"), ["2: YAML: '[' is not closed on this line | add ']'"]);
+});
+
+test("YAML's parser running out of stack is a problem at line 1, not a crash", (t) => {
+  // tooDeep() keeps a file shallow enough for YAML's recursive parser; here the stack is nearly used up
+  // before the file is read: the deepest frame that can still read it gets YAML's RangeError.
+  const text = `a: ${"[".repeat(30)}${"]".repeat(30)}\n`;
+  const deep = (): YamlFile => {
+    try {
+      return deep();
+    } catch {
+      return new YamlFile("f.yaml", text);
+    }
+  };
+  const y = deep();
+  t.deepEqual(y.problems, [
+    {
+      file: "f.yaml",
+      line: 1,
+      message: "the file is nested too deeply for YAML to read",
+      fix: "flatten it: a step is one line, '- actor: call => expectation'",
+    },
+  ]);
+  t.deepEqual([...y.quietLines], [1]);
+});
