@@ -132,3 +132,12 @@ test("actorNames: each declared name in a variant, parameters replaced, unknown 
   if (!isMap(actors)) return t.fail("actors is a mapping");
   t.deepEqual(actorNames(actors, new Map([["x", "victim"]])), ["victim", "b", "{y}"]);
 });
+
+test("253 actors may each have a namespace of their own; the 254th is one too many", (t) => {
+  const actors = (n: number) =>
+    `actors:\n${Array.from({ length: n }, (_, i) => `  a${i}: { uid: 1 }\n`).join("")}steps:\n  - a0: sleep 1\n`;
+  t.deepEqual(problems(actors(253)), []);
+  t.deepEqual(problems(actors(254)), [
+    "259: actor 'a253' needs network namespace number 254 of 254, and a lab has addresses for 253 | let actors share a namespace (netns: PEER), or split the case; at most 253 actors may have their own",
+  ]);
+});

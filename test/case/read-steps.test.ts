@@ -147,3 +147,15 @@ test("readGroups: a group's name and members may be parameters; one with an unkn
   t.deepEqual([...readGroups(y, undefined, ["w1"], new Map(), (p) => reported.push(p))], []);
   t.is(reported.length, 2);
 });
+
+test("a step of parameters that are all empty is no call; one empty parameter alone leaves the step out", (t) => {
+  t.deepEqual(
+    problems(
+      "variants:\n  v: { a: '', b: '' }\nactors:\n  x: { uid: 1 }\nsteps:\n  - x: '{a}{b}'\n  - x: ' {a} '\n  - x: => ok\n  - x: sleep 1\n",
+    ),
+    [
+      "10: the step gives 'x' no call | write - x: CALL => EXPECTATION, e.g. - x: listen",
+      "12: unknown call '' | known calls: accept, bind, close, close-accepted, close-listener, connect, connect-many, crash, disconnect, getsockopt, join, listen, pin-cpu, recv, send, setsockopt, … (23 in all)",
+    ],
+  );
+});
