@@ -56,3 +56,18 @@ test("a path that does not exist is still 'no such case file or folder'", (t) =>
   const e = t.throws(() => findCaseFiles([join(cases, "nope")]), { instanceOf: LabError });
   t.regex(e?.message ?? "", /^no such case file or folder: /);
 });
+
+test("a chain of links too long to follow is named up to its 42nd link", (t) => {
+  const cases = folder(t);
+  writeFileSync(join(cases, "end.yaml"), CASE);
+  for (let i = 0; i < 45; i++)
+    symlinkSync(join(cases, i === 44 ? "end.yaml" : `l${i + 1}.yaml`), join(cases, `l${i}.yaml`));
+  const e = t.throws(() => findCaseFiles([join(cases, "l0.yaml")]), { instanceOf: LabError });
+  const chain = (e?.message ?? "")
+    .replace(/^symlink loop: /, "")
+    .replace(/ never reaches.*$/, "")
+    .split(" -> ");
+  t.is(chain.length, 42);
+  t.regex(chain[0]!, /cases\/l0\.yaml$/);
+  t.regex(chain[41]!, /cases\/l41\.yaml$/);
+});

@@ -1,6 +1,6 @@
 // A case file too large to be one is refused before it is read whole.
 import test from "ava";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCase } from "../../lab/case/load-case";
@@ -99,4 +99,20 @@ test("nesting: block levels, dashes and question marks, open brackets carried to
   t.is(deep(`a: 'it''s ${"[".repeat(36)}'\n`), undefined, "quoted, with a doubled quote");
   t.is(deep(`a: "x\\" ${"[".repeat(36)}"\n`), undefined, "double-quoted, with an escaped quote");
   t.is(deep(`a: x\n  # ${"[".repeat(40)}\n`), undefined, "a comment line");
+});
+
+test("siblings at one indent are one level; lines inside brackets do not count their indentation", (t) => {
+  t.is(tooDeep(`${Array.from({ length: 40 }, (_, i) => `k${i}: 1`).join("\n")}\n`), undefined);
+  t.is(
+    tooDeep(`a: [\n${Array.from({ length: 40 }, (_, i) => `${" ".repeat(i + 1)}${i},`).join("\n")}\n]\n`),
+    undefined,
+  );
+});
+
+test("every file read is closed again", (t) => {
+  const open = () => readdirSync("/proc/self/fd").length;
+  const before = open();
+  for (let i = 0; i < 200; i++) t.true("bytes" in readBounded("package.json"));
+  // Other tests of this file may hold a few; 200 left open would show.
+  t.true(open() - before < 50, `${open() - before} more descriptors open`);
 });
