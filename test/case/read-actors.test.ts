@@ -141,3 +141,18 @@ test("253 actors may each have a namespace of their own; the 254th is one too ma
     "259: actor 'a253' needs network namespace number 254 of 254, and a lab has addresses for 253 | let actors share a namespace (netns: PEER), or split the case; at most 253 actors may have their own",
   ]);
 });
+
+test("with no close name, a mistake lists what there is: actor keys, actors, capabilities", (t) => {
+  t.deepEqual(
+    problems(
+      "actors:\n  a: { uid: 1, zzzzzz: 1 }\n  b: { uid: 1, netns: zzzzzz }\n  c: { uid: 1, caps: [zzzzzz] }\n  d: { netns: a }\n  e: 5\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      "6: unknown actor key 'zzzzzz' | known actor keys: uid, netns, sysctls, caps",
+      "7: actor 'b' shares the netns of unknown actor 'zzzzzz' | known actors: a, b, c, d, e",
+      "8: capability 'zzzzzz' cannot be given to an actor | known capabilities: setuid, setgid, net_bind_service, net_admin, net_raw",
+      "9: actor 'd' has no uid | add uid: 1000 (the uid its process runs as)",
+      "10: actor 'e' needs { uid: N } | write e: { uid: 1000 } (add netns: PEER to share a peer's network namespace)",
+    ],
+  );
+});
