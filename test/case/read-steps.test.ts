@@ -159,3 +159,19 @@ test("a step of parameters that are all empty is no call; one empty parameter al
     ],
   );
 });
+
+test("each step problem with its fix: a group's call, a group's and a verb's missing expectation, unknown parameters", (t) => {
+  t.deepEqual(
+    problems(
+      `${AB}groups:\n  g: [a, b]\nsteps:\n  - a: bind udp 0.0.0.0:1\n  - b: bind udp 0.0.0.0:1\n` +
+        "  - g: listen\n  - g: recv\n  - a: recv\n  - '{who}': sleep {n}\n",
+    ),
+    [
+      "13: listen: a group can only accept or recv, not listen | give the step to each actor instead",
+      "14: recv: a group's recv needs an expectation | e.g. => total 200, each 30..70, fair",
+      "15: recv: 'recv' needs an expectation | write '=> …' (usage: recv [within MS] [on NAME] => COUNT)",
+      "16: '{who}' is not a parameter of this variant | define it under every variant in 'variants'",
+      "16: '{n}' is not a parameter of this variant | define it under every variant in 'variants'",
+    ],
+  );
+});
