@@ -156,3 +156,18 @@ test("with no close name, a mistake lists what there is: actor keys, actors, cap
     ],
   );
 });
+
+test("caps not a list; a sysctl set differently by actors of one namespace, at the sysctls that differ, the same value no problem", (t) => {
+  t.deepEqual(
+    problems(
+      "actors:\n  a: { uid: 1, caps: setuid }\n  b: { uid: 1, netns: a, sysctls: { net.ipv4.tcp_ecn: 1 } }\n" +
+        "  c:\n    uid: 1\n    netns: a\n    sysctls: { net.ipv4.tcp_ecn: 2 }\n  d: { uid: 1, netns: a, sysctls: { net.ipv4.tcp_ecn: 1 } }\n" +
+        "  e: { uid: 1, netns: a, sysctls: { net.ipv4.tcp_ecn: 1 } }\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      "6: 'caps' is a list of capabilities | write e.g. caps: [setuid]; they are setuid, setgid, net_bind_service, net_admin, net_raw",
+      "11: sysctl net.ipv4.tcp_ecn of netns 'a' is set to both 1 and 2 | set it once, on one actor of the namespace",
+      "12: sysctl net.ipv4.tcp_ecn of netns 'a' is set to both 2 and 1 | set it once, on one actor of the namespace",
+    ],
+  );
+});
