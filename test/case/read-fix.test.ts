@@ -89,3 +89,18 @@ test("versions compare number by number, a missing number counting as 0", (t) =>
   t.is(compareVersions([7], [6, 99]), 1);
   t.is(compareVersions([], []), 0);
 });
+
+test("missing facts each say what to add; a fix that is not a mapping shows a whole one; an empty cve", (t) => {
+  t.deepEqual(problems("fix:\n  cve: CVE-2020-1234\n"), [
+    "10: 'fix' needs 'commit' | add the fix's commit id, 12 to 40 lower-case hex digits, e.g. commit: d6ace0dbcbb7",
+    `10: 'fix' needs 'subject' | add the fix commit's subject line, e.g. subject: "udp: …"`,
+    `10: 'fix' needs 'mainline' | add ${MAINLINE}`,
+    "10: 'fix' needs 'source' | add where these facts came from (the commit page, the CVE page, a stable log)",
+  ]);
+  t.deepEqual(problems("fix: d6ace0dbcbb7\n"), [
+    `9: 'fix' maps commit, subject, mainline, stable and source to the fix's facts | write fix: { commit: d6ace0dbcbb7, subject: "udp: …", mainline: "6.2", stable: { "5.10": "5.10.150" }, source: "the commit page" }`,
+  ]);
+  t.deepEqual(problems(`fix:\n  ${FACTS}  mainline: '6.2'\n  cve: ''\n`), [
+    "14: 'fix: cve' is empty, not text | write the CVE id, e.g. cve: CVE-2022-1234, or leave the key out",
+  ]);
+});
