@@ -184,3 +184,19 @@ test("the cache folder is REUSELAB_CACHE's catalogue/, else .cache/catalogue bes
   delete process.env.REUSELAB_CACHE;
   t.is(catalogueCacheDir(), join(PACKAGE_ROOT, ".cache", "catalogue"));
 });
+
+test("one entry per --cases: another folder, another entry; a cache folder several levels down is made", async (t) => {
+  const a = catalogue(t);
+  const b = catalogue(t);
+  const cache = join(fresh(t), "deep", "er", "cache");
+  await loadCatalogueCached([a.cases], cache);
+  await loadCatalogueCached([b.cases], cache);
+  await loadCatalogueCached([join(a.cases, "uid-rule")], cache);
+  const names = entries(cache);
+  t.is(names.length, 3);
+  for (const n of names) t.regex(n, /^[0-9a-f]{32}\.v8$/);
+  t.truthy(cachedCatalogue([a.cases], cache));
+  t.truthy(cachedCatalogue([b.cases], cache));
+  t.truthy(cachedCatalogue([join(a.cases, "uid-rule")], cache));
+  t.is(cachedCatalogue([join(b.cases, "uid-rule")], cache), undefined, "never loaded that way");
+});
