@@ -211,3 +211,16 @@ test("the shipped allowlist's entries are named from the working folder, as the 
   t.is(shown, join("cases", "regressions", "allowlist.yaml"));
   for (const e of entries) t.is(e.source.file, shown);
 });
+
+test("blank text is no text: a reason of spaces, an empty case id, an empty kernel", (t) => {
+  t.deepEqual(
+    problems(
+      'allow:\n  - { case: regressions/udp-bind, kernel: host, reason: "  " }\n  - { case: "", kernel: "", reason: r }\n',
+    ),
+    [
+      "allow.yaml:2: 'reason' is not text | write why this kernel lacks the fix, e.g. reason: \"the 5.10 line never took it\"",
+      "allow.yaml:3: 'case' is not text | write the case id as the lab names it, e.g. case: regressions/a-case",
+      "allow.yaml:3: '' is not a kernel id | write the kernel's id as in run ids (case.variant@KERNEL), e.g. kernel: \"5.10\" or kernel: host",
+    ],
+  );
+});
