@@ -171,3 +171,33 @@ test("caps not a list; a sysctl set differently by actors of one namespace, at t
     ],
   );
 });
+
+test("a loop is named by its own actors, once each, however it is reached and whatever the names", (t) => {
+  const fix = "one actor of the loop must have its own netns: remove its 'netns:'";
+  // x leads into the loop a -> b -> a but is not part of it.
+  t.deepEqual(
+    problems(
+      "actors:\n  x: { uid: 1, netns: a }\n  a: { uid: 1, netns: b }\n  b: { uid: 1, netns: a }\nsteps:\n  - x: sleep 1\n",
+    ),
+    [`7: actor 'a' shares a netns in a loop (a -> b -> a) | ${fix}`],
+  );
+  t.deepEqual(
+    problems(
+      "actors:\n  a: { uid: 1, netns: b }\n  b: { uid: 1, netns: a }\n  c: { uid: 1, netns: d }\n  d: { uid: 1, netns: c }\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      `6: actor 'a' shares a netns in a loop (a -> b -> a) | ${fix}`,
+      `8: actor 'c' shares a netns in a loop (c -> d -> c) | ${fix}`,
+    ],
+  );
+  // Two loops whose names run together the same ("ab c", "a bc") are still two.
+  t.deepEqual(
+    problems(
+      "actors:\n  ab: { uid: 1, netns: c }\n  c: { uid: 1, netns: ab }\n  a: { uid: 1, netns: bc }\n  bc: { uid: 1, netns: a }\nsteps:\n  - a: sleep 1\n",
+    ),
+    [
+      `6: actor 'ab' shares a netns in a loop (ab -> c -> ab) | ${fix}`,
+      `8: actor 'a' shares a netns in a loop (a -> bc -> a) | ${fix}`,
+    ],
+  );
+});

@@ -175,3 +175,31 @@ test("each step problem with its fix: a group's call, a group's and a verb's mis
     ],
   );
 });
+
+test("a mapping of two names is not a {param}; a verb's own message is said as it is; kernels: found among other keys", (t) => {
+  t.deepEqual(
+    problems(
+      `${A}steps:\n  - a: {x, y}\n  - a: send 0 to 127.0.0.1:1\n  - a: sleep 1\n    foo: 1\n    kernels: { host: EAGAIN }\n`,
+    ),
+    [
+      "8: a step is one line: '- actor: call => expectation' | e.g. - victim: bind tcp 0.0.0.0:8080 reuseaddr => ok",
+      "9: send needs at least one datagram | usage: send N to ADDRESS:PORT [on NAME | varying-port]",
+      "10: unknown step key 'foo' | a step may only add 'kernels: { SELECTOR: EXPECTATION }'",
+      "12: kernels: this step cannot expect an errno | it expects ok",
+    ],
+  );
+});
+
+test("a group's members are given the call's words; a step's text is its call, trimmed before '=>'", (t) => {
+  const { case: c, problems: p } = load(
+    `${AB}groups:\n  g: [a, b]\nsteps:\n  - a: bind udp 0.0.0.0:1\n  - b: bind udp 0.0.0.0:1\n  - g: recv within 50 => total 4\n  - a: sleep 1 => ok\n`,
+  );
+  t.deepEqual(p, []);
+  const [, , group, sleep] = c!.variants[0]!.steps;
+  t.deepEqual(group!.members, [
+    { actor: "a", step: { kind: "recv", sock: "s1", timeoutMs: 50 } },
+    { actor: "b", step: { kind: "recv", sock: "s1", timeoutMs: 50 } },
+  ]);
+  t.is(group!.text, "recv within 50");
+  t.is(sleep!.text, "sleep 1");
+});
