@@ -94,6 +94,10 @@ test("every comparison, at, below and above its version; a release with no versi
   // "6.2" has no third number: it counts as 0, below 6.2.1 and equal to 6.2.0.
   t.true(matchesKernel(sel("<6.2.1"), above));
   t.true(matchesKernel(sel("=6.2.0"), above));
+  // The first number that differs decides; the later ones do not overturn it.
+  t.false(matchesKernel(sel("<6.2.1"), k("x", "6.3.0")));
+  t.true(matchesKernel(sel(">6.2.1"), k("x", "6.3.0")));
+  t.true(matchesKernel(sel("<6.2.9"), k("x", "6.2.1")));
   t.deepEqual(releaseVersion("6.2"), [6, 2]);
   t.deepEqual(releaseVersion("linux"), []);
   t.true(matchesKernel(sel("<0.1"), k("x", "linux")), "no version reads as 0.0");
