@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LabError } from "../../lab/errors";
-import { findCaseFiles } from "../../lab/case/load-cases";
+import { findCaseFiles } from "../../lab/case/case-files";
 
 const CASE = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1000 }\nsteps:\n  - a: sleep 1\n";
 
