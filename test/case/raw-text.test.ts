@@ -116,3 +116,18 @@ test("every file read is closed again", (t) => {
   // Other tests of this file may hold a few; 200 left open would show.
   t.true(open() - before < 50, `${open() - before} more descriptors open`);
 });
+
+test("a CR first, a newline first; a line of only a quoted value, comments and blank lines in deep nesting", (t) => {
+  t.is(loneCarriageReturn("\ra: 1\n")?.line, 1);
+  t.is(lineAt("\na", 1), 2);
+  const stairs = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `${" ".repeat(i + from)}b:`).join("\n");
+  t.is(tooDeep(`a:\n${stairs(31)}\n${" ".repeat(33)}"x"\n`)?.line, 33, "a line that is only a quoted value is a level");
+  t.is(tooDeep(`# ${"[".repeat(40)}\na: 1\n`), undefined, "a comment from the first column");
+  // A comment or a blank line at the first column does not close the levels around it.
+  t.is(tooDeep(`a:\n${stairs(16)}\n# note\n\n${stairs(17, 17)}\n`)?.line, 35);
+});
+
+test("dashes are counted however far apart", (t) => {
+  t.is(tooDeep(`${"-  ".repeat(33)}x\n`)?.line, 1);
+  t.is(tooDeep(`${"-  ".repeat(20)}x\n`), undefined, "20 dashes and their spaces are 21 levels, not 41");
+});

@@ -73,3 +73,17 @@ test("readClaimRefs: nothing given is no reference; the relations, in their orde
   t.deepEqual(y.problems, []);
   t.deepEqual(RELATIONS, ["confirms", "refutes", "partly"]);
 });
+
+test("readClaimRefs: what has a problem gives no reference", (t) => {
+  const y = new YamlFile("c.yaml", 'a: [1]\nb: { kernels: [1] }\nc: { kernels: { "~5": { refutes: [x] } } }\n');
+  const root = y.root()!;
+  for (const key of ["a", "b", "c"]) t.deepEqual(readClaimRefs(y, root.get(key, true) as Node), [], key);
+  t.deepEqual(
+    y.problems.map((p) => `${p.line}: ${p.message}`),
+    [
+      "1: 'claims' maps confirms / refutes / partly to lists of claim ids",
+      "2: 'claims: kernels' maps a kernel selector to relations",
+      "3: '~5' is not a kernel selector",
+    ],
+  );
+});
