@@ -1,7 +1,7 @@
 import test from "ava";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { AllowlistProblemsError, loadAllowlist, readAllowlist } from "../../lab/case/allowlist";
 import { loadCase } from "../../lab/case/load-case";
 import { loadCatalogue } from "../../lab/case/load-cases";
@@ -131,4 +131,96 @@ test("the shipped allowlist is valid against the catalogue (and no case), and th
   t.false(catalogue.cases.some((c) => c.id === "regressions/allowlist"));
   const entries = allowlistFor({}, catalogue, [DEFAULT_CASES]);
   for (const e of entries) t.truthy(catalogue.cases.find((c) => c.id === e.case)?.fix, e.case);
+});
+
+test("values that are not text, a missing kernel; one bad entry leaves no entry at all", (t) => {
+  const kernelFix = 'the kernel\'s id as in run ids, e.g. kernel: "5.10"';
+  const reasonFix = 'write why this kernel lacks the fix, e.g. reason: "the 5.10 line never took it"';
+  t.deepEqual(
+    problems(
+      "allow:\n  - { case: regressions/udp-bind, kernel: ' 5.10 ', reason: ' r ' }\n" +
+        "  - { case: regressions/udp-bind, kernel: [a], reason: 3 }\n" +
+        "  - { case: regressions/udp-bind, reason: [r] }\n" +
+        "  - { case: 12, kernel: host, reason: r }\n",
+    ),
+    [
+      `allow.yaml:3: 'kernel' is not text | write ${kernelFix}`,
+      `allow.yaml:3: 'reason' is not text | ${reasonFix}`,
+      `allow.yaml:4: an allowlist entry needs 'kernel' | add ${kernelFix}`,
+      `allow.yaml:4: 'reason' is not text | ${reasonFix}`,
+      "allow.yaml:5: 'case' is not text | write the case id as the lab names it, e.g. case: regressions/a-case",
+    ],
+  );
+  const bad = readAllowlist(
+    "allow.yaml",
+    ids,
+    [regression, plain],
+    "allow:\n  - { case: regressions/udp-bind, kernel: host, reason: r }\n  - { case: regressions/udp-bind, kernel: [a], reason: r }\n",
+  );
+  t.deepEqual(bad.entries, [], "entries are given only when there is no problem");
+  t.is(bad.problems.length, 1);
+  t.deepEqual(
+    readAllowlist(
+      "allow.yaml",
+      ids,
+      [regression],
+      "allow:\n  - { case: regressions/udp-bind, kernel: ' 5.10 ', reason: ' r ' }\n",
+    ),
+    {
+      entries: [{ case: "regressions/udp-bind", kernel: "5.10", reason: "r", source: { file: "allow.yaml", line: 2 } }],
+      problems: [],
+    },
+  );
+});
+
+test("the error counts its problems, in the plural, each on its own line with its fix when it has one", (t) => {
+  const e = new AllowlistProblemsError("a.yaml", [
+    { file: "a.yaml", line: 1, message: "m", fix: "f" },
+    { file: "a.yaml", line: 2, message: "n" },
+  ]);
+  t.is(
+    e.message,
+    "2 problems in the known-bugs allowlist a.yaml; nothing was started:\n  a.yaml:1: m; f\n  a.yaml:2: n",
+  );
+  t.is(e.code, "REUSELAB_BAD_ALLOWLIST");
+  t.is(e.file, "a.yaml");
+});
+
+test("allowlistFor: a catalogue of one's own and no --known-bugs has no allowlist; a named one is read", (t) => {
+  const catalogue = { cases: [regression, plain], claims: [] };
+  t.deepEqual(allowlistFor({ cases: ["test/fixtures/known-bugs"] }, catalogue, ["test/fixtures/known-bugs"]), []);
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-allowlist-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "allow.yaml");
+  writeFileSync(file, "allow:\n  - { case: regressions/udp-bind, kernel: host, reason: r }\n");
+  t.deepEqual(allowlistFor({ cases: [DEFAULT_CASES], knownBugs: file }, catalogue, [DEFAULT_CASES]), [
+    { case: "regressions/udp-bind", kernel: "host", reason: "r", source: { file, line: 2 } },
+  ]);
+  const missing = join(dir, "none.yaml");
+  const e = t.throws(() => allowlistFor({ knownBugs: missing }, catalogue, [DEFAULT_CASES]), {
+    instanceOf: AllowlistProblemsError,
+  });
+  t.is(e?.file, missing, "a file named on the command line is named as written");
+});
+
+test("the shipped allowlist's entries are named from the working folder, as the default path reads", (t) => {
+  const catalogue = loadCatalogue([DEFAULT_CASES]);
+  const entries = allowlistFor({}, catalogue, [DEFAULT_CASES]);
+  t.true(entries.length > 0);
+  const shown = relative(process.cwd(), DEFAULT_ALLOWLIST);
+  t.is(shown, join("cases", "regressions", "allowlist.yaml"));
+  for (const e of entries) t.is(e.source.file, shown);
+});
+
+test("blank text is no text: a reason of spaces, an empty case id, an empty kernel", (t) => {
+  t.deepEqual(
+    problems(
+      'allow:\n  - { case: regressions/udp-bind, kernel: host, reason: "  " }\n  - { case: "", kernel: "", reason: r }\n',
+    ),
+    [
+      "allow.yaml:2: 'reason' is not text | write why this kernel lacks the fix, e.g. reason: \"the 5.10 line never took it\"",
+      "allow.yaml:3: 'case' is not text | write the case id as the lab names it, e.g. case: regressions/a-case",
+      "allow.yaml:3: '' is not a kernel id | write the kernel's id as in run ids (case.variant@KERNEL), e.g. kernel: \"5.10\" or kernel: host",
+    ],
+  );
 });

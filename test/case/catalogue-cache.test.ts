@@ -10,13 +10,15 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { deserialize, serialize } from "node:v8";
-import { cachedCatalogue, loadCatalogueCached } from "../../lab/case/catalogue-cache";
+import { cachedCatalogue, catalogueCacheDir, loadCatalogueCached } from "../../lab/case/catalogue-cache";
 import { loadCatalogue } from "../../lab/case/load-cases";
 import { CaseProblemsError } from "../../lab/problems";
 import { PACKAGE_ROOT } from "../../lab/package-root";
@@ -137,4 +139,64 @@ test("a cache folder that cannot be made costs time, never the answer", async (t
   t.true(
     isDeepStrictEqual(await loadCatalogueCached([cases], "/proc/reuselab-no-such/catalogue"), loadCatalogue([cases])),
   );
+});
+
+test("at most 16 entries are kept: the least recently used go first, other files stay", async (t) => {
+  const { cases, cache } = catalogue(t);
+  mkdirSync(cache);
+  // 17 entries of other folders, used one second apart (old-0 the least recently), and a file that is no entry.
+  for (let i = 0; i < 17; i++) {
+    const f = join(cache, `old-${i}.v8`);
+    writeFileSync(f, "an entry");
+    utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+  }
+  writeFileSync(join(cache, "notes.txt"), "not an entry");
+  utimesSync(join(cache, "notes.txt"), 1, 1);
+  await loadCatalogueCached([cases], cache);
+  const kept = entries(cache);
+  t.is(kept.length, 16);
+  t.deepEqual(
+    kept.filter((f) => f.startsWith("old-")).sort((a, b) => Number(a.slice(4, -3)) - Number(b.slice(4, -3))),
+    Array.from({ length: 15 }, (_, i) => `old-${i + 2}.v8`),
+    "the two least recently used are gone",
+  );
+  t.truthy(cachedCatalogue([cases], cache), "the new entry is kept");
+  t.true(existsSync(join(cache, "notes.txt")));
+});
+
+test("an entry used is marked as used now, so that it is not the next to go", async (t) => {
+  const { cases, cache } = catalogue(t);
+  await loadCatalogueCached([cases], cache);
+  const [name] = entries(cache);
+  utimesSync(join(cache, name!), 1_000_000, 1_000_000);
+  t.truthy(cachedCatalogue([cases], cache));
+  t.true(statSync(join(cache, name!)).mtimeMs > Date.now() - 60_000);
+});
+
+test("the cache folder is REUSELAB_CACHE's catalogue/, else .cache/catalogue beside package.json", (t) => {
+  const before = process.env.REUSELAB_CACHE;
+  t.teardown(() => {
+    if (before === undefined) delete process.env.REUSELAB_CACHE;
+    else process.env.REUSELAB_CACHE = before;
+  });
+  process.env.REUSELAB_CACHE = "/somewhere/cache";
+  t.is(catalogueCacheDir(), "/somewhere/cache/catalogue");
+  delete process.env.REUSELAB_CACHE;
+  t.is(catalogueCacheDir(), join(PACKAGE_ROOT, ".cache", "catalogue"));
+});
+
+test("one entry per --cases: another folder, another entry; a cache folder several levels down is made", async (t) => {
+  const a = catalogue(t);
+  const b = catalogue(t);
+  const cache = join(fresh(t), "deep", "er", "cache");
+  await loadCatalogueCached([a.cases], cache);
+  await loadCatalogueCached([b.cases], cache);
+  await loadCatalogueCached([join(a.cases, "uid-rule")], cache);
+  const names = entries(cache);
+  t.is(names.length, 3);
+  for (const n of names) t.regex(n, /^[0-9a-f]{32}\.v8$/);
+  t.truthy(cachedCatalogue([a.cases], cache));
+  t.truthy(cachedCatalogue([b.cases], cache));
+  t.truthy(cachedCatalogue([join(a.cases, "uid-rule")], cache));
+  t.is(cachedCatalogue([join(b.cases, "uid-rule")], cache), undefined, "never loaded that way");
 });

@@ -1,5 +1,5 @@
 import test from "ava";
-import { matchesKernel, parseKernelSelector, releaseVersion } from "../../lab/case/kernel-selector";
+import { describeSelector, matchesKernel, parseKernelSelector, releaseVersion } from "../../lab/case/kernel-selector";
 import { loadCase } from "../../lab/case/load-case";
 import { expectationFor, plan } from "../../lab/plan/plan";
 
@@ -72,4 +72,45 @@ steps:
   t.regex(text, /10: '5' is not a kernel selector/);
   t.regex(text, /10: kernels: this step cannot expect a count/);
   t.regex(text, /9: unknown step key 'why'/);
+});
+
+test("every comparison, at, below and above its version; a release with no version matches as 0", (t) => {
+  const at = k("x", "6.1.0-9");
+  const below = k("x", "6.0.99");
+  const above = k("x", "6.2");
+  const table: [string, boolean, boolean, boolean][] = [
+    // selector, at 6.1, below, above
+    ["<6.1", false, true, false],
+    ["<=6.1", true, true, false],
+    [">6.1", false, false, true],
+    [">=6.1", true, false, true],
+    ["=6.1", true, false, false],
+  ];
+  for (const [s, atIt, belowIt, aboveIt] of table) {
+    t.is(matchesKernel(sel(s), at), atIt, `${s} on 6.1.0`);
+    t.is(matchesKernel(sel(s), below), belowIt, `${s} on 6.0.99`);
+    t.is(matchesKernel(sel(s), above), aboveIt, `${s} on 6.2`);
+  }
+  // "6.2" has no third number: it counts as 0, below 6.2.1 and equal to 6.2.0.
+  t.true(matchesKernel(sel("<6.2.1"), above));
+  t.true(matchesKernel(sel("=6.2.0"), above));
+  // The first number that differs decides; the later ones do not overturn it.
+  t.false(matchesKernel(sel("<6.2.1"), k("x", "6.3.0")));
+  t.true(matchesKernel(sel(">6.2.1"), k("x", "6.3.0")));
+  t.true(matchesKernel(sel("<6.2.9"), k("x", "6.2.1")));
+  t.deepEqual(releaseVersion("6.2"), [6, 2]);
+  t.deepEqual(releaseVersion("linux"), []);
+  t.true(matchesKernel(sel("<0.1"), k("x", "linux")), "no version reads as 0.0");
+  t.false(matchesKernel(sel("=0.1"), k("x", "linux")));
+  t.true(matchesKernel(sel("=0.0"), k("x", "linux")));
+});
+
+test("a selector described as it is written; parsed with the spaces around it trimmed", (t) => {
+  t.is(describeSelector(sel("host")), "host");
+  t.is(describeSelector(sel("5.10")), "5.10");
+  t.is(describeSelector(sel(">=6.1.3")), ">=6.1.3");
+  t.deepEqual(parseKernelSelector("  <=5.14 "), { kind: "version", op: "<=", version: [5, 14] });
+  t.deepEqual(parseKernelSelector(" host "), { kind: "id", id: "host" });
+  for (const bad of ["6.1.2.3", "<6", "<6.1.2.3", "host2", "x5.10", "5.10x", "<5.10 x"])
+    t.is(parseKernelSelector(bad), undefined, bad);
 });
