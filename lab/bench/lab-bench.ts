@@ -18,7 +18,8 @@ import { exitStatusOf } from "../exit-codes";
 import { interruptible } from "../interruption";
 import { buildWhenStale, GOAL as START_GOAL, measureStarts } from "./cli-starts";
 import { writeDeliveryMatrix } from "./delivery-matrix";
-import { seconds, table, timeSession, type SessionTime } from "./timed-session";
+import { seconds, table } from "./text-table";
+import { timeSession, type SessionTime } from "./timed-session";
 
 const PARTS = ["cli", "shipped", "generated", "guest", "matrix"] as const;
 const GOALS = { dockerRatio: 1.5, generatedMs: 90_000, guestMs: 25_000, matrixMs: 60_000 };

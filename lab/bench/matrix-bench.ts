@@ -16,7 +16,8 @@ import { parseKernelSpec } from "../backend/vm/kernel-spec";
 import { LabError } from "../errors";
 import type { HostBackend } from "../backend/host-backends";
 import { interruptible } from "../interruption";
-import { seconds, table, timeSession } from "./timed-session";
+import { seconds, table } from "./text-table";
+import { timeSession } from "./timed-session";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
