@@ -24,6 +24,7 @@ extern const struct command bench_tcp_commands[];
 extern const struct command bench_udp_commands[];
 extern const struct command service_commands[];
 extern const struct command payload_commands[];
+extern const struct command ledger_commands[];
 
 /* A reply that says the command was not understood; nothing was called. */
 void command_error(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

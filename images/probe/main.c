@@ -30,7 +30,7 @@
 
 static const struct command *const tables[] = {
 	socket_commands, stream_commands, dgram_commands, process_commands,
-	bench_tcp_commands, bench_udp_commands, service_commands, payload_commands,
+	bench_tcp_commands, bench_udp_commands, service_commands, payload_commands, ledger_commands,
 };
 
 void command_error(struct reply *r, const char *fmt, ...)

@@ -17,6 +17,7 @@ import { DEFAULT_CASES } from "../case/case-files";
 import { LabError } from "../errors";
 import type { Reporter } from "../events/events";
 import { resultsOf, type ResultsFile } from "../report/json-reporter";
+import type { ZeroProof } from "../run/run-case";
 import { runSession } from "../run/session";
 import type { RunResult } from "../verdict/outcome";
 
@@ -39,6 +40,12 @@ export interface RunCasesOptions {
   guests?: number;
   /** Runs at once on each kernel (default 2). */
   jobs?: number;
+  /**
+   * How a counting step (recv, accept) proves that nothing more comes: "accounting" (the default) ends
+   * it as soon as the kernel's counters show nothing on its way, and waits on its timer only where they
+   * cannot show it; "timer" always waits its timer out (the slow path, for comparison).
+   */
+  zeros?: ZeroProof;
   /** Stops the runs and removes the lab; runCases then rejects with LabError REUSELAB_INTERRUPTED. */
   signal?: AbortSignal;
   /**
@@ -99,6 +106,7 @@ export async function runSessions(o: SessionOptions): Promise<Sessions> {
     allow,
     reporters,
     jobs: o.jobs ?? 2,
+    ...(o.zeros ? { zeros: o.zeros } : {}),
     repeat: o.repeat,
     ...(signal ? { signal } : {}),
   });

@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import type * as KernelImages from "../backend/vm/kernel-images";
 import { DEFAULT_CASES } from "../case/case-files";
 import type { Selection } from "../plan/plan";
+import type { ZeroProof } from "../run/run-case";
 import { HOST_BACKENDS, type HostBackend } from "../backend/host-backends";
 
 /** Sets the command's exit status; an action calls it once, when it is done. */
@@ -109,6 +110,8 @@ export interface RunOptions extends SelectionOptions, ReportOptions {
   kernel?: string[];
   backend: HostBackend;
   jobs: number;
+  /** --zeros accounting|timer: how counting steps prove that nothing more comes. */
+  zeros: ZeroProof;
   /** --guests N: guest kernels booting or running at once. */
   guests?: number;
   repeat: number;

@@ -38,6 +38,18 @@ export const PROBE_COMMANDS = {
   send: { args: [4, 4], reply: { sent: "int" } },
   sendvary: { args: [4, 4], reply: { sent: "int" } },
   recv: { args: [3, 4], reply: { received: "int", total: "int" } },
+  // cmd_ledger.c
+  ledger: {
+    args: [0, 1],
+    reply: {
+      udp_out: "int",
+      udp_in: "int",
+      udp_noports: "int",
+      udp_errors: "int",
+      cookies_open: "int",
+      tcp_opening: "int",
+    },
+  },
   // cmd_process.c
   hello: { args: [0, 0], reply: { version: "int", pid: "int", uid: "int", euid: "int", release: "str" } },
   sleep: { args: [1, 1], reply: {} },

@@ -3,19 +3,28 @@ import type { Backend } from "../backend/backend";
 import type { AllowEntry } from "../case/allowlist";
 import { LabError } from "../errors";
 import { errorText } from "../steps/calls";
-import { performStep } from "../steps";
+import { groupVerbs, performStep } from "../steps";
 import type { EventBus } from "../events/events";
 import { expectationFor, type PlannedRun } from "../plan/plan";
 import { describeExpectation } from "../verdict/expectation";
 import { judge } from "../verdict/judge";
 import { performGroup } from "./group-step";
+import { Ledger } from "./ledger";
 import type { Failure, RunResult, StepResult } from "../verdict/outcome";
+
+/**
+ * How counting steps prove that nothing more comes: by the kernel's accounting where it closes (a timer
+ * where it does not), or always by waiting out their timers (the slow path the accounting is tested
+ * against).
+ */
+export type ZeroProof = "accounting" | "timer";
 
 export async function runCase(
   run: PlannedRun,
   backend: Backend,
   bus: EventBus,
   signal?: AbortSignal,
+  zeros: ZeroProof = "accounting",
 ): Promise<RunResult> {
   const started = Date.now();
   const base = { id: run.id, case: run.case.id, variant: run.variant.name, kernel: run.kernel.id };
@@ -34,12 +43,14 @@ export async function runCase(
       { runId: run.id, actors: run.variant.actors, namespaces: run.variant.namespaces },
       run.kernel,
     );
+    const counts = run.variant.steps.some((s) => groupVerbs().includes((s.members ? s.members[0]!.step : s.step).kind));
+    const ledger = zeros === "accounting" && counts ? await Ledger.open(lab, run.variant) : undefined;
     for (const s of run.variant.steps) {
       if ((interrupted = signal?.aborted ?? false)) break;
       const expect = expectationFor(s, run.kernel);
       const observed = s.members
         ? await performGroup(s, expect, lab)
-        : await performStep(s.step, lab.actor(s.actor), expect);
+        : await performStep(s.step, lab.actor(s.actor), expect, ledger?.settle);
       if ((interrupted = signal?.aborted ?? false)) break;
       const verdict = judge(expect, observed);
       const verb = s.members ? s.members[0]!.step.kind : s.step.kind;

@@ -3,7 +3,7 @@ import type { KernelInfo } from "../kernel-info";
 import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
 import type { RunResult } from "../verdict/outcome";
-import { runCase } from "./run-case";
+import { runCase, type ZeroProof } from "./run-case";
 import type { Slots } from "./slots";
 
 export interface RunOptions {
@@ -15,6 +15,8 @@ export interface RunOptions {
    * machine has cores); a kernel with none runs at once.
    */
   slotsFor?: (kernel: string) => Slots | undefined;
+  /** How counting steps prove a zero (default: the kernel's accounting, a timer where it cannot close). */
+  zeros?: ZeroProof;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function runAll(
     const worker = async () => {
       while (next < mine.length && !opts.signal?.aborted) {
         const [run, i] = mine[next++]!;
-        results[i] = await runCase(run, backendFor(k.id), bus, opts.signal);
+        results[i] = await runCase(run, backendFor(k.id), bus, opts.signal, opts.zeros);
       }
     };
     const all = async () =>

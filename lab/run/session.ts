@@ -16,6 +16,7 @@ import type { KernelInfo } from "../kernel-info";
 import { plan, type PlannedRun, type Selection } from "../plan/plan";
 import type { RunResult } from "../verdict/outcome";
 import { runAll } from "./runner";
+import type { ZeroProof } from "./run-case";
 import type { Slots } from "./slots";
 
 export type SessionStarted = Extract<LabEvent, { type: "session-started" }>;
@@ -40,6 +41,8 @@ export interface SessionOptions {
   reporters?: readonly Reporter[];
   /** Runs at once on each kernel (default 2). */
   jobs?: number;
+  /** How counting steps prove a zero (default: the kernel's accounting, a timer where it cannot close). */
+  zeros?: ZeroProof;
   /** Sessions in a row on the same prepared backends (default 1). */
   repeat?: number;
   /** Removes the labs at once and starts no further run; the session then ends, interrupted. */
@@ -84,6 +87,7 @@ export async function runSession(backends: SessionBackends, o: SessionOptions): 
             runAll(runs, runOn, bus, prepared.kernels, {
               jobs: o.jobs ?? 2,
               signal: o.signal,
+              zeros: o.zeros,
               slotsFor: (k) => backends.slotsFor?.(k),
             }),
           o.signal,

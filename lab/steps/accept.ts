@@ -1,9 +1,9 @@
 /** accept [N] [within MS] [on NAME]: accepts up to N connections and keeps them open. */
 import { replyFields, probeCall } from "../probe/commands";
-import { callChain } from "./calls";
 import { noMoreWords, parseCount, takeKeyword, takeMilliseconds } from "./grammar";
 import { namedIf, sockPhrase } from "./phrase";
 import { registerStep } from "./registry";
+import { countSettled } from "./settle";
 import { exactly } from "../verdict/expectation";
 
 export interface AcceptStep {
@@ -41,13 +41,21 @@ export const acceptStep = registerStep<AcceptStep>({
     taken: (reply) => replyFields("accept", reply).accepted,
     timeoutMs: (step) => step.timeoutMs,
   },
-  async perform(step, actor) {
-    const { observation, last } = await callChain(
+  perform(step, actor, _expect, settle) {
+    return countSettled(
       actor,
-      [probeCall("accept", step.sock, String(step.count), String(step.timeoutMs))],
-      step.timeoutMs + 5000,
+      {
+        proto: "tcp",
+        take: (taken) =>
+          taken < step.count ? probeCall("accept", step.sock, String(step.count - taken), "0") : undefined,
+        timed: (taken) =>
+          taken < step.count
+            ? probeCall("accept", step.sock, String(step.count - taken), String(step.timeoutMs))
+            : undefined,
+        taken: (reply) => replyFields("accept", reply).accepted,
+        callTimeoutMs: step.timeoutMs + 5000,
+      },
+      settle,
     );
-    const accepted = replyFields("accept", last).accepted;
-    return accepted === undefined ? observation : { ...observation, count: accepted };
   },
 });

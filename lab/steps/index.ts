@@ -12,4 +12,4 @@ for (const file of readdirSync(__dirname).sort()) {
   require(join(__dirname, file));
 }
 
-export { groupDrain, groupVerbs, kindOf, performStep, stepKind, stepVerbs } from "./registry";
+export { fansOut, groupDrain, groupVerbs, kindOf, performStep, stepKind, stepVerbs } from "./registry";

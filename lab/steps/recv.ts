@@ -6,10 +6,10 @@
  * that should not come: put the steps that expect datagrams first, and a 0 is judged after they came.
  */
 import { probeCall, replyFields } from "../probe/commands";
-import { callChain } from "./calls";
 import { noMoreWords, StepSyntaxError, takeKeyword, takeMilliseconds } from "./grammar";
 import { namedIf, sockPhrase } from "./phrase";
 import { registerStep } from "./registry";
+import { countSettled } from "./settle";
 
 export interface RecvStep {
   kind: "recv";
@@ -52,15 +52,21 @@ export const recvStep = registerStep<RecvStep>({
     taken: (reply) => replyFields("recv", reply).received,
     timeoutMs: (step) => step.timeoutMs,
   },
-  async perform(step, actor, expect) {
+  perform(step, actor, expect, settle) {
     const want = expect.kind === "count" ? expect.range.min : 0;
     const [min, wait] = want === 0 ? [1, step.timeoutMs ?? ZERO_GRACE_MS] : [want, step.timeoutMs ?? DEFAULT_WAIT_MS];
-    const { observation, last } = await callChain(
+    return countSettled(
       actor,
-      [probeCall("recv", step.sock, String(min), String(wait), String(QUIET_MS))],
-      wait + 5000,
+      {
+        proto: "udp",
+        take: () => probeCall("recv", step.sock, "0", "0"),
+        // Datagrams already taken count toward MIN; once it is met, only the quiet period is waited.
+        timed: (taken) =>
+          probeCall("recv", step.sock, String(Math.max(min - taken, 0)), String(wait), String(QUIET_MS)),
+        taken: (reply) => replyFields("recv", reply).received,
+        callTimeoutMs: wait + 5000,
+      },
+      settle,
     );
-    const received = replyFields("recv", last).received;
-    return received === undefined ? observation : { ...observation, count: received };
   },
 });

@@ -11,6 +11,7 @@ import type { ProbeReply } from "../probe/protocol";
 import type { Expectation } from "../verdict/expectation";
 import type { Observation } from "../verdict/observation";
 import type { ActorRuntime } from "./actor-runtime";
+import type { Settle } from "./settle";
 import type { GroupDrain, StepKind } from "./step-kind";
 
 /** Every step kind's type, keyed by its verb; each step module adds its own entry. */
@@ -51,8 +52,18 @@ export function groupVerbs(): string[] {
   return stepVerbs().filter((v) => kinds.get(v)!.group !== undefined);
 }
 
-export function performStep(step: Step, actor: ActorRuntime, expect: Expectation): Promise<Observation> {
-  return kindOf(step).perform(step, actor, expect);
+export function performStep(
+  step: Step,
+  actor: ActorRuntime,
+  expect: Expectation,
+  settle?: Settle,
+): Promise<Observation> {
+  return kindOf(step).perform(step, actor, expect, settle);
+}
+
+/** Whether the step may deliver one datagram more than once (multicast), which UDP accounting cannot follow. */
+export function fansOut(step: Step): boolean {
+  return kindOf(step).fansOut?.(step) ?? false;
 }
 
 /** How one member of a group does the step, for a step kind a group may use. */

@@ -15,6 +15,7 @@ import {
   type Endpoint,
   type Family,
 } from "./grammar";
+import { isMulticastAddress } from "./multicast-address";
 import { endpointPhrase } from "./phrase";
 import { registerStep } from "./registry";
 import { exactly } from "../verdict/expectation";
@@ -63,6 +64,7 @@ export const sendStep = registerStep<SendStep>({
   },
   phrase: (step) =>
     `sends ${step.count} datagram${step.count === 1 ? "" : "s"} to ${endpointPhrase(step.endpoint)}${step.sock ? "" : ", each from a fresh socket (so a fresh source port)"}`,
+  fansOut: (step) => step.endpoint.host.kind === "literal" && isMulticastAddress(step.endpoint.host.address),
   async perform(step, actor) {
     const to = [actor.resolve(step.endpoint.host), String(step.endpoint.port), String(step.count)];
     const call = step.sock ? probeCall("send", step.sock, ...to) : probeCall("sendvary", String(step.family), ...to);

@@ -2,6 +2,7 @@ import type { ProbeReply } from "../probe/protocol";
 import type { Expectation, ExpectationKind } from "../verdict/expectation";
 import type { Observation } from "../verdict/observation";
 import type { ActorRuntime } from "./actor-runtime";
+import type { Settle } from "./settle";
 import type { SocketTracker } from "./socket-tracker";
 
 /** What a step's parser may consult: the case's actors, and the sockets each actor has made so far. */
@@ -39,6 +40,15 @@ export interface StepKind<S extends { kind: string }> {
   phrase(step: S): string;
   /** Set when a group of actors may do the step (its members' counts are judged together). */
   group?: GroupDrain<S>;
-  /** Drives the probe. The expectation is given so a step can wait for it (bounded), never to fake it. */
-  perform(step: S, actor: ActorRuntime, expect: Expectation): Promise<Observation>;
+  /**
+   * Drives the probe. The expectation is given so a step can wait for it (bounded), never to fake it;
+   * `settle`, when the runner has the kernel's accounting, so a counting step need not wait out a timer.
+   */
+  perform(step: S, actor: ActorRuntime, expect: Expectation, settle?: Settle): Promise<Observation>;
+  /**
+   * True when the step may make one datagram arrive more than once (a send to a multicast group): the
+   * kernel's UDP accounting of the run cannot close then, and counting steps wait on their timers. A
+   * step kind that sends UDP must say so here; absent, the step sends none to many.
+   */
+  fansOut?(step: S): boolean;
 }

@@ -18,6 +18,8 @@ export interface Observation {
   exit?: { code: number | null; signal: string | null };
   /** Every probe call the step made, with the kernel's answer: "bind s 0.0.0.0 8080 = -1 EADDRINUSE". */
   trace: string[];
+  /** A counting step: how it ended (the kernel's accounting, its count, or a timer and how long it waited). */
+  settled?: { by: "accounting" | "count" | "timer"; waitedMs: number };
   /** The step could not be performed at all (the actor is gone, the probe did not answer). */
   error?: string;
 }

@@ -32,6 +32,7 @@ export async function runOrMatrix(name: "run" | "matrix", o: RunOptions): Promis
       tags: o.tag ?? [],
       slow: o.slow ?? false,
       jobs: o.jobs,
+      zeros: o.zeros,
       ...(o.guests ? { guests: o.guests } : {}),
       repeat: o.repeat,
       interrupt: () => interruptible("reuselab: interrupted; removing the lab's containers, namespaces and guests"),

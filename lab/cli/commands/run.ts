@@ -4,7 +4,7 @@
  * anything starts, prepares a backend per kernel (engine, probe image, guest kernels, leftovers of
  * killed runs), runs the selection --repeat times, reports.
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { defaultGuests } from "../../backend/host-backends";
 import { addKnownBugsOption } from "../known-bugs-option";
 import {
@@ -48,6 +48,14 @@ export function runCommands(parent: Command, exit: ExitSink): void {
         "--guests <n>",
         `guest kernels booting or running at once; the others wait their turn (default: one per core, ${defaultGuests()} here)`,
         wholeNumber("--guests", 1, 64),
+      )
+      .addOption(
+        new Option(
+          "--zeros <how>",
+          "how a counting step (recv, accept) proves that nothing more comes: accounting (the kernel's counters show nothing on its way; a timer where they cannot) or timer (always wait the timer out)",
+        )
+          .choices(["accounting", "timer"])
+          .default("accounting"),
       )
       .option(
         "--repeat <n>",
