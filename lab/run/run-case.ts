@@ -49,7 +49,7 @@ export async function runCase(
       if ((interrupted = signal?.aborted ?? false)) break;
       const expect = expectationFor(s, run.kernel);
       const observed = s.members
-        ? await performGroup(s, expect, lab)
+        ? await performGroup(s, expect, lab, ledger?.settle)
         : await performStep(s.step, lab.actor(s.actor), expect, ledger?.settle);
       if ((interrupted = signal?.aborted ?? false)) break;
       const verdict = judge(expect, observed);

@@ -37,6 +37,7 @@ export const acceptStep = registerStep<AcceptStep>({
   phrase: (step) =>
     `accepts up to ${step.count} connection${step.count === 1 ? "" : "s"} on ${sockPhrase(step)} and keeps them open`,
   group: {
+    proto: "tcp",
     drain: (step) => probeCall("accept", step.sock, "4096", "0"),
     taken: (reply) => replyFields("accept", reply).accepted,
     timeoutMs: (step) => step.timeoutMs,

@@ -48,6 +48,7 @@ export const recvStep = registerStep<RecvStep>({
   },
   phrase: (step) => `counts the datagrams that reach ${sockPhrase(step)}`,
   group: {
+    proto: "udp",
     drain: (step) => probeCall("recv", step.sock, "0", "0"),
     taken: (reply) => replyFields("recv", reply).received,
     timeoutMs: (step) => step.timeoutMs,

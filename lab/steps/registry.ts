@@ -68,11 +68,17 @@ export function fansOut(step: Step): boolean {
 
 /** How one member of a group does the step, for a step kind a group may use. */
 export function groupDrain(step: Step): {
+  proto: "tcp" | "udp";
   call: string[];
   taken(reply: ProbeReply): number | undefined;
   timeoutMs: number | undefined;
 } {
   const group: GroupDrain<Step> | undefined = kindOf(step).group;
   if (!group) throw new Error(`a group cannot do '${step.kind}'`);
-  return { call: group.drain(step), taken: (reply) => group.taken(reply), timeoutMs: group.timeoutMs(step) };
+  return {
+    proto: group.proto,
+    call: group.drain(step),
+    taken: (reply) => group.taken(reply),
+    timeoutMs: group.timeoutMs(step),
+  };
 }

@@ -14,6 +14,8 @@ export interface StepParseContext {
 
 /** How one member of a group does a counting step: non-blocking rounds until the group has its total. */
 export interface GroupDrain<S> {
+  /** What it counts: datagrams (udp) or connections (tcp), for the kernel's accounting. */
+  proto: "tcp" | "udp";
   /** One round on one member: the probe call that takes everything queued now. */
   drain(step: S): string[];
   /** What that round took, from the probe's reply. */

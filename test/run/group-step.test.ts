@@ -96,3 +96,36 @@ test("a member's errno ends the drain with it; a refusal or a failing probe is a
     error: "the probe exited",
   });
 });
+
+test("with the accounting: once the total is in and nothing more is on its way, one more round and it ends", async (t) => {
+  const { lab: l, backend } = await lab(queues("received", { w1: [2, 1], w2: [2], w3: [1] }));
+  const asked: string[] = [];
+  const seen = await performGroup(stepOf("recv"), total(5), l, async (proto) => (asked.push(proto), true));
+  t.deepEqual(asked, ["udp"]);
+  t.deepEqual(seen.counts, { w1: 3, w2: 2, w3: 1 }, "the last round took what came meanwhile: a surplus shows");
+  t.is(backend.calls.length, 6, "two rounds of three members");
+  t.deepEqual(seen.settled, { by: "accounting", waitedMs: 0 });
+});
+
+test("with the accounting open, the group waits as without it; accept asks about TCP", async (t) => {
+  const { lab: l } = await lab(queues("accepted", { w1: [1] }));
+  const asked: string[] = [];
+  const seen = await performGroup(stepOf("accept"), total(1), l, async (proto) => (asked.push(proto), false));
+  t.is(seen.count, 1);
+  t.true(asked.length >= 1 && asked.every((p) => p === "tcp"), asked.join());
+  t.is(seen.settled?.by, "timer");
+  t.true(seen.settled!.waitedMs >= 20, `${seen.settled!.waitedMs} ms: the 20 ms watch for a surplus`);
+});
+
+test("with the accounting and no total named: a round that brings nothing asks, and the answer ends the quiet period", async (t) => {
+  const { lab: l, backend } = await lab(queues("received", { w1: [1, 0], w2: [0, 3], w3: [] }));
+  const asked: number[] = [];
+  const step = stepOf("recv");
+  const any: Expectation = { kind: "group", each: { min: 0, max: 10 } };
+  const seen = await performGroup(step, any, l, async () => (asked.push(backend.calls.length), asked.length > 1));
+  t.deepEqual(seen.counts, { w1: 1, w2: 3, w3: 0 });
+  // Round 1 takes 1, round 2 takes 3, round 3 is empty: asked (not settled); round 4 empty: asked, settled; round 5 drains.
+  t.deepEqual(asked, [9, 12]);
+  t.is(backend.calls.length, 15);
+  t.is(seen.settled?.by, "accounting");
+});
