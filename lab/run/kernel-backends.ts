@@ -74,9 +74,19 @@ export class KernelBackends implements AsyncDisposable {
 
   /**
    * Prepares every backend at once (downloads, image builds and boots overlap), except that no more
-   * guests boot at once than there are guest slots; kernels in the order asked.
+   * guests boot at once than there are guest slots; kernels in the order asked. Once: a second session
+   * on the same backends uses what the first prepared (a second prepare would make a second pool of
+   * namespaces, or boot a second guest, and leave the first behind); it has no leftovers to report.
    */
   async prepare(): Promise<{ kernels: KernelInfo[]; leftoversRemoved: PrepareReport["leftoversRemoved"] }> {
+    if (this.prepared) return { ...(await this.prepared), leftoversRemoved: {} };
+    this.prepared = this.prepareAll();
+    return this.prepared;
+  }
+
+  private prepared?: ReturnType<KernelBackends["prepareAll"]>;
+
+  private async prepareAll(): Promise<{ kernels: KernelInfo[]; leftoversRemoved: PrepareReport["leftoversRemoved"] }> {
     const backends = [...this.byKernel.values()];
     const reports = await Promise.all(
       backends.map((b) => (b instanceof VmBackend ? this.guestSlots.use(() => b.prepare()) : b.prepare())),

@@ -3,13 +3,16 @@
 // the whole shipped catalogue and on files of the generated one, and, on cases written here, that the
 // accounting stays open while a datagram waits unread or a TCP handshake is under way.
 import test from "ava";
+import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeDeliveryMatrix } from "../../lab/bench/delivery-matrix";
 import { allowlistFor } from "../../lab/case/known-bugs-file";
 import { DEFAULT_CASES } from "../../lab/case/case-files";
 import { loadCatalogue, type Catalogue } from "../../lab/case/load-cases";
+import type { NetnsBackend } from "../../lab/backend/netns/netns-backend";
 import { KernelBackends } from "../../lab/run/kernel-backends";
+import { systemTool } from "../../lab/system-tools";
 import type { ZeroProof } from "../../lab/run/run-case";
 import { runSession } from "../../lab/run/session";
 import type { Selection } from "../../lab/plan/plan";
@@ -28,15 +31,25 @@ const GENERATED_SAMPLE = [
   "udp/mapped-any/far-decoy-uid-1000.",
 ];
 
+/** The selection run twice on the same backends, with the accounting and with the timers; and the namespaces it made, all gone after. */
 async function both(
   catalogue: Catalogue,
   selection: Selection,
   allow?: Parameters<typeof runSession>[1]["allow"],
-): Promise<Record<ZeroProof, RunResult[]>> {
-  await using backends = new KernelBackends(["host"], "netns");
-  const run = async (zeros: ZeroProof) =>
-    (await runSession(backends, { catalogue, selection, ...(allow ? { allow } : {}), jobs: 2, zeros })).repetitions[0]!;
-  return { accounting: await run("accounting"), timer: await run("timer") };
+): Promise<Record<ZeroProof, RunResult[]> & { left: string[] }> {
+  let prefix = "";
+  const r = await (async () => {
+    await using backends = new KernelBackends(["host"], "netns");
+    prefix = (backends.byKernel.get("host") as NetnsBackend).namespacePrefix;
+    const run = async (zeros: ZeroProof) =>
+      (await runSession(backends, { catalogue, selection, ...(allow ? { allow } : {}), jobs: 2, zeros }))
+        .repetitions[0]!;
+    return { accounting: await run("accounting"), timer: await run("timer") };
+  })();
+  const left = execFileSync(systemTool("ip", "iproute2"), ["netns", "list"], { encoding: "utf8" })
+    .split("\n")
+    .filter((l) => l.startsWith(prefix));
+  return { ...r, left };
 }
 
 /** Where the two paths' verdicts differ: a run's outcome, a step's verdict or errno, an exact count. */
