@@ -7,6 +7,7 @@
  * the namespace-wide ones, so the engine can check that they add up. */
 #include "bench.h"
 #include "commands.h"
+#include "proc_pairs.h"
 
 #include <errno.h>
 #include <linux/sock_diag.h>
@@ -170,30 +171,18 @@ static void cmd_udp_load(const struct args *a, struct reply *r)
 	reply_int(r, "end_us", end);
 }
 
-/* The numbers of one line pair of /proc/net/snmp ("Udp: InDatagrams …" then "Udp: 12 …") as an
- * object under its own names. */
+static void udp_field(const char *name, long long value, void *r)
+{
+	reply_int(r, name, value);
+}
+
+/* The numbers of /proc/net/snmp's Udp pair of lines, as an object under their own names. */
 static int snmp_udp(struct reply *r)
 {
-	FILE *fp = fopen("/proc/net/snmp", "r");
-	if (!fp) return -1;
-	char names[1024], values[1024];
-	int found = 0;
-	while (fgets(names, sizeof(names), fp)) {
-		if (strncmp(names, "Udp: ", 5) || !fgets(values, sizeof(values), fp))
-			continue;
-		reply_open(r, "udp");
-		char *ns, *vs;
-		char *n = strtok_r(names + 5, " \n", &ns), *v = strtok_r(values + 5, " \n", &vs);
-		for (; n && v; n = strtok_r(NULL, " \n", &ns), v = strtok_r(NULL, " \n", &vs)) {
-			long long x;
-			if (sscanf(v, "%lld", &x) == 1) reply_int(r, n, x);
-		}
-		reply_close(r);
-		found = 1;
-		break;
-	}
-	fclose(fp);
-	return found ? 0 : -1;
+	reply_open(r, "udp");
+	int ret = proc_pairs("/proc/net/snmp", "Udp", udp_field, r);
+	reply_close(r);
+	return ret;
 }
 
 /* Each device's rx_dropped (/proc/net/dev's receive "drop"), where a full backlog counts a datagram

@@ -12,6 +12,7 @@
  *
  * A file that cannot be read is an error: a ledger with a hole in it proves nothing. */
 #include "commands.h"
+#include "proc_pairs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,27 +20,22 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The value under `name` in a "Proto: name name…" / "Proto: value value…" pair of lines, summed over
- * every pair whose prefix is `proto` (snmp, netstat). -1 when the file or the field is missing. */
+struct wanted {
+	const char *name;
+	long long value;
+};
+
+static void take_field(const char *name, long long value, void *ctx)
+{
+	struct wanted *w = ctx;
+	if (!strcmp(name, w->name)) w->value = value;
+}
+
+/* The counter `name` of the `proto` pair of lines of `path` (snmp, netstat); -1 when missing. */
 static long long pair_field(const char *path, const char *proto, const char *name)
 {
-	FILE *fp = fopen(path, "r");
-	if (!fp) return -1;
-	static char head[16384], vals[16384];
-	long long found = -1;
-	size_t plen = strlen(proto);
-	while (found < 0 && fgets(head, sizeof(head), fp) && fgets(vals, sizeof(vals), fp)) {
-		if (strncmp(head, proto, plen) || head[plen] != ':' || strncmp(vals, proto, plen)) continue;
-		char *hs, *vs;
-		char *h = strtok_r(head + plen + 1, " \n", &hs), *v = strtok_r(vals + plen + 1, " \n", &vs);
-		for (; h && v; h = strtok_r(NULL, " \n", &hs), v = strtok_r(NULL, " \n", &vs))
-			if (!strcmp(h, name)) {
-				found = strtoll(v, NULL, 10);
-				break;
-			}
-	}
-	fclose(fp);
-	return found;
+	struct wanted w = { name, -1 };
+	return proc_pairs(path, proto, take_field, &w) < 0 ? -1 : w.value;
 }
 
 /* The value of a "Name value" line (snmp6); -1 when missing. */
