@@ -38,7 +38,7 @@ export interface RunCasesOptions {
   slow?: boolean;
   /** Guest kernels booting or running at once; the others wait their turn (default: one per core). */
   guests?: number;
-  /** Runs at once on each kernel (default 2). */
+  /** Runs at once on each kernel (default: one per core on this machine's kernel, at least 2; 2 in a guest). */
   jobs?: number;
   /**
    * How a counting step (recv, accept) proves that nothing more comes: "accounting" (the default) ends
@@ -105,7 +105,7 @@ export async function runSessions(o: SessionOptions): Promise<Sessions> {
     selection,
     allow,
     reporters,
-    jobs: o.jobs ?? 2,
+    ...(o.jobs ? { jobs: o.jobs } : {}),
     ...(o.zeros ? { zeros: o.zeros } : {}),
     repeat: o.repeat,
     ...(signal ? { signal } : {}),

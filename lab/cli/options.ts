@@ -109,7 +109,7 @@ export interface RunOptions extends SelectionOptions, ReportOptions {
   /** --kernel SPEC, as given. */
   kernel?: string[];
   backend: HostBackend;
-  jobs: number;
+  jobs?: number;
   /** --zeros accounting|timer: how counting steps prove that nothing more comes. */
   zeros: ZeroProof;
   /** --guests N: guest kernels booting or running at once. */

@@ -3,12 +3,16 @@ import type { KernelInfo } from "../kernel-info";
 import type { EventBus } from "../events/events";
 import type { PlannedRun } from "../plan/plan";
 import type { RunResult } from "../verdict/outcome";
+import { defaultJobs } from "./jobs";
 import { runCase, type ZeroProof } from "./run-case";
 import type { Slots } from "./slots";
 
 export interface RunOptions {
-  /** Runs in flight at once on each kernel; each has its own namespaces and network, so they cannot interfere. */
-  jobs: number;
+  /**
+   * Runs in flight at once on each kernel; each has its own namespaces and network, so they cannot
+   * interfere. Default: jobs.ts's, by the machine's cores and the kind of kernel.
+   */
+  jobs?: number;
   signal?: AbortSignal;
   /**
    * The slots a kernel's runs must hold, all of them at once (the guest kernels share as many as the
@@ -42,7 +46,9 @@ export async function runAll(
       }
     };
     const all = async () =>
-      void (await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, mine.length)) }, worker)));
+      void (await Promise.all(
+        Array.from({ length: Math.max(1, Math.min(opts.jobs ?? defaultJobs(k.id), mine.length)) }, worker),
+      ));
     const slots = mine.length ? opts.slotsFor?.(k.id) : undefined;
     await (slots ? slots.use(all) : all());
   });

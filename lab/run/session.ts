@@ -39,7 +39,7 @@ export interface SessionOptions {
   /** The known-bugs allowlist: a regression case failing where an entry names it is xfail. */
   allow?: readonly AllowEntry[];
   reporters?: readonly Reporter[];
-  /** Runs at once on each kernel (default 2). */
+  /** Runs at once on each kernel (default: jobs.ts's, one per core on this machine's kernel, 2 in a guest). */
   jobs?: number;
   /** How counting steps prove a zero (default: the kernel's accounting, a timer where it cannot close). */
   zeros?: ZeroProof;
@@ -85,7 +85,7 @@ export async function runSession(backends: SessionBackends, o: SessionOptions): 
           o.catalogue.claims,
           () =>
             runAll(runs, runOn, bus, prepared.kernels, {
-              jobs: o.jobs ?? 2,
+              ...(o.jobs ? { jobs: o.jobs } : {}),
               signal: o.signal,
               zeros: o.zeros,
               slotsFor: (k) => backends.slotsFor?.(k),

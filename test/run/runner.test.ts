@@ -4,6 +4,7 @@ import test from "ava";
 import type { Backend, StartedLab } from "../../lab/backend/backend";
 import type { KernelInfo } from "../../lab/kernel-info";
 import { plan } from "../../lab/plan/plan";
+import { defaultJobs } from "../../lab/run/jobs";
 import { runAll } from "../../lab/run/runner";
 import { caseOf, caseText, FakeBackend, kernels, recordingBus } from "./fake-lab";
 
@@ -48,6 +49,26 @@ test("at most --jobs runs at once on each kernel, and results in plan order what
     runs.map((r) => r.id),
   );
   t.deepEqual(Object.fromEntries(backend.peak), { host: 2, "5.10": 2 });
+});
+
+test("without --jobs: as many at once as jobs.ts gives each kind of kernel", async (t) => {
+  const many = caseOf(
+    "m",
+    caseText().replace(
+      "variants: { v4: {}, v6: {}, v7: {} }",
+      `variants: { ${Array.from({ length: 40 }, (_, i) => `v${i}: {}`).join(", ")} }`,
+    ),
+  );
+  const runs = plan([many], kernels);
+  const backend = new HeldBackend();
+  const finished = runAll(runs, () => backend, recordingBus().bus, kernels, {});
+  for (;;) {
+    await settle();
+    if (!backend.pending.length) break;
+    backend.pending.shift()!.release();
+  }
+  await finished;
+  t.deepEqual(Object.fromEntries(backend.peak), { host: defaultJobs("host"), "5.10": defaultJobs("5.10") });
 });
 
 test("jobs larger than a kernel's runs, or below 1, still runs each run once", async (t) => {

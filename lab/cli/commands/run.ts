@@ -6,6 +6,7 @@
  */
 import { Option, type Command } from "commander";
 import { defaultGuests } from "../../backend/host-backends";
+import { defaultJobs } from "../../run/jobs";
 import { addKnownBugsOption } from "../known-bugs-option";
 import {
   addBackendOption,
@@ -43,7 +44,11 @@ export function runCommands(parent: Command, exit: ExitSink): void {
     addBackendOption(cmd);
     addKnownBugsOption(cmd);
     cmd
-      .option("--jobs <n>", "runs at once on each kernel", wholeNumber("--jobs", 1, 32), 2)
+      .option(
+        "--jobs <n>",
+        `runs at once on each kernel (default: one per core on this machine's kernel, at least 2: ${defaultJobs("host")} here; 2 in a guest, which has one CPU)`,
+        wholeNumber("--jobs", 1, 32),
+      )
       .option(
         "--guests <n>",
         `guest kernels booting or running at once; the others wait their turn (default: one per core, ${defaultGuests()} here)`,
