@@ -36,6 +36,13 @@ export class ProbeContainer extends LabContainer {
   session?: ProbeSession;
   /** Set as soon as the container exists, so that a start that fails half-way can still remove it. */
   containerId?: string;
+  /** The hijacked connection to the engine that carries the probe's stdin and stdout. */
+  private stream?: Duplex;
+
+  /** Whether the connection to the engine that carries the probe's stdin and stdout is open. */
+  get attached(): boolean {
+    return this.stream !== undefined && !this.stream.destroyed;
+  }
 
   constructor(
     private readonly docker: Docker,
@@ -59,6 +66,7 @@ export class ProbeContainer extends LabContainer {
     const stream = await this.docker
       .getContainer(containerId)
       .attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    this.stream = stream as unknown as Duplex;
     const out = new PassThrough();
     const err = new PassThrough();
     this.docker.modem.demuxStream(stream, out, err);
@@ -71,5 +79,19 @@ export class ProbeContainer extends LabContainer {
       err.end();
     });
     this.session = new ProbeSession(this.label, stream as unknown as Duplex, out, err);
+  }
+
+  /**
+   * A start that fails after the attach (an abort while the container starts, a removal under it)
+   * closes the attach connection itself: the engine keeps the connection of a container that never ran
+   * open after removing it (seen: an aborted audit whose test process then never exited).
+   */
+  override async start(): ReturnType<LabContainer["start"]> {
+    try {
+      return await super.start();
+    } catch (e) {
+      this.stream?.destroy();
+      throw e;
+    }
   }
 }
