@@ -224,3 +224,17 @@ test("blank text is no text: a reason of spaces, an empty case id, an empty kern
     ],
   );
 });
+
+test("allowlistFor with --cases narrowed to one file: the allowlist may name the other cases of its folder", (t) => {
+  const one = [join(DEFAULT_CASES, "regressions", "tcp-listen-conflict-reported-as-success.yaml")];
+  const catalogue = loadCatalogue(one);
+  t.deepEqual(
+    catalogue.cases.map((c) => c.id),
+    ["regressions/tcp-listen-conflict-reported-as-success"],
+  );
+  // The shipped allowlist's entries are of two other cases, not loaded but known from the folder.
+  t.deepEqual(
+    allowlistFor({ cases: one, knownBugs: DEFAULT_ALLOWLIST }, catalogue, one).map((e) => `${e.case}@${e.kernel}`),
+    ["regressions/udp-wildcard-bind-past-ten-sockets@5.10", "regressions/reuseport-incoming-cpu-ignored@5.10"],
+  );
+});
