@@ -238,3 +238,18 @@ test("allowlistFor with --cases narrowed to one file: the allowlist may name the
     ["regressions/udp-wildcard-bind-past-ten-sockets@5.10", "regressions/reuseport-incoming-cpu-ignored@5.10"],
   );
 });
+
+test("a YAML error is the one problem said: the half-read entry on its line is not judged", (t) => {
+  t.deepEqual(problems("allow:\n  - { case: nope, kernel: 5.10, reason: r\n"), [
+    "allow.yaml:2: YAML: '{' is not closed on this line | add '}'",
+  ]);
+});
+
+test("no 'allow', or an 'allow' that is no list: each says what to write; an unknown case lists the known", (t) => {
+  const write = `write 'allow: []', or list entries: ${'- { case: regressions/a-case, kernel: "5.10", reason: "why this kernel lacks the fix" }'}`;
+  t.deepEqual(problems("{}\n"), [`allow.yaml:1: the allowlist needs 'allow' | ${write}`]);
+  t.deepEqual(problems("allow: 3\n"), [`allow.yaml:1: 'allow' is a list of entries | ${write}`]);
+  t.deepEqual(problems("allow:\n  - { case: zzzzzzzzz, kernel: host, reason: r }\n"), [
+    "allow.yaml:2: unknown case 'zzzzzzzzz' | known cases: regressions/udp-bind, hijack/plain, regressions/not-loaded",
+  ]);
+});
