@@ -97,10 +97,16 @@ test("a case file that is a FIFO is read by the loader only: the catalogue has i
   const cases = folder(join(dir, "cases"), {});
   const fifo = join(cases, "piped.yaml");
   t.is(spawnSync("mkfifo", [fifo]).status, 0, "mkfifo");
-  // A writer that gives the case to every reader that opens the FIFO, until the test ends.
+  // A writer that gives the case to each reader that opens the FIFO, until the test ends; it waits 500 ms
+  // before it opens the FIFO again, so that the reader sees the end of the text before a second copy.
   const writer = spawn(process.execPath, [
     "-e",
-    `for (;;) require("node:fs").writeFileSync(${JSON.stringify(fifo)}, ${JSON.stringify(CASE)});`,
+    `const fs = require("node:fs");
+     const nap = new Int32Array(new SharedArrayBuffer(4));
+     for (;;) {
+       fs.writeFileSync(${JSON.stringify(fifo)}, ${JSON.stringify(CASE)});
+       Atomics.wait(nap, 0, 0, 500);
+     }`,
   ]);
   t.teardown(() => writer.kill());
   const cache = join(dir, "cache");
