@@ -1,11 +1,14 @@
 // What the catalogue cache (lab/case/catalogue-cache.ts) lets go without an error goes to the debug log
 // (REUSELAB_DEBUG), under its tag: no entry yet, a case file that cannot be read, an entry that cannot be
-// written, nor its temporary file removed. Serial: REUSELAB_DEBUG is the process's.
+// written, nor its temporary file removed; and, with nothing it may cache, no entry looked for. Serial:
+// REUSELAB_DEBUG is the process's.
 import test from "ava";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedCatalogue, loadCatalogueCached } from "../../lab/case/catalogue-cache";
+import { MAX_FILE_BYTES } from "../../lab/case/raw-text";
+import { LabError } from "../../lab/errors";
 import { CaseProblemsError } from "../../lab/problems";
 
 const CASE = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n";
@@ -87,5 +90,42 @@ test.serial(
         `^reuselab case/catalogue-cache: Error ENOTDIR: ENOTDIR: not a directory, unlink '${entry}\\.\\d+\\.tmp'$`,
       ),
     );
+  },
+);
+
+test.serial(
+  "no catalogue the cache may keep, no entry looked for: no case file, claims.yaml a folder, a file too big",
+  async (t) => {
+    const setups: [string, (cases: string) => void, new (...a: never[]) => Error][] = [
+      ["no case file", (cases) => rmSync(join(cases, "one.yaml")), LabError],
+      ["claims.yaml a folder", (cases) => mkdirSync(join(cases, "claims.yaml")), CaseProblemsError],
+      [
+        "a case file over the size limit",
+        (cases) => writeFileSync(join(cases, "big.yaml"), `${CASE}#${"x".repeat(MAX_FILE_BYTES)}\n`),
+        CaseProblemsError,
+      ],
+    ];
+    for (const [what, setup, error] of setups) {
+      const lines = await logged(t, async (dir, cases) => {
+        setup(cases);
+        t.is(cachedCatalogue([cases], join(dir, "cache")), undefined, what);
+        await t.throwsAsync(loadCatalogueCached([cases], join(dir, "cache")), { instanceOf: error }, what);
+        t.false(existsSync(join(dir, "cache")), what);
+      });
+      t.deepEqual(lines, [], what);
+    }
+  },
+);
+
+test.serial(
+  "a case file that cannot be read: cachedCatalogue logs the read that failed, and looks for no entry",
+  async (t) => {
+    const lines = await logged(t, (dir, cases) => {
+      symlinkSync(join(dir, "nowhere.yaml"), join(cases, "two.yaml"));
+      t.is(cachedCatalogue([cases], join(dir, "cache")), undefined);
+    });
+    t.deepEqual(lines, [
+      "reuselab case/catalogue-cache: Error ENOENT: ENOENT: no such file or directory, stat 'DIR/cases/two.yaml'",
+    ]);
   },
 );
