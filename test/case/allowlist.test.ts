@@ -224,3 +224,32 @@ test("blank text is no text: a reason of spaces, an empty case id, an empty kern
     ],
   );
 });
+
+test("allowlistFor with --cases narrowed to one file: the allowlist may name the other cases of its folder", (t) => {
+  const one = [join(DEFAULT_CASES, "regressions", "tcp-listen-conflict-reported-as-success.yaml")];
+  const catalogue = loadCatalogue(one);
+  t.deepEqual(
+    catalogue.cases.map((c) => c.id),
+    ["regressions/tcp-listen-conflict-reported-as-success"],
+  );
+  // The shipped allowlist's entries are of two other cases, not loaded but known from the folder.
+  t.deepEqual(
+    allowlistFor({ cases: one, knownBugs: DEFAULT_ALLOWLIST }, catalogue, one).map((e) => `${e.case}@${e.kernel}`),
+    ["regressions/udp-wildcard-bind-past-ten-sockets@5.10", "regressions/reuseport-incoming-cpu-ignored@5.10"],
+  );
+});
+
+test("a YAML error is the one problem said: the half-read entry on its line is not judged", (t) => {
+  t.deepEqual(problems("allow:\n  - { case: nope, kernel: 5.10, reason: r\n"), [
+    "allow.yaml:2: YAML: '{' is not closed on this line | add '}'",
+  ]);
+});
+
+test("no 'allow', or an 'allow' that is no list: each says what to write; an unknown case lists the known", (t) => {
+  const write = `write 'allow: []', or list entries: ${'- { case: regressions/a-case, kernel: "5.10", reason: "why this kernel lacks the fix" }'}`;
+  t.deepEqual(problems("{}\n"), [`allow.yaml:1: the allowlist needs 'allow' | ${write}`]);
+  t.deepEqual(problems("allow: 3\n"), [`allow.yaml:1: 'allow' is a list of entries | ${write}`]);
+  t.deepEqual(problems("allow:\n  - { case: zzzzzzzzz, kernel: host, reason: r }\n"), [
+    "allow.yaml:2: unknown case 'zzzzzzzzz' | known cases: regressions/udp-bind, hijack/plain, regressions/not-loaded",
+  ]);
+});

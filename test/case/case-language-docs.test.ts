@@ -74,3 +74,28 @@ test("the docs' example of every step is a case that loads, and uses every verb"
     [],
   );
 });
+
+test("the sysctls listed in docs/cases.md (Sysctls) are the ones the loader accepts, no more, no fewer", (t) => {
+  const section = /\n### Sysctls\n([\s\S]*?)\n#/.exec(doc)?.[1];
+  if (!section) return t.fail(`${DOC} has no section '### Sysctls'`);
+  // The list is the paragraph of code spans only; the prose before it names net.core.rmem_max as one left out.
+  const listed = section
+    .split(/\n\n/)
+    .filter((para) => /^`net\./.test(para.trim()))
+    .flatMap((para) => [...para.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+  t.deepEqual(listed, [...NETNS_SYSCTLS]);
+  const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\n";
+  for (const name of listed) {
+    const { case: c, problems } = loadCase(
+      "x.yaml",
+      "x",
+      `${head}actors:\n  a: { uid: 1, sysctls: { ${name}: 1 } }\nsteps:\n  - a: sleep 1\n`,
+    );
+    t.deepEqual(problems, [], name);
+    t.deepEqual(
+      c?.variants[0]!.namespaces.map((n) => n.sysctls),
+      [{ [name]: "1" }],
+      name,
+    );
+  }
+});

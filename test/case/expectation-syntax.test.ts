@@ -83,3 +83,17 @@ test("every expectation of the catalogue reads back from its words (how merged r
   });
   t.throws(() => readDescribedExpectation("maybe"), { message: /is not a group expectation/ });
 });
+
+test("described words read with the spaces around them trimmed, an unknown errno named as one", (t) => {
+  t.deepEqual(readDescribedExpectation(" ok "), { kind: "ok" });
+  t.deepEqual(readDescribedExpectation(" total 5 "), { kind: "group", total: { min: 5, max: 5 } });
+  t.throws(() => readDescribedExpectation(" EFOO "), { message: "unknown errno 'EFOO'" });
+});
+
+test("a clause with a 0 that is not 'one 0' is not a group expectation", (t) => {
+  for (const clause of ["fair 0", "x 0"])
+    t.throws(() => parseExpectation(clause, ["group"]), { message: `'${clause}' is not a group expectation` }, clause);
+  t.throws(() => parseExpectation("one 0", ["group"]), {
+    message: "'one 0' can never hold: 'one N' means one member got N and every other none",
+  });
+});

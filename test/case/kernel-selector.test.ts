@@ -114,3 +114,13 @@ test("a selector described as it is written; parsed with the spaces around it tr
   for (const bad of ["6.1.2.3", "<6", "<6.1.2.3", "host2", "x5.10", "5.10x", "<5.10 x"])
     t.is(parseKernelSelector(bad), undefined, bad);
 });
+
+test("numbers of two digits and more: a kernel id 10.1, a comparison >=10.1; a release read from its start", (t) => {
+  t.deepEqual(parseKernelSelector("10.1"), { kind: "id", id: "10.1" });
+  t.deepEqual(parseKernelSelector(">=10.1"), { kind: "version", op: ">=", version: [10, 1] });
+  t.deepEqual(releaseVersion("10.2.3-rc1"), [10, 2, 3]);
+  // A release that does not start with its version has none (it matches as 0), not the first numbers in it.
+  t.deepEqual(releaseVersion("v6.1.0"), []);
+  t.deepEqual(releaseVersion("rc-6.1"), []);
+  t.true(matchesKernel(sel("<6.1"), k("x", "v6.1.0")));
+});

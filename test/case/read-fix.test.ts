@@ -3,7 +3,9 @@
 // the line of the value itself; and how versions compare.
 import test from "ava";
 import { loadCase } from "../../lab/case/load-case";
-import { compareVersions } from "../../lab/case/read-fix";
+import type { Node } from "yaml";
+import { compareVersions, readFix } from "../../lab/case/read-fix";
+import { YamlFile } from "../../lab/case/yaml-file";
 
 const head = "schemaVersion: 1\ntitle: t\nrule: r\nsource: s\nactors:\n  a: { uid: 1 }\nsteps:\n  - a: sleep 1\n";
 const load = (fix: string) => loadCase("x.yaml", "x", head + fix);
@@ -103,4 +105,36 @@ test("missing facts each say what to add; a fix that is not a mapping shows a wh
   t.deepEqual(problems(`fix:\n  ${FACTS}  mainline: '6.2'\n  cve: ''\n`), [
     "14: 'fix: cve' is empty, not text | write the CVE id, e.g. cve: CVE-2022-1234, or leave the key out",
   ]);
+});
+
+test("a commit id and a CVE id are the whole text, not a part of it", (t) => {
+  const commit = (id: string) =>
+    problems(`fix:\n  commit: "${id}"\n  subject: s\n  source: s\n  mainline: "6.2"\n`).map((p) => p.split(" | ")[0]);
+  for (const id of ["xd6ace0dbcbb7", "d6ace0dbcbb7x", "a".repeat(41)])
+    t.deepEqual(commit(id), [`10: fix: commit: '${id}' is not a commit id (12 to 40 lower-case hex digits)`], id);
+  const cve = (id: string) =>
+    problems(`fix:\n  ${FACTS}  mainline: "6.2"\n  cve: ${id}\n`).map((p) => p.split(" | ")[0]);
+  for (const id of ["xCVE-2022-1234", "CVE-2022-1234x"])
+    t.deepEqual(cve(id), [`14: fix: cve: '${id}' is not a CVE id (CVE-YYYY-NNNN)`], id);
+});
+
+test("releases of two-digit numbers; a stable line with spaces in its quotes is trimmed; a subject of spaces is empty", (t) => {
+  const { case: c, problems: p } = load(`fix:\n  ${FACTS}  mainline: "10.1"\n  stable: { " 6.12 ": "6.12.3" }\n`);
+  t.deepEqual(p, []);
+  t.like(c!.fix, { mainline: "10.1", stable: { "6.12": "6.12.3" } });
+  t.deepEqual(problems('fix:\n  commit: d6ace0dbcbb7\n  subject: "  "\n  source: s\n  mainline: "6.2"\n'), [
+    `11: 'fix: subject' is empty, not text | write the fix commit's subject line, e.g. subject: "udp: …"`,
+  ]);
+});
+
+test("readFix: a fix with a problem gives none", (t) => {
+  const y = new YamlFile(
+    "f.yaml",
+    'fix: { commit: d6ace0dbcbb7, subject: s, source: s, mainline: "6.2", cve: nope }\n',
+  );
+  t.is(readFix(y, y.root()!.get("fix", true) as Node), undefined);
+  t.deepEqual(
+    y.problems.map((p) => `${p.line}: ${p.message}`),
+    ["1: fix: cve: 'nope' is not a CVE id (CVE-YYYY-NNNN)"],
+  );
 });

@@ -59,3 +59,13 @@ test("readRequires: nothing given is no requirement; a node read on its own", (t
   ]);
   t.deepEqual(y.problems, []);
 });
+
+test("readRequires: a requirement with a problem gives none", (t) => {
+  const y = new YamlFile("r.yaml", "a: { kernel: '~5', because: old }\nb: { kernel: '<6.1' }\n");
+  t.deepEqual(readRequires(y, y.root()!.get("a", true) as Node), []);
+  t.deepEqual(readRequires(y, y.root()!.get("b", true) as Node), []);
+  t.deepEqual(
+    y.problems.map((p) => `${p.line}: ${p.message}`),
+    ["1: '~5' is not a kernel selector", "2: 'requires' names a kernel selector and the reason"],
+  );
+});
