@@ -97,15 +97,25 @@ test("a case file that is a FIFO is read by the loader only: the catalogue has i
   const cases = folder(join(dir, "cases"), {});
   const fifo = join(cases, "piped.yaml");
   t.is(spawnSync("mkfifo", [fifo]).status, 0, "mkfifo");
-  // A writer that gives the case to each reader that opens the FIFO, until the test ends; it waits 500 ms
-  // before it opens the FIFO again, so that the reader sees the end of the text before a second copy.
+  // A writer that gives the case to each reader that opens the FIFO, until the test ends. After each copy
+  // it waits for that reader to close the FIFO (a non-blocking open for writing fails with ENXIO once no
+  // reader has it open), so that a reader never gets a second copy however slow it is.
   const writer = spawn(process.execPath, [
     "-e",
     `const fs = require("node:fs");
      const nap = new Int32Array(new SharedArrayBuffer(4));
+     const readerGone = () => {
+       try {
+         fs.closeSync(fs.openSync(${JSON.stringify(fifo)}, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+         return false;
+       } catch (e) {
+         if (e.code === "ENXIO") return true;
+         throw e;
+       }
+     };
      for (;;) {
        fs.writeFileSync(${JSON.stringify(fifo)}, ${JSON.stringify(CASE)});
-       Atomics.wait(nap, 0, 0, 500);
+       while (!readerGone()) Atomics.wait(nap, 0, 0, 5);
      }`,
   ]);
   t.teardown(() => writer.kill());
