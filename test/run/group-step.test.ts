@@ -115,6 +115,7 @@ test("with the accounting open, the group waits as without it; accept asks about
   t.true(asked.length >= 1 && asked.every((p) => p === "tcp"), asked.join());
   t.is(seen.settled?.by, "timer");
   t.true(seen.settled!.waitedMs >= 20, `${seen.settled!.waitedMs} ms: the 20 ms watch for a surplus`);
+  t.true(seen.settled!.waitedMs < 3_600_000, `${seen.settled!.waitedMs} ms: a duration, not a time of day`);
 });
 
 test("with the accounting and no total named: a round that brings nothing asks, and the answer ends the quiet period", async (t) => {
@@ -128,4 +129,13 @@ test("with the accounting and no total named: a round that brings nothing asks, 
   t.deepEqual(asked, [9, 12]);
   t.is(backend.calls.length, 15);
   t.is(seen.settled?.by, "accounting");
+});
+
+test("with the accounting and a total named, it is asked only once the total is in", async (t) => {
+  const { lab: l, backend } = await lab(queues("received", { w1: [2, 3], w2: [], w3: [] }));
+  const asked: number[] = [];
+  const seen = await performGroup(stepOf("recv"), total(5), l, async () => (asked.push(backend.calls.length), true));
+  t.deepEqual(asked, [6], "after the second round, when the 5 were in");
+  t.is(seen.count, 5);
+  t.true(seen.settled!.waitedMs === 0);
 });

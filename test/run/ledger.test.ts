@@ -1,6 +1,10 @@
 // The run's ledger (lab/run/ledger.ts) over a fake lab whose probes answer `ledger` from counters the
-// test sets: when UDP and TCP settle, what keeps them from it, and how a namespace is read.
+// test sets: when UDP and TCP settle, what keeps them from it, and how a namespace is read. The tests
+// that read the debug log are serial: REUSELAB_DEBUG is the thread's.
 import test from "ava";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { StartedLab } from "../../lab/backend/backend";
 import { Ledger } from "../../lab/run/ledger";
 import type { ProbeReply } from "../../lab/probe/protocol";
@@ -130,12 +134,78 @@ test("a namespace that cannot be read later leaves the steps on their timers", a
   t.false(await ledger.settle("tcp"));
 });
 
-test("a reply without the counters is no reading", async (t) => {
+test("a run with a group's counting step: the ledger opens, and its members' steps send nothing to many", async (t) => {
+  const w = world();
+  const v = caseOf(
+    "g",
+    `schemaVersion: 1
+title: t
+rule: r
+source: s
+actors: { server: { uid: 1000 }, helper: { uid: 1000, netns: server }, client: { uid: 1000 } }
+groups: { both: [server, helper] }
+steps:
+  - server: bind udp 0.0.0.0:7000 reuseport => ok
+  - helper: bind udp 0.0.0.0:7000 reuseport => ok
+  - client: socket udp v4
+  - client: send 5 to $server:7000 => 5
+  - both: recv => total 5
+`,
+  ).variants[0]!;
+  const ledger = (await open(w, v))!;
+  w.ns.client!.udp_out = 5;
+  w.ns.server!.udp_in = 5;
+  t.true(await ledger.settle("udp"));
+});
+
+test.serial("what keeps it open is in the debug log (REUSELAB_DEBUG)", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-ledger-debug-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, "debug.log");
+  const before = process.env.REUSELAB_DEBUG;
+  process.env.REUSELAB_DEBUG = log;
+  t.teardown(() => (before === undefined ? delete process.env.REUSELAB_DEBUG : (process.env.REUSELAB_DEBUG = before)));
+  const dead: string[] = [];
+  const w = world(dead);
+  const ledger = (await open(w))!;
+  t.true(await ledger.settle("udp"));
+  t.true(await ledger.settle("tcp"));
+  t.false(existsSync(log), "nothing is said when it closes");
+  w.ns.client!.udp_out = 5;
+  w.ns.server!.udp_in = 2;
+  t.false(await ledger.settle("udp"));
+  w.ns.server!.cookies_open = 1;
+  w.ns.client!.opening = [2];
+  t.false(await ledger.settle("tcp"));
+  dead.push("client");
+  t.false(await ledger.settle("udp"));
+  const lines = readFileSync(log, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.replace(/^\S+ /, ""));
+  t.deepEqual(lines, [
+    "reuselab run/ledger: udp: 5 sent in the run, 2 read, refused or dropped",
+    "reuselab run/ledger: tcp: 2 socket(s) in a handshake, 1 SYN cookie(s) unanswered",
+    "reuselab run/ledger: Error: client: the probe has exited",
+  ]);
+});
+
+test.serial("a reply without the counters is no reading, and says so in the debug log", async (t) => {
   const backend = new FakeBackend(() => ({ ret: 0, errno: null, udp_out: 1 }));
   const v = variant();
   const lab = await backend.start(
     { runId: "l", actors: v.actors, namespaces: v.namespaces },
     { id: "host", release: "6.18" },
   );
-  t.is(await Ledger.open(lab, v), undefined);
+  const dir = mkdtempSync(join(tmpdir(), "reuselab-ledger-debug-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const before = process.env.REUSELAB_DEBUG;
+  process.env.REUSELAB_DEBUG = join(dir, "debug.log");
+  try {
+    t.is(await Ledger.open(lab, v), undefined);
+  } finally {
+    if (before === undefined) delete process.env.REUSELAB_DEBUG;
+    else process.env.REUSELAB_DEBUG = before;
+  }
+  t.regex(readFileSync(join(dir, "debug.log"), "utf8"), / reuselab run\/ledger: server: ledger: a field is missing\n/);
 });
