@@ -71,8 +71,10 @@ missing=()
 for tool in apt-get apt-cache dpkg-deb tar xz make gcc flex bison bc perl patch nice; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
+# The line goes in as a here-string, not through a pipe: with pipefail, a gcc that exits before reading
+# its input (the tests' stand-in) would fail the pipe by printf's SIGPIPE, and the header look missing.
 for header in libelf.h openssl/ssl.h; do
-  printf '#include <%s>\n' "$header" | gcc -E -x c - >/dev/null 2>&1 || missing+=("<$header>")
+  gcc -E -x c - >/dev/null 2>&1 <<<"#include <$header>" || missing+=("<$header>")
 done
 [ ${#missing[@]} -eq 0 ] || die "missing to build a kernel: ${missing[*]}; run 'bash lab/bootstrap/bootstrap.sh kernel-build'"
 
