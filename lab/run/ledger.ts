@@ -42,16 +42,20 @@ export class Ledger {
     private readonly places: readonly (readonly string[])[],
     /** False when the run sends to a multicast group: UDP never settles then. */
     private readonly udpFollows: boolean,
-    private readonly baseline: readonly Reading[],
   ) {}
+
+  /** Each namespace's reading before the run's first step. */
+  private baseline: readonly Reading[] = [];
 
   /** The run's ledger, its baseline read now (before the first step); undefined when a namespace cannot be read. */
   static async open(lab: StartedLab, variant: CaseVariant): Promise<Ledger | undefined> {
     const places = variant.namespaces.map((n) => variant.actors.filter((a) => a.netns === n.name).map((a) => a.name));
     const steps = variant.steps.flatMap((s) => (s.members ? s.members.map((m) => m.step) : [s.step]));
-    const ledger = new Ledger(lab, places, !steps.some(fansOut), []);
+    const ledger = new Ledger(lab, places, !steps.some(fansOut));
     const baseline = await ledger.readAll(false);
-    return baseline && new Ledger(lab, places, ledger.udpFollows, baseline);
+    if (!baseline) return undefined;
+    ledger.baseline = baseline;
+    return ledger;
   }
 
   /** For a step: whether nothing more of `proto` can arrive anywhere in the lab. */
