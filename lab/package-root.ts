@@ -1,7 +1,7 @@
 /**
  * The folder that holds reuselab's package.json: a clone, or node_modules/reuselab where the package is
  * installed. Everything the lab reads or runs beside its code (images/, cases/, audits/, the
- * Dockerfile, lab/bootstrap/*.sh) is found from here, so the same code works from lab/ under ts-node
+ * Dockerfile, lab/bootstrap/*.sh) is found from here, so the same code works from lab/ in a clone
  * and from dist/ once compiled.
  */
 import { existsSync, readFileSync } from "node:fs";

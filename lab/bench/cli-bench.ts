@@ -3,7 +3,7 @@
  *
  * How fast the CLI starts: `--help`, `list` and `explain CASE`, each N times, from the compiled CLI
  * (dist/, what the installed package runs; built first when older than lab/) and from a clone's
- * TypeScript through ts-node (lab/cli/bin.js). list and explain are timed with the catalogue cache
+ * TypeScript (lab/cli/bin.js, through lab/dev/ts-cache.cjs). list and explain are timed with the catalogue cache
  * made (lab/case/catalogue-cache.ts: every start after the first) and, compiled, with an empty one
  * (the first start, or the first after a case file changed). Prints each median wall time and peak
  * RSS beside the goal (≤ 500 ms, ≤ 100 MB) as a ratio. A measurement, not a test: it never fails on a

@@ -1,7 +1,7 @@
 /**
  * Times the CLI's starts (bench:cli, bench:lab): `--help`, `list` and `explain CASE`, each N times, from
  * the compiled CLI (dist/, built first when older than lab/), compiled with an empty catalogue cache (a
- * first start), and through ts-node (a clone); and Node alone, for scale. Each start's peak RSS and CPU
+ * first start), and from a clone (its TypeScript through lab/dev/ts-cache.cjs); and Node alone, for scale. Each start's peak RSS and CPU
  * time come from the process itself (start-usage.cjs, preloaded).
  */
 import { spawnSync } from "node:child_process";
@@ -26,7 +26,7 @@ interface Way {
 const WAYS: Way[] = [
   { name: "compiled", script: COMPILED, emptyCache: false },
   { name: "compiled, first start", script: COMPILED, emptyCache: true },
-  { name: "ts-node (a clone)", script: CLONE_BIN, emptyCache: false },
+  { name: "a clone (cached transpile)", script: CLONE_BIN, emptyCache: false },
 ];
 
 /** One start: wall ms, CPU ms (user + system) and peak RSS in MB. */

@@ -1,5 +1,5 @@
 /**
- * node -r ts-node/register/transpile-only lab/report/screenshot.ts [--kernels host,5.10,6.1,6.12] [--out docs/html-report.png]
+ * node -r ./lab/dev/ts-cache.cjs lab/report/screenshot.ts [--kernels host,5.10,6.1,6.12] [--out docs/html-report.png]
  *
  * The picture of the HTML report in docs/: a real session (the catalogue, plus the test fixtures that
  * fail, fail as known and are skipped, so every colour of the page shows) on the netns backend and any

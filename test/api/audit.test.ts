@@ -30,7 +30,7 @@ const essence = (r: AuditResults) => ({
 /** `reuselab audit` in its own process, without blocking this one (the API's audit runs beside it). */
 function cli(args: string[]): Promise<{ code: number | null; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+    const child = spawn(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", ...args], {
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "ignore", "pipe"],
     });

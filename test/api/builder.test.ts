@@ -161,7 +161,7 @@ test.serial(
   "a process killed with its lab running (a test runner's timeout, SIGKILL): its probes die and its watcher deletes the namespaces",
   async (t) => {
     const script = `require("./lab").Lab && new (require("./lab").Lab)({ backend: "netns" }).actor("victim", { uid: 1000 }).actor("attacker", { uid: 1001 }).start().then(() => console.log("started"))`;
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+    const child = spawn(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "-e", script], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const exited = new Promise((resolve) => child.on("exit", resolve));

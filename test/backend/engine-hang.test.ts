@@ -34,7 +34,7 @@ async function labOn(t: ExecutionContext, answer: Answer, timeoutMs: string, arg
     engine.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+  const child = spawn(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", ...args], {
     env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: engine.host, REUSELAB_ENGINE_TIMEOUT_MS: timeoutMs },
   });
   t.teardown(() => child.kill("SIGKILL"));

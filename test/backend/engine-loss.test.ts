@@ -37,7 +37,7 @@ test("the engine stops mid-run: the run fails with a message naming the engine, 
   const since = Date.now() / 1000;
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--cases", "test/fixtures/slow"],
+    ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", "--cases", "test/fixtures/slow"],
     {
       env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: `unix://${sock}` },
     },

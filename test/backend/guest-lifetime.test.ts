@@ -28,7 +28,7 @@ test("SIGKILL of the runner while its guest boots: QEMU ends too, and clean remo
     process.execPath,
     [
       "-r",
-      "ts-node/register/transpile-only",
+      "./lab/dev/ts-cache.cjs",
       "lab/cli/main.ts",
       "--kernels",
       "6.1",

@@ -27,7 +27,7 @@ async function interruptOnce(
 ): Promise<{ code: number | null; out: string; pid: number; left: string[] }> {
   const runner = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "--backend", "netns", "--jobs", "2"],
+    ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", "--backend", "netns", "--jobs", "2"],
     {
       env: { ...process.env, NO_COLOR: "1", REUSELAB_CACHE: cache },
       detached: true, // a process group of its own, as a terminal's foreground job has

@@ -6,7 +6,7 @@
 import test from "ava";
 import { spawn } from "node:child_process";
 
-const RUNNER = ["node", "-r", "ts-node/register/transpile-only", "lab/cli/main.ts"];
+const RUNNER = ["node", "-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts"];
 
 /** The CLI in a mount namespace of its own whose /run/netns holds one file that is not a namespace. */
 function labBesideHalfMadeNamespace(args: string[]): Promise<{ code: number | null; out: string }> {

@@ -24,7 +24,7 @@ function bench(
 ): Promise<{ code: number | null; pid: number; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", MAIN, "bench", "--backend", "netns", ...args],
+    ["-r", "./lab/dev/ts-cache.cjs", MAIN, "bench", "--backend", "netns", ...args],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";

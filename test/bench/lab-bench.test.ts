@@ -7,7 +7,7 @@ import { scratch } from "../scratch";
 
 const bench = (args: string[]) => {
   const tmp = scratch("lab-bench");
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/bench/lab-bench.ts", ...args], {
+  const r = spawnSync(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/bench/lab-bench.ts", ...args], {
     encoding: "utf8",
     env: { ...process.env, TMPDIR: tmp },
   });

@@ -84,7 +84,7 @@ test("clean with no engine answering says containers and networks were not check
     rmSync(dir, { recursive: true, force: true });
   });
   // Its own process, and not spawnSync: the fake engine answers from this process's event loop.
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", "clean"], {
+  const child = spawn(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", "clean"], {
     env: { ...process.env, NO_COLOR: "1", DOCKER_HOST: engine.host, REUSELAB_ENGINE_TIMEOUT_MS: "1500" },
   });
   let out = "";

@@ -20,13 +20,13 @@ function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** The CLI on a pseudo-terminal: what a person at a terminal sees, escape codes and all. */
 function onTerminal(args: string[], env: NodeJS.ProcessEnv) {
-  const command = ["node", "-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args].join(" ");
+  const command = ["node", "-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", ...args].join(" ");
   const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env });
   return { code: r.status, out: r.stdout };
 }
 
 function piped(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+  const r = spawnSync(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", ...args], {
     encoding: "utf8",
     env,
   });

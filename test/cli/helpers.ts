@@ -9,7 +9,7 @@ export interface CliResult {
 
 /** The CLI as users run it: its own process, plain output (NO_COLOR) unless env says otherwise. */
 export function lab(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+  const r = spawnSync(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", ...args], {
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", ...env },
   });

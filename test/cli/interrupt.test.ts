@@ -5,7 +5,7 @@ import { containersStarted, labelled } from "../e2e/helpers";
 
 function startLab(args: string[]) {
   const since = Date.now() / 1000;
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+  const child = spawn(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", ...args], {
     env: { ...process.env, NO_COLOR: "1" },
   });
   let out = "";
@@ -46,13 +46,7 @@ async function killThenRunNext(t: ExecutionContext): Promise<string | undefined>
   t.true(left.containers >= 4 && left.networks === 1, JSON.stringify(left));
   const next = spawnSync(
     process.execPath,
-    [
-      "-r",
-      "ts-node/register/transpile-only",
-      "lab/cli/main.ts",
-      "--cases",
-      "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml",
-    ],
+    ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", "--cases", "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml"],
     { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
   );
   t.is(next.status, 0, next.stderr);

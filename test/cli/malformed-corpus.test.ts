@@ -35,7 +35,7 @@ function createdBy(pid: number, since: number, until: number): string[] {
 /** The CLI as `npm run lab` starts it; asynchronous, so the tests above go on meanwhile. */
 function lab(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string; pid: number }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts", ...args], {
+    const child = spawn(process.execPath, ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts", ...args], {
       env: { ...process.env, NO_COLOR: "1", ...env },
     });
     let stderr = "";

@@ -161,7 +161,7 @@ test("runCases on the netns backend as a user who is not root: LabError REUSELAB
       "--clear-groups",
       process.execPath,
       "-r",
-      "ts-node/register/transpile-only",
+      "./lab/dev/ts-cache.cjs",
       "-e",
       script,
     ],

@@ -13,7 +13,7 @@ import { lab, labHere, scratch as freshFolder, type CliResult } from "./helpers"
 
 const CASE = "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml";
 const NO_ENGINE = { DOCKER_HOST: "unix:///nonexistent/reuselab.sock" };
-const CLI = ["-r", "ts-node/register/transpile-only", "lab/cli/main.ts"];
+const CLI = ["-r", "./lab/dev/ts-cache.cjs", "lab/cli/main.ts"];
 
 /** A fresh folder, removed when the test ends. */
 function scratch(t: ExecutionContext): string {

@@ -130,7 +130,7 @@ function asOtherUser(files: string[]): { uid: number; owner: number; problems: s
   const child = spawnSync(
     process.execPath,
     [
-      ...(module.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : []),
+      ...(module.endsWith(".ts") ? ["-r", "./lab/dev/ts-cache.cjs"] : []),
       "-e",
       `const { reportPathProblems } = require(${JSON.stringify(module)});
        process.setgid(65534);
