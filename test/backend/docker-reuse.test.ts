@@ -130,3 +130,42 @@ test.serial("a namespace with a socket the lab cannot account for is removed, no
     "the namespace with the stranger's socket and its actors are not used again",
   );
 });
+
+test.serial("a run gets the idle namespace whose containers run as its actors' uids, run after run", async (t) => {
+  // One run leaves two idle namespaces in its slot: one with a container of uid 2000, one of uid 3000.
+  {
+    await using seed = await backend.start(
+      {
+        runId: "reuse.two-holders@host",
+        namespaces: [
+          { name: "a", sysctls: {} },
+          { name: "b", sysctls: {} },
+        ],
+        actors: [
+          { name: "a", uid: 2000, netns: "a", caps: [] },
+          { name: "b", uid: 3000, netns: "b", caps: [] },
+        ],
+      },
+      kernel,
+    );
+    t.like(await hello(seed.actor("b")), { uid: 3000 });
+  }
+  const counts = { ...backend.counts! };
+  const seeded = await containers();
+  // Taking the first idle namespace would alternate between the two, so two runs in a row with the
+  // same uid would make a container at least once.
+  for (const [i, uid] of [3000, 3000, 2000, 2000, 3000].entries()) {
+    await using lab = await backend.start(
+      {
+        runId: `reuse.by-uid-${i}@host`,
+        namespaces: [{ name: "n", sysctls: {} }],
+        actors: [{ name: "x", uid, netns: "n", caps: [] }],
+      },
+      kernel,
+    );
+    t.like(await hello(lab.actor("x")), { uid }, `run ${i}`);
+  }
+  t.is(backend.counts!.actorsMade - counts.actorsMade, 0, "no container was made");
+  t.is(backend.counts!.actorsReused - counts.actorsReused, 5);
+  t.deepEqual(await containers(), seeded, "the same containers, none made, none removed");
+});

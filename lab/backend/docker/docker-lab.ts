@@ -42,7 +42,7 @@ export class DockerLab extends ProbeLab {
   }
 
   async start(): Promise<void> {
-    this.lease = await this.pool.lease(this.spec.namespaces);
+    this.lease = await this.pool.lease(this.spec.namespaces, this.spec.actors);
     await this.startActors();
   }
 
