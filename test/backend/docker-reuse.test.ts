@@ -169,3 +169,54 @@ test.serial("a run gets the idle namespace whose containers run as its actors' u
   t.is(backend.counts!.actorsReused - counts.actorsReused, 5);
   t.deepEqual(await containers(), seeded, "the same containers, none made, none removed");
 });
+
+test.serial(
+  "a run's sysctls are in its namespace while it runs, and the next run there has the first values back",
+  async (t) => {
+    const keys = ["net.ipv4.tcp_fin_timeout", "net.ipv4.ip_local_port_range"];
+    const read = async (a: ActorRuntime) =>
+      Promise.all(
+        keys.map(async (k) =>
+          String((await a.call(["sysctl", k])).value)
+            .split(/\s+/)
+            .join(" "),
+        ),
+      );
+    let plain: string[];
+    let seen: string[];
+    {
+      await using lab = await backend.start(spec("reuse.sysctls-plain@host"), kernel);
+      plain = await read(lab.actor("srv"));
+      seen = await containers();
+    }
+    t.notDeepEqual(plain, ["7", "20000 20100"], "the test's values are not the defaults");
+    const tuned: LabSpec = { ...spec("reuse.sysctls-tuned@host") };
+    tuned.namespaces = [{ name: "srv", sysctls: { [keys[0]!]: "7", [keys[1]!]: "20000\t20100" } }];
+    const counts = { ...backend.counts! };
+    {
+      await using lab = await backend.start(tuned, kernel);
+      t.deepEqual(await read(lab.actor("srv")), ["7", "20000 20100"]);
+      t.deepEqual(await read(lab.actor("cli")), ["7", "20000 20100"], "every actor of the namespace sees them");
+    }
+    t.is(backend.counts!.holdersReused - counts.holdersReused, 1, "an idle holder served the tuned run");
+    t.deepEqual(await containers(), seen, "no container made or removed for it");
+    await using lab = await backend.start(spec("reuse.sysctls-after@host"), kernel);
+    t.deepEqual(await read(lab.actor("srv")), plain);
+  },
+);
+
+test.serial("a sysctl the kernel does not have fails the run's start, and nothing of it is kept", async (t) => {
+  const before = await containers();
+  const bad: LabSpec = { ...spec("reuse.sysctls-bad@host") };
+  bad.namespaces = [{ name: "srv", sysctls: { "net.ipv4.tcp_fin_timeout": "9", "net.ipv4.tcp_tw_recycle": "1" } }];
+  await t.throwsAsync(backend.start(bad, kernel), { message: /net\.ipv4\.tcp_tw_recycle/ });
+  const after = await containers();
+  t.deepEqual(
+    after.filter((id) => !before.includes(id)),
+    [],
+    "no container made for the run is left",
+  );
+  t.true(after.length < before.length, "the holder it leased is removed, with its idle containers");
+  await using lab = await backend.start(spec("reuse.sysctls-bad-after@host"), kernel);
+  t.not(String((await lab.actor("srv").call(["sysctl", "net.ipv4.tcp_fin_timeout"])).value).trim(), "9");
+});

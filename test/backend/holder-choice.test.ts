@@ -1,12 +1,12 @@
-// Which idle namespace a docker run gets (holder-pool.ts bestHolder): of those with the run's sysctls,
-// the one whose idle containers run as most of the actors' uids, each container serving one actor.
+// Which idle namespace a docker run gets (holder-pool.ts bestHolder): the one whose idle containers
+// run as most of the actors' uids, each container serving one actor.
 import test from "ava";
 import { bestHolder, type Holder } from "../../lab/backend/docker/holder-pool";
 
-const holder = (id: string, uids: number[], sysctls = "[]"): Holder => ({
+const holder = (id: string, uids: number[]): Holder => ({
   id,
   pid: 0,
-  sysctls,
+  tuned: {},
   addresses: ["", ""],
   baseline: {},
   idle: uids.map((uid, i) => ({ id: `${id}-${i}`, uid, probe: undefined as never })),
@@ -14,21 +14,18 @@ const holder = (id: string, uids: number[], sysctls = "[]"): Holder => ({
 
 test("the holder with containers for most of the uids, not the first", (t) => {
   const idle = [holder("a", [1000]), holder("b", [1000, 1001]), holder("c", [1001])];
-  t.is(bestHolder(idle, "[]", [1000, 1001])?.id, "b");
-  t.is(bestHolder(idle, "[]", [1001])?.id, "b", "the first of equals");
-  t.is(bestHolder(idle, "[]", [2000])?.id, "a", "none serves: the first one still saves making a namespace");
+  t.is(bestHolder(idle, [1000, 1001])?.id, "b");
+  t.is(bestHolder(idle, [1001])?.id, "b", "the first of equals");
+  t.is(bestHolder(idle, [2000])?.id, "a", "none serves: the first one still saves making a namespace");
 });
 
 test("a container serves one actor: two actors of a uid need two containers of it", (t) => {
   const idle = [holder("one", [1000, 1002]), holder("two", [1000, 1000])];
-  t.is(bestHolder(idle, "[]", [1000, 1000])?.id, "two");
-  t.is(bestHolder(idle, "[]", [1000, 1002])?.id, "one");
+  t.is(bestHolder(idle, [1000, 1000])?.id, "two");
+  t.is(bestHolder(idle, [1000, 1002])?.id, "one");
 });
 
-test("only holders with the run's sysctls; none, and there is no holder", (t) => {
-  const key = '[["net.ipv4.tcp_tw_reuse","1"]]';
-  const idle = [holder("plain", [1000]), holder("tuned", [], key)];
-  t.is(bestHolder(idle, key, [1000])?.id, "tuned");
-  t.is(bestHolder(idle, '[["net.core.somaxconn","8"]]', [1000]), undefined);
-  t.is(bestHolder([], "[]", []), undefined);
+test("no idle holder: none", (t) => {
+  t.is(bestHolder([], []), undefined);
+  t.is(bestHolder([], [1000]), undefined);
 });

@@ -2,8 +2,9 @@
  * Network namespaces kept between runs. On the docker backend a namespace is a "hold" container on a
  * lab network, and making one is the largest part of a run (~260 ms of CPU on 2 cores: the engine, the
  * runtime and the bridge). A run leases a slot: a lab network that is its own while it runs, so runs in
- * parallel never share a bridge (multicast would cross), and the slot's idle holders whose sysctls are
- * the run's; it makes whatever is missing. When the run's actors are gone, each holder is scrubbed and
+ * parallel never share a bridge (multicast would cross), and idle holders of the slot; it makes
+ * whatever is missing. The run's sysctls are written into its holders' namespaces for the run and put
+ * back afterwards (namespace-sysctls.ts), so any holder serves any run. When the run's actors are gone, each holder is scrubbed and
  * proven empty (namespace-scrub.ts) before it waits for another run. A holder that cannot be proven
  * empty, or in which an actor had capabilities, is removed instead: only a namespace indistinguishable
  * from a new one is used again. A holder also keeps its actors' containers, recycled (docker-backend.ts),
@@ -16,6 +17,7 @@ import type { ActorSpec, NetnsSpec } from "../backend";
 import { LabContainer } from "./lab-container";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
 import { holdsOnly, scrubNamespace, socketCounts } from "./namespace-scrub";
+import { restoreNamespace, tuneNamespace } from "./namespace-sysctls";
 
 /** Docker turns IPv6 off inside containers on this engine; the lab's namespaces have it, loopback included. */
 const IPV6_ON = {
@@ -24,10 +26,11 @@ const IPV6_ON = {
   "net.ipv6.conf.lo.disable_ipv6": "0",
 };
 /**
- * Idle holders a slot keeps, and idle actors a holder keeps. Making a container is most of a docker
- * run's cost (~250 ms of CPU to make and remove), and an idle one costs a process and ~1 MB: the
+ * Idle holders a slot keeps, and idle actors a holder keeps. Making containers is most of a docker
+ * run's cost: to make and remove, an actor's takes ~160 ms of CPU here and a holder's ~475 ms (the
+ * engine's network set-up), while an idle one costs its probe and its runtime shim (~2.5 MB). The
  * shipped catalogue made 121 actor containers with 4 and 4 and the first idle holder taken, 52 with 6
- * and 8 and the holder chosen by its containers' uids (bestHolder).
+ * and 8 and the holder chosen by its containers' uids (bestHolder); 12 a holder made no difference.
  */
 const IDLE_PER_SLOT = 6;
 export const IDLE_PER_HOLDER = 8;
@@ -42,8 +45,8 @@ export interface IdleActor {
 export interface Holder {
   id: string;
   pid: number;
-  /** The namespace's sysctls, as a key: a holder serves only runs that ask for the same ones. */
-  sysctls: string;
+  /** The values the leasing run's sysctls replaced, put back when it gives the holder back. */
+  tuned: Record<string, string>;
   /** Its addresses on the slot's network: [IPv4, IPv6]. */
   addresses: [string, string];
   /** Its sockets when it was made (Docker's resolver), by kind: what "empty" means for it. */
@@ -79,9 +82,9 @@ export class HolderPool {
   ) {}
 
   /**
-   * A slot and a holder for each namespace; what fails half-way is removed before this throws. Of a
-   * slot's idle holders with a namespace's sysctls, the one whose idle containers serve most of the
-   * actors that will live there (`actors`: their uids, the ones without a capability) is taken.
+   * A slot and a holder for each namespace, with the namespace's sysctls written in; what fails half-way
+   * is removed before this throws. Of a slot's idle holders, the one whose idle containers serve most of
+   * the actors that will live there (`actors`: their uids, the ones without a capability) is taken.
    */
   async lease(namespaces: readonly NetnsSpec[], actors: readonly ActorSpec[] = []): Promise<Lease> {
     const slot = this.slots.find((s) => !s.busy) ?? this.newSlot();
@@ -94,9 +97,8 @@ export class HolderPool {
     try {
       const network = await slot.network;
       for (const ns of namespaces) {
-        const key = sysctlKey(ns.sysctls);
         const uids = actors.filter((a) => a.netns === ns.name && a.caps.length === 0).map((a) => a.uid);
-        for (let h; (h = bestHolder(slot.idle, key, uids));) {
+        for (let h; (h = bestHolder(slot.idle, uids));) {
           slot.idle.splice(slot.idle.indexOf(h), 1);
           // Still empty? Something may have come in while it was idle (or its holder be gone).
           if (holdsOnly(h.pid, h.baseline)) {
@@ -108,7 +110,19 @@ export class HolderPool {
         }
       }
       const missing = namespaces.filter((ns) => !holders.has(ns.name));
-      await Promise.all(missing.map(async (ns) => holders.set(ns.name, await this.makeHolder(network, ns))));
+      // Only root enters a namespace: another user's holders get their sysctls from Docker, and serve
+      // one run (nor can it scrub them).
+      const root = process.getuid?.() === 0;
+      await Promise.all(
+        missing.map(async (ns) => holders.set(ns.name, await this.makeHolder(network, root ? {} : ns.sysctls))),
+      );
+      if (root)
+        await Promise.all(
+          namespaces.map(async (ns) => {
+            const h = holders.get(ns.name)!;
+            h.tuned = await tuneNamespace(h.pid, ns.sysctls);
+          }),
+        );
       return { network, holders, release };
     } catch (e) {
       await release(new Set(holders.keys()));
@@ -130,11 +144,11 @@ export class HolderPool {
     return slot;
   }
 
-  private async makeHolder(network: LabNetwork, ns: NetnsSpec): Promise<Holder> {
+  private async makeHolder(network: LabNetwork, sysctls: Readonly<Record<string, string>>): Promise<Holder> {
     const c = new LabContainer(this.image, this.labels)
       .withCommand(["hold"])
       .withNetworkMode(network.name)
-      .withSysctls({ ...IPV6_ON, ...ns.sysctls });
+      .withSysctls({ ...IPV6_ON, ...sysctls });
     const started = await c.start();
     this.counts.holdersMade++;
     const info = await this.docker.getContainer(started.getId()).inspect();
@@ -143,7 +157,7 @@ export class HolderPool {
     return {
       id: started.getId(),
       pid,
-      sysctls: sysctlKey(ns.sysctls),
+      tuned: {},
       addresses: [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""],
       baseline: socketCounts(pid),
       idle: [],
@@ -151,7 +165,12 @@ export class HolderPool {
   }
 
   private async giveBack(slot: Slot, h: Holder, dirty: boolean): Promise<void> {
-    const clean = !dirty && slot.idle.length < IDLE_PER_SLOT && (await scrubNamespace(h.pid, h.baseline));
+    const clean =
+      !dirty &&
+      slot.idle.length < IDLE_PER_SLOT &&
+      (await restoreNamespace(h.pid, h.tuned)) &&
+      (await scrubNamespace(h.pid, h.baseline));
+    h.tuned = {};
     if (clean) {
       slot.idle.push(h);
       return;
@@ -181,12 +200,11 @@ export class HolderPool {
   }
 }
 
-/** Of the idle holders with sysctls `key`, the one with idle containers for most of `uids` (the first of equals). */
-export function bestHolder(idle: readonly Holder[], key: string, uids: readonly number[]): Holder | undefined {
+/** Of the idle holders, the one with idle containers for most of `uids` (the first of equals). */
+export function bestHolder(idle: readonly Holder[], uids: readonly number[]): Holder | undefined {
   let best: Holder | undefined;
   let bestServed = -1;
   for (const h of idle) {
-    if (h.sysctls !== key) continue;
     const free = h.idle.map((a) => a.uid);
     const served = uids.filter((u) => {
       const i = free.indexOf(u);
@@ -195,8 +213,4 @@ export function bestHolder(idle: readonly Holder[], key: string, uids: readonly 
     if (served > bestServed) [best, bestServed] = [h, served];
   }
   return best;
-}
-
-function sysctlKey(sysctls: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.entries(sysctls).sort(([a], [b]) => a.localeCompare(b)));
 }
