@@ -14,7 +14,7 @@ import type { KernelInfo } from "../../kernel-info";
 import { removeLabelled, removeLeftovers } from "./cleanup";
 import { ensureEgressGuard } from "./egress-guard";
 import { connectEngine, explainEngineLoss } from "./engine";
-import { cleanupEngine, engineHung, stopEngineCalls } from "./engine-calls";
+import { cleanupEngine, engineAddress, engineHung, stopEngineCalls } from "./engine-calls";
 import { DockerLab } from "./docker-lab";
 import { HolderPool } from "./holder-pool";
 import { labLabels, newRunLabel, RUN_LABEL } from "./labels";
@@ -113,7 +113,9 @@ export class DockerBackend implements Backend {
       await removeLabelled(cleanupEngine(), `${RUN_LABEL}=${this.runLabel}`);
       return undefined;
     } catch (e) {
-      return (e as Error).message;
+      // Every call here is the engine's (a gone object is not an error): name it, not only its socket's error.
+      const message = (e as Error).message;
+      return /docker engine/i.test(message) ? message : `the Docker engine at ${engineAddress()} failed: ${message}`;
     }
   }
 
