@@ -1,14 +1,14 @@
 /**
  * Network namespaces kept between runs. On the docker backend a namespace is a "hold" container on a
- * lab network, and making one is the largest part of a run (~260 ms of CPU on 2 cores: the engine, the
- * runtime and the bridge). A run leases a slot: a lab network that is its own while it runs, so runs in
- * parallel never share a bridge (multicast would cross), and idle holders of the slot; it makes
- * whatever is missing. The run's sysctls are written into its holders' namespaces for the run and put
- * back afterwards (namespace-sysctls.ts), so any holder serves any run. When the run's actors are gone, each holder is scrubbed and
- * proven empty (namespace-scrub.ts) before it waits for another run. A holder that cannot be proven
- * empty, or in which an actor had capabilities, is removed instead: only a namespace indistinguishable
- * from a new one is used again. A holder also keeps its actors' containers, recycled (docker-backend.ts),
- * and removes them with itself.
+ * lab network, and making one is the largest part of a run (~475 ms of CPU to make and remove: the
+ * engine, the runtime and the bridge). A run leases a slot: a lab network that is its own while it
+ * runs, so runs in parallel never share a bridge (multicast would cross), and idle holders of the
+ * slot; it makes whatever is missing. The run's sysctls are written into its holders' namespaces for
+ * the run and put back afterwards (namespace-sysctls.ts), so any holder serves any run. When the
+ * run's actors are gone, each holder is scrubbed and proven empty (namespace-scrub.ts) before it
+ * waits for another run. A holder that cannot be proven empty, or in which an actor had capabilities,
+ * is removed instead: only a namespace indistinguishable from a new one is used again. A holder also
+ * keeps its actors' containers, recycled (docker-backend.ts), and removes them with itself.
  */
 import type Docker from "dockerode";
 import { ignored } from "../../debug-log";
