@@ -86,7 +86,7 @@ export class HolderPool {
    * is removed before this throws. Of a slot's idle holders, the one whose idle containers serve most of
    * the actors that will live there (`actors`: their uids, the ones without a capability) is taken.
    */
-  async lease(namespaces: readonly NetnsSpec[], actors: readonly ActorSpec[] = []): Promise<Lease> {
+  async lease(namespaces: readonly NetnsSpec[], actors: readonly ActorSpec[]): Promise<Lease> {
     const slot = this.slots.find((s) => !s.busy) ?? this.newSlot();
     slot.busy = true;
     const holders = new Map<string, Holder>();

@@ -8,12 +8,9 @@
  * Root only: the host enters the holder's namespace, the containers never gain a capability for it.
  */
 import { ignored } from "../../debug-log";
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { parseSockstat, sameSockets } from "../sockstat";
-
-const run = promisify(execFile);
+import { inNamespace } from "./namespace-shell";
 
 const SCRUB = "ss -K -n -t state connected >/dev/null && ip tcp_metrics flush all && ip neigh flush all";
 
@@ -36,7 +33,7 @@ export function holdsOnly(pid: number, baseline: Readonly<Record<string, number>
 export async function scrubNamespace(pid: number, baseline: Readonly<Record<string, number>>): Promise<boolean> {
   if (process.getuid?.() !== 0) return false;
   try {
-    await run("nsenter", [`--net=/proc/${pid}/ns/net`, "--", "sh", "-c", SCRUB], { timeout: 5000 });
+    await inNamespace(pid, SCRUB);
     return holdsOnly(pid, baseline);
   } catch (e) {
     ignored("docker/scrub")(e);

@@ -6,13 +6,10 @@
  * not hold what the run asked for is not used, nor is one whose values cannot be put back.
  * Root only, like the scrub (namespace-scrub.ts): the host enters the holder's namespace.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { shellQuote } from "../netns/netns-host";
+import { inNamespace } from "./namespace-shell";
 
 const file = (key: string) => `/proc/sys/${key.replace(/\./g, "/")}`;
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** The kernel prints some values with tabs between their fields (ip_local_port_range): compared by words. */
 const words = (v: string) => v.trim().split(/\s+/).join(" ");
 
@@ -66,10 +63,9 @@ async function inside(
   writes: Readonly<Record<string, string>>,
 ): Promise<Record<string, string>> {
   const script = [
-    ...Object.entries(writes).map(([k, v]) => `echo ${quote(v)} > ${quote(file(k))}`),
-    ...keys.map((k) => `cat ${quote(file(k))}`),
+    ...Object.entries(writes).map(([k, v]) => `echo ${shellQuote(v)} > ${shellQuote(file(k))}`),
+    ...keys.map((k) => `cat ${shellQuote(file(k))}`),
   ].join(" && ");
-  const { stdout } = await run("nsenter", [`--net=/proc/${pid}/ns/net`, "--", "sh", "-c", script], { timeout: 5000 });
-  const values = stdout.split("\n");
+  const values = (await inNamespace(pid, script)).split("\n");
   return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? ""]));
 }
