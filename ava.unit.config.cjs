@@ -12,6 +12,7 @@ module.exports = {
     "test/audit/profile-verdicts.test.ts",
     "test/audit/quick-audit.test.ts",
     "test/backend/holder-choice.test.ts",
+    "test/backend/namespace-caps.test.ts",
     "test/backend/host-kernel.test.ts",
     "test/backend/probe-hello.test.ts",
     "test/bench/bench-logic.test.ts",

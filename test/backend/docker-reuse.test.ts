@@ -39,6 +39,13 @@ async function containers(): Promise<string[]> {
   return list.map((c) => c.Id).sort();
 }
 
+/** The namespace of the container that has capability `cap`: its holder and every container in it. */
+async function runContainers(cap: string): Promise<string[]> {
+  const all = await Promise.all((await containers()).map((id) => docker.getContainer(id).inspect()));
+  const holder = all.find((c) => c.HostConfig.CapAdd?.includes(cap))!.HostConfig.NetworkMode!.replace("container:", "");
+  return all.filter((c) => c.Id === holder || c.HostConfig.NetworkMode === `container:${holder}`).map((c) => c.Id);
+}
+
 async function hello(a: ActorRuntime) {
   return a.call(["hello"]);
 }
@@ -84,17 +91,59 @@ test.serial(
 );
 
 test.serial("an actor with a capability never serves again, nor does its namespace", async (t) => {
-  let first: string[];
+  let ours: string[];
   {
     await using lab = await backend.start(spec("reuse.caps@host", ["NET_RAW"]), kernel);
     t.like(await hello(lab.actor("srv")), { uid: 1000 });
-    first = await containers();
+    ours = await runContainers("NET_RAW");
   }
+  t.is(ours.length, 3, "a holder and two actors");
   t.deepEqual(
-    (await containers()).filter((id) => first.includes(id)),
+    (await containers()).filter((id) => ours.includes(id)),
     [],
     "the namespace an actor with a capability was in is removed, with every actor container in it",
   );
+});
+
+test.serial("SETUID and SETGID leave the namespace to later runs, never the actor's container", async (t) => {
+  let made: Docker.ContainerInspectInfo[];
+  {
+    const root: LabSpec = { ...spec("reuse.setuid@host") };
+    root.actors = [{ name: "srv", uid: 0, netns: "srv", caps: ["SETUID", "SETGID"] }, root.actors[1]!];
+    await using lab = await backend.start(root, kernel);
+    t.like(
+      await lab.actor("srv").call(["setuid", "1000"]),
+      { uid: 1000 },
+      "the capability is used: root drops to 1000",
+    );
+    made = await Promise.all((await containers()).map((id) => docker.getContainer(id).inspect()));
+  }
+  const holder = made.find((c) => c.Config.Cmd?.[0] === "hold")!;
+  const capable = made.find((c) => c.HostConfig.CapAdd?.includes("SETUID"))!;
+  t.truthy(holder);
+  t.truthy(capable);
+  const now = await containers();
+  t.true(now.includes(holder.Id), "its namespace waits for another run");
+  t.false(now.includes(capable.Id), "the container that had the capability is removed");
+  const counts = { ...backend.counts! };
+  await using lab = await backend.start(spec("reuse.after-setuid@host"), kernel);
+  t.like(await hello(lab.actor("srv")), { uid: 1000 });
+  t.is(backend.counts!.holdersMade - counts.holdersMade, 0, "no namespace was made for the next run");
+  t.deepEqual(await states(lab.actor("srv")), {});
+});
+
+test.serial("a namespace that a NET_ADMIN actor will change is one that keeps no container", async (t) => {
+  {
+    await using lab = await backend.start(spec("reuse.before-admin@host"), kernel);
+    t.like(await hello(lab.actor("cli")), { uid: 1001 });
+  }
+  const kept = await containers();
+  {
+    await using lab = await backend.start(spec("reuse.admin@host", ["NET_ADMIN"]), kernel);
+    t.like(await hello(lab.actor("srv")), { uid: 1000 });
+    t.like(await hello(lab.actor("cli")), { uid: 1001 });
+  }
+  t.deepEqual(await containers(), kept, "the containers kept before are all there: none went with its namespace");
 });
 
 test.serial("a namespace with a socket the lab cannot account for is removed, not used again", async (t) => {

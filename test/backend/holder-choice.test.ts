@@ -1,7 +1,7 @@
 // Which idle namespace a docker run gets (holder-pool.ts bestHolder): the one whose idle containers
 // run as most of the actors' uids, each container serving one actor.
 import test from "ava";
-import { bestHolder, type Holder } from "../../lab/backend/docker/holder-pool";
+import { bareHolder, bestHolder, type Holder } from "../../lab/backend/docker/holder-pool";
 
 const holder = (id: string, uids: number[]): Holder => ({
   id,
@@ -28,4 +28,10 @@ test("a container serves one actor: two actors of a uid need two containers of i
 test("no idle holder: none", (t) => {
   t.is(bestHolder([], []), undefined);
   t.is(bestHolder([], [1000]), undefined);
+});
+
+test("a namespace the run will change gets an idle holder that keeps no container, or a new one", (t) => {
+  t.is(bareHolder([holder("a", [1000]), holder("b", []), holder("c", [])])?.id, "b");
+  t.is(bareHolder([holder("a", [1000]), holder("b", [1001, 1002])]), undefined, "their containers would go with it");
+  t.is(bareHolder([]), undefined);
 });

@@ -8,6 +8,7 @@ import type Docker from "dockerode";
 import type { ActorSpec, LabSpec } from "../backend";
 import type { KernelInfo } from "../../kernel-info";
 import { exitInfo } from "../exit-status";
+import { changesNamespace } from "../namespace-caps";
 import { recycled } from "../probe-hello";
 import { ProbeLab, takeIdle, type PlacedProbe } from "../probe-lab";
 import { IDLE_PER_HOLDER, type Holder, type HolderPool, type IdleActor, type Lease } from "./holder-pool";
@@ -79,13 +80,14 @@ export class DockerLab extends ProbeLab {
   /**
    * Each actor's container is recycled for a later run (its probe starts over with no socket) when it
    * can be: no capability, still running, and its probe answers. Any other is removed. A namespace is
-   * given back only when none of its actors can still be in it and none had a capability.
+   * given back only when none of its actors can still be in it and none had a capability that changes
+   * it (../namespace-caps.ts).
    */
   [Symbol.asyncDispose](): Promise<void> {
     this.disposing ??= (async () => {
       const settled = await Promise.all(this.places.map((p) => this.putAway(p)));
       const dirty = new Set(
-        this.places.filter((p, i) => !settled[i] || p.spec.caps.length > 0).map((p) => p.spec.netns),
+        this.places.filter((p, i) => !settled[i] || changesNamespace(p.spec.caps)).map((p) => p.spec.netns),
       );
       await this.lease?.release(dirty);
       await this.interruptCleanup();

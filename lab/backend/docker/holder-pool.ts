@@ -6,14 +6,17 @@
  * slot; it makes whatever is missing. The run's sysctls are written into its holders' namespaces for
  * the run and put back afterwards (namespace-sysctls.ts), so any holder serves any run. When the
  * run's actors are gone, each holder is scrubbed and proven empty (namespace-scrub.ts) before it
- * waits for another run. A holder that cannot be proven empty, or in which an actor had capabilities,
- * is removed instead: only a namespace indistinguishable from a new one is used again. A holder also
- * keeps its actors' containers, recycled (docker-backend.ts), and removes them with itself.
+ * waits for another run. A holder that cannot be proven empty, or in which an actor had a capability
+ * that changes a namespace (../namespace-caps.ts), is removed instead: only a namespace
+ * indistinguishable from a new one is used again. A holder also keeps its actors' containers,
+ * recycled (docker-backend.ts), and removes them with itself; so a namespace a run will change is
+ * one that keeps none (bareHolder).
  */
 import type Docker from "dockerode";
 import { ignored } from "../../debug-log";
 import type { ProbeSession } from "../../probe/probe-session";
 import type { ActorSpec, NetnsSpec } from "../backend";
+import { changesNamespace } from "../namespace-caps";
 import { LabContainer } from "./lab-container";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
 import { holdsOnly, scrubNamespace, socketCounts } from "./namespace-scrub";
@@ -97,8 +100,10 @@ export class HolderPool {
     try {
       const network = await slot.network;
       for (const ns of namespaces) {
-        const uids = actors.filter((a) => a.netns === ns.name && a.caps.length === 0).map((a) => a.uid);
-        for (let h; (h = bestHolder(slot.idle, uids));) {
+        const living = actors.filter((a) => a.netns === ns.name);
+        const uids = living.filter((a) => a.caps.length === 0).map((a) => a.uid);
+        const spent = living.some((a) => changesNamespace(a.caps));
+        for (let h; (h = spent ? bareHolder(slot.idle) : bestHolder(slot.idle, uids));) {
           slot.idle.splice(slot.idle.indexOf(h), 1);
           // Still empty? Something may have come in while it was idle (or its holder be gone).
           if (holdsOnly(h.pid, h.baseline)) {
@@ -198,6 +203,14 @@ export class HolderPool {
       }),
     );
   }
+}
+
+/**
+ * For a namespace the run will change (a capability: ../namespace-caps.ts), removed afterwards with
+ * whatever containers it keeps: an idle holder that keeps none, or none (a new one is made).
+ */
+export function bareHolder(idle: readonly Holder[]): Holder | undefined {
+  return idle.find((h) => h.idle.length === 0);
 }
 
 /** Of the idle holders, the one with idle containers for most of `uids` (the first of equals). */
