@@ -78,7 +78,14 @@ want() { # depth first, so that a module comes after everything it depends on
   for dep in $(modinfo -F depends "${MODFILE[$m]}" | tr ',' ' '); do want "$dep"; done
   ORDER+=("$m")
 }
-for m in $(list "$HERE/modules.list"); do want "$m"; done
+mapfile -t WANTED < <(list "$HERE/modules.list")
+for m in "${WANTED[@]}"; do
+  if [[ $m == *'?' ]]; then # optional: a kernel that has it neither as a module nor built in goes without
+    m=${m%'?'} && m=${m//-/_}
+    [ -n "${MODFILE[$m]:-}" ] || builtin_module "$m" || continue
+  fi
+  want "$m"
+done
 
 # --- rebuild only when an input changed ----------------------------------------------------------------
 HASH=$( {

@@ -36,8 +36,9 @@ void agent_netns(const char *id, char **w, int n);
 void agent_flush(const char *id, char **w, int n);
 void agent_sockstat(const char *id, char **w, int n);
 
-/* Empties the TCP metrics and the neighbour tables of the network namespace the caller is in
- * (agent_flush.c); 0, or -1 with the reason in err. */
+/* Destroys the TCP sockets no process holds (where the kernel can), and empties the TCP metrics and the
+ * neighbour tables of the network namespace the caller is in (agent_flush.c); 0, or -1 with the reason
+ * in err (a socket left is not one: the caller counts them). */
 int agent_flush_here(char *err, size_t size);
 
 /* A lab's wiring by rtnetlink (agent_wire.c): in switch namespace `sw` a bridge br0 and a veth pI per
