@@ -4,7 +4,8 @@
  * The lab's speed goals side by side, in one run, each as a ratio to its goal (≤ 1.00 meets it):
  * the CLI's start (compiled: --help, list, explain), the shipped catalogue on netns and on docker, a
  * generated catalogue of 1,080 runs (delivery-matrix.ts) on netns and on docker, one guest kernel's
- * catalogue under QEMU, and the default matrix (the host and every kernel of kernels.yaml). Then how
+ * catalogue under QEMU, and the default matrix (the host and every kernel of kernels.yaml; the goal is
+ * for five guests, so with fewer a second matrix adds Debian's trixie-backports kernel). Then how
  * the cost grows: per run, per kernel. A measurement, not a test: it exits 1 only when a run does not
  * pass (a verdict, never a slow figure), 130 when interrupted.
  */
@@ -13,6 +14,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { kernelIds } from "../backend/vm/kernel-images";
+import { parseKernelSpec, type GuestKernel } from "../backend/vm/kernel-spec";
 import { LabError } from "../errors";
 import { exitStatusOf } from "../exit-codes";
 import { interruptible } from "../interruption";
@@ -22,7 +24,14 @@ import { seconds, table } from "./text-table";
 import { timeSession, type SessionTime } from "./timed-session";
 
 const PARTS = ["cli", "shipped", "generated", "guest", "matrix"] as const;
-const GOALS = { dockerRatio: 1.5, generatedMs: 90_000, guestMs: 25_000, matrixMs: 60_000 };
+const GOALS = { dockerRatio: 1.5, generatedMs: 90_000, guestMs: 25_000, matrixMs: 60_000, matrixGuests: 5 };
+const EXTRA_GUEST = guestKernel("trixie-bpo=debian:trixie-backports");
+
+function guestKernel(text: string): GuestKernel & { id: string } {
+  const k = parseKernelSpec(text);
+  if ("error" in k) throw new Error(`${text}: ${k.error}`);
+  return { ...k, id: k.id! };
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -108,22 +117,29 @@ async function main(): Promise<number> {
       );
     }
     if (only.includes("matrix")) {
-      const t = await session("the default matrix", {
-        kernels: ["host", ...kernelIds()],
-        backend: "netns",
-        jobs,
-        cases: ["cases"],
-      });
-      row(
-        `the default matrix (host + ${t.kernels.length - 1} guests)`,
-        seconds(t.wallMs),
-        `≤ ${seconds(GOALS.matrixMs)}`,
-        t.wallMs / GOALS.matrixMs,
-      );
-      for (const k of t.kernels)
-        growth.push(
-          `matrix, ${k.id}: ${k.bootMs === undefined ? "no boot" : `boot ${seconds(k.bootMs)}`}, catalogue ${seconds(k.catalogueMs)} (${k.runs} runs, ${Math.round(k.meanRunMs)} ms each on average)`,
+      // The goal is for the host and five guests or more; with fewer by default, Debian's newest
+      // backported kernel makes the fifth, in a second matrix.
+      const extra = kernelIds().length >= GOALS.matrixGuests ? [] : [EXTRA_GUEST];
+      for (const specs of extra.length ? [[], extra] : [[]]) {
+        const t = await session(specs.length ? `the matrix with ${specs[0]!.text}` : "the default matrix", {
+          kernels: ["host", ...kernelIds()],
+          specs,
+          backend: "netns",
+          jobs,
+          cases: ["cases"],
+        });
+        const name = specs.length ? `the default matrix + ${specs[0]!.id}` : "the default matrix";
+        row(
+          `${name} (host + ${t.kernels.length - 1} guests)`,
+          seconds(t.wallMs),
+          `≤ ${seconds(GOALS.matrixMs)}`,
+          t.wallMs / GOALS.matrixMs,
         );
+        for (const k of t.kernels)
+          growth.push(
+            `${name}, ${k.id}: ${k.bootMs === undefined ? "no boot" : `boot ${seconds(k.bootMs)}`}, catalogue ${seconds(k.catalogueMs)} (${k.runs} runs, ${Math.round(k.meanRunMs)} ms each on average)`,
+          );
+      }
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
