@@ -21,7 +21,8 @@ import { GuestHost } from "./guest-host";
 import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { cacheDir } from "./kernel-images";
 
-const PROBE_PORTS = 30;
+/** A probe port per actor under way or idle (../netns/netns-pool.ts keeps up to 24 idle); 8 a device. */
+const PROBE_PORTS = 46;
 const BOOT_TIMEOUT_MS = Number(process.env.REUSELAB_BOOT_TIMEOUT_MS ?? 120_000);
 const DIR_PREFIX = "reuselab-vm-";
 const BOOT_SCRIPT = join(REPO_ROOT, "images/guest/boot.sh");
