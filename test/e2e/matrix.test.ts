@@ -67,7 +67,7 @@ test("every guest kernel booted and said which it is", (t) => {
   );
   t.true(ids.length >= 4);
   for (const k of kernels) {
-    // A numbered id names the kernel's version; "sid" follows Debian's newest.
+    // A numbered id names the kernel's version; "sid" follows Debian's unstable.
     if (/^\d/.test(k.id)) t.true(k.release.startsWith(`${k.id}.`), `${k.id}: ${k.release}`);
     t.regex(k.source?.sha256 ?? "", /^[0-9a-f]{64}$/, `${k.id}: its provenance`);
     t.true(k.build?.startsWith(`Linux version ${k.release} `), `${k.id}: ${k.build}`);
