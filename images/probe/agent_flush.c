@@ -17,6 +17,7 @@
 #include <linux/sock_diag.h>
 #include <linux/tcp_metrics.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -169,13 +170,16 @@ static int tcp_metrics_flush(int fd)
 /* --- TCP sockets no process holds ---------------------------------------------------------------- */
 
 /* ss's "connected": every state but LISTEN and CLOSE. A listener belongs to a live process. */
-#define TCP_CLOSE_STATE 7
-#define TCP_LISTEN_STATE 10
-#define CONNECTED (~((1u << TCP_CLOSE_STATE) | (1u << TCP_LISTEN_STATE)) & 0xfffu)
+#define CONNECTED (~((1u << TCP_CLOSE) | (1u << TCP_LISTEN)) & 0xfffu)
+
+/* A sock_diag request: a dump of the sockets in some states, or SOCK_DESTROY of one. */
+struct diag_req {
+	struct nlmsghdr h;
+	struct inet_diag_req_v2 r;
+};
 
 struct found {
-	struct inet_diag_sockid ids[256];
-	unsigned char families[256];
+	struct inet_diag_req_v2 socks[256]; /* each one's family and id, as its SOCK_DESTROY names it */
 	int count;
 };
 
@@ -185,11 +189,13 @@ static int found_one(int fd, struct nlmsghdr *h, void *ctx)
 	struct found *f = ctx;
 	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 		return 0;
-	if (f->count == (int)(sizeof(f->ids) / sizeof(f->ids[0])))
+	if (f->count == (int)(sizeof(f->socks) / sizeof(f->socks[0])))
 		return 0; /* the next round takes it */
 	struct inet_diag_msg *m = NLMSG_DATA(h);
-	f->families[f->count] = m->idiag_family;
-	f->ids[f->count++] = m->id;
+	f->socks[f->count++] = (struct inet_diag_req_v2){ .sdiag_family = m->idiag_family,
+							  .sdiag_protocol = IPPROTO_TCP,
+							  .idiag_states = ~0u,
+							  .id = m->id };
 	return 0;
 }
 
@@ -208,12 +214,10 @@ static void tcp_destroy(void)
 	for (int round = 0; round < 10; round++) {
 		f.count = 0;
 		for (int fam = 0; fam < 2; fam++) {
-			struct {
-				struct nlmsghdr h;
-				struct inet_diag_req_v2 r;
-			} dump = { { sizeof(dump), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, 0, 0 },
-				   { .sdiag_family = fam ? AF_INET6 : AF_INET, .sdiag_protocol = IPPROTO_TCP,
-				     .idiag_states = CONNECTED } };
+			struct diag_req dump = { { sizeof(dump), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, 0, 0 },
+						 { .sdiag_family = fam ? AF_INET6 : AF_INET,
+						   .sdiag_protocol = IPPROTO_TCP,
+						   .idiag_states = CONNECTED } };
 			if (talk(fd, &dump.h, found_one, &f) < 0)
 				goto done; /* no inet_diag in this kernel: nothing to destroy with */
 		}
@@ -221,12 +225,7 @@ static void tcp_destroy(void)
 			break;
 		int destroyed = 0;
 		for (int i = 0; i < f.count; i++) {
-			struct {
-				struct nlmsghdr h;
-				struct inet_diag_req_v2 r;
-			} kill = { { sizeof(kill), SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK, 0, 0 },
-				   { .sdiag_family = f.families[i], .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0u,
-				     .id = f.ids[i] } };
+			struct diag_req kill = { { sizeof(kill), SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK, 0, 0 }, f.socks[i] };
 			destroyed += talk(fd, &kill.h, NULL, NULL) == 0;
 		}
 		if (!destroyed)

@@ -32,12 +32,12 @@ export interface IdleProbe {
 }
 
 /**
- * Idle sets kept, and idle probes across them. A guest has 46 probe ports (guest-vm.ts): 24 idle leave
- * 22 for the runs under way (the shipped catalogue's largest has 10 actors, and a guest runs 2 at
- * once). With 12 (and 30 ports), 6.12 made 35 sets for the shipped catalogue, with 24 it makes 21–22.
+ * Idle sets kept, and idle probes across them. A guest has a probe port for each of these beside those
+ * of the runs under way (guest-vm.ts). With 12 (and 30 ports), 6.12 made 35 sets for the shipped
+ * catalogue, with 24 it makes 21–22.
  */
 const MAX_IDLE_SETS = 4;
-const MAX_IDLE_PROBES = 24;
+export const MAX_IDLE_PROBES = 24;
 
 export class NetnsPool {
   private readonly idle: { set: NamespaceSet; probes: IdleProbe[][] }[] = [];

@@ -20,9 +20,13 @@ import { GuestControl } from "./guest-control";
 import { GuestHost } from "./guest-host";
 import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { cacheDir } from "./kernel-images";
+import { MAX_IDLE_PROBES } from "../netns/netns-pool";
 
-/** A probe port per actor under way or idle (../netns/netns-pool.ts keeps up to 24 idle); 8 a device. */
-const PROBE_PORTS = 46;
+/**
+ * A probe port per actor under way or idle: the pool's idle probes, and 22 for the runs under way (the
+ * shipped catalogue's largest has 10 actors, and a guest runs 2 at once).
+ */
+const PROBE_PORTS = MAX_IDLE_PROBES + 22;
 const BOOT_TIMEOUT_MS = Number(process.env.REUSELAB_BOOT_TIMEOUT_MS ?? 120_000);
 const DIR_PREFIX = "reuselab-vm-";
 const BOOT_SCRIPT = join(REPO_ROOT, "images/guest/boot.sh");
