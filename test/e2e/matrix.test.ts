@@ -34,8 +34,8 @@ test.before(async () => {
   const end = await runSession(backends, { catalogue, allow: allowlistFor({}, catalogue, ["cases"]) });
   kernels = end.kernels;
   boots = Object.fromEntries(ids.map((k) => [k, (backends.backend(k) as VmBackend).bootMs]));
-  // This run's guests, by their directories: other test files run in this process (ava's worker
-  // threads share its pid), so the pid in a directory's name does not tell whose guest it is.
+  // This run's guests, by their directories: the pid in a directory's name is this file's process
+  // (ava runs each file in a process of its own, package.json), but other guests of it may be there.
   guestDirs = ids.map((k) => (backends.backend(k) as VmBackend).guestDir ?? `(no directory for ${k})`);
   allowed = new Set(end.runs.filter((r) => r.allowed).map((r) => r.id));
   regressions = [...new Set(end.runs.filter((r) => r.case.fix).map((r) => r.case.id))];
