@@ -5,7 +5,7 @@
  *
  * Requests are served concurrently: an ordinary command line goes to a child that runs bash on it and
  * relays its output, a spawn to a child that opens the port and starts the probe; the loop reads on.
- * Native requests (kill, netns add/del/wire/sysctl, flush, sockstat: agent_native.c) start no program,
+ * Native requests (kill, netns add/del/wire/sysctl, flush, flush-pid, sockstat: agent_native.c) start no program,
  * and a spawn (agent_spawn.c) only the probe: under software emulation every fork of bash costs a
  * guest ~200 ms, and a run used to make a dozen.
  */
@@ -128,6 +128,8 @@ static void request(char *line)
 		agent_netns(id, w, n);
 	else if (n && !strcmp(w[0], "flush"))
 		agent_flush(id, w, n);
+	else if (n && !strcmp(w[0], "flush-pid"))
+		agent_flush_pid(id, w, n);
 	else if (n && !strcmp(w[0], "sockstat"))
 		agent_sockstat(id, w, n);
 	else

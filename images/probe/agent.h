@@ -34,6 +34,7 @@ void agent_spawn(const char *id, char **w, int n); /* agent_spawn.c */
 void agent_kill(const char *id, char **w, int n);  /* agent_native.c */
 void agent_netns(const char *id, char **w, int n);
 void agent_flush(const char *id, char **w, int n);
+void agent_flush_pid(const char *id, char **w, int n);
 void agent_sockstat(const char *id, char **w, int n);
 
 /* Destroys the TCP sockets no process holds (where the kernel can), and empties the TCP metrics and the

@@ -1,7 +1,7 @@
 /*
- * The agent's native requests (images/guest/PROTOCOL.md): kill, netns add|del|wire|sysctl, flush and
- * sockstat, done by the agent itself in arrival order, with no program started. For a namespace's
- * inside it enters the namespace and comes back (setns): a single-threaded process may.
+ * The agent's native requests (images/guest/PROTOCOL.md): kill, netns add|del|wire|sysctl, flush,
+ * flush-pid and sockstat, done by the agent itself in arrival order, with no program started. For a
+ * namespace's inside it enters the namespace and comes back (setns): a single-threaded process may.
  */
 #include "agent.h"
 
@@ -165,7 +165,38 @@ void agent_netns(const char *id, char **w, int n)
 	say("R %s %d", id, failed);
 }
 
-/* flush NETNS…: in each namespace, what `ip tcp_metrics flush all` and `ip neigh flush all` do. */
+/* Flushes (agent_flush_here) the network namespace at DIR/WORD SUFFIX for each word, going back to the
+ * agent's own after each; status 1 when one could not be entered or flushed. */
+static void flush_paths(const char *id, char **w, int n, const char *dir, const char *suffix)
+{
+	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		return refuse(id, "%s: /proc/self/ns/net: %s", w[0], strerror(errno));
+	int failed = 0;
+	for (int i = 1; i < n; i++) {
+		char path[300], err[300];
+		snprintf(path, sizeof(path), "%s/%s%s", dir, w[i], suffix);
+		int ns = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) {
+			say("O %s %s: no network namespace '%s': %s", id, w[0], w[i], strerror(errno));
+			failed = 1;
+		} else if (agent_flush_here(err, sizeof(err)) < 0) {
+			say("O %s %s %s: %s", id, w[0], w[i], err);
+			failed = 1;
+		}
+		if (ns >= 0)
+			close(ns);
+		if (setns(home, CLONE_NEWNET) < 0) {
+			say("O %s %s: cannot return to the agent's network namespace: %s", id, w[0], strerror(errno));
+			_exit(1);
+		}
+	}
+	close(home);
+	say("R %s %d", id, failed);
+}
+
+/* flush NETNS…: in each namespace under /run/netns, what `ss -K state connected`, `ip tcp_metrics
+ * flush all` and `ip neigh flush all` do. */
 void agent_flush(const char *id, char **w, int n)
 {
 	if (n < 2)
@@ -173,30 +204,18 @@ void agent_flush(const char *id, char **w, int n)
 	for (int i = 1; i < n; i++)
 		if (!name_ok(w[i]))
 			return refuse(id, "flush: bad name '%s' (letters, digits, . _ -)", w[i]);
-	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (home < 0)
-		return refuse(id, "flush: /proc/self/ns/net: %s", strerror(errno));
-	int failed = 0;
-	for (int i = 1; i < n; i++) {
-		char path[300], err[300];
-		snprintf(path, sizeof(path), "%s/%s", NETNS_DIR, w[i]);
-		int ns = open(path, O_RDONLY | O_CLOEXEC);
-		if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) {
-			say("O %s flush: no network namespace '%s': %s", id, w[i], strerror(errno));
-			failed = 1;
-		} else if (agent_flush_here(err, sizeof(err)) < 0) {
-			say("O %s flush %s: %s", id, w[i], err);
-			failed = 1;
-		}
-		if (ns >= 0)
-			close(ns);
-		if (setns(home, CLONE_NEWNET) < 0) {
-			say("O %s flush: cannot return to the root network namespace: %s", id, strerror(errno));
-			_exit(1);
-		}
-	}
-	close(home);
-	say("R %s %d", id, failed);
+	flush_paths(id, w, n, NETNS_DIR, "");
+}
+
+/* flush-pid PID…: the same, in the network namespace of each process (a docker holder's). */
+void agent_flush_pid(const char *id, char **w, int n)
+{
+	if (n < 2)
+		return refuse(id, "usage: flush-pid PID…");
+	for (int i = 1; i < n; i++)
+		if (!number_ok(w[i]))
+			return refuse(id, "flush-pid: bad pid '%s' (a number)", w[i]);
+	flush_paths(id, w, n, "/proc", "/ns/net");
 }
 
 /* sockstat PID…: /proc/PID/net/sockstat and sockstat6 (the counts of PID's network namespace), each

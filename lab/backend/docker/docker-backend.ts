@@ -17,6 +17,7 @@ import { connectEngine, explainEngineLoss } from "./engine";
 import { cleanupEngine, engineAddress, engineHung, stopEngineCalls } from "./engine-calls";
 import { DockerLab } from "./docker-lab";
 import { HolderPool } from "./holder-pool";
+import { HostAgent } from "./host-agent";
 import { labLabels, newRunLabel, RUN_LABEL } from "./labels";
 import { ensureProbeImage } from "./probe-image";
 
@@ -27,6 +28,8 @@ export class DockerBackend implements Backend {
   private docker?: Docker;
   private image?: string;
   private pool?: HolderPool;
+  /** Scrubs the holders' namespaces (root only): host-agent.ts. */
+  private agent?: HostAgent;
   private readonly labs = new LiveLabs<DockerLab>();
   /** The pass that removes this run's objects once Ctrl-C came: why it could not, if it could not. */
   private cleanup?: Promise<string | undefined>;
@@ -41,7 +44,8 @@ export class DockerBackend implements Backend {
       ensureEgressGuard();
       const { containers, networks } = await removeLeftovers(this.docker);
       this.image = await ensureProbeImage(this.docker);
-      this.pool = new HolderPool(this.docker, this.image, this.runLabel, labLabels(this.runLabel));
+      if (process.getuid?.() === 0) this.agent = await HostAgent.start();
+      this.pool = new HolderPool(this.docker, this.image, this.runLabel, labLabels(this.runLabel), this.agent);
       const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));
       return { kernels: [hostKernel(release())], leftoversRemoved };
     } catch (e) {
@@ -95,6 +99,7 @@ export class DockerBackend implements Backend {
       await this.labs[Symbol.asyncDispose]();
       await this.pool?.[Symbol.asyncDispose]();
     }
+    await this.agent?.[Symbol.asyncDispose]();
     // After Ctrl-C, a second pass takes what was being made while the first one ran; not when the
     // first found no engine answering: that would only wait out the bound again.
     const left = (await this.cleanup) ?? (await this.removeRun());

@@ -18,6 +18,7 @@ import type { ProbeSession } from "../../probe/probe-session";
 import type { ActorSpec, NetnsSpec } from "../backend";
 import { changesNamespace } from "../namespace-caps";
 import { LabContainer } from "./lab-container";
+import type { HostAgent } from "./host-agent";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
 import { holdsOnly, scrubNamespace, socketCounts } from "./namespace-scrub";
 import { restoreNamespace, tuneNamespace } from "./namespace-sysctls";
@@ -82,6 +83,8 @@ export class HolderPool {
     private readonly image: string,
     private readonly name: string,
     private readonly labels: Record<string, string>,
+    /** The host's probe agent that scrubs a namespace (root only: without it no holder is kept). */
+    private readonly agent?: HostAgent,
   ) {}
 
   /**
@@ -174,7 +177,7 @@ export class HolderPool {
       !dirty &&
       slot.idle.length < IDLE_PER_SLOT &&
       (await restoreNamespace(h.pid, h.tuned)) &&
-      (await scrubNamespace(h.pid, h.baseline));
+      (await scrubNamespace(this.agent, h.pid, h.baseline));
     h.tuned = {};
     if (clean) {
       slot.idle.push(h);

@@ -1,18 +1,16 @@
 /**
  * Proves a network namespace empty, so that another run may use it. When a run's actors are gone,
  * their sockets are closed, but the kernel keeps some on its own: TIME_WAIT, the orphans of an
- * unfinished close (FIN_WAIT, LAST_ACK), and per-namespace caches (TCP metrics, neighbours). This
- * destroys them (SOCK_DESTROY, as `ss -K` does: the kernel's tcp_abort() drops TIME_WAIT too) and then
- * counts the namespace's sockets (../sockstat.ts): any more than it had when it was made (Docker's own
- * resolver on 127.0.0.11) means "not empty".
- * Root only: the host enters the holder's namespace, the containers never gain a capability for it.
+ * unfinished close (FIN_WAIT, LAST_ACK), and per-namespace caches (TCP metrics, neighbours). The
+ * host's probe agent destroys them (host-agent.ts: SOCK_DESTROY, as `ss -K` does, and the kernel's
+ * tcp_abort() drops TIME_WAIT too), and then the namespace's sockets are counted (../sockstat.ts):
+ * any more than it had when it was made (Docker's own resolver on 127.0.0.11) means "not empty".
+ * Root only: the agent enters the holder's namespace, the containers never gain a capability for it.
  */
 import { ignored } from "../../debug-log";
 import { readFileSync } from "node:fs";
 import { parseSockstat, sameSockets } from "../sockstat";
-import { inNamespace } from "./namespace-shell";
-
-const SCRUB = "ss -K -n -t state connected >/dev/null && ip tcp_metrics flush all && ip neigh flush all";
+import type { HostAgent } from "./host-agent";
 
 /** The sockets of the namespace of process `pid`: "TCP" (in use), "TCP tw" (TIME_WAIT), "UDP6", … */
 export function socketCounts(pid: number): Record<string, number> {
@@ -29,11 +27,18 @@ export function holdsOnly(pid: number, baseline: Readonly<Record<string, number>
   }
 }
 
-/** Empties the namespace of `pid` of what the kernel kept; true when it is back to `baseline`. */
-export async function scrubNamespace(pid: number, baseline: Readonly<Record<string, number>>): Promise<boolean> {
-  if (process.getuid?.() !== 0) return false;
+/**
+ * Empties the namespace of `pid` of what the kernel kept; true when it is back to `baseline`. Without
+ * an agent (not root) a namespace cannot be scrubbed: false.
+ */
+export async function scrubNamespace(
+  agent: HostAgent | undefined,
+  pid: number,
+  baseline: Readonly<Record<string, number>>,
+): Promise<boolean> {
+  if (!agent) return false;
   try {
-    await inNamespace(pid, SCRUB);
+    await agent.flushPids([pid]);
     return holdsOnly(pid, baseline);
   } catch (e) {
     ignored("docker/scrub")(e);

@@ -1,7 +1,6 @@
 /**
  * A shell script run by the host inside the network namespace of a holder's process (nsenter --net):
- * how the docker backend scrubs a namespace (namespace-scrub.ts) and writes its sysctls
- * (namespace-sysctls.ts). The system's nsenter, and a PATH without node_modules for what the script
+ * how the docker backend writes a run's sysctls (namespace-sysctls.ts). The system's nsenter, and a PATH without node_modules for what the script
  * runs (../../system-tools.ts). Root only.
  */
 import { execFile } from "node:child_process";

@@ -3,7 +3,7 @@
  * "READY <release>" once, then answers each "<id> <command line>" with "O <id> <line>"… and
  * "R <id> <status>"; a probe it started says "S <id> <pid>", and its end "X <port> <status>".
  */
-import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { LabError } from "../../errors";
 
 interface Pending {
@@ -22,11 +22,15 @@ export class GuestControl {
   readonly ready: Promise<string>;
   private markReady!: (release: string) => void;
 
-  /** `whyClosed` says what the guest printed last, for when the channel closes unexpectedly. */
+  /**
+   * `whyClosed` says what the guest printed last, for when the channel closes unexpectedly; `channel`
+   * names the channel in that error (an agent on the host has no guest: host-agent.ts).
+   */
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: Duplex,
     private readonly label: string,
     whyClosed: () => string = () => "",
+    channel = "the guest's control channel",
   ) {
     this.ready = new Promise((r) => (this.markReady = r));
     socket.setEncoding("utf8");
@@ -36,7 +40,7 @@ export class GuestControl {
       this.fail(
         new LabError(
           "REUSELAB_ACTOR_EXITED",
-          `${label}: the guest's control channel closed${why ? `; its console ended with:\n${why}` : ""}`,
+          `${label}: ${channel} closed${why ? `; its console ended with:\n${why}` : ""}`,
         ),
       );
     };
