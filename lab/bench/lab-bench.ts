@@ -1,8 +1,9 @@
 /**
- * npm run bench:lab [-- --only cli,shipped,generated,guest,matrix] [--jobs N] [--guest ID]
+ * npm run bench:lab [-- --only cli,shipped,generated,guest,matrix] [--jobs N] [--guest ID] [--pairs N]
  *
  * The lab's speed goals side by side, in one run, each as a ratio to its goal (≤ 1.00 meets it):
- * the CLI's start (compiled: --help, list, explain), the shipped catalogue on netns and on docker, a
+ * the CLI's start (compiled: --help, list, explain), the shipped catalogue on netns and on docker (the
+ * two in turn, --pairs times, 3 by default: the median of each, and the range of the pairs' ratios), a
  * generated catalogue of 1,080 runs (delivery-matrix.ts) on netns and on docker, one guest kernel's
  * catalogue under QEMU, and the default matrix (the host and every kernel of kernels.yaml; the goal is
  * for five guests, so with fewer a second matrix adds Debian's trixie-backports kernel). Then how
@@ -21,11 +22,16 @@ import { interruptible } from "../interruption";
 import { buildWhenStale, GOAL as START_GOAL, measureStarts } from "./cli-starts";
 import { writeDeliveryMatrix } from "./delivery-matrix";
 import { seconds, table } from "./text-table";
-import { timeSession, type SessionTime } from "./timed-session";
+import { timeSession, type KernelTime, type SessionTime } from "./timed-session";
 
 const PARTS = ["cli", "shipped", "generated", "guest", "matrix"] as const;
 const GOALS = { dockerRatio: 1.5, generatedMs: 90_000, guestMs: 25_000, matrixMs: 60_000, matrixGuests: 5 };
 const EXTRA_GUEST = parseKernelSpec("trixie-bpo=debian:trixie-backports") as GuestKernel;
+
+/** The middle one by catalogue time (of an even count, the faster of the middle two). */
+function median(times: readonly KernelTime[]): KernelTime {
+  return [...times].sort((a, b) => a.catalogueMs - b.catalogueMs)[Math.floor((times.length - 1) / 2)]!;
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -33,6 +39,7 @@ async function main(): Promise<number> {
       only: { type: "string", default: PARTS.join(",") },
       jobs: { type: "string", default: "2" },
       guest: { type: "string" },
+      pairs: { type: "string", default: "3" },
     },
   });
   const only = values.only.split(",");
@@ -41,6 +48,9 @@ async function main(): Promise<number> {
       throw new LabError("REUSELAB_BAD_ARGS", `--only ${p}: not one of ${PARTS.join(", ")}`);
   const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new LabError("REUSELAB_BAD_ARGS", `--jobs ${values.jobs}: 1 or more`);
+  const shippedPairs = Number(values.pairs);
+  if (!Number.isInteger(shippedPairs) || shippedPairs < 1)
+    throw new LabError("REUSELAB_BAD_ARGS", `--pairs ${values.pairs}: 1 or more`);
   const guest = values.guest ?? (kernelIds().includes("6.12") ? "6.12" : kernelIds()[0]!);
   const load = loadavg()[0]!.toFixed(1);
   const started = Date.now();
@@ -74,29 +84,45 @@ async function main(): Promise<number> {
             Math.max(r.ms / START_GOAL.ms, r.mb / START_GOAL.mb),
           );
     }
-    for (const [part, label, goalMs] of [
-      ["shipped", "the shipped catalogue", undefined],
-      ["generated", "the generated catalogue", GOALS.generatedMs],
+    for (const [part, label, goalMs, pairs] of [
+      ["shipped", "the shipped catalogue", undefined, shippedPairs],
+      ["generated", "the generated catalogue", GOALS.generatedMs, 1],
     ] as const) {
       if (!only.includes(part)) continue;
       const cases = part === "shipped" ? ["cases"] : [writeDeliveryMatrix(join(scratch, "generated")).dir];
-      const netns = host(await session(`${label} on netns`, { kernels: ["host"], backend: "netns", jobs, cases }));
-      const docker = host(await session(`${label} on docker`, { kernels: ["host"], backend: "docker", jobs, cases }));
+      // The two backends in turn, `pairs` times: one pair's ratio swings with the machine's other work.
+      const netnsTimes: KernelTime[] = [];
+      const dockerTimes: KernelTime[] = [];
+      for (let i = 1; i <= pairs; i++) {
+        const of = pairs > 1 ? ` (${i} of ${pairs})` : "";
+        netnsTimes.push(
+          host(await session(`${label} on netns${of}`, { kernels: ["host"], backend: "netns", jobs, cases })),
+        );
+        dockerTimes.push(
+          host(await session(`${label} on docker${of}`, { kernels: ["host"], backend: "docker", jobs, cases })),
+        );
+      }
+      const netns = median(netnsTimes);
+      const docker = median(dockerTimes);
+      const ratios = dockerTimes.map((d, i) => d.catalogueMs / netnsTimes[i]!.catalogueMs).sort((a, b) => a - b);
+      const ratio = docker.catalogueMs / netns.catalogueMs;
+      const spread = pairs > 1 ? `; ${pairs} pairs: ${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}x` : "";
+      const ofMedian = pairs > 1 ? " (median)" : "";
       row(
-        `${label}, ${netns.runs} runs, netns`,
+        `${label}, ${netns.runs} runs, netns${ofMedian}`,
         seconds(netns.catalogueMs),
         goalMs ? `≤ ${seconds(goalMs)}` : "",
         goalMs ? netns.catalogueMs / goalMs : undefined,
       );
-      const ratio = docker.catalogueMs / netns.catalogueMs;
       row(
-        `${label}, docker`,
-        `${seconds(docker.catalogueMs)} (${ratio.toFixed(2)}x netns)`,
+        `${label}, docker${ofMedian}`,
+        `${seconds(docker.catalogueMs)} (${ratio.toFixed(2)}x netns${spread})`,
         `≤ ${GOALS.dockerRatio}x netns`,
         ratio / GOALS.dockerRatio,
       );
+      const made = docker.containers;
       growth.push(
-        `${label}: a run costs ${Math.round(netns.meanRunMs)} ms on netns and ${Math.round(docker.meanRunMs)} ms on docker (its own duration, averaged); ${jobs} at once`,
+        `${label}: a run costs ${Math.round(netns.meanRunMs)} ms on netns and ${Math.round(docker.meanRunMs)} ms on docker (its own duration, averaged); ${jobs} at once${made ? `; docker made ${made.actorsMade} actor containers and ${made.holdersMade} holders` : ""}`,
       );
     }
     if (only.includes("guest")) {

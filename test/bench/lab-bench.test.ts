@@ -29,3 +29,12 @@ test("--jobs that is not a whole number of 1 or more: exit 2", (t) => {
     t.deepEqual(r.left, [], jobs);
   }
 });
+
+test("--pairs that is not a whole number of 1 or more: exit 2", (t) => {
+  for (const pairs of ["0", "three", "2.5"]) {
+    const r = bench(["--only", "shipped", "--pairs", pairs]);
+    t.is(r.status, 2, pairs);
+    t.regex(r.stderr, new RegExp(`--pairs ${pairs.replace(".", "\\.")}: 1 or more`), pairs);
+    t.deepEqual(r.left, [], pairs);
+  }
+});
