@@ -20,7 +20,9 @@ test.before(() => {
   const made = ip("netns", "add", NS);
   if (made.status !== 0) throw new Error(`ip netns add ${NS}: ${made.stderr}`);
   // A process in the namespace, as a holder is: the agent finds the namespace by its pid.
-  holder = spawn(systemTool("ip", "iproute2"), ["netns", "exec", NS, "sleep", "infinity"], { stdio: "ignore" });
+  holder = spawn(systemTool("ip", "iproute2"), ["netns", "exec", NS, systemTool("sleep", "coreutils"), "infinity"], {
+    stdio: "ignore",
+  });
 });
 test.after.always(() => {
   holder?.kill("SIGKILL");
@@ -36,9 +38,13 @@ function leaveTimeWait(): void {
     "c = socket.create_connection(('127.0.0.1', 7000)); a, _ = s.accept()",
     "a.close(); c.recv(1); c.close(); s.close()",
   ].join("\n");
-  const r = spawnSync(systemTool("ip", "iproute2"), ["netns", "exec", NS, "python3", "-c", script], {
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    systemTool("ip", "iproute2"),
+    ["netns", "exec", NS, systemTool("python3", "python3"), "-c", script],
+    {
+      encoding: "utf8",
+    },
+  );
   if (r.status !== 0) throw new Error(`python3 in ${NS}: ${r.stderr}`);
 }
 
