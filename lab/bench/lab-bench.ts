@@ -135,6 +135,10 @@ async function main(): Promise<number> {
         `≤ ${seconds(GOALS.guestMs)}`,
         k.catalogueMs / GOALS.guestMs,
       );
+      if (k.sets)
+        growth.push(
+          `one guest's catalogue (${k.id}): ${k.sets.setsMade} namespace sets made, ${k.sets.setsReused} reused; ${k.sets.probesMade} probes made, ${k.sets.probesReused} reused`,
+        );
     }
     if (only.includes("matrix")) {
       const timeMatrix = async (name: string, specs: GuestKernel[], progress = name) => {
@@ -153,7 +157,7 @@ async function main(): Promise<number> {
         );
         for (const k of t.kernels)
           growth.push(
-            `${name}, ${k.id}: ${k.bootMs === undefined ? "no boot" : `boot ${seconds(k.bootMs)}`}, catalogue ${seconds(k.catalogueMs)} (${k.runs} runs, ${Math.round(k.meanRunMs)} ms each on average)`,
+            `${name}, ${k.id}: ${k.bootMs === undefined ? "no boot" : `boot ${seconds(k.bootMs)}`}, catalogue ${seconds(k.catalogueMs)} (${k.runs} runs, ${Math.round(k.meanRunMs)} ms each on average${k.sets ? `; ${k.sets.setsMade} namespace sets made, ${k.sets.setsReused} reused` : ""})`,
           );
       };
       await timeMatrix("the default matrix", []);

@@ -6,6 +6,7 @@
 import { VmBackend } from "../backend/vm/vm-backend";
 import type { GuestKernel } from "../backend/vm/kernel-spec";
 import { DockerBackend } from "../backend/docker/docker-backend";
+import { NetnsBackend } from "../backend/netns/netns-backend";
 import type { HostBackend } from "../backend/host-backends";
 import { ensureMachine } from "../bootstrap/ensure";
 import { allowlistFor } from "../case/known-bugs-file";
@@ -37,6 +38,8 @@ export interface KernelTime {
   meanRunMs: number;
   /** The docker backend's containers: made, and idle ones used again (holder-pool.ts). */
   containers?: DockerBackend["counts"];
+  /** The netns backend's or a guest's namespace sets and probes: made, and used again (netns-pool.ts). */
+  sets?: VmBackend["reuse"];
 }
 
 export interface SessionTime {
@@ -107,6 +110,7 @@ export async function timeSession(o: SessionToTime): Promise<SessionTime> {
       outcomes: outcomes.get(k.id) ?? {},
       meanRunMs: times.reduce((a, b) => a + b, 0) / Math.max(1, times.length),
       containers: b instanceof DockerBackend ? b.counts : undefined,
+      sets: b instanceof VmBackend || b instanceof NetnsBackend ? b.reuse : undefined,
     };
   });
   return {
