@@ -44,6 +44,11 @@ export class HostAgent {
     return new HostAgent(child, control, exited);
   }
 
+  /** The agent's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Flushes the network namespace of each pid; throws with the agent's words when one failed. */
   async flushPids(pids: readonly number[]): Promise<void> {
     const line = `flush-pid ${pids.join(" ")}`;
