@@ -165,6 +165,21 @@ void agent_netns(const char *id, char **w, int n)
 	say("R %s %d", id, failed);
 }
 
+/* Refuses the request (its name in w[0]) unless it names a pid or more: usage, or the first bad pid. */
+static int pids_ok(const char *id, char **w, int n)
+{
+	if (n < 2) {
+		refuse(id, "usage: %s PID…", w[0]);
+		return 0;
+	}
+	for (int i = 1; i < n; i++)
+		if (!number_ok(w[i])) {
+			refuse(id, "%s: bad pid '%s' (a number)", w[0], w[i]);
+			return 0;
+		}
+	return 1;
+}
+
 /* Flushes (agent_flush_here) the network namespace at DIR/WORD SUFFIX for each word, going back to the
  * agent's own after each; status 1 when one could not be entered or flushed. */
 static void flush_paths(const char *id, char **w, int n, const char *dir, const char *suffix)
@@ -210,23 +225,16 @@ void agent_flush(const char *id, char **w, int n)
 /* flush-pid PID…: the same, in the network namespace of each process (a docker holder's). */
 void agent_flush_pid(const char *id, char **w, int n)
 {
-	if (n < 2)
-		return refuse(id, "usage: flush-pid PID…");
-	for (int i = 1; i < n; i++)
-		if (!number_ok(w[i]))
-			return refuse(id, "flush-pid: bad pid '%s' (a number)", w[i]);
-	flush_paths(id, w, n, "/proc", "/ns/net");
+	if (pids_ok(id, w, n))
+		flush_paths(id, w, n, "/proc", "/ns/net");
 }
 
 /* sockstat PID…: /proc/PID/net/sockstat and sockstat6 (the counts of PID's network namespace), each
  * line as "O <id> <PID> <line>". */
 void agent_sockstat(const char *id, char **w, int n)
 {
-	if (n < 2)
-		return refuse(id, "usage: sockstat PID…");
-	for (int i = 1; i < n; i++)
-		if (!number_ok(w[i]))
-			return refuse(id, "sockstat: bad pid '%s' (a number)", w[i]);
+	if (!pids_ok(id, w, n))
+		return;
 	for (int i = 1; i < n; i++)
 		for (int six = 0; six < 2; six++) {
 			char path[64], buf[4096];

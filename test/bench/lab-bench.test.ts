@@ -21,20 +21,15 @@ test("--only with a part that does not exist: exit 2, the part and the parts the
   t.deepEqual(r.left, []);
 });
 
-test("--jobs that is not a whole number of 1 or more: exit 2", (t) => {
-  for (const jobs of ["0", "two", "1.5"]) {
-    const r = bench(["--only", "cli", "--jobs", jobs]);
-    t.is(r.status, 2, jobs);
-    t.regex(r.stderr, new RegExp(`--jobs ${jobs.replace(".", "\\.")}: 1 or more`), jobs);
-    t.deepEqual(r.left, [], jobs);
-  }
-});
-
-test("--pairs that is not a whole number of 1 or more: exit 2", (t) => {
-  for (const pairs of ["0", "three", "2.5"]) {
-    const r = bench(["--only", "shipped", "--pairs", pairs]);
-    t.is(r.status, 2, pairs);
-    t.regex(r.stderr, new RegExp(`--pairs ${pairs.replace(".", "\\.")}: 1 or more`), pairs);
-    t.deepEqual(r.left, [], pairs);
-  }
-});
+for (const [option, part, bad] of [
+  ["--jobs", "cli", ["0", "two", "1.5"]],
+  ["--pairs", "shipped", ["0", "three", "2.5"]],
+] as const)
+  test(`${option} that is not a whole number of 1 or more: exit 2`, (t) => {
+    for (const value of bad) {
+      const r = bench(["--only", part, option, value]);
+      t.is(r.status, 2, value);
+      t.regex(r.stderr, new RegExp(`${option} ${value.replace(".", "\\.")}: 1 or more`), value);
+      t.deepEqual(r.left, [], value);
+    }
+  });

@@ -4,10 +4,15 @@
  * container's `Sysctls` the same way, into /proc/sys of its new namespace before its process starts;
  * here the run's actors have not started yet either. Every value is read back: a namespace that does
  * not hold what the run asked for is not used, nor is one whose values cannot be put back.
- * Root only, like the scrub (namespace-scrub.ts): the host enters the holder's namespace.
+ * Root only, like the scrub (namespace-scrub.ts): the host enters the holder's namespace with the
+ * system's nsenter and runs a shell there, with a PATH without node_modules (../../system-tools.ts).
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { systemEnv, systemTool } from "../../system-tools";
 import { shellQuote } from "../netns/netns-host";
-import { inNamespace } from "./namespace-shell";
+
+const run = promisify(execFile);
 
 const file = (key: string) => `/proc/sys/${key.replace(/\./g, "/")}`;
 /** The kernel prints some values with tabs between their fields (ip_local_port_range): compared by words. */
@@ -68,4 +73,14 @@ async function inside(
   ].join(" && ");
   const values = (await inNamespace(pid, script)).split("\n");
   return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? ""]));
+}
+
+/** A shell script's stdout, run in the namespace of `pid`; rejects when it fails (with its stderr) or runs past 5 s. */
+async function inNamespace(pid: number, script: string): Promise<string> {
+  const nsenter = systemTool("nsenter", "util-linux");
+  const { stdout } = await run(nsenter, [`--net=/proc/${pid}/ns/net`, "--", "sh", "-c", script], {
+    timeout: 5000,
+    env: systemEnv(),
+  });
+  return stdout;
 }
