@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static struct probe_socket table[SOCKETS_MAX];
@@ -55,6 +56,25 @@ void sockets_remove_all(void)
 	for (int i = 0; i < SOCKETS_MAX; i++)
 		if (used[i])
 			sockets_remove(&table[i]);
+}
+
+/* A close with a zero linger time resets the connection (RST) and frees the socket at once. */
+static void reset_on_close(int fd)
+{
+	struct linger now = { .l_onoff = 1, .l_linger = 0 };
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
+}
+
+void sockets_reset_all(void)
+{
+	for (int i = 0; i < SOCKETS_MAX; i++) {
+		if (!used[i] || table[i].type != SOCK_STREAM)
+			continue;
+		if (table[i].fd >= 0)
+			reset_on_close(table[i].fd);
+		for (int j = 0; j < table[i].n_accepted; j++)
+			reset_on_close(table[i].accepted[j]);
+	}
 }
 
 int sockets_keep_accepted(struct probe_socket *s, int fd)

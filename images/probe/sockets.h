@@ -25,5 +25,8 @@ void sockets_remove(struct probe_socket *s);
 /* Closes every socket: the probe's exit does that; the fuzz harness does it between inputs. */
 void sockets_remove_all(void);
 int sockets_keep_accepted(struct probe_socket *s, int fd);
+/* Sets a zero linger time on every TCP socket and connection, so that closing them (the worker's exit
+ * at recycle) resets each connection instead of leaving it to the kernel (FIN, then TIME_WAIT). */
+void sockets_reset_all(void);
 
 #endif

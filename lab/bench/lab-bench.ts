@@ -125,7 +125,7 @@ async function main(): Promise<number> {
       );
       const made = docker.containers;
       growth.push(
-        `${label}: a run costs ${Math.round(netns.meanRunMs)} ms on netns and ${Math.round(docker.meanRunMs)} ms on docker (its own duration, averaged); ${jobs} at once${made ? `; docker made ${made.actorsMade} actor containers and ${made.holdersMade} holders` : ""}`,
+        `${label}: a run costs ${Math.round(netns.meanRunMs)} ms on netns and ${Math.round(docker.meanRunMs)} ms on docker (its own duration, averaged); ${jobs} at once${netns.sets ? `; netns: ${setsMade(netns)}` : ""}${made ? `; docker made ${made.actorsMade} actor containers and ${made.holdersMade} holders` : ""}`,
       );
     }
     if (only.includes("guest")) {

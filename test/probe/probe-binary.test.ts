@@ -51,6 +51,32 @@ test("recycle: as a container's init the probe starts a new worker with no socke
   t.is(await exited, 137, "a crash still ends the container's init, as 128+SIGKILL");
 });
 
+test("recycle resets the worker's TCP connections: the namespace keeps no socket of them (no TIME_WAIT)", async (t) => {
+  const child = spawn(
+    "unshare",
+    ["-n", "-p", "-f", "--", "sh", "-c", 'ip link set lo up && exec "$0"', buildProbeBinary()],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
+  t.teardown(() => child.kill("SIGKILL"));
+  const session = new ProbeSession("init", child.stdin, child.stdout, child.stderr);
+  await session.call(["hello"]);
+  // A listener, a connection to it from the same worker, the connection accepted: both ends live here.
+  for (const words of [
+    ["socket", "l", "tcp", "4"],
+    ["bind", "l", "127.0.0.1", "7301"],
+    ["listen", "l"],
+    ["socket", "c", "tcp", "4"],
+    ["connect", "c", "127.0.0.1", "7301"],
+  ])
+    t.like(await session.call(words), { errno: null }, words.join(" "));
+  t.like(await session.call(["accept", "l", "1"]), { ret: 1 });
+  t.like(await session.call(["tcpstates", "7301"]), { ret: 3, states: { ESTABLISHED: 2, LISTEN: 1 } });
+  await session.recycle(2000);
+  // The new worker reads the same namespace: a connection closed the usual way would be in TIME_WAIT.
+  t.like(await session.call(["tcpstates", "7301"]), { ret: 0, states: {} });
+  session.close();
+});
+
 test("hello reports the protocol version, uid and kernel release", async (t) => {
   const { session, child } = startProbe(t);
   const hello = await session.call(["hello"]);
