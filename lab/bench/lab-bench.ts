@@ -21,6 +21,7 @@ import { exitStatusOf } from "../exit-codes";
 import { interruptible } from "../interruption";
 import { buildWhenStale, GOAL as START_GOAL, measureStarts } from "./cli-starts";
 import { writeDeliveryMatrix } from "./delivery-matrix";
+import { fixedWorkCpuMs } from "./machine-speed";
 import { seconds, table } from "./text-table";
 import { timeSession, type KernelTime, type SessionTime } from "./timed-session";
 
@@ -56,6 +57,7 @@ async function main(): Promise<number> {
     throw new LabError("REUSELAB_BAD_ARGS", `--pairs ${values.pairs}: 1 or more`);
   const guest = values.guest ?? (kernelIds().includes("6.12") ? "6.12" : kernelIds()[0]!);
   const load = loadavg()[0]!.toFixed(1);
+  const speedBefore = fixedWorkCpuMs().ms;
   const started = Date.now();
   using stop = interruptible("bench:lab: interrupted: removing the labs and guests");
   const scratch = mkdtempSync(join(tmpdir(), "reuselab-bench-lab-"));
@@ -178,8 +180,11 @@ async function main(): Promise<number> {
   }
   process.stdout.write(table(["what", "figure", "goal", "x goal"], rows));
   for (const g of growth) process.stdout.write(`${g}\n`);
+  const inAll = seconds(Date.now() - started);
+  const speedAfter = fixedWorkCpuMs().ms;
   process.stdout.write(
-    `npm test: not timed here (see CI's log). ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${load} at the start, ${seconds(Date.now() - started)} in all\n`,
+    `npm test: not timed here (see CI's log). ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${load} at the start, ${inAll} in all\n` +
+      `the machine's speed: a fixed loop (machine-speed.ts) took ${speedBefore.toFixed(0)} ms of CPU at the start and ${speedAfter.toFixed(0)} ms at the end\n`,
   );
   for (const line of notPassed) process.stdout.write(`not passed: ${line}\n`);
   return bad ? 1 : 0;

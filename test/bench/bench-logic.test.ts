@@ -11,10 +11,18 @@ import { BENCH_VERDICTS, type BenchResults, type TcpPoint, type UdpPoint } from 
 import { bucketOf, bucketRange, mergeHistograms, percentile } from "../../lab/bench/histogram";
 import { BENCH_DEFAULTS, checkSettings, settingsFrom } from "../../lab/bench/bench-settings";
 import { judgeClaims, judgeImbalance, judgeLoss, judgeScaling } from "../../lab/bench/verdicts";
+import { fixedWorkCpuMs } from "../../lab/bench/machine-speed";
 
 // The guide lives in the project's shared/ folder, beside the clone (CI lays a copy there).
 const SEED_NAME = "shared/seed/000_8fb25f9e0b728620.txt";
 const SEED = [join(__dirname, "../../..", SEED_NAME), join("/work", SEED_NAME)].find((p) => existsSync(p));
+
+test("the machine-speed loop does the same work every time, and that work takes CPU", (t) => {
+  const [a, b] = [fixedWorkCpuMs(), fixedWorkCpuMs()];
+  t.is(a.result, b.result);
+  t.not(fixedWorkCpuMs(1_000).result, a.result, "the result depends on the work done");
+  t.true(a.ms > 0 && Number.isFinite(a.ms));
+});
 
 test("histogram buckets: exact below 8, at most 12.5% wide above, and bucketOf inverts bucketRange", (t) => {
   t.deepEqual([0, 1, 7, 8, 15, 16, 17, 18, 31, 32].map(bucketOf), [0, 1, 7, 8, 15, 16, 16, 17, 23, 24]);
