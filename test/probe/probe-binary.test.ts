@@ -21,12 +21,8 @@ function startProbe(t: ExecutionContext) {
   return { child, session, exited };
 }
 
-test("recycle: as a container's init the probe starts a new worker with no socket; elsewhere it is refused", async (t) => {
-  const plain = startProbe(t);
-  t.regex(String((await plain.session.call(["recycle"])).error), /only the worker of a container's init/);
-  plain.child.stdin.end();
-
-  // As pid 1 of a pid namespace of its own, as in a container.
+/** The probe as pid 1 of a pid namespace of its own (and a network namespace), as in a container. */
+function startAsInit(t: ExecutionContext) {
   const child = spawn(
     "unshare",
     ["-n", "-p", "-f", "--", "sh", "-c", 'ip link set lo up && exec "$0"', buildProbeBinary()],
@@ -34,7 +30,15 @@ test("recycle: as a container's init the probe starts a new worker with no socke
   );
   t.teardown(() => child.kill("SIGKILL"));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const session = new ProbeSession("init", child.stdin, child.stdout, child.stderr);
+  return { session: new ProbeSession("init", child.stdin, child.stdout, child.stderr), exited };
+}
+
+test("recycle: as a container's init the probe starts a new worker with no socket; elsewhere it is refused", async (t) => {
+  const plain = startProbe(t);
+  t.regex(String((await plain.session.call(["recycle"])).error), /only the worker of a container's init/);
+  plain.child.stdin.end();
+
+  const { session, exited } = startAsInit(t);
   const first = await session.call(["hello"]);
   await session.call(["socket", "u", "udp", "4"]);
   t.like(await session.call(["bind", "u", "127.0.0.1", "5353"]), { ret: 0 });
@@ -52,13 +56,7 @@ test("recycle: as a container's init the probe starts a new worker with no socke
 });
 
 test("recycle resets the worker's TCP connections: the namespace keeps no socket of them (no TIME_WAIT)", async (t) => {
-  const child = spawn(
-    "unshare",
-    ["-n", "-p", "-f", "--", "sh", "-c", 'ip link set lo up && exec "$0"', buildProbeBinary()],
-    { stdio: ["pipe", "pipe", "pipe"] },
-  );
-  t.teardown(() => child.kill("SIGKILL"));
-  const session = new ProbeSession("init", child.stdin, child.stdout, child.stderr);
+  const { session } = startAsInit(t);
   await session.call(["hello"]);
   // A listener, a connection to it from the same worker, the connection accepted: both ends live here.
   for (const words of [
