@@ -132,6 +132,8 @@ static void request(char *line)
 		agent_flush_pid(id, w, n);
 	else if (n && !strcmp(w[0], "sockstat"))
 		agent_sockstat(id, w, n);
+	else if (n && !strcmp(w[0], "seed"))
+		agent_seed(id, w, n);
 	else
 		run(id, command);
 }

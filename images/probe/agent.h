@@ -36,6 +36,7 @@ void agent_netns(const char *id, char **w, int n);
 void agent_flush(const char *id, char **w, int n);
 void agent_flush_pid(const char *id, char **w, int n);
 void agent_sockstat(const char *id, char **w, int n);
+void agent_seed(const char *id, char **w, int n); /* agent_seed.c */
 
 /* Destroys the TCP sockets no process holds (where the kernel can), and empties the TCP metrics and the
  * neighbour tables of the network namespace the caller is in (agent_flush.c); 0, or -1 with the reason

@@ -1,5 +1,5 @@
 // The guest agent (images/probe/agent.c, images/guest/PROTOCOL.md) in a real guest: its command lines,
-// served concurrently, and each native request (spawn, kill, netns add/del, flush, sockstat) with its
+// served concurrently, and each native request (spawn, kill, netns add/del, flush, sockstat, seed) with its
 // refusals. One guest of the first kernel of images/kernels/kernels.yaml for the whole file.
 import test from "ava";
 import { GuestVm } from "../../lab/backend/vm/guest-vm";
@@ -235,4 +235,18 @@ test.serial("netns wire and sysctl make the same set as the ip script the host r
     (await ask(`netns sysctl ${native.names[0]!} net.ipv4.no_such 1`)).output,
     /^netns sysctl: \/proc\/sys\/net\/ipv4\/no_such: No such file or directory$/,
   );
+});
+
+test.serial("seed mixes the host's bytes into the guest's generator and reseeds it; and its refusals", async (t) => {
+  const usage = "usage: seed HEX (16 to 256 bytes of the host's randomness, in lower-case hex)";
+  t.deepEqual(await ask(`seed ${"5a".repeat(64)}`), { status: 0, output: "" });
+  t.deepEqual(await ask("seed"), { status: 1, output: usage });
+  t.deepEqual(await ask(`seed ${"5a".repeat(15)}`), { status: 1, output: usage }, "fewer than 16 bytes");
+  t.deepEqual(await ask(`seed ${"5a".repeat(257)}`), { status: 1, output: usage }, "more than 256 bytes");
+  t.deepEqual(await ask(`seed ${"5a".repeat(16)}0`), { status: 1, output: usage }, "half a byte");
+  t.deepEqual(await ask(`seed ${"5a".repeat(16)} 00`), { status: 1, output: usage }, "two words");
+  t.deepEqual(await ask(`seed ${"5A".repeat(16)}`), {
+    status: 1,
+    output: "seed: '5A' is not a lower-case hex byte",
+  });
 });
