@@ -6,10 +6,21 @@
  * next (removeLeftoverVms); QEMU is killed when its runner dies, and a guest also powers itself off
  * when its control socket closes.
  */
-import { ignored } from "../../debug-log";
+import { debugLog, ignored } from "../../debug-log";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { systemEnv, systemTool } from "../../system-tools";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
+import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -18,6 +29,15 @@ import { LabError } from "../../errors";
 import { runnerAlive } from "../../process-stat";
 import { GuestControl } from "./guest-control";
 import { GuestHost } from "./guest-host";
+import {
+  AGENT_STARTING,
+  removeStale,
+  RESTORING_ARGS,
+  saveGuest,
+  savingArgs,
+  snapshotFile,
+  snapshotsOn,
+} from "./guest-snapshot";
 import { PACKAGE_ROOT as REPO_ROOT } from "../../package-root";
 import { cacheDir } from "./kernel-images";
 import { MAX_IDLE_PROBES } from "../netns/netns-pool";
@@ -36,6 +56,8 @@ export class GuestVm implements AsyncDisposable {
     readonly image: { id: string; release: string },
     readonly host: GuestHost,
     readonly bootMs: number,
+    /** Restored from the kernel's saved guest rather than booted (guest-snapshot.ts). */
+    readonly restored: boolean,
     private readonly qemu: ChildProcess,
     /** Its directory (tmpdir()/reuselab-vm-<runner pid>-…): console log, sockets, QEMU's pid file. */
     readonly dir: string,
@@ -47,6 +69,19 @@ export class GuestVm implements AsyncDisposable {
    * (it builds the initramfs and picks the accelerator: one place knows how to boot a guest).
    */
   static async boot(id: string, kernelDir: string, timeoutMs = BOOT_TIMEOUT_MS): Promise<GuestVm> {
+    try {
+      return await GuestVm.start(id, kernelDir, timeoutMs, snapshotsOn());
+    } catch (e) {
+      // A saved guest that does not come back (QEMU refused the file, or the agent never said READY)
+      // is removed, and the kernel booted: that boot saves it again.
+      if (!(e instanceof RestoreFailed)) throw e;
+      rmSync(e.file, { force: true });
+      debugLog("vm/restore-failed", e.cause);
+      return GuestVm.start(id, kernelDir, timeoutMs, true);
+    }
+  }
+
+  private static async start(id: string, kernelDir: string, timeoutMs: number, snapshots: boolean): Promise<GuestVm> {
     const started = Date.now();
     const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     const ports = Array.from({ length: PROBE_PORTS }, (_, i) => `reuselab.p${i}`);
@@ -63,14 +98,20 @@ export class GuestVm implements AsyncDisposable {
       );
     }
     const [command, ...args] = printed.stdout.split("\n").filter(Boolean);
+    if (snapshots) removeStale(kernelDir);
+    const snapshot = snapshots ? snapshotFile(kernelDir, command!, args, dir) : undefined;
+    const restoring = snapshot ? openIfThere(snapshot) : undefined;
+    if (restoring !== undefined) args.push(...RESTORING_ARGS);
+    else if (snapshot) args.push(...savingArgs(join(dir, "qmp.sock")));
     args.push("-pidfile", join(dir, "qemu.pid"));
     // QEMU dies with its runner (setpriv --pdeathsig): a runner killed with SIGKILL (the OOM killer) can
     // stop nothing, and a guest whose host went away mid-boot waits for it for ever (PROTOCOL.md). Its
     // own session keeps a terminal's Ctrl-C off it: the runner stops the labs in it first, then QEMU.
     const qemu = spawn(systemTool("setpriv", "util-linux"), ["--pdeathsig", "KILL", "--", command!, ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "ignore", "pipe", ...(restoring === undefined ? [] : [restoring])],
       detached: true,
     });
+    if (restoring !== undefined) closeSync(restoring);
     let stderr = "";
     let kvmBroken!: () => void;
     const brokenKvm = new Promise<void>((r) => (kvmBroken = r));
@@ -91,6 +132,8 @@ export class GuestVm implements AsyncDisposable {
       qemu.kill("SIGKILL");
       const console = tail(join(dir, "console.log"));
       rmSync(dir, { recursive: true, force: true });
+      if (restoring !== undefined)
+        throw new RestoreFailed(snapshot!, `${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}`);
       throw new LabError(
         "REUSELAB_GUEST_BOOT",
         `guest kernel ${id}: ${why}${stderr ? `\nqemu: ${stderr.trim()}` : ""}${console ? `\nits console ended with:\n${console}` : ""}`,
@@ -100,6 +143,9 @@ export class GuestVm implements AsyncDisposable {
     const sockets: Socket[] = [];
     const giveUp = new AbortController();
     try {
+      // A first boot is saved at the end of /init, before any host has spoken to it (guest-snapshot.ts).
+      if (snapshot && restoring === undefined && (await consoleSays(join(dir, "console.log"), ended, timeoutMs)))
+        await saveGuest(join(dir, "qmp.sock"), snapshot).catch(ignored("vm/save-guest"));
       const ctl = await connectWhenThere(join(dir, "ctl.sock"), ended, timeoutMs);
       sockets.push(ctl);
       const control = new GuestControl(
@@ -115,6 +161,12 @@ export class GuestVm implements AsyncDisposable {
           fail(`the guest agent was not ready after ${timeoutMs} ms`),
         ),
       ]);
+      // A restored guest's generator is reseeded from here first: else every restore of the file
+      // draws the same numbers (images/probe/agent_seed.c).
+      if (restoring !== undefined) {
+        const seeded = await control.request(`seed ${randomBytes(64).toString("hex")}`);
+        if (seeded.status !== 0) fail(`its random generator could not be reseeded: ${seeded.output.trim()}`);
+      }
       booted = true;
       giveUp.abort();
       // The probe ports are connected after READY: a device announces "host connected" on a control
@@ -130,6 +182,7 @@ export class GuestVm implements AsyncDisposable {
         { id, release },
         new GuestHost(release, control, portSockets),
         Date.now() - started,
+        restoring !== undefined,
         qemu,
         dir,
         sockets,
@@ -137,7 +190,7 @@ export class GuestVm implements AsyncDisposable {
     } catch (e) {
       giveUp.abort();
       for (const s of sockets) s.destroy();
-      if (e instanceof LabError) throw e;
+      if (e instanceof LabError || e instanceof RestoreFailed) throw e;
       booted = false;
       return fail((e as Error).message);
     }
@@ -210,6 +263,41 @@ async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs
       if (s) return s;
     }
     await sleep(20);
+  }
+}
+
+/** A read-only descriptor of `path`, or undefined when there is no such file. */
+function openIfThere(path: string): number | undefined {
+  try {
+    return openSync(path, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") debugLog("vm/open-snapshot", e);
+    return undefined;
+  }
+}
+
+/**
+ * Waits for /init's last line before the agent (AGENT_STARTING) on the guest's console, read again
+ * each 20 ms; false when QEMU ended or the boot's time ran out first (the boot then fails as usual).
+ */
+async function consoleSays(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void ended.then(() => (gone = true));
+  while (!gone && Date.now() < deadline) {
+    if (readIfThere(path).includes(AGENT_STARTING)) return true;
+    await sleep(20);
+  }
+  return false;
+}
+
+/** A restore from the kernel's saved guest that did not bring it up: the saved file is to go. */
+class RestoreFailed extends Error {
+  constructor(
+    readonly file: string,
+    why: string,
+  ) {
+    super(`restoring ${file} failed`, { cause: why });
   }
 }
 

@@ -31,6 +31,11 @@ export class VmBackend implements Backend {
     return this.vm?.bootMs;
   }
 
+  /** Whether the guest was restored from its kernel's saved guest rather than booted (guest-snapshot.ts). */
+  get restored(): boolean | undefined {
+    return this.vm?.restored;
+  }
+
   /** The guest's directory, while it runs (guest-vm.ts). */
   get guestDir(): string | undefined {
     return this.vm?.dir;
