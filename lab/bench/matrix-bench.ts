@@ -51,7 +51,7 @@ async function main(): Promise<number> {
         k.id,
         k.release,
         k.backend,
-        seconds(k.bootMs),
+        k.restored ? `${seconds(k.bootMs)} (restored)` : seconds(k.bootMs),
         seconds(k.catalogueMs),
         Object.entries(k.outcomes)
           .map(([o, n]) => `${n} ${o}`)

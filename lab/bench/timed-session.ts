@@ -31,6 +31,8 @@ export interface KernelTime {
   release: string;
   backend: string;
   bootMs?: number;
+  /** The guest came from its kernel's saved guest (guest-snapshot.ts): bootMs is a restore's. */
+  restored?: boolean;
   catalogueMs: number;
   runs: number;
   outcomes: Record<string, number>;
@@ -105,6 +107,7 @@ export async function timeSession(o: SessionToTime): Promise<SessionTime> {
       release: k.release,
       backend: b.name,
       bootMs: b instanceof VmBackend ? b.bootMs : undefined,
+      restored: b instanceof VmBackend ? b.restored : undefined,
       catalogueMs: (lastRun.get(k.id) ?? preparedAt) - (firstRun.get(k.id) ?? preparedAt),
       runs: times.length,
       outcomes: outcomes.get(k.id) ?? {},
