@@ -63,7 +63,7 @@ const spec = {
 };
 
 test.serial(
-  "every container: no capabilities but those a case names, read-only root, no new privileges, pids and memory bounded",
+  "every container: no capabilities but those a case names, read-only root, no new privileges, pids and memory bounded, no log",
   async (t) => {
     await using lab = await backend.start(spec, { id: "host", release: release() });
     t.truthy(lab);
@@ -80,6 +80,8 @@ test.serial(
       t.true((h.PidsLimit ?? 0) > 0 && (h.PidsLimit ?? 0) <= 64, `pids limit ${h.PidsLimit}`);
       t.true((h.Memory ?? 0) > 0 && (h.Memory ?? 0) <= 128 * 2 ** 20, `memory ${h.Memory}`);
       t.false(h.Privileged);
+      // The engine keeps no log of a probe's thousands of reply lines (dockerd's CPU: lab-container.ts).
+      t.is(h.LogConfig?.Type, "none", "no log driver");
     }
     // Containers serve later runs (holder-pool.ts), so they are labelled by runner, not by case: what
     // `reuselab clean` needs to tell a dead runner's leftovers from a live one's.

@@ -7,7 +7,9 @@ import { ProbeSession } from "../../probe/probe-session";
 
 /**
  * A container of the lab: the probe image, locked down. No capabilities (a case that needs one must
- * say so), no new privileges, a read-only root, and bounded pids and memory.
+ * say so), no new privileges, a read-only root, and bounded pids and memory. No log: the probe's
+ * replies come on its attach stream, and a json-file log of them cost dockerd ~0.5 s of CPU per
+ * shipped catalogue here (2.7–2.8 s against 3.2–3.5 s in all).
  */
 export class LabContainer extends GenericContainer {
   constructor(image: string, labels: Record<string, string>) {
@@ -19,6 +21,7 @@ export class LabContainer extends GenericContainer {
     this.hostConfig.ReadonlyRootfs = true;
     this.hostConfig.PidsLimit = 16;
     this.hostConfig.Memory = 64 * 1024 * 1024;
+    this.hostConfig.LogConfig = { Type: "none", Config: {} };
   }
 
   /** Namespaced (net.*) sysctls, set when the container's network namespace is made. */
