@@ -23,7 +23,7 @@ import {
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LabError } from "../../errors";
 import { runnerAlive } from "../../process-stat";
@@ -70,14 +70,15 @@ export class GuestVm implements AsyncDisposable {
    */
   static async boot(id: string, kernelDir: string, timeoutMs = BOOT_TIMEOUT_MS): Promise<GuestVm> {
     try {
-      return await GuestVm.start(id, kernelDir, timeoutMs, snapshotsOn());
+      // An absolute folder: the saved guest's key has the command line, which names it.
+      return await GuestVm.start(id, resolve(kernelDir), timeoutMs, snapshotsOn());
     } catch (e) {
       // A saved guest that does not come back (QEMU refused the file, or the agent never said READY)
       // is removed, and the kernel booted: that boot saves it again.
       if (!(e instanceof RestoreFailed)) throw e;
       rmSync(e.file, { force: true });
       debugLog("vm/restore-failed", e.cause);
-      return GuestVm.start(id, kernelDir, timeoutMs, true);
+      return GuestVm.start(id, resolve(kernelDir), timeoutMs, true);
     }
   }
 
@@ -285,7 +286,7 @@ async function consoleSays(path: string, ended: Promise<unknown>, timeoutMs: num
   let gone = false;
   void ended.then(() => (gone = true));
   while (!gone && Date.now() < deadline) {
-    if (readIfThere(path).includes(AGENT_STARTING)) return true;
+    if (existsSync(path) && readIfThere(path).includes(AGENT_STARTING)) return true;
     await sleep(20);
   }
   return false;
