@@ -32,29 +32,34 @@ void agent_seed(const char *id, char **w, int n)
 	if (n != 2 || len < 32 || len > 2 * SEED_BYTES_MAX || len % 2)
 		return refuse(id, "usage: seed HEX (16 to %d bytes of the host's randomness, in lower-case hex)",
 			      SEED_BYTES_MAX);
-	struct {
-		struct rand_pool_info info;
-		unsigned char bytes[SEED_BYTES_MAX];
-	} seed;
+	struct rand_pool_info *seed = malloc(sizeof(*seed) + SEED_BYTES_MAX);
+	if (!seed)
+		return refuse(id, "seed: %s", strerror(errno));
+	unsigned char *bytes = (unsigned char *)seed->buf;
 	for (size_t i = 0; i < len / 2; i++) {
 		int hi = hex_digit(w[1][2 * i]), lo = hex_digit(w[1][2 * i + 1]);
-		if (hi < 0 || lo < 0)
+		if (hi < 0 || lo < 0) {
+			free(seed);
 			return refuse(id, "seed: '%c%c' is not a lower-case hex byte", w[1][2 * i], w[1][2 * i + 1]);
-		seed.bytes[i] = (unsigned char)(hi << 4 | lo);
+		}
+		bytes[i] = (unsigned char)(hi << 4 | lo);
 	}
-	seed.info.buf_size = (int)(len / 2);
-	seed.info.entropy_count = (int)(len / 2 * 8);
+	seed->buf_size = (int)(len / 2);
+	seed->entropy_count = (int)(len / 2 * 8);
 	int fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		free(seed);
 		return refuse(id, "seed: /dev/urandom: %s", strerror(errno));
+	}
 	const char *step = "RNDADDENTROPY";
-	int ok = ioctl(fd, RNDADDENTROPY, &seed) == 0;
+	int ok = ioctl(fd, RNDADDENTROPY, seed) == 0;
 	if (ok) {
 		step = "RNDRESEEDCRNG";
 		ok = ioctl(fd, RNDRESEEDCRNG) == 0;
 	}
 	int saved = errno;
 	close(fd);
+	free(seed);
 	if (!ok)
 		return refuse(id, "seed: %s: %s", step, strerror(saved));
 	say("R %s 0", id);
