@@ -158,7 +158,8 @@ export class GuestVm implements AsyncDisposable {
         control.ready,
         ended.then((code) => fail(`QEMU exited (status ${code}) before the guest agent was ready`)),
         brokenKvm.then(() => fail("KVM does not work on this machine; run with REUSELAB_ACCEL=tcg")),
-        sleep(timeoutMs, undefined, { signal: giveUp.signal }).then(() =>
+        // The boot's whole time, the save of a first boot included.
+        sleep(Math.max(0, started + timeoutMs - Date.now()), undefined, { signal: giveUp.signal }).then(() =>
           fail(`the guest agent was not ready after ${timeoutMs} ms`),
         ),
       ]);
