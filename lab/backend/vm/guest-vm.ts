@@ -108,6 +108,7 @@ export class GuestVm implements AsyncDisposable {
     // QEMU dies with its runner (setpriv --pdeathsig): a runner killed with SIGKILL (the OOM killer) can
     // stop nothing, and a guest whose host went away mid-boot waits for it for ever (PROTOCOL.md). Its
     // own session keeps a terminal's Ctrl-C off it: the runner stops the labs in it first, then QEMU.
+    const qemuStarted = Date.now();
     const qemu = spawn(systemTool("setpriv", "util-linux"), ["--pdeathsig", "KILL", "--", command!, ...args], {
       stdio: ["ignore", "ignore", "pipe", ...(restoring === undefined ? [] : [restoring])],
       detached: true,
@@ -158,8 +159,8 @@ export class GuestVm implements AsyncDisposable {
         control.ready,
         ended.then((code) => fail(`QEMU exited (status ${code}) before the guest agent was ready`)),
         brokenKvm.then(() => fail("KVM does not work on this machine; run with REUSELAB_ACCEL=tcg")),
-        // The boot's whole time, the save of a first boot included.
-        sleep(Math.max(0, started + timeoutMs - Date.now()), undefined, { signal: giveUp.signal }).then(() =>
+        // From QEMU's start: the save of a first boot is part of its boot.
+        sleep(Math.max(0, qemuStarted + timeoutMs - Date.now()), undefined, { signal: giveUp.signal }).then(() =>
           fail(`the guest agent was not ready after ${timeoutMs} ms`),
         ),
       ]);
