@@ -7,9 +7,10 @@
  * (the VM's own directory left out), the kernel and the initramfs (rebuilt when the probe or /init
  * changes). Another key is another file; a file that does not load is removed and the kernel booted.
  *
- * A restored guest is not a copy of another's randomness: RDRAND (TCG's `-cpu max`) and the host's
- * cycle counter feed its generator after the restore, and the network's secrets are drawn at their
- * first use, after it (test/vm/guest-snapshot.test.ts checks that two restores draw differently).
+ * A restored guest's generator starts where the saved one stood: two restores of one file drew the
+ * same uuid on 6.1 until the host reseeded it (the agent's `seed`, which guest-vm.ts sends first). The
+ * network's secrets and each namespace's hash mix are drawn at their first use, after that
+ * (test/backend/guest-snapshot.test.ts checks that two restores draw differently).
  * REUSELAB_GUEST_SNAPSHOTS=off boots every guest.
  */
 import { createHash } from "node:crypto";
