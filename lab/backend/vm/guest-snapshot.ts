@@ -8,9 +8,12 @@
  * changes). Another key is another file; a file that does not load is removed and the kernel booted.
  *
  * A restored guest's generator starts where the saved one stood: two restores of one file drew the
- * same uuid on 6.1 until the host reseeded it (the agent's `seed`, which guest-vm.ts sends first). The
- * network's secrets and each namespace's hash mix are drawn at their first use, after that
- * (test/backend/guest-snapshot.test.ts checks that two restores draw differently).
+ * same uuid on 6.1 until the host reseeded it (the agent's `seed`, which guest-vm.ts sends first). What
+ * the kernel drew before the save (at boot: the first namespace's hash mix, for one) is the saved
+ * guest's in every restore; what the runs depend on is drawn after the reseed: each lab namespace's
+ * hash mix when it is made, the hash and port secrets (net_get_random_once) at the first packet or
+ * connect, which no guest makes before the save (test/backend/guest-snapshot.test.ts checks that two
+ * restores draw differently).
  * REUSELAB_GUEST_SNAPSHOTS=off boots every guest.
  */
 import { createHash } from "node:crypto";
