@@ -3,9 +3,9 @@
  * a restore of the saved state well under one. The first boot of a kernel saves its guest at the end
  * of /init, when the agent is about to say READY to a host that has not connected yet (so the guest
  * has never seen a host: every restore meets its host as a booted guest does). The state goes to the
- * kernel's folder under a key of everything that shapes it: the QEMU binary, its whole command line
- * (the VM's own directory left out), the kernel and the initramfs (rebuilt when the probe or /init
- * changes). Another key is another file; a file that does not load is removed and the kernel booted.
+ * kernel's folder under a key of everything that shapes it: the QEMU binary, the host's CPU, QEMU's
+ * whole command line (the VM's own directory left out), the kernel and the initramfs (rebuilt when
+ * the probe or /init changes). Another key is another file; a file that does not load is removed and the kernel booted.
  *
  * A restored guest's generator starts where the saved one stood: two restores of one file drew the
  * same uuid on 6.1 until the host reseeded it (the agent's `seed`, which guest-vm.ts sends first). What
@@ -17,7 +17,7 @@
  * REUSELAB_GUEST_SNAPSHOTS=off boots every guest.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ignored } from "../../debug-log";
@@ -44,12 +44,26 @@ export function snapshotFile(kernelDir: string, command: string, args: readonly 
     return `${path} ${s.size} ${s.mtimeMs} ${s.ino}\n`;
   };
   h.update(stamp(command));
+  // Under KVM the guest runs on the host's own CPU model (-cpu host): a cache moved to another machine
+  // is another key.
+  h.update(`${cpuFlags()}\n`);
   for (const a of args) h.update(`${a.split(vmDir).join("<vm>")}\0`);
   for (const flag of ["-kernel", "-initrd"]) {
     const i = args.indexOf(flag);
     if (i >= 0 && args[i + 1]) h.update(stamp(args[i + 1]!));
   }
   return join(kernelDir, `snapshot-${h.digest("hex").slice(0, 16)}.qemu`);
+}
+
+/** The host CPU's model and flags, from /proc/cpuinfo (empty without it). */
+function cpuFlags(): string {
+  try {
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    return [/^model name\s*:.*$/m, /^flags\s*:.*$/m].map((r) => r.exec(info)?.[0] ?? "").join("\n");
+  } catch (e) {
+    ignored("vm/cpuinfo")(e);
+    return "";
+  }
 }
 
 /** What a QEMU that will save its guest needs on its command line: a monitor, and a state that runs once loaded. */
