@@ -5,7 +5,8 @@
  * has never seen a host: every restore meets its host as a booted guest does). The state goes to the
  * kernel's folder under a key of everything that shapes it: the QEMU binary, the host's CPU, QEMU's
  * whole command line (the VM's own directory left out), the kernel and the initramfs (rebuilt when
- * the probe or /init changes). Another key is another file; a file that does not load is removed and the kernel booted.
+ * the probe or /init changes). Another key is another file; a file that does not load is removed and
+ * the kernel booted.
  *
  * A restored guest's generator starts where the saved one stood: two restores of one file drew the
  * same uuid on 6.1 until the host reseeded it (the agent's `seed`, which guest-vm.ts sends first). What
@@ -23,6 +24,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ignored } from "../../debug-log";
 import { LabError } from "../../errors";
 import { runnerAlive } from "../../process-stat";
+import { shellQuote } from "../netns/netns-host";
 import { Qmp } from "./qmp";
 
 export const SNAPSHOTS_ENV = "REUSELAB_GUEST_SNAPSHOTS";
@@ -84,7 +86,7 @@ export async function saveGuest(qmpPath: string, file: string): Promise<void> {
   try {
     await qmp.execute("stop");
     try {
-      await qmp.execute("migrate", { uri: `exec:cat > ${shellQuoted(partial)}` });
+      await qmp.execute("migrate", { uri: `exec:cat > ${shellQuote(partial)}` });
       for (;;) {
         const s = (await qmp.execute("query-migrate")) as { status?: string; "error-desc"?: string };
         if (s.status === "completed") break;
@@ -118,8 +120,4 @@ export function removeStale(dir: string, keep?: string): void {
       ignored("vm/old-snapshot")(e);
     }
   }
-}
-
-function shellQuoted(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

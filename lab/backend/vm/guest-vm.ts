@@ -69,16 +69,17 @@ export class GuestVm implements AsyncDisposable {
    * (it builds the initramfs and picks the accelerator: one place knows how to boot a guest).
    */
   static async boot(id: string, kernelDir: string, timeoutMs = BOOT_TIMEOUT_MS): Promise<GuestVm> {
+    // An absolute folder: the saved guest's key has the command line, which names it.
+    const folder = resolve(kernelDir);
     try {
-      // An absolute folder: the saved guest's key has the command line, which names it.
-      return await GuestVm.start(id, resolve(kernelDir), timeoutMs, snapshotsOn());
+      return await GuestVm.start(id, folder, timeoutMs, snapshotsOn());
     } catch (e) {
       // A saved guest that does not come back (QEMU refused the file, or the agent never said READY)
       // is removed, and the kernel booted: that boot saves it again.
       if (!(e instanceof RestoreFailed)) throw e;
       rmSync(e.file, { force: true });
       debugLog("vm/restore-failed", e.cause);
-      return GuestVm.start(id, resolve(kernelDir), timeoutMs, true);
+      return GuestVm.start(id, folder, timeoutMs, true);
     }
   }
 
@@ -247,26 +248,44 @@ function isGuestQemu(pid: number, dir: string): boolean {
   return /^qemu-system-/.test(basename(argv[0] ?? "")) && argv.some((a) => a.includes(`${dir}/`));
 }
 
-async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<Socket> {
+/**
+ * Asks `attempt` again each 20 ms until it answers (not undefined): its answer, or why there is none
+ * ("gone": QEMU ended; "late": `timeoutMs` ran out).
+ */
+async function whileQemuRuns<T>(
+  ended: Promise<unknown>,
+  timeoutMs: number,
+  attempt: () => T | undefined | Promise<T | undefined>,
+): Promise<{ answer: T } | { none: "gone" | "late" }> {
   const deadline = Date.now() + timeoutMs;
   let gone = false;
   void ended.then(() => (gone = true));
   for (;;) {
-    if (gone) throw new Error("QEMU exited before it opened its sockets");
-    if (Date.now() > deadline) throw new Error(`QEMU did not listen on ${path} in time`);
-    // QEMU binds the socket (the file appears) and then listens: a connect in between is refused.
-    if (existsSync(path)) {
-      const s = await new Promise<Socket | undefined>((resolve, reject) => {
-        const s = connect(path);
-        s.once("connect", () => resolve(s));
-        s.once("error", (e: NodeJS.ErrnoException) =>
-          e.code === "ECONNREFUSED" ? (s.destroy(), resolve(undefined)) : reject(e),
-        );
-      });
-      if (s) return s;
-    }
+    if (gone) return { none: "gone" };
+    if (Date.now() > deadline) return { none: "late" };
+    const answer = await attempt();
+    if (answer !== undefined) return { answer };
     await sleep(20);
   }
+}
+
+async function connectWhenThere(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<Socket> {
+  const r = await whileQemuRuns(ended, timeoutMs, () =>
+    // QEMU binds the socket (the file appears) and then listens: a connect in between is refused.
+    existsSync(path)
+      ? new Promise<Socket | undefined>((resolve, reject) => {
+          const s = connect(path);
+          s.once("connect", () => resolve(s));
+          s.once("error", (e: NodeJS.ErrnoException) =>
+            e.code === "ECONNREFUSED" ? (s.destroy(), resolve(undefined)) : reject(e),
+          );
+        })
+      : undefined,
+  );
+  if ("answer" in r) return r.answer;
+  throw new Error(
+    r.none === "gone" ? "QEMU exited before it opened its sockets" : `QEMU did not listen on ${path} in time`,
+  );
 }
 
 /** A read-only descriptor of `path`, or undefined when there is no such file. */
@@ -284,14 +303,10 @@ function openIfThere(path: string): number | undefined {
  * each 20 ms; false when QEMU ended or the boot's time ran out first (the boot then fails as usual).
  */
 async function consoleSays(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let gone = false;
-  void ended.then(() => (gone = true));
-  while (!gone && Date.now() < deadline) {
-    if (existsSync(path) && readIfThere(path).includes(AGENT_STARTING)) return true;
-    await sleep(20);
-  }
-  return false;
+  const r = await whileQemuRuns(ended, timeoutMs, () =>
+    existsSync(path) && readIfThere(path).includes(AGENT_STARTING) ? true : undefined,
+  );
+  return "answer" in r;
 }
 
 /** A restore from the kernel's saved guest that did not bring it up: the saved file is to go. */
