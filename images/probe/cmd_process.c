@@ -13,7 +13,36 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2
+
+/* Its capability sets as the kernel shows them in /proc/self/status: "held" is the effective,
+ * permitted and inheritable sets as one mask, "bounding" what an exec could ever give it; -1 each
+ * where it cannot be read. */
+static void capability_sets(long long *held, long long *bounding)
+{
+	*held = *bounding = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return;
+	char line[256];
+	int seen = 0;
+	long long sets = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		char name[16];
+		if (sscanf(line, "Cap%15[A-Za-z]:%llx", name, &v) != 2)
+			continue;
+		if (!strcmp(name, "Inh") || !strcmp(name, "Prm") || !strcmp(name, "Eff")) {
+			sets |= (long long)v;
+			seen++;
+		} else if (!strcmp(name, "Bnd")) {
+			*bounding = (long long)v;
+		}
+	}
+	fclose(f);
+	if (seen == 3)
+		*held = sets;
+}
 
 static void cmd_hello(const struct args *a, struct reply *r)
 {
@@ -23,6 +52,11 @@ static void cmd_hello(const struct args *a, struct reply *r)
 	reply_int(r, "pid", getpid());
 	reply_int(r, "uid", getuid());
 	reply_int(r, "euid", geteuid());
+	reply_int(r, "gid", getgid());
+	long long held, bounding;
+	capability_sets(&held, &bounding);
+	reply_int(r, "caps", held);
+	reply_int(r, "bounding", bounding);
 	struct utsname u;
 	if (uname(&u) == 0)
 		reply_str(r, "release", u.release);
@@ -115,20 +149,30 @@ static void cmd_exit(const struct args *a, struct reply *r)
 	exit((int)code);
 }
 
-/* The worker ends, closing every socket it holds, and the container's init forks a new one: uid, cpu
- * and sockets as at the container's start. Replies first; the new worker numbers lines from 1 again.
+/* The worker ends, closing every socket it holds, and the container's init forks a new one: cpu and
+ * sockets as at the container's start, the uid this one's or UID (only `probe init-as` starts another
+ * uid's). Replies first; the new worker numbers lines from 1 again.
  * Its TCP connections are reset, not closed: the run is over, and a connection closed the usual way
  * leaves a socket in TIME_WAIT (or FIN_WAIT) that no process holds, which makes the namespace one that
  * is not used again where the kernel cannot destroy such sockets (5.10 in a guest, the netns backend). */
 static void cmd_recycle(const struct args *a, struct reply *r)
 {
-	(void)a;
 	if (!probe_under_init)
 		FAIL(r, "recycle: only the worker of a container's init (the probe as pid 1) can be recycled");
+	long uid = (long)getuid();
+	if (a->argc == 2 && parse_long(a->argv[1], 0, 65535, &uid))
+		FAIL(r, "bad uid '%s' (0 to 65535)", a->argv[1]);
+	if (uid != (long)getuid() && !probe_init_any_uid)
+		FAIL(r, "recycle: this init starts workers as uid %u only (`probe init-as` starts any uid's)",
+		     (unsigned)getuid());
+	int next = (int)uid;
+	if (write(probe_recycle_fd, &next, sizeof(next)) != (ssize_t)sizeof(next)) {
+		reply_result(r, -1, errno);
+		return;
+	}
 	sockets_reset_all();
 	reply_result(r, 0, 0);
 	reply_end(r);
-	kill(getppid(), SIGUSR1);
 	exit(0);
 }
 
@@ -140,6 +184,6 @@ const struct command process_commands[] = {
 	{ "sysctl", 1, 1, "sysctl NAME", cmd_sysctl },
 	{ "crash", 0, 0, "crash", cmd_crash },
 	{ "exit", 0, 1, "exit [CODE]", cmd_exit },
-	{ "recycle", 0, 0, "recycle", cmd_recycle },
+	{ "recycle", 0, 1, "recycle [UID]", cmd_recycle },
 	{ NULL, 0, 0, NULL, NULL },
 };

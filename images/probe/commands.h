@@ -35,6 +35,10 @@ struct probe_socket *socket_arg(const struct args *a, int i, struct reply *r);
 
 /* Set in the worker a container's init forked (main.c): recycle may then ask the init for a new worker. */
 extern int probe_under_init;
+/* The worker's end of its init's pipe: `recycle` writes the next worker's uid there (main.c). */
+extern int probe_recycle_fd;
+/* Whether the init starts workers of any uid (`probe init-as`), or only of its own (`probe init`). */
+extern int probe_init_any_uid;
 
 /* Milliseconds on the monotonic clock. */
 long now_ms(void);

@@ -82,6 +82,12 @@ static int drop_bounding(const int keep[NCAPS])
 	}
 }
 
+int enter_drop_bounding_all(void)
+{
+	int keep[NCAPS] = { 0 };
+	return drop_bounding(keep);
+}
+
 int enter_main(int argc, char **argv)
 {
 	if (argc < 3 || argc > 6)

@@ -18,11 +18,16 @@
 #include "enter.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,8 +132,9 @@ int serve_lines(FILE *in)
 static int serve(void) { return serve_lines(stdin); }
 
 static volatile sig_atomic_t child_pid;
-static volatile sig_atomic_t respawn;
 int probe_under_init;
+int probe_recycle_fd = -1;
+int probe_init_any_uid;
 
 static void forward(int sig)
 {
@@ -142,27 +148,63 @@ static void leave(int sig)
 	_exit(0);
 }
 
-static void want_respawn(int sig)
+/* A worker of `probe init-as`: from its init's root, which keeps CAP_SETUID, CAP_SETGID, CAP_SETPCAP
+ * and CAP_KILL, to an actor with no capability: the bounding set emptied, the uid and gid (no
+ * supplementary group), every capability set cleared (a uid 0 worker would keep them), no new
+ * privileges. What `probe enter - UID - no-new-privs` and its exec give an actor, without the exec;
+ * the worker's hello shows the result (gid, caps, bounding). */
+static int become(uid_t uid, pid_t parent)
 {
-	(void)sig;
-	respawn = 1;
+	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	const char *step = NULL;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		step = "no_new_privs";
+	else if (enter_drop_bounding_all() < 0)
+		step = "bounding set";
+	else if (setresgid(uid, uid, uid) < 0)
+		step = "setresgid";
+	else if (setgroups(0, NULL) < 0)
+		step = "setgroups";
+	else if (setresuid(uid, uid, uid) < 0)
+		step = "setresuid";
+	else if (syscall(SYS_capset, &head, none) < 0)
+		step = "capset";
+	/* The uid change made it undumpable and cleared its parent-death signal: as after an exec, again. */
+	else if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		step = "dumpable";
+	else if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		step = "pdeathsig";
+	else if (getppid() != parent)
+		step = "its init is gone";
+	if (step)
+		fprintf(stderr, "probe init-as: the worker for uid %u: %s: %s\n", (unsigned)uid, step, strerror(errno));
+	return step ? -1 : 0;
 }
 
 /* As PID 1 of a container the probe cannot be killed from inside its own pid namespace, so it forks:
  * the child does the work (and can crash for real), the parent waits and exits with its status. A
- * worker that recycles itself (SIGUSR1, then exit 0) is replaced by a new one instead. `probe init`
- * runs so anywhere (the netns and vm backends recycle their probes too). */
-static int run_as_init(int (*body)(void))
+ * worker that recycles itself (`recycle`: the next worker's uid into the init's pipe, then exit 0) is
+ * replaced by a new one instead: a pipe, not a signal, because a worker of `init-as` may not signal
+ * its init. `probe init` runs so anywhere (the netns and vm backends recycle their probes too); its
+ * workers keep its uid. `probe init-as UID` starts each worker as the uid asked for (become), the
+ * first as UID. */
+static int run_as_init(int (*body)(void), long uid)
 {
+	int recycle[2];
+	if (pipe2(recycle, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fprintf(stderr, "probe init: pipe: %s\n", strerror(errno));
+		return 1;
+	}
 	signal(SIGTERM, forward);
 	signal(SIGINT, forward);
-	signal(SIGUSR1, want_respawn);
 	pid_t parent = getpid();
 	for (;;) {
-		respawn = 0;
 		pid_t pid = fork();
-		if (pid < 0)
-			return body();
+		if (pid < 0) {
+			fprintf(stderr, "probe init: fork: %s\n", strerror(errno));
+			return 1;
+		}
 		if (pid == 0) {
 			/* Outside a pid namespace of its own, the worker would outlive its init. */
 			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -170,7 +212,11 @@ static int run_as_init(int (*body)(void))
 				_exit(1);
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
-			signal(SIGUSR1, SIG_DFL);
+			close(recycle[0]);
+			probe_recycle_fd = recycle[1];
+			probe_init_any_uid = uid >= 0;
+			if (uid >= 0 && become((uid_t)uid, parent) < 0)
+				_exit(2);
 			probe_under_init = 1;
 			return body();
 		}
@@ -180,8 +226,12 @@ static int run_as_init(int (*body)(void))
 		while ((w = waitpid(-1, &status, 0)) != pid)
 			if (w < 0 && errno != EINTR)
 				return 1;
-		if (!(respawn && WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		int next;
+		int asked = read(recycle[0], &next, sizeof(next)) == (ssize_t)sizeof(next);
+		if (!(asked && WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (uid >= 0)
+			uid = next;
 	}
 }
 
@@ -211,9 +261,19 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "enter"))
 		return enter_main(argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "init"))
-		return run_as_init(serve);
+		return run_as_init(serve, -1);
+	if (argc == 3 && !strcmp(argv[1], "init-as")) {
+		char *end;
+		errno = 0;
+		long uid = strtol(argv[2], &end, 10);
+		if (errno || end == argv[2] || *end || uid < 0 || uid > 65535) {
+			fprintf(stderr, "probe init-as: bad uid '%s' (a number up to 65535)\n", argv[2]);
+			return 2;
+		}
+		return run_as_init(serve, uid);
+	}
 	if (argc == 2 && !strcmp(argv[1], "hold"))
-		return getpid() == 1 ? run_as_init(hold) : hold();
+		return getpid() == 1 ? run_as_init(hold, -1) : hold();
 	for (size_t i = 0; argc >= 2 && i < sizeof(demo_modes) / sizeof(demo_modes[0]); i++)
 		if (!strcmp(argv[1], demo_modes[i].name))
 			return demo_modes[i].run(argc - 2, argv + 2);
@@ -221,6 +281,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: probe          (commands on stdin, JSON lines on stdout)\n"
 				"       probe hold     (keep this network namespace alive)\n"
 				"       probe init     (the probe as a worker that can be recycled, as in a container)\n"
+				"       probe init-as UID   (as init, as root: each worker an actor of the uid asked for, no capability)\n"
 				"       probe agent    (the guest agent, on a guest's control port)\n"
 				"       probe enter NETNS UID CAPS|- [no-new-privs] [pdeathsig] [init]   (become an actor, then the probe)\n"
 				"       probe serve NAME ADDRESS|INTERFACE PORT [reuseaddr]   (the demo's UDP services)\n"
@@ -228,5 +289,5 @@ int main(int argc, char **argv)
 				"       probe bound udp PORT MIN                              (the demo's healthcheck)\n");
 		return 2;
 	}
-	return getpid() == 1 ? run_as_init(serve) : serve();
+	return getpid() == 1 ? run_as_init(serve, -1) : serve();
 }

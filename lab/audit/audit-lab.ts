@@ -6,16 +6,16 @@
  */
 import type Docker from "dockerode";
 import type { StartedTestContainer } from "testcontainers";
+import { release } from "node:os";
 import { removeLabelled } from "../backend/docker/cleanup";
 import { ProbeContainer } from "../backend/docker/lab-container";
 import { createLabNetwork, type LabNetwork } from "../backend/docker/lab-network";
 import { LAB_LABEL, labLabels, RUN_LABEL } from "../backend/docker/labels";
-import { LabError } from "../errors";
-import { replyFields } from "../probe/commands";
 import type { ProbeSession } from "../probe/probe-session";
 import type { Audit } from "./audit";
 import { ServiceContainer } from "./service-container";
 import { ignored } from "../debug-log";
+import { checkHello } from "../backend/probe-hello";
 
 /** Docker turns IPv6 off in the namespaces it makes unless told: the service's [::] sockets are attacked over IPv6 too. */
 const IPV6_ON = {
@@ -83,7 +83,8 @@ export class AuditLab implements AsyncDisposable {
 
   /**
    * An attacker process with uid in the service's network namespace: it shares its addresses and
-   * ports, and the namespace's sysctls. It has no capability at all (the probe's container drops them).
+   * ports, and the namespace's sysctls. It has no capability at all (the probe's container drops them,
+   * and its hello must show none: ../backend/probe-hello.ts).
    */
   attacker(uid: number): Promise<Probe> {
     return this.probe(`attacker (uid ${uid})`, uid, `container:${this.service.id}`);
@@ -91,14 +92,12 @@ export class AuditLab implements AsyncDisposable {
 
   private async probe(label: string, uid: number, networkMode: string): Promise<Probe> {
     const c = new ProbeContainer(this.docker, this.probeImage, this.labels(), `${this.audit.name} ${label}`)
-      .withUser(String(uid))
+      .withUser(`${uid}:${uid}`)
       .withNetworkMode(networkMode);
     if (!networkMode.startsWith("container:")) c.withSysctls(IPV6_ON); // a joined namespace has the service's
     const started: StartedTestContainer = await c.start();
     const session = c.session!;
-    const hello = replyFields("hello", await session.call(["hello"]));
-    if (hello.uid !== uid)
-      throw new LabError("REUSELAB_PROBE_PROTOCOL", `${label} runs as uid ${String(hello.uid)}, not ${uid}`);
+    await checkHello(session, { uid, caps: [] }, release());
     return {
       session,
       uid,

@@ -42,7 +42,7 @@ export abstract class ProbeLab implements StartedLab {
       this.spec.actors.map(async (a) => {
         const placed = await this.place(a, `${a.name} (${this.spec.runId})`);
         this.actors.set(a.name, new ProbeActor(a.name, placed.session, placed.exited, (h) => this.resolve(h)));
-        if (!placed.reused) await checkHello(placed.session, a.uid, this.kernel.release);
+        if (!placed.reused) await checkHello(placed.session, a, this.kernel.release);
       }),
     );
   }

@@ -51,14 +51,26 @@ export const PROBE_COMMANDS = {
     },
   },
   // cmd_process.c
-  hello: { args: [0, 0], reply: { version: "int", pid: "int", uid: "int", euid: "int", release: "str" } },
+  hello: {
+    args: [0, 0],
+    reply: {
+      version: "int",
+      pid: "int",
+      uid: "int",
+      euid: "int",
+      gid: "int",
+      caps: "int",
+      bounding: "int",
+      release: "str",
+    },
+  },
   sleep: { args: [1, 1], reply: {} },
   setuid: { args: [1, 1], reply: { uid: "int" } },
   "pin-cpu": { args: [1, 1], reply: { cpu: "int" } },
   sysctl: { args: [1, 1], reply: { value: "str" } },
   crash: { args: [0, 0], reply: {} },
   exit: { args: [0, 1], reply: {} },
-  recycle: { args: [0, 0], reply: {} },
+  recycle: { args: [0, 1], reply: {} },
   // cmd_service.c
   dnsq: {
     args: [4, 5],

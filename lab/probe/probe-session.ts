@@ -86,11 +86,12 @@ export class ProbeSession {
 
   /**
    * A container's probe starts over: its worker exits with every socket it holds, and the container's
-   * init forks a new one (uid, cpu and sockets as at the container's start) that numbers lines from 1.
-   * Resolves with the new worker's hello, so the old one is gone when it does.
+   * init forks a new one (cpu and sockets as at the container's start) that numbers lines from 1, as
+   * the same uid or as `uid` (which only an init started as `probe init-as` does). Resolves with the
+   * new worker's hello, so the old one is gone when it does.
    */
-  async recycle(timeoutMs: number): Promise<ProbeReply> {
-    const r = await this.call(["recycle"], timeoutMs);
+  async recycle(timeoutMs: number, uid?: number): Promise<ProbeReply> {
+    const r = await this.call(uid === undefined ? ["recycle"] : ["recycle", String(uid)], timeoutMs);
     if (r.ret !== 0)
       throw new LabError("REUSELAB_PROBE_PROTOCOL", `${this.label}: recycle failed: ${String(r.error ?? r.errno)}`);
     this.sent = 0;

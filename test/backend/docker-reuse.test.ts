@@ -4,6 +4,7 @@
 // and checks what the next run gets.
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import Docker from "dockerode";
 import type { LabSpec } from "../../lab/backend/backend";
@@ -90,6 +91,50 @@ test.serial(
   },
 );
 
+test.serial(
+  "an idle container serves an actor of another uid: its next worker runs as that uid with no capability, as the kernel holds it",
+  async (t) => {
+    {
+      await using lab = await backend.start(spec("reuse.uid-a@host"), kernel);
+      t.like(await hello(lab.actor("srv")), { uid: 1000 });
+    }
+    const before = await containers();
+    const counts = { ...backend.counts! };
+    const other: LabSpec = {
+      runId: "reuse.uid-b@host",
+      namespaces: [{ name: "n", sysctls: {} }],
+      actors: [
+        { name: "x", uid: 0, netns: "n", caps: [] },
+        { name: "y", uid: 2002, netns: "n", caps: [] },
+      ],
+    };
+    await using lab = await backend.start(other, kernel);
+    t.deepEqual(await containers(), before, "the same containers, none made");
+    t.is(backend.counts!.actorsMade - counts.actorsMade, 0);
+    for (const [name, uid] of [
+      ["x", 0],
+      ["y", 2002],
+    ] as const) {
+      t.like(await hello(lab.actor(name)), { uid, euid: uid, gid: uid, caps: 0, bounding: 0 }, name);
+    }
+    // The kernel's own record of each worker: the child of its container's init (init-as, root).
+    const inits = await Promise.all(before.map((id) => docker.getContainer(id).inspect()));
+    const workers = inits
+      .filter((c) => c.Config.Cmd?.[0] === "init-as")
+      .map((c) => readFileSync(`/proc/${c.State.Pid}/task/${c.State.Pid}/children`, "utf8").trim());
+    t.is(workers.length, 2, "both actors' containers start workers as any uid");
+    const status = workers.map((pid) => readFileSync(`/proc/${pid}/status`, "utf8"));
+    const field = (s: string, f: string) => new RegExp(`^${f}:[ \\t]*(.*)$`, "m").exec(s)?.[1]?.trim();
+    t.deepEqual(status.map((s) => field(s, "Uid")).sort(), ["0\t0\t0\t0", "2002\t2002\t2002\t2002"]);
+    for (const s of status) {
+      for (const f of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) t.is(field(s, f), "0000000000000000", f);
+      t.is(field(s, "NoNewPrivs"), "1");
+    }
+    // uid 0 with no capability: setuid is refused by the kernel.
+    t.like(await lab.actor("x").call(["setuid", "1000"]), { ret: -1, errno: "EPERM" });
+  },
+);
+
 test.serial("an actor with a capability never serves again, nor does its namespace", async (t) => {
   let ours: string[];
   {
@@ -119,7 +164,8 @@ test.serial("SETUID and SETGID leave the namespace to later runs, never the acto
     made = await Promise.all((await containers()).map((id) => docker.getContainer(id).inspect()));
   }
   const holder = made.find((c) => c.Config.Cmd?.[0] === "hold")!;
-  const capable = made.find((c) => c.HostConfig.CapAdd?.includes("SETUID"))!;
+  // The actor's own container (init-as containers keep SETUID for their init, not for any worker).
+  const capable = made.find((c) => c.Config.Cmd?.[0] !== "init-as" && c.HostConfig.CapAdd?.includes("SETUID"))!;
   t.truthy(holder);
   t.truthy(capable);
   const now = await containers();

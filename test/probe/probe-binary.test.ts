@@ -78,7 +78,7 @@ test("recycle resets the worker's TCP connections: the namespace keeps no socket
 test("hello reports the protocol version, uid and kernel release", async (t) => {
   const { session, child } = startProbe(t);
   const hello = await session.call(["hello"]);
-  t.like(hello, { ret: 0, errno: null, version: 1, uid: process.getuid!() });
+  t.like(hello, { ret: 0, errno: null, version: 2, uid: process.getuid!(), gid: process.getgid!() });
   t.regex(String(hello.release), /^\d+\.\d+/);
   child.stdin.end();
 });

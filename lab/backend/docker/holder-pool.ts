@@ -216,17 +216,22 @@ export function bareHolder(idle: readonly Holder[]): Holder | undefined {
   return idle.find((h) => h.idle.length === 0);
 }
 
-/** Of the idle holders, the one with idle containers for most of `uids` (the first of equals). */
+/**
+ * Of the idle holders, the one whose idle containers serve most of the actors of `uids` (any idle
+ * container serves any uid: docker-lab.ts), and of those the one whose workers already run as most of
+ * them (a worker of another uid is recycled as the actor's first); the first of equals.
+ */
 export function bestHolder(idle: readonly Holder[], uids: readonly number[]): Holder | undefined {
   let best: Holder | undefined;
-  let bestServed = -1;
+  let bestScore = -1;
   for (const h of idle) {
     const free = h.idle.map((a) => a.uid);
-    const served = uids.filter((u) => {
+    const same = uids.filter((u) => {
       const i = free.indexOf(u);
       return i >= 0 && free.splice(i, 1).length > 0;
     }).length;
-    if (served > bestServed) [best, bestServed] = [h, served];
+    const score = Math.min(h.idle.length, uids.length) * (uids.length + 1) + same;
+    if (score > bestScore) [best, bestScore] = [h, score];
   }
   return best;
 }

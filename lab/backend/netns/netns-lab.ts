@@ -119,7 +119,7 @@ export class NetnsLab extends ProbeLab {
   /** Recycles an actor's probe (a new worker with no socket, the same uid), or kills it; undefined when killed. */
   private async putAway(p: Place): Promise<IdleProbe | undefined> {
     if (p.recyclable && !this.aborting && !p.probe.session.isClosed) {
-      const hello = await recycled(p.probe.session, p.spec.uid, this.kernel.release);
+      const hello = await recycled(p.probe.session, p.spec, this.kernel.release);
       if (typeof hello?.pid === "number") return { uid: p.spec.uid, probe: p.probe, pid: hello.pid };
     }
     p.probe.kill();
