@@ -5,10 +5,12 @@ import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
 import { hostname, release } from "node:os";
 import Docker from "dockerode";
-import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
+import { buildProbeBinary, ensureProbeImage } from "../../lab/backend/docker/probe-image";
 import { DockerBackend } from "../../lab/backend/docker/docker-backend";
 import { ensureEgressGuard, GUARD_TABLE, nftBinary } from "../../lab/backend/docker/egress-guard";
-import { LAB_RANGES } from "../../lab/backend/docker/lab-network";
+import { createLabNetwork, LAB_RANGES } from "../../lab/backend/docker/lab-network";
+import { ProbeContainer } from "../../lab/backend/docker/lab-container";
+import { labLabels } from "../../lab/backend/docker/labels";
 import { ProbeSession } from "../../lab/probe/probe-session";
 
 const sh = (cmd: string) => spawnSync("bash", ["-c", cmd], { encoding: "utf8" });
@@ -96,21 +98,47 @@ test.serial(
     // `reuselab clean` needs to tell a dead runner's leftovers from a live one's.
     for (const c of mine) t.like(c.Labels, { "reuselab.pid": String(process.pid), "reuselab.host": hostname() });
 
-    // The probe listens on nothing a case did not ask for. The only sockets of a fresh lab namespace are
-    // Docker's embedded DNS resolver (dockerd's, on 127.0.0.11, in every user-defined network).
+    // The probe listens on nothing a case did not ask for: a fresh lab namespace has no socket at all
+    // (on a Docker network it would have Docker's embedded resolver; as root it is on the lab's switch).
     const pid = (await docker.getContainer(mine[0]!.Id).inspect()).State.Pid;
     const ss = sh(`nsenter -t ${pid} -n ss -Htuan`);
     t.is(ss.status, 0, ss.stderr);
-    const sockets = ss.stdout.split("\n").filter(Boolean);
-    t.deepEqual(
-      sockets.filter((l) => l.split(/\s+/)[4]?.startsWith("127.0.0.11:") !== true),
-      [],
-      "only Docker's resolver",
-    );
+    t.deepEqual(ss.stdout.split("\n").filter(Boolean), [], "no socket");
 
-    const net = (await docker.listNetworks({ filters: { label: [`reuselab.run=${backend.runLabel}`] } }))[0]!;
-    t.is(net.Options?.["com.docker.network.bridge.enable_ip_masquerade"], "false");
-    t.true((net.IPAM?.Config ?? []).every((c) => c.Subnet?.startsWith("10.213.") || c.Subnet?.startsWith("fd00:213:")));
+    // As root the namespace is on no Docker network: its holder has none, and it is wired to a switch
+    // namespace of the lab's own (switch-namespace.ts), which has a bridge and the veths to the lab's
+    // namespaces, and no link to anywhere else.
+    t.deepEqual(await docker.listNetworks({ filters: { label: [`reuselab.run=${backend.runLabel}`] } }), []);
+    const holder = (await Promise.all(mine.map((c) => docker.getContainer(c.Id).inspect()))).find(
+      (c) => c.Config.Cmd?.[0] === "hold",
+    )!;
+    t.is(holder.HostConfig.NetworkMode, "none");
+    const switches = sh("ip netns list")
+      .stdout.split("\n")
+      .filter((l) => l.startsWith(`rl-${process.pid}-sw`));
+    t.is(switches.length, 1, "one switch for the one slot in use");
+    const links = sh(`ip -n ${switches[0]!.split(" ")[0]} -o link show`).stdout;
+    const names = [...links.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1]).sort();
+    t.deepEqual(names, ["br0", "lo", "p2"], "the bridge and the one namespace's veth");
+    t.deepEqual(
+      sh(`nsenter -t ${holder.State.Pid} -n ip route show`)
+        .stdout.trim()
+        .split("\n")
+        .map((l) => l.trim()),
+      ["10.215.0.0/24 dev eth0 proto kernel scope link src 10.215.0.2", "224.0.0.0/4 dev eth0 scope link"],
+      "the subnet and multicast, no default route",
+    );
+  },
+);
+
+test.serial(
+  "as root a lab's namespaces have no route out at all: a datagram to the outside is unreachable",
+  async (t) => {
+    const outside = await outsideListener();
+    t.teardown(() => outside.child.kill("SIGKILL"));
+    await using lab = await backend.start(spec, { id: "host", release: release() });
+    t.like(await lab.actor("a").call(["sendvary", "4", OUT_ADDR, "9999", "5"]), { ret: -1, errno: "ENETUNREACH" });
+    t.is(await outside.none(), 0);
   },
 );
 
@@ -129,9 +157,22 @@ test.serial(
 
     const outside = await outsideListener();
     t.teardown(() => outside.child.kill("SIGKILL"));
-    await using lab = await backend.start(spec, { id: "host", release: release() });
-    const a = lab.actor("a");
-    const send = () => a.call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
+    // A container on a lab network, as the audit makes them (and the docker backend when not root).
+    const docker = new Docker();
+    const labels = labLabels(backend.runLabel);
+    const net = await createLabNetwork(docker, `${backend.runLabel}-egress`, labels);
+    t.teardown(() => net.remove());
+    t.is(
+      (await docker.getNetwork(net.id).inspect()).Options?.["com.docker.network.bridge.enable_ip_masquerade"],
+      "false",
+    );
+    t.true([net.subnet, net.subnet6].every((c) => c.startsWith("10.213.") || c.startsWith("fd00:213:")));
+    const c = new ProbeContainer(docker, await ensureProbeImage(docker), labels, "egress")
+      .withNetworkMode(net.name)
+      .withUser("1000:1000");
+    const started = await c.start();
+    t.teardown(() => docker.getContainer(started.getId()).remove({ force: true }));
+    const send = () => c.session!.call(["sendvary", "4", OUT_ADDR, "9999", "5"]);
 
     // The path works: the host itself reaches the outside namespace.
     const host = spawn(buildProbeBinary(), [], { stdio: ["pipe", "pipe", "pipe"] });

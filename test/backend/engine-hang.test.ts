@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { labelled } from "../e2e/helpers";
+import { labelled, switches } from "../e2e/helpers";
 import { answersPing, fakeEngine, type Answer, type FakeEngine } from "./fake-engine";
 
 const CASE = "cases/uid-rule/tcp-reuseport-needs-same-uid.yaml";
@@ -21,11 +21,21 @@ function emptyEngine(call: string): unknown {
   return answersPing(call);
 }
 
-/** Answers a ping and the first calls of a run, holds POST /networks/create, and then (`stuck`) every call but a ping. */
-const hangsAtNetwork =
+/** The calls of a run's prepare, which emptyEngine answers. */
+const prepares = (call: string) =>
+  call.endsWith(" /_ping") ||
+  ["GET /version", "GET /containers/json", "GET /networks"].includes(call) ||
+  /^GET \/images\/[^/]+\/json$/.test(call);
+
+/**
+ * Answers a ping and the calls of a run's prepare, holds the run's first call past it (the first
+ * namespace's holder: as root its slot is a switch namespace, made without the engine), and then
+ * (`stuck`) every call but a ping.
+ */
+const hangsInRun =
   (stuck: boolean): Answer =>
   (call, held) =>
-    call === "POST /networks/create" || (stuck && held > 0) ? answersPing(call) : emptyEngine(call);
+    !prepares(call) || (stuck && held > 0) ? answersPing(call) : emptyEngine(call);
 
 async function labOn(t: ExecutionContext, answer: Answer, timeoutMs: string, args = ["--cases", CASE, "--jobs", "1"]) {
   const dir = mkdtempSync(join(tmpdir(), "reuselab-fake-engine-"));
@@ -57,6 +67,7 @@ function realEngineUntouched(t: ExecutionContext, lab: Awaited<ReturnType<typeof
     { containers: 0, networks: 0 },
     "the real engine has objects of this run",
   );
+  t.deepEqual(switches(lab.child.pid!), [], "the run's switch namespace is left");
 }
 
 test("an engine that answers a ping and then nothing: exit 2, naming the call and the bound", async (t) => {
@@ -71,9 +82,10 @@ test("an engine that answers a ping and then nothing: exit 2, naming the call an
 });
 
 test("an engine that stops answering mid-run: exit 2, naming the call, and what may be left", async (t) => {
-  const lab = await labOn(t, hangsAtNetwork(true), "5000");
+  const lab = await labOn(t, hangsInRun(true), "5000");
   t.is(await lab.exited, 2, lab.output());
-  t.regex(lab.output(), /did not answer "POST \/networks\/create" within 5000 ms/, lab.output());
+  const first = lab.engine.calls.find((c) => !prepares(c))!;
+  t.regex(lab.output(), new RegExp(`did not answer "${first}" within 5000 ms`), lab.output());
   t.regex(
     lab.output(),
     /may still be there \(containers and networks labelled reuselab\.run=rl-.*'reuselab clean' removes it/,
@@ -110,8 +122,8 @@ test("an engine that stops answering testcontainers' calls: exit 2, naming the c
 });
 
 test("Ctrl-C while the engine holds a call: exit 130 at once, not after the bound", async (t) => {
-  const lab = await labOn(t, hangsAtNetwork(false), NEVER_MS);
-  t.is(await lab.engine.held(), "POST /networks/create");
+  const lab = await labOn(t, hangsInRun(false), NEVER_MS);
+  t.false(prepares(await lab.engine.held()), "a call of the run is held");
   lab.child.kill("SIGINT");
   t.is(await lab.exited, 130, lab.output());
   t.regex(lab.output(), /interrupted; removing the lab's containers, namespaces and guests/);
@@ -135,8 +147,8 @@ test("Ctrl-C while the engine holds a call during prepare: exit 130 with the mes
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   test(`a second ${signal} while the cleanup waits on the engine: exit 130 at once, saying what may be left`, async (t) => {
-    const lab = await labOn(t, hangsAtNetwork(true), NEVER_MS);
-    t.is(await lab.engine.held(), "POST /networks/create");
+    const lab = await labOn(t, hangsInRun(true), NEVER_MS);
+    t.false(prepares(await lab.engine.held()), "a call of the run is held");
     lab.child.kill("SIGINT");
     t.is(await lab.engine.held(), "GET /containers/json", "the cleanup after Ctrl-C lists the run's containers");
     lab.child.kill(signal);

@@ -11,6 +11,7 @@ const holder = (id: string, uids: number[]): Holder => ({
   addresses: ["", ""],
   baseline: {},
   idle: uids.map((uid, i) => ({ id: `${id}-${i}`, uid, probe: undefined as never })),
+  unplug: () => Promise.resolve(),
 });
 
 test("the holder whose containers serve most of the actors, whatever their uids", (t) => {

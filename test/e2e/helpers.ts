@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import type { ExecutionContext } from "ava";
 import { spawn, spawnSync } from "node:child_process";
 import { systemTool } from "../../lab/system-tools";
@@ -30,6 +31,12 @@ export function labelled(label: string): { containers: number; networks: number 
       .stdout.split("\n")
       .filter(Boolean).length;
   return { containers: count(["ps", "-a"]), networks: count(["network", "ls"]) };
+}
+
+/** The docker backend's switch namespaces of runner `pid` (lab/backend/docker/switch-namespace.ts), by name. */
+export function switches(pid: number): string[] {
+  const names = existsSync("/run/netns") ? readdirSync("/run/netns") : []; // none was ever named
+  return names.filter((n) => n.startsWith(`rl-${pid}-sw`));
 }
 
 /**

@@ -10,6 +10,8 @@ import { LabError } from "../../errors";
 import type { Backend, LabSpec, PrepareReport, StartedLab } from "../backend";
 import { hostKernel } from "../host-kernel";
 import { LiveLabs } from "../live-labs";
+import { removeLeftoverNamespaces } from "../netns/netns-backend";
+import { ignored } from "../../debug-log";
 import type { KernelInfo } from "../../kernel-info";
 import { removeLabelled, removeLeftovers } from "./cleanup";
 import { ensureEgressGuard } from "./egress-guard";
@@ -43,10 +45,22 @@ export class DockerBackend implements Backend {
       this.docker = await connectEngine();
       ensureEgressGuard();
       const { containers, networks } = await removeLeftovers(this.docker);
+      // As root, slots are switch namespaces named rl-<pid>-sw…: those of runners that are gone.
+      const namespaces = process.getuid?.() === 0 ? removeLeftoverNamespaces() : 0;
       this.image = await ensureProbeImage(this.docker);
       if (process.getuid?.() === 0) this.agent = await HostAgent.start();
-      this.pool = new HolderPool(this.docker, this.image, this.runLabel, labLabels(this.runLabel), this.agent);
-      const leftoversRemoved = Object.fromEntries(Object.entries({ containers, networks }).filter(([, n]) => n > 0));
+      this.pool = new HolderPool(
+        this.docker,
+        this.image,
+        this.runLabel,
+        labLabels(this.runLabel),
+        this.agent,
+        // Unique to this backend: a process may run more than one (netns-backend.ts names its namespaces alike).
+        `rl-${process.pid}-sw${Math.random().toString(36).slice(2, 6)}-`,
+      );
+      const leftoversRemoved = Object.fromEntries(
+        Object.entries({ containers, networks, "network namespaces": namespaces }).filter(([, n]) => n > 0),
+      );
       return { kernels: [hostKernel(release())], leftoversRemoved };
     } catch (e) {
       // This error ends the command: it says what the cleanup could not do, the cleanup need not.
@@ -103,6 +117,8 @@ export class DockerBackend implements Backend {
     // After Ctrl-C, a second pass takes what was being made while the first one ran; not when the
     // first found no engine answering: that would only wait out the bound again.
     const left = (await this.cleanup) ?? (await this.removeRun());
+    // The switches are this process's namespaces, not the engine's: removed whatever the engine did.
+    await this.pool?.removeWires().catch(ignored("docker/remove-switches"));
     if (!left || this.told) return;
     if (this.interrupted) throw new LabError("REUSELAB_INTERRUPTED", this.interruptedText(left));
     throw new LabError(

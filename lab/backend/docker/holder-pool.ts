@@ -1,9 +1,10 @@
 /**
- * Network namespaces kept between runs. On the docker backend a namespace is a "hold" container on a
- * lab network, and making one is the largest part of a run (~475 ms of CPU to make and remove: the
- * engine, the runtime and the bridge). A run leases a slot: a lab network that is its own while it
- * runs, so runs in parallel never share a bridge (multicast would cross), and idle holders of the
- * slot; it makes whatever is missing. The run's sysctls are written into its holders' namespaces for
+ * Network namespaces kept between runs. On the docker backend a namespace is a "hold" container, and
+ * making one is the largest part of a run (~0.25 s of CPU to make and remove on a switch, ~0.5 s on a
+ * lab network). A run leases a slot: a wire that is its own while it runs, so runs in parallel never
+ * share a bridge (multicast would cross), and idle holders of the slot; it makes whatever is missing.
+ * As root a slot's wire is a switch namespace of the lab's (switch-namespace.ts) and its holders have
+ * no Docker network; otherwise it is a Docker lab network (lab-network.ts). The run's sysctls are written into its holders' namespaces for
  * the run and put back afterwards (namespace-sysctls.ts), so any holder serves any run. When the
  * run's actors are gone, each holder is scrubbed and proven empty (namespace-scrub.ts) before it
  * waits for another run. A holder that cannot be proven empty, or in which an actor had a capability
@@ -20,6 +21,7 @@ import { changesNamespace } from "../namespace-caps";
 import { LabContainer } from "./lab-container";
 import type { HostAgent } from "./host-agent";
 import { createLabNetwork, type LabNetwork } from "./lab-network";
+import { SwitchNamespace } from "./switch-namespace";
 import { holdsOnly, scrubNamespace, socketCounts } from "./namespace-scrub";
 import { restoreNamespace, tuneNamespace } from "./namespace-sysctls";
 
@@ -57,16 +59,23 @@ export interface Holder {
   baseline: Record<string, number>;
   /** Actor containers in this namespace waiting for a run: only an empty namespace keeps them. */
   idle: IdleActor[];
+  /** Takes its namespace off the slot's switch (its veth deleted), before its container is removed. */
+  unplug: () => Promise<void>;
 }
 
+/**
+ * A slot's wire: as root a switch namespace of the lab's own (switch-namespace.ts), its holders made
+ * with no network and joined to it; otherwise a Docker lab network, its holders made on it.
+ */
+type Wire = LabNetwork | SwitchNamespace;
+
 interface Slot {
-  network: Promise<LabNetwork>;
+  wire: Promise<Wire>;
   idle: Holder[];
   busy: boolean;
 }
 
 export interface Lease {
-  network: LabNetwork;
   holders: Map<string, Holder>;
   /** Gives the holders back once the run's actors are removed; those of `dirty` namespaces are removed. */
   release(dirty: ReadonlySet<string>): Promise<void>;
@@ -83,8 +92,10 @@ export class HolderPool {
     private readonly image: string,
     private readonly name: string,
     private readonly labels: Record<string, string>,
-    /** The host's probe agent that scrubs a namespace (root only: without it no holder is kept). */
+    /** The host's probe agent that scrubs a namespace (root only: without it no holder is kept, and slots are Docker networks). */
     private readonly agent?: HostAgent,
+    /** Begins the name of each slot's switch namespace (root): leftovers.ts finds a dead runner's by it. */
+    private readonly switchPrefix = "",
   ) {}
 
   /**
@@ -101,7 +112,7 @@ export class HolderPool {
       slot.busy = false;
     };
     try {
-      const network = await slot.network;
+      const wire = await slot.wire;
       for (const ns of namespaces) {
         const living = actors.filter((a) => a.netns === ns.name);
         const uids = living.filter((a) => a.caps.length === 0).map((a) => a.uid);
@@ -122,7 +133,7 @@ export class HolderPool {
       // one run (nor can it scrub them).
       const root = process.getuid?.() === 0;
       await Promise.all(
-        missing.map(async (ns) => holders.set(ns.name, await this.makeHolder(network, root ? {} : ns.sysctls))),
+        missing.map(async (ns) => holders.set(ns.name, await this.makeHolder(wire, root ? {} : ns.sysctls))),
       );
       if (root)
         await Promise.all(
@@ -131,7 +142,7 @@ export class HolderPool {
             h.tuned = await tuneNamespace(h.pid, ns.sysctls);
           }),
         );
-      return { network, holders, release };
+      return { holders, release };
     } catch (e) {
       await release(new Set(holders.keys()));
       throw e;
@@ -139,12 +150,15 @@ export class HolderPool {
   }
 
   private newSlot(): Slot {
+    const n = this.slotsMade++;
     const slot: Slot = {
-      network: createLabNetwork(this.docker, `${this.name}-${this.slotsMade++}`, this.labels),
+      wire: this.agent
+        ? SwitchNamespace.make(`${this.switchPrefix}${n}`)
+        : createLabNetwork(this.docker, `${this.name}-${n}`, this.labels),
       idle: [],
       busy: false,
     };
-    slot.network.catch(() => {
+    slot.wire.catch(() => {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
     });
@@ -152,24 +166,38 @@ export class HolderPool {
     return slot;
   }
 
-  private async makeHolder(network: LabNetwork, sysctls: Readonly<Record<string, string>>): Promise<Holder> {
+  private async makeHolder(wire: Wire, sysctls: Readonly<Record<string, string>>): Promise<Holder> {
+    const joined = wire instanceof SwitchNamespace;
     const c = new LabContainer(this.image, this.labels)
       .withCommand(["hold"])
-      .withNetworkMode(network.name)
+      .withNetworkMode(joined ? "none" : wire.name)
       .withSysctls({ ...IPV6_ON, ...sysctls });
     const started = await c.start();
     this.counts.holdersMade++;
     const info = await this.docker.getContainer(started.getId()).inspect();
-    const net = info.NetworkSettings.Networks[network.name];
     const pid = info.State.Pid;
-    return {
+    const holder: Holder = {
       id: started.getId(),
       pid,
       tuned: {},
-      addresses: [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""],
-      baseline: socketCounts(pid),
+      addresses: ["", ""],
+      baseline: {},
       idle: [],
+      unplug: () => Promise.resolve(),
     };
+    if (joined) {
+      const { addresses, index } = await wire.join(pid).catch(async (e: unknown) => {
+        await this.remove(holder);
+        throw e;
+      });
+      holder.addresses = addresses;
+      holder.unplug = () => wire.unplug(index);
+    } else {
+      const net = info.NetworkSettings.Networks[wire.name];
+      holder.addresses = [net?.IPAddress ?? "", net?.GlobalIPv6Address ?? ""];
+    }
+    holder.baseline = socketCounts(pid);
+    return holder;
   }
 
   private async giveBack(slot: Slot, h: Holder, dirty: boolean): Promise<void> {
@@ -187,6 +215,7 @@ export class HolderPool {
   }
 
   private async remove(h: Holder): Promise<void> {
+    await h.unplug().catch(ignored("docker/unplug-holder"));
     await Promise.all(
       h.idle
         .splice(0)
@@ -195,16 +224,20 @@ export class HolderPool {
     await this.docker.getContainer(h.id).remove({ force: true }).catch(ignored("docker/remove-holder"));
   }
 
-  /** Removes every holder and network of the pool (whatever a lease still holds is removed by label). */
+  /** Removes every idle holder, then every slot's wire (whatever a lease still holds is removed by label). */
   async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.all(this.slots.flatMap((s) => s.idle.splice(0)).map((h) => this.remove(h)));
+    await this.removeWires();
+  }
+
+  /**
+   * Removes every slot's wire: its switch namespace, or its Docker network. After Ctrl-C the holders
+   * are removed by label (docker-backend.ts), and this takes the switches, which carry no label.
+   */
+  async removeWires(): Promise<void> {
     const slots = this.slots.splice(0);
-    await Promise.all(
-      slots.map(async (s) => {
-        await Promise.all(s.idle.map((h) => this.remove(h)));
-        // A network that could not be made failed its lease already.
-        await (await s.network.catch(ignored("docker/unmade-network")))?.remove();
-      }),
-    );
+    // A wire that could not be made failed its lease already.
+    await Promise.all(slots.map(async (s) => (await s.wire.catch(ignored("docker/unmade-wire")))?.remove()));
   }
 }
 
