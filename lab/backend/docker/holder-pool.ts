@@ -4,8 +4,9 @@
  * lab network). A run leases a slot: a wire that is its own while it runs, so runs in parallel never
  * share a bridge (multicast would cross), and idle holders of the slot; it makes whatever is missing.
  * As root a slot's wire is a switch namespace of the lab's (switch-namespace.ts) and its holders have
- * no Docker network; otherwise it is a Docker lab network (lab-network.ts). The run's sysctls are written into its holders' namespaces for
- * the run and put back afterwards (namespace-sysctls.ts), so any holder serves any run. When the
+ * no Docker network; otherwise it is a Docker lab network (lab-network.ts). The run's sysctls are
+ * written into its holders' namespaces for the run and put back afterwards (namespace-sysctls.ts), so
+ * any holder serves any run. When the
  * run's actors are gone, each holder is scrubbed and proven empty (namespace-scrub.ts) before it
  * waits for another run. A holder that cannot be proven empty, or in which an actor had a capability
  * that changes a namespace (../namespace-caps.ts), is removed instead: only a namespace
@@ -92,7 +93,10 @@ export class HolderPool {
     private readonly image: string,
     private readonly name: string,
     private readonly labels: Record<string, string>,
-    /** The host's probe agent that scrubs a namespace (root only: without it no holder is kept, and slots are Docker networks). */
+    /**
+     * The host's probe agent that scrubs a namespace (root only): without it no holder is kept, and
+     * slots are Docker lab networks.
+     */
     private readonly agent?: HostAgent,
     /** Begins the name of each slot's switch namespace (root): leftovers.ts finds a dead runner's by it. */
     private readonly switchPrefix = "",
