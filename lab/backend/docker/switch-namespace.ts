@@ -3,7 +3,7 @@
  * br0, to which each holder's namespace is joined by a veth (its eth0), as the netns backend wires its
  * namespaces (../netns/netns-wiring.ts). The holder itself is made with no network (NetworkMode none):
  * Docker then does none of a lab network's per-container work (its endpoint, IPv6 set-up and embedded
- * resolver), which was ~60% of making a holder here (CPU 0.39 s against 0.20 s, and 360 ms against
+ * resolver), about half of making a holder here (CPU 0.39 s against 0.20 s, and 360 ms against
  * 180 ms to make). The switch has no link to the host, so nothing of a lab can leave it at all.
  *
  * A holder's veth is deleted with it (unplug), even when some other program keeps its namespace alive
