@@ -82,10 +82,20 @@ static int drop_bounding(const int keep[NCAPS])
 	}
 }
 
-int enter_drop_bounding_all(void)
+const char *enter_identity(unsigned long uid, const int *keep, int nnp)
 {
-	int keep[NCAPS] = { 0 };
-	return drop_bounding(keep);
+	static const int none[NCAPS];
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return "no_new_privs";
+	if (drop_bounding(keep ? keep : none) < 0)
+		return "bounding set";
+	if (setresgid(uid, uid, uid) < 0)
+		return "setresgid";
+	if (setgroups(0, NULL) < 0)
+		return "setgroups";
+	if (setresuid(uid, uid, uid) < 0)
+		return "setresuid";
+	return NULL;
 }
 
 int enter_main(int argc, char **argv)
@@ -125,16 +135,9 @@ int enter_main(int argc, char **argv)
 	if (setns(ns, CLONE_NEWNET) < 0)
 		return fail("setns", strerror(errno));
 	close(ns);
-	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail("no_new_privs", strerror(errno));
-	if (drop_bounding(keep) < 0)
-		return fail("bounding set", strerror(errno));
-	if (setresgid(uid, uid, uid) < 0)
-		return fail("setresgid", strerror(errno));
-	if (setgroups(0, NULL) < 0)
-		return fail("setgroups", strerror(errno));
-	if (setresuid(uid, uid, uid) < 0)
-		return fail("setresuid", strerror(errno));
+	const char *step = enter_identity(uid, keep, nnp);
+	if (step)
+		return fail(step, strerror(errno));
 	/* After the uid change, which clears it. */
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return fail("pdeathsig", strerror(errno));

@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -157,25 +156,15 @@ static int become(uid_t uid, pid_t parent)
 {
 	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
-	const char *step = NULL;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		step = "no_new_privs";
-	else if (enter_drop_bounding_all() < 0)
-		step = "bounding set";
-	else if (setresgid(uid, uid, uid) < 0)
-		step = "setresgid";
-	else if (setgroups(0, NULL) < 0)
-		step = "setgroups";
-	else if (setresuid(uid, uid, uid) < 0)
-		step = "setresuid";
-	else if (syscall(SYS_capset, &head, none) < 0)
+	const char *step = enter_identity(uid, NULL, 1);
+	if (!step && syscall(SYS_capset, &head, none) < 0)
 		step = "capset";
 	/* The uid change made it undumpable and cleared its parent-death signal: as after an exec, again. */
-	else if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+	if (!step && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		step = "dumpable";
-	else if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	if (!step && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		step = "pdeathsig";
-	else if (getppid() != parent)
+	if (!step && getppid() != parent)
 		step = "its init is gone";
 	if (step)
 		fprintf(stderr, "probe init-as: the worker for uid %u: %s: %s\n", (unsigned)uid, step, strerror(errno));

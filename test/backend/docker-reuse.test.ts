@@ -4,13 +4,13 @@
 // and checks what the next run gets.
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import Docker from "dockerode";
 import type { LabSpec } from "../../lab/backend/backend";
 import { DockerBackend } from "../../lab/backend/docker/docker-backend";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
 import type { ActorRuntime } from "../../lab/steps/actor-runtime";
+import { onlyChild, procStatus } from "../probe/proc-status";
 import { leaveTimeWait, states } from "./time-wait";
 
 const kernel = { id: "host", release: release() };
@@ -119,16 +119,13 @@ test.serial(
     }
     // The kernel's own record of each worker: the child of its container's init (init-as, root).
     const inits = await Promise.all(before.map((id) => docker.getContainer(id).inspect()));
-    const workers = inits
-      .filter((c) => c.Config.Cmd?.[0] === "init-as")
-      .map((c) => readFileSync(`/proc/${c.State.Pid}/task/${c.State.Pid}/children`, "utf8").trim());
+    const workers = inits.filter((c) => c.Config.Cmd?.[0] === "init-as").map((c) => onlyChild(c.State.Pid));
     t.is(workers.length, 2, "both actors' containers start workers as any uid");
-    const status = workers.map((pid) => readFileSync(`/proc/${pid}/status`, "utf8"));
-    const field = (s: string, f: string) => new RegExp(`^${f}:[ \\t]*(.*)$`, "m").exec(s)?.[1]?.trim();
-    t.deepEqual(status.map((s) => field(s, "Uid")).sort(), ["0\t0\t0\t0", "2002\t2002\t2002\t2002"]);
+    const status = workers.map(procStatus);
+    t.deepEqual(status.map((s) => s.Uid).sort(), ["0\t0\t0\t0", "2002\t2002\t2002\t2002"]);
     for (const s of status) {
-      for (const f of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) t.is(field(s, f), "0000000000000000", f);
-      t.is(field(s, "NoNewPrivs"), "1");
+      for (const f of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) t.is(s[f], "0000000000000000", f);
+      t.is(s.NoNewPrivs, "1");
     }
     // uid 0 with no capability: setuid is refused by the kernel.
     t.like(await lab.actor("x").call(["setuid", "1000"]), { ret: -1, errno: "EPERM" });

@@ -5,9 +5,9 @@
 // and proved by what the kernel refuses it.
 import test, { type ExecutionContext } from "ava";
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { buildProbeBinary } from "../../lab/backend/docker/probe-image";
 import { ProbeSession } from "../../lab/probe/probe-session";
+import { onlyChild, procStatus } from "./proc-status";
 
 /** The probe as pid 1 of its own pid and network namespaces (only loopback, up), as in a container. */
 function startInit(t: ExecutionContext, ...args: string[]) {
@@ -24,21 +24,11 @@ function startInit(t: ExecutionContext, ...args: string[]) {
   return { session, exited, stderr: () => stderr, unshare: child.pid! };
 }
 
-/** The one process whose parent is `parent` (unshare → probe init → its worker), by the kernel's list. */
-function onlyChild(parent: number): number {
-  const kids = readFileSync(`/proc/${parent}/task/${parent}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
-  if (kids.length !== 1) throw new Error(`process ${parent} has ${kids.length} children, not one`);
-  return Number(kids[0]);
-}
-
-/** The worker's credentials as the kernel holds them. */
+/** The worker's credentials as the kernel holds them (unshare → probe init → its worker). */
 function credentials(unshare: number): Record<string, string> {
-  const worker = onlyChild(onlyChild(unshare));
-  const status = readFileSync(`/proc/${worker}/status`, "utf8");
+  const status = procStatus(onlyChild(onlyChild(unshare)));
   const fields = ["Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs"];
-  return Object.fromEntries(
-    fields.map((f) => [f, (new RegExp(`^${f}:[ \\t]*(.*)$`, "m").exec(status)?.[1] ?? "").trim()]),
-  );
+  return Object.fromEntries(fields.map((f) => [f, status[f] ?? ""]));
 }
 
 const NONE = "0000000000000000";

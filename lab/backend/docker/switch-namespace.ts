@@ -11,13 +11,12 @@
  * (rl-<pid>-sw…), so a killed runner's switch is found and deleted by the next run or `reuselab clean`
  * (../netns/netns-backend.ts removeLeftoverNamespaces).
  */
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
+import { execFileSync } from "node:child_process";
 import { ignored } from "../../debug-log";
 import { systemEnv, systemTool } from "../../system-tools";
+import { hostScript } from "../netns/local-host";
 import { ipBatch, shellQuote } from "../netns/netns-host";
-
-const run = promisify(execFile);
+import { BRIDGE_LINES, namespaceLines, vethLines } from "../netns/netns-wiring";
 
 /**
  * The switches this process made and has not deleted: deleted when it exits, however it exits but
@@ -40,11 +39,6 @@ const SUBNET6 = "fd00:215::";
 const FIRST = 2;
 const LAST = 254;
 
-/** `script` under bash with pipefail, with the system's PATH; rejects with its output when it fails. */
-async function shell(script: string): Promise<void> {
-  await run(systemTool("bash", "bash"), ["-o", "pipefail", "-c", script], { env: systemEnv(), timeout: 10_000 });
-}
-
 export class SwitchNamespace {
   /** Indexes of holders joined, each its veth pI and its addresses .I. */
   private readonly used = new Set<number>();
@@ -53,12 +47,10 @@ export class SwitchNamespace {
 
   /** Makes namespace `name` with br0 up in it; deletes what it made if a step fails. */
   static async make(name: string): Promise<SwitchNamespace> {
-    const ip = systemTool("ip", "iproute2");
-    await run(ip, ["netns", "add", name], { env: systemEnv() });
-    live.add(name);
     const sw = new SwitchNamespace(name);
+    live.add(name);
     try {
-      await shell(ipBatch(["link add br0 type bridge", "link set br0 up"], name));
+      await hostScript(`ip netns add ${shellQuote(name)} && ${ipBatch(BRIDGE_LINES, name)}`);
     } catch (e) {
       await sw.remove();
       throw e;
@@ -67,9 +59,10 @@ export class SwitchNamespace {
   }
 
   /**
-   * Joins the namespace of process `pid` to the bridge: a veth whose other end is its eth0, lo and eth0
-   * up, an IPv4 and an IPv6 address (no DAD), a route for multicast and no default route. Returns its
-   * [IPv4, IPv6] and its index, to unplug it by when its holder is removed.
+   * Joins the namespace of process `pid` to the bridge as the netns backend wires its namespaces: a
+   * veth whose other end is its eth0, lo and eth0 up, an IPv4 and an IPv6 address (no DAD), a route
+   * for multicast and no default route. Returns its [IPv4, IPv6] and its index, to unplug it by when
+   * its holder is removed.
    */
   async join(pid: number): Promise<{ addresses: [string, string]; index: number }> {
     let index = FIRST;
@@ -77,25 +70,13 @@ export class SwitchNamespace {
     if (index > LAST) throw new Error(`the switch ${this.name} has no free address for another namespace`);
     this.used.add(index);
     const addresses: [string, string] = [`${SUBNET4}.${index}`, `${SUBNET6}${index.toString(16)}`];
-    const ip = systemTool("ip", "iproute2");
-    const nsenter = systemTool("nsenter", "util-linux");
-    const lines = (l: readonly string[]) => `printf '%s\\n' ${l.map(shellQuote).join(" ")}`;
-    const bridge = [`link add p${index} type veth peer name eth0 netns ${pid}`, `link set p${index} master br0 up`];
-    const inside = [
-      "link set lo up",
-      `addr add ${addresses[0]}/24 dev eth0`,
-      `addr add ${addresses[1]}/64 dev eth0 nodad`,
-      "link set eth0 up",
-      // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
-      "route add 224.0.0.0/4 dev eth0",
-    ];
     try {
-      await shell(
-        `${lines(bridge)} | ${ip} -n ${this.name} -batch - && ` +
-          `${lines(inside)} | ${nsenter} --net=/proc/${pid}/ns/net -- ${ip} -batch -`,
+      await hostScript(
+        `${ipBatch(vethLines(`p${index}`, pid), this.name)} && ` +
+          ipBatch(namespaceLines(...addresses), `/proc/${pid}/ns/net`),
       );
     } catch (e) {
-      const why = `could not join namespace of process ${pid} to ${this.name}: ${stderrOf(e)}`;
+      const why = `could not join namespace of process ${pid} to ${this.name}: ${(e as Error).message}`;
       await this.unplug(index).catch(ignored("docker/unplug-half-joined"));
       throw new Error(why);
     }
@@ -108,21 +89,17 @@ export class SwitchNamespace {
    * program in it), and must not stay on the wire. A veth already gone is not an error.
    */
   async unplug(index: number): Promise<void> {
-    await run(systemTool("ip", "iproute2"), ["-n", this.name, "link", "del", `p${index}`], { env: systemEnv() }).catch(
-      (e: unknown) => {
-        if (!/Cannot find device|does not exist/.test(stderrOf(e))) throw e;
-      },
-    );
+    await hostScript(`ip -n ${shellQuote(this.name)} link del p${index}`).catch((e: unknown) => {
+      if (!/Cannot find device|does not exist/.test((e as Error).message)) throw e;
+    });
     this.used.delete(index);
   }
 
   /** Deletes the switch namespace (and its bridge); a namespace already gone is not an error. */
   async remove(): Promise<void> {
-    await run(systemTool("ip", "iproute2"), ["netns", "del", this.name], { env: systemEnv() }).catch((e: unknown) => {
-      if (!/No such file/.test(stderrOf(e))) throw e;
+    await hostScript(`ip netns del ${shellQuote(this.name)}`).catch((e: unknown) => {
+      if (!/No such file/.test((e as Error).message)) throw e;
     });
     live.delete(this.name);
   }
 }
-
-const stderrOf = (e: unknown) => ((e as { stderr?: string }).stderr || (e as Error).message).trim();

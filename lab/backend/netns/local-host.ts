@@ -13,6 +13,27 @@ import type { ExitInfo } from "../../steps/actor-runtime";
 import { exitInfo } from "../exit-status";
 import { probeCommand, type NetnsHost, type ProbeProcess, type ProbeSpawn } from "./netns-host";
 
+/**
+ * Runs one bash command line on this machine (pipefail, the system's PATH), in a session of its own;
+ * resolves with its output, rejects with it when the status is not 0.
+ */
+export function hostScript(line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(systemTool("bash", "bash"), ["-o", "pipefail", "-c", line], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: systemEnv(),
+      detached: true,
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`netns setup failed (exit ${code}): ${out.trim().slice(-500)}`)),
+    );
+  });
+}
+
 export class LocalHost implements NetnsHost {
   readonly release = release();
   readonly shared = true;
@@ -20,20 +41,7 @@ export class LocalHost implements NetnsHost {
   constructor(private readonly probe: string) {}
 
   script(line: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(systemTool("bash", "bash"), ["-o", "pipefail", "-c", line], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: systemEnv(),
-        detached: true,
-      });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) =>
-        code === 0 ? resolve(out) : reject(new Error(`netns setup failed (exit ${code}): ${out.trim().slice(-500)}`)),
-      );
-    });
+    return hostScript(line);
   }
 
   async spawnProbe(s: ProbeSpawn): Promise<ProbeProcess> {

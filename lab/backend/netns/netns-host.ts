@@ -51,11 +51,12 @@ export interface NetnsHost {
 /**
  * `ip` commands for one namespace (or the root one) as a single `ip -batch` process: under software
  * emulation every program a guest starts costs ~40 ms, and a lab needs a few dozen ip commands.
+ * `netns` is a name under /run/netns, or a namespace file (/proc/PID/ns/net) that nsenter enters.
  */
 export function ipBatch(lines: readonly string[], netns?: string, force = false): string {
-  const ip = ["ip", ...(netns ? ["-n", netns] : []), ...(force ? ["-force"] : []), "-batch", "-"]
-    .map(shellQuote)
-    .join(" ");
+  const where = !netns ? [] : netns.startsWith("/") ? ["nsenter", `--net=${netns}`, "--"] : [];
+  const named = netns && !netns.startsWith("/") ? ["-n", netns] : [];
+  const ip = [...where, "ip", ...named, ...(force ? ["-force"] : []), "-batch", "-"].map(shellQuote).join(" ");
   return `printf '%s\\n' ${lines.map(shellQuote).join(" ")} | ${ip}`;
 }
 

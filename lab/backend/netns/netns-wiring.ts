@@ -10,6 +10,26 @@ import { ipBatch, shellQuote } from "./netns-host";
 const SUBNET4 = "10.214.0";
 const SUBNET6 = "fd00:214::";
 
+/** In a switch namespace: its bridge br0, up. */
+export const BRIDGE_LINES = ["link add br0 type bridge", "link set br0 up"] as const;
+
+/** In a switch namespace: veth `port` onto br0, its other end eth0 in namespace `peer` (a name, or a pid). */
+export function vethLines(port: string, peer: string | number): string[] {
+  return [`link add ${port} type veth peer name eth0 netns ${peer}`, `link set ${port} master br0 up`];
+}
+
+/** In a lab namespace, once its eth0 is there: lo and eth0 up, its two addresses (IPv6 without DAD), the multicast route. */
+export function namespaceLines(ipv4: string, ipv6: string): string[] {
+  return [
+    "link set lo up",
+    `addr add ${ipv4}/24 dev eth0`,
+    `addr add ${ipv6}/64 dev eth0 nodad`,
+    "link set eth0 up",
+    // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
+    "route add 224.0.0.0/4 dev eth0",
+  ];
+}
+
 /**
  * A set's wiring: in `switchNs` a bridge br0 with a veth pI per namespace, whose other end is eth0 in
  * namespace I, with lo and eth0 up, the two addresses (IPv6 without DAD), a route 224.0.0.0/4 dev eth0;
@@ -70,30 +90,8 @@ export class NamespaceSet {
     const namespaces = this.namespaces.map((ns, i) => ({ ns, i, name: this.names[i]!, addr: this.addresses[i]! }));
     const parts = [
       ipBatch([`netns add ${sw}`, ...namespaces.map((n) => `netns add ${n.name}`)]),
-      ipBatch(
-        [
-          "link add br0 type bridge",
-          "link set br0 up",
-          ...namespaces.flatMap((n) => [
-            `link add p${n.i} type veth peer name eth0 netns ${n.name}`,
-            `link set p${n.i} master br0 up`,
-          ]),
-        ],
-        sw,
-      ),
-      ...namespaces.map((n) =>
-        ipBatch(
-          [
-            "link set lo up",
-            `addr add ${n.addr[0]}/24 dev eth0`,
-            `addr add ${n.addr[1]}/64 dev eth0 nodad`,
-            "link set eth0 up",
-            // Multicast joins and sends need a route for the group; nothing else leaves the subnet.
-            "route add 224.0.0.0/4 dev eth0",
-          ],
-          n.name,
-        ),
-      ),
+      ipBatch([...BRIDGE_LINES, ...namespaces.flatMap((n) => vethLines(`p${n.i}`, n.name))], sw),
+      ...namespaces.map((n) => ipBatch(namespaceLines(n.addr[0], n.addr[1]), n.name)),
       // /proc/sys/net shows the namespace of the process that opens it: write it from inside.
       ...namespaces
         .filter((n) => Object.keys(n.ns.sysctls).length)

@@ -304,7 +304,7 @@ function openIfThere(path: string): number | undefined {
  */
 async function consoleSays(path: string, ended: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   const r = await whileQemuRuns(ended, timeoutMs, () =>
-    existsSync(path) && readIfThere(path).includes(AGENT_STARTING) ? true : undefined,
+    readIfThere(path).includes(AGENT_STARTING) ? true : undefined,
   );
   return "answer" in r;
 }
