@@ -156,6 +156,9 @@ readonly VM_COMMANDS=(qemu-system-x86_64:qemu-system-x86 modprobe:kmod depmod:km
   zstd:zstd lz4:lz4 python3:python3 dpkg-deb:dpkg apt-get:apt ip:iproute2 nsenter:util-linux setpriv:util-linux
   sysctl:procps)
 readonly NETNS_COMMANDS=(ip:iproute2 nsenter:util-linux setpriv:util-linux)
+# The docker backend as root wires each holder's namespace to a switch namespace of its own and writes
+# its sysctls from inside it (lab/backend/docker/switch-namespace.ts, namespace-sysctls.ts).
+readonly DOCKER_ROOT_COMMANDS=(ip:iproute2 nsenter:util-linux)
 readonly REPORT_COMMANDS=(chromium:chromium xmllint:libxml2-utils)
 readonly COMPOSE_COMMANDS=(docker-compose:docker-compose)
 # images/probe/fuzz/fuzz.sh: clang builds the harness (libFuzzer, ASan, UBSan), objcopy and nm redirect
@@ -215,6 +218,7 @@ missing_packages() {
 # (lab/backend/docker/egress-guard.ts).
 ensure_guard() {
   ensure_commands "the docker backend's egress guard" "" nft:nftables
+  [ "$(id -u)" != 0 ] || ensure_commands "the docker backend as root" "" "${DOCKER_ROOT_COMMANDS[@]}"
 }
 
 # ensure_commands WHO "EXTRA PACKAGES" command:package...: installs the packages of missing commands.
@@ -308,10 +312,15 @@ check_kvm() {
   fi
 }
 
+check_guard() {
+  check_commands egress-guard engine "" nft:nftables
+  [ "$(id -u)" != 0 ] || check_commands docker-root-tools engine "" "${DOCKER_ROOT_COMMANDS[@]}"
+}
+
 check_part() {
   case "$1" in
-    all) check_toolchain; check_engine; check_commands egress-guard engine "" nft:nftables ;;
-    engine) check_engine; check_commands egress-guard engine "" nft:nftables ;;
+    all) check_toolchain; check_engine; check_guard ;;
+    engine) check_engine; check_guard ;;
     toolchain) check_toolchain ;;
     vm) check_commands vm-tools vm "$(vm_extra_packages)" "${VM_COMMANDS[@]}"; check_kvm ;;
     netns)

@@ -53,6 +53,17 @@ test("bootstrap --check: an npm package's nft first on PATH does not count as nf
   t.regex(r.stdout, /^missing\tegress-guard\t'apt-get install nftables'/m);
 });
 
+test("bootstrap --check: as root the docker backend needs the system's ip (it wires its namespaces)", (t) => {
+  const m = npmLikeMachine(["ip"]);
+  t.teardown(m.done);
+  const r = spawnSync("/bin/bash", [SCRIPT, "--check", "engine"], {
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${m.bin}:${m.sys}`, REUSELAB_SYSTEM_PATH: m.sys },
+  });
+  t.is(r.status, 1, r.stdout + r.stderr);
+  t.regex(r.stdout, /^missing\tdocker-root-tools\t'apt-get install iproute2'/m);
+});
+
 test("bootstrap --check: the same stand-ins for the vm and netns tools do not count either", (t) => {
   const m = npmLikeMachine(["nsenter", "setpriv", "depmod"]);
   t.teardown(m.done);
